@@ -1,0 +1,5 @@
+"""Allows ``python -m uid2_desk``."""
+
+from uid2_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""client layer of UID2 Desk (see design.md §2)."""

@@ -1,0 +1,1 @@
+"""journal layer of UID2 Desk (see design.md §2)."""

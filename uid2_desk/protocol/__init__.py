@@ -1,0 +1,1 @@
+"""protocol layer of UID2 Desk (see design.md §2)."""

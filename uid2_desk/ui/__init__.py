@@ -1,0 +1,1 @@
+"""ui layer of UID2 Desk (see design.md §2)."""
