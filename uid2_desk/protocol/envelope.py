@@ -89,8 +89,9 @@ def seal_request(
 
 def decode_base64_body(body: bytes | str) -> bytes:
     """Decode a standard-base64 HTTP body; raise ``EnvelopeError(NOT_BASE64)`` if it is not."""
-    text = body.decode("ascii", errors="strict") if isinstance(body, bytes) else body
     try:
+        # Decoding inside the try: non-ASCII bytes raise UnicodeDecodeError, which must not leak.
+        text = body.decode("ascii", errors="strict") if isinstance(body, bytes) else body
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise EnvelopeError("the body is not valid base64", EnvelopeReason.NOT_BASE64) from None
