@@ -1,0 +1,134 @@
+"""Reading operator replies: the JSON status document, and non-200 answers as errors.
+
+The operator encrypts only HTTP 200 replies; everything else is plain JSON
+``{"status": ..., "message": ...}`` (uid2-protocol.md §2.4, §8). This module turns each
+answer into a value or an error whose message says what happened and what to try.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from uid2_desk.client.wire import WireReply
+from uid2_desk.protocol.envelope import decode_base64_body
+from uid2_desk.protocol.errors import (
+    OperatorClientError,
+    OperatorError,
+    OperatorServerError,
+    PayloadError,
+    UnauthorizedError,
+)
+
+_SNIPPET = 120
+
+
+@dataclass(frozen=True)
+class StatusDocument:
+    """A parsed ``{"status": ..., "body": ..., "message": ...}`` reply."""
+
+    status: str
+    body: object
+    message: str | None
+
+
+def parse_status_document(text: bytes) -> StatusDocument:
+    """Parse reply JSON that must be an object with a string ``status``."""
+    try:
+        doc = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise PayloadError(
+            f"The reply decrypted fine but is not JSON ({_snippet(text)}). The operator may "
+            "be a different service or version; check the environment URL."
+        ) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("status"), str):
+        raise PayloadError(
+            f"The reply is JSON but has no 'status' field ({_snippet(text)}); it does not "
+            "look like a UID2 operator answer. Check the environment URL."
+        )
+    message = doc.get("message")
+    return StatusDocument(
+        doc["status"], doc.get("body"), message if isinstance(message, str) else None
+    )
+
+
+def reply_bytes(reply: WireReply) -> bytes:
+    """The encrypted bytes of a 200 reply: raw for octet-stream, else base64-decoded."""
+    content_type = (reply.header("content-type") or "").lower()
+    if content_type.startswith("application/octet-stream"):
+        return reply.body
+    return decode_base64_body(reply.body)
+
+
+def _snippet(raw: bytes) -> str:
+    text = raw[:_SNIPPET].decode("utf-8", errors="replace")
+    more = "…" if len(raw) > _SNIPPET else ""
+    return repr(text + more) if raw else "empty body"
+
+
+_HINTS = {
+    "ClientSecret": "The client secret does not belong to this API key: re-enter the secret "
+    "for this environment.",
+    "Invalid timestamp": "The desk's clock and the operator's differ by more than the "
+    "operator allows (about a minute): sync this machine's clock, or undo the time warp.",
+    "Invalid Identifier": "Check the email or phone (phones must be E.164: + and 10-15 digits).",
+}
+
+_REFRESH_STATUS_TEXT = {
+    "expired_token": "The refresh token has expired (its refresh_expires time has passed), so "
+    "it can no longer be refreshed. The user must sign in again to get a new identity.",
+    "invalid_token": "The operator cannot read this refresh token (wrong environment, "
+    "damaged, or from another scope). The user must sign in again.",
+    "error": "The operator could not refresh the token and did not say why (status 'error'): "
+    "that is its answer to callers without a valid API key when the refresh token is expired "
+    "or invalid. Check the API key; the user may need to sign in again.",
+}
+
+
+def operator_error(
+    reply: WireReply, endpoint: str, masked_key: str, env_name: str
+) -> OperatorError:
+    """Build the error for a non-200 reply, keeping the operator's status and message."""
+    status: str | None = None
+    message: str | None = None
+    try:
+        doc = parse_status_document(reply.body)
+        status, message = doc.status, doc.message
+    except PayloadError:
+        pass  # not JSON (a proxy page, Vert.x 404 text): described by the snippet below
+    code = reply.status
+    quoted = f": “{message}”" if message else ""
+    label = f"HTTP {code}" + (f" {status}" if status else "")
+    if code == 401:
+        text = (
+            f"{env_name} refused the API key {masked_key} for {endpoint} ({label}). The key is "
+            "unknown here, revoked, or lacks the role this endpoint needs; check that you "
+            "entered the key for this environment."
+        )
+        return UnauthorizedError(text, status=status, http_status=code, operator_message=message)
+    if 400 <= code < 500:
+        if status in _REFRESH_STATUS_TEXT:
+            text = f"{_REFRESH_STATUS_TEXT[status]} ({label}{quoted})"
+        elif status is None:
+            text = (
+                f"{env_name} answered {endpoint} with HTTP {code} and no operator status "
+                f"({_snippet(reply.body)}). Check the environment URL."
+            )
+        else:
+            hint = next((h for k, h in _HINTS.items() if message and k in message), "")
+            text = (
+                f"{env_name} rejected the request to {endpoint} ({label}{quoted}). {hint}".strip()
+            )
+        return OperatorClientError(text, status=status, http_status=code, operator_message=message)
+    if code >= 500:
+        detail = quoted if status else f" ({_snippet(reply.body)})"
+        text = (
+            f"{env_name} failed while handling {endpoint} ({label}{detail}). The problem is on "
+            "the operator's side: wait a moment and try again."
+        )
+        return OperatorServerError(text, status=status, http_status=code, operator_message=message)
+    text = (
+        f"{env_name} answered {endpoint} with an unexpected HTTP {code} ({_snippet(reply.body)}). "
+        "Check the environment URL (a redirect often means a missing https or a proxy)."
+    )
+    return OperatorError(text, status=status, http_status=code, operator_message=message)
