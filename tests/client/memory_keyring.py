@@ -15,7 +15,7 @@ class MemoryKeyring(KeyringBackend):
     """
 
     @properties.classproperty
-    def priority(cls) -> float:
+    def priority(cls) -> float:  # noqa: N805  (a classproperty receives the class)
         """Never auto-selected (raising marks the backend as not viable)."""
         raise RuntimeError("MemoryKeyring is installed explicitly, with keyring.set_keyring")
 
