@@ -1,0 +1,1 @@
+"""End-to-end runs: every scenario headless through the command line."""

@@ -1,0 +1,1 @@
+"""Tests of the publisher layer: users, identities, policies, scenarios."""

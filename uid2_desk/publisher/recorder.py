@@ -1,0 +1,130 @@
+"""How the publisher writes to the journal: one place that knows step numbers and event names.
+
+Step numbers follow the server-only guide (design.md §5): 1-b login request, 1-d DII to
+generate (its reply is 1-e), 1-f identity set; 2-a token to the SSP; 3-a user returns, 3-b
+refresh (reply 3-c), 3-d identity set; 4-a logout, 4-b identity cleared. Event names are the
+ones the walkthrough layout draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.publisher.model import TestUser, UserState
+
+
+class Step:
+    """Walkthrough step numbers (design.md §5)."""
+
+    VISIT = "1-a"
+    LOGIN_REQUEST = "1-b"
+    AUTHENTICATE = "1-c"
+    GENERATE = "1-d"
+    TOKENS_RETURNED = "1-e"
+    IDENTITY_SET = "1-f"
+    TOKEN_TO_SSP = "2-a"
+    ADS_RETURNED = "2-b"
+    ADS_SHOWN = "2-c"
+    USER_RETURNS = "3-a"
+    REFRESH = "3-b"
+    NEW_TOKENS = "3-c"
+    REFRESHED_IDENTITY_SET = "3-d"
+    LOGOUT = "4-a"
+    IDENTITY_CLEARED = "4-b"
+
+
+class Event:
+    """Journal event names."""
+
+    SIGN_IN_REQUESTED = "sign_in_requested"
+    IDENTITY_SET = "identity_set"
+    LOGOUT = "logout"
+    USER_RETURNS = "user_returns"
+    STATE_CHANGED = "state_changed"
+    POLICY = "policy"
+    BID = "bid"
+    REFUSED = "refused"
+
+
+class JournalRecorder:
+    """Appends the publisher's exchanges and events with the session and environment filled in.
+
+    Attributes:
+        journal: where entries go.
+        session: the desk session id written on every entry.
+        environment: the environment id written on every entry.
+    """
+
+    def __init__(
+        self, journal: AsyncJournal, *, session: str, environment: str, clock: Clock
+    ) -> None:
+        self.journal = journal
+        self.session = session
+        self.environment = environment
+        self._clock = clock
+
+    async def exchange(
+        self,
+        exchange: Exchange,
+        user: TestUser | None,
+        step: str | None,
+        summary: str | None = None,
+    ) -> JournalEntry:
+        """Record one operator exchange (its outcome is classified by the journal)."""
+        return await self.journal.append_exchange(
+            exchange,
+            session=self.session,
+            user=_who(user),
+            environment=self.environment,
+            step=step,
+            summary=summary,
+        )
+
+    async def event(
+        self,
+        name: str,
+        user: TestUser | None,
+        *,
+        step: str | None = None,
+        outcome: str | None = None,
+        summary: str,
+        detail: Mapping[str, str] | None = None,
+    ) -> JournalEntry:
+        """Record one lifecycle event at the current desk time."""
+        return await self.journal.append_event(
+            name,
+            at_ms=self._clock.now_ms(),
+            session=self.session,
+            user=_who(user),
+            environment=self.environment,
+            step=step,
+            outcome=outcome,
+            summary=summary,
+            detail=dict(detail or {}),
+        )
+
+    async def state_changed(
+        self,
+        user: TestUser,
+        old: UserState,
+        new: UserState,
+        cause: str,
+        *,
+        step: str | None = None,
+    ) -> JournalEntry:
+        """Record a state transition with its cause."""
+        return await self.event(
+            Event.STATE_CHANGED,
+            user,
+            step=step,
+            outcome=new.value,
+            summary=f"{user.label}: {old.label} → {new.label} ({cause})",
+            detail={"from": old.value, "to": new.value, "cause": cause},
+        )
+
+
+def _who(user: TestUser | None) -> str | None:
+    return None if user is None else user.entered

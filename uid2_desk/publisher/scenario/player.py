@@ -1,0 +1,345 @@
+"""Plays a scenario step by step against a publisher, checking each step's expectations.
+
+:class:`ScenarioPlayer` is Qt-free; the GUI's scenario player and the kiosk drive it with
+:meth:`~ScenarioPlayer.step`, :meth:`~ScenarioPlayer.play`, :meth:`~ScenarioPlayer.pause` and
+:meth:`~ScenarioPlayer.reset`, and the CLI plays it headless. What it can do besides the
+publisher's own operations comes from a :class:`Stage`: a time warp, the local operator's
+admin surface, a buyer. A scenario that needs something the stage lacks is skipped, step by
+step, with the reason (a remote operator cannot be told to opt a user out).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from uid2_desk.journal import EntryKind, JournalEntry
+from uid2_desk.protocol.errors import ScenarioError, Uid2DeskError
+from uid2_desk.protocol.normalize import DiiKind, parse_dii
+from uid2_desk.publisher.bid import BidResult, Buyer
+from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice, TestUser
+from uid2_desk.publisher.policy import PolicyKind
+from uid2_desk.publisher.publisher import Publisher
+from uid2_desk.publisher.scenario.checks import Observation, check_expectations
+from uid2_desk.publisher.scenario.model import Action, LocalFeature, Scenario, Step, WaitUntil
+from uid2_desk.publisher.scenario.results import StepResult, StepStatus
+
+#: Scenario ``endpoint`` names → operator paths (``any`` means every endpoint).
+FAULT_ENDPOINTS = {
+    "generate": "/v2/token/generate",
+    "refresh": "/v2/token/refresh",
+    "validate": "/v2/token/validate",
+    "key_bidstream": "/v2/key/bidstream",
+    "any": None,
+}
+
+
+class LocalAdmin(Protocol):
+    """The local operator's admin surface, as scenarios use it."""
+
+    async def opt_out(self, user: TestUser) -> None:
+        """Record an opt-out for the user's DII now, as the opt-out portal would."""
+        ...
+
+    async def add_fault(
+        self, fault: str, endpoint: str | None, count: int | None, latency_ms: int = 0
+    ) -> None:
+        """Make the operator fail (``http_500``...) on ``endpoint`` for ``count`` requests."""
+        ...
+
+    async def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        ...
+
+
+@dataclass
+class Stage:
+    """What a scenario plays on.
+
+    Attributes:
+        publisher: the desk's publisher.
+        warp: moves the clock shared by the desk and the operator forward by N ms, or ``None``
+            when time cannot be warped (a remote operator keeps its own time).
+        admin: the local operator's admin surface, or ``None`` on a remote environment.
+        buyer: a buyer with DSP credentials, or ``None`` when there are none.
+    """
+
+    publisher: Publisher
+    warp: Callable[[int], None] | None = None
+    admin: LocalAdmin | None = None
+    buyer: Buyer | None = None
+
+    def missing(self, feature: LocalFeature) -> bool:
+        """Whether this stage lacks ``feature``."""
+        have = {
+            LocalFeature.TIME_WARP: self.warp,
+            LocalFeature.ADMIN_OPT_OUT: self.admin,
+            LocalFeature.FAULTS: self.admin,
+            LocalFeature.BUYER_KEYS: self.buyer,
+        }
+        return have[feature] is None
+
+
+@dataclass
+class _Run:
+    """What one step produced while it ran."""
+
+    entries: list[JournalEntry] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    error: Uid2DeskError | None = None
+    valid: bool | None = None
+    bid: BidResult | None = None
+
+
+class ScenarioPlayer:
+    """Plays one scenario on one stage.
+
+    Attributes:
+        scenario: what is played.
+        stage: what it is played on.
+        results: the results so far, one per step played.
+        user_id: the scenario's test user, once a step signed one in.
+    """
+
+    def __init__(self, scenario: Scenario, stage: Stage) -> None:
+        self.scenario = scenario
+        self.stage = stage
+        self.results: list[StepResult] = []
+        self.user_id: str | None = None
+        self._users: list[str] = []
+        self._paused = False
+
+    @property
+    def unsupported(self) -> str | None:
+        """Why this scenario cannot play on this stage, or ``None`` when it can."""
+        missing = [f.value for f in self.scenario.needs if self.stage.missing(f)]
+        if not missing:
+            return None
+        env = self.stage.publisher.environment.display_name
+        return f"needs the local operator ({', '.join(missing)}), not available on {env}"
+
+    @property
+    def position(self) -> int:
+        """Index of the next step to play."""
+        return len(self.results)
+
+    @property
+    def done(self) -> bool:
+        """Whether every step has been played."""
+        return self.position >= len(self.scenario.steps)
+
+    @property
+    def passed(self) -> bool:
+        """Whether every step played so far held its expectations."""
+        return all(r.held for r in self.results)
+
+    @property
+    def skipped(self) -> bool:
+        """Whether the scenario was skipped on this stage."""
+        return self.unsupported is not None
+
+    async def step(self) -> StepResult:
+        """Play the next step and return its result."""
+        if self.done:
+            raise ScenarioError(
+                f"The scenario {self.scenario.name} has finished; reset it to play it again."
+            )
+        index = self.position
+        step = self.scenario.steps[index]
+        reason = self.unsupported
+        if reason is not None:
+            result = StepResult(index, step, StepStatus.SKIPPED, "skipped", reason=reason)
+        else:
+            result = await self._play(index, step)
+        self.results.append(result)
+        return result
+
+    async def play(self, on_result: Callable[[StepResult], None] | None = None) -> bool:
+        """Play the remaining steps until done or paused; return :attr:`passed`."""
+        self._paused = False
+        while not self.done and not self._paused:
+            result = await self.step()
+            if on_result is not None:
+                on_result(result)
+            await asyncio.sleep(0)  # let the UI breathe between steps
+        return self.passed
+
+    def pause(self) -> None:
+        """Stop :meth:`play` after the step in progress."""
+        self._paused = True
+
+    async def reset(self) -> None:
+        """Forget the results, remove the scenario's test users and clear injected faults."""
+        self._paused = True
+        for user_id in self._users:
+            if any(s.user.id == user_id for s in self.stage.publisher.users()):
+                await self.stage.publisher.remove_user(user_id)
+        if self.stage.admin is not None and any(
+            s.action is Action.FAULT for s in self.scenario.steps
+        ):
+            await self.stage.admin.clear_faults()
+        self._users.clear()
+        self.user_id = None
+        self.results.clear()
+
+    # -- playing one step ----------------------------------------------------------------
+
+    async def _play(self, index: int, step: Step) -> StepResult:
+        run = _Run()
+
+        def collect(event: DeskEvent) -> None:
+            if isinstance(event, EntryAppended):
+                run.entries.append(event.entry)
+            elif isinstance(event, Notice):
+                run.notices.append(event.message)
+
+        unsubscribe = self.stage.publisher.subscribe(collect)
+        try:
+            await self._act(step, run)
+        except Uid2DeskError as exc:
+            run.error = exc
+        finally:
+            unsubscribe()
+        observed = self._observe(run)
+        checks = check_expectations(step.expect, observed)
+        failed = [c for c in checks if not c.held]
+        if run.error is not None and step.expect.error is None:
+            # An error nobody expected fails the step even when no other check mentions it.
+            failed_reason = f"unexpected error: {run.error}"
+        elif failed:
+            failed_reason = "; ".join(c.reason for c in failed)
+        else:
+            failed_reason = None
+        return StepResult(
+            index=index,
+            step=step,
+            status=StepStatus.FAILED if failed_reason else StepStatus.PASSED,
+            outcome=observed.describe(),
+            checks=checks,
+            reason=failed_reason,
+            entries=tuple(e.seq for e in run.entries),
+            error=None if run.error is None else str(run.error),
+        )
+
+    async def _act(self, step: Step, run: _Run) -> None:
+        pub = self.stage.publisher
+        action = step.action
+        if action is Action.SIGN_IN:
+            await self._sign_in(step)
+        elif action is Action.CHECK:
+            return
+        elif action is Action.WAIT:
+            await self._wait(step)
+        elif action is Action.FAULT:
+            assert self.stage.admin is not None
+            endpoint = FAULT_ENDPOINTS[str(step.param("endpoint", "any"))]
+            count = step.param("count")
+            await self.stage.admin.add_fault(
+                str(step.param("fault")),
+                endpoint,
+                None if count is None else int(count),
+                int(step.param("latency_ms", 0) or 0),
+            )
+        elif action is Action.CLEAR_FAULTS:
+            assert self.stage.admin is not None
+            await self.stage.admin.clear_faults()
+        else:
+            user_id = self._require_user(step)
+            if action is Action.REFRESH:
+                await pub.refresh(user_id)
+            elif action is Action.VALIDATE:
+                run.valid = await pub.validate(user_id)
+            elif action is Action.LOG_OUT:
+                await pub.log_out(user_id)
+            elif action is Action.USER_RETURNS:
+                await pub.user_returns(user_id)
+            elif action is Action.SET_POLICY:
+                interval = step.param("interval_s")
+                await pub.set_policy(
+                    user_id,
+                    PolicyKind(str(step.param("policy"))),
+                    interval_ms=None if interval is None else int(interval) * 1000,
+                )
+            elif action is Action.OPT_OUT:
+                assert self.stage.admin is not None
+                await self.stage.admin.opt_out(pub.snapshot(user_id).user)
+            elif action is Action.BID:
+                assert self.stage.buyer is not None
+                run.bid = await self.stage.buyer.bid(user_id)
+
+    async def _sign_in(self, step: Step) -> None:
+        pub = self.stage.publisher
+        kind = DiiKind(str(step.param("dii")))
+        value = str(step.param("value"))
+        label = step.param("label")
+        dii = parse_dii(kind, value)
+        try:
+            snap = await pub.sign_in(
+                kind,
+                value,
+                send_raw=bool(step.param("send_raw", False)),
+                label=None if label is None else str(label),
+            )
+        finally:
+            # Even a failed sign-in leaves the user on the desk: find them for later steps.
+            for s in pub.users():
+                if s.user.hash_b64 == dii.hash_b64 and s.user.environment == pub.environment.id:
+                    self._adopt(s.user.id)
+        self._adopt(snap.user.id)
+
+    def _adopt(self, user_id: str) -> None:
+        self.user_id = user_id
+        if user_id not in self._users:
+            self._users.append(user_id)
+
+    async def _wait(self, step: Step) -> None:
+        pub = self.stage.publisher
+        assert self.stage.warp is not None
+        seconds = step.param("seconds")
+        if seconds is not None:
+            self.stage.warp(int(seconds) * 1000)
+        else:
+            identity = pub.snapshot(self._require_user(step)).identity
+            if identity is None:
+                raise ScenarioError(f"step {step.id}: the user has no identity to wait for.")
+            target = {
+                WaitUntil.REFRESH_DUE: identity.refresh_from_ms,
+                WaitUntil.IDENTITY_EXPIRES: identity.identity_expires_ms,
+                WaitUntil.REFRESH_EXPIRES: identity.refresh_expires_ms,
+            }[WaitUntil(str(step.param("until")))]
+            delta = target - pub.clock.now_ms()
+            if delta > 0:
+                self.stage.warp(delta)
+        await pub.tick()
+
+    def _require_user(self, step: Step) -> str:
+        if self.user_id is None:
+            raise ScenarioError(
+                f"{self.scenario.source}, step {step.id}: no user yet; a sign_in step must come "
+                "first."
+            )
+        return self.user_id
+
+    def _observe(self, run: _Run) -> Observation:
+        exchanges = [e for e in run.entries if e.kind is EntryKind.EXCHANGE]
+        last = exchanges[-1] if exchanges else None
+        snap = None
+        if self.user_id is not None and any(
+            s.user.id == self.user_id for s in self.stage.publisher.users()
+        ):
+            snap = self.stage.publisher.snapshot(self.user_id)
+        messages = [*run.notices, *([str(run.error)] if run.error else [])]
+        return Observation(
+            state=None if snap is None else snap.state.value,
+            identity=None if snap is None else snap.identity is not None,
+            attempts=None if snap is None else snap.attempts,
+            exchanges=len(exchanges),
+            http=None if last is None else last.http_status,
+            status=None if last is None or last.exchange is None else last.exchange.operator_status,
+            error=run.error is not None,
+            valid=run.valid,
+            decrypt=None if run.bid is None else run.bid.status,
+            messages=tuple(messages),
+        )
