@@ -113,5 +113,5 @@ def test_the_name_must_match_the_file(tmp_path: Path) -> None:
 def test_invalid_toml_is_reported_with_the_file_name(tmp_path: Path) -> None:
     path = tmp_path / "broken.toml"
     path.write_text("name = \n")
-    with pytest.raises(ScenarioError, match="broken.toml: not valid TOML"):
+    with pytest.raises(ScenarioError, match=r"broken\.toml: not valid TOML"):
         load_scenario(path)
