@@ -31,6 +31,7 @@ from uid2_desk.protocol.tokens import (
     inspect_token,
     key_lookup,
 )
+from uid2_desk.protocol.tokens_wire import cbc_encrypt
 
 _TOKENS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parents[1] / "data" / "vectors.json").read_text(encoding="utf-8")
@@ -221,3 +222,25 @@ def test_v4_token_is_read_in_either_alphabet(vector_keys: VectorKeys) -> None:
     assert decrypt_advertising_token(std, vector_keys.lookup) == decrypt_advertising_token(
         url, vector_keys.lookup
     )
+
+
+def test_v2_identity_shorter_than_its_declared_length_is_invalid_payload(
+    vector_keys: VectorKeys,
+) -> None:
+    iv = bytes(16)
+    identity = (123).to_bytes(4, "big") + (200).to_bytes(4, "big") + b"A" * 30  # 200 promised
+    master_payload = (
+        (2**62).to_bytes(8, "big")
+        + vector_keys.site.id.to_bytes(4, "big")
+        + iv
+        + cbc_encrypt(vector_keys.site.secret, iv, identity)
+    )
+    raw = (
+        b"\x02"
+        + vector_keys.master.id.to_bytes(4, "big")
+        + iv
+        + cbc_encrypt(vector_keys.master.secret, iv, master_payload)
+    )
+    with pytest.raises(TokenDecryptError, match="ends early") as caught:
+        decrypt_advertising_token(base64.b64encode(raw).decode(), vector_keys.lookup)
+    assert caught.value.reason is TokenDecryptReason.INVALID_PAYLOAD
