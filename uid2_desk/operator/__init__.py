@@ -1,1 +1,37 @@
-"""operator layer of UID2 Desk (see design.md §2)."""
+"""The embedded local UID2 operator (design.md §4).
+
+A real HTTP server speaking the v2 protocol exactly as the official SDKs expect, with its
+state in a data directory and an admin surface for the desk::
+
+    operator = LocalOperator.open(data_dir, clock=clock, lifetimes=Lifetimes.demo())
+    server = OperatorServer(operator)            # loopback, free port
+    base_url = server.start()                    # returns once listening
+    operator.credentials.publisher.api_key       # working credentials
+    operator.admin.opt_out("email", "jane@example.com")
+    operator.admin.set_fault(Fault(FaultKind.HTTP_503, "/v2/token/refresh", times=1))
+    server.stop(); operator.close()
+"""
+
+from uid2_desk.operator.admin import OperatorAdmin
+from uid2_desk.operator.credentials import ClientCredentials, Credentials
+from uid2_desk.operator.faults import ActiveFault, Fault, FaultKind
+from uid2_desk.operator.lifetimes import LifetimeProfile, Lifetimes
+from uid2_desk.operator.local_operator import LocalOperator
+from uid2_desk.operator.optouts import OptOutRecord
+from uid2_desk.operator.request_log import ServedRequest
+from uid2_desk.operator.server import OperatorServer
+
+__all__ = [
+    "ActiveFault",
+    "ClientCredentials",
+    "Credentials",
+    "Fault",
+    "FaultKind",
+    "LifetimeProfile",
+    "Lifetimes",
+    "LocalOperator",
+    "OperatorAdmin",
+    "OperatorServer",
+    "OptOutRecord",
+    "ServedRequest",
+]

@@ -1,0 +1,40 @@
+"""Assembles the operator's ASGI application from its routes and layers."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from uid2_desk.operator import wire
+from uid2_desk.operator.admin import OperatorAdmin
+from uid2_desk.operator.admin_http import AdminHttp
+from uid2_desk.operator.core import OperatorCore
+from uid2_desk.operator.faults import FaultBoard
+from uid2_desk.operator.http_layer import OperatorHttp
+from uid2_desk.operator.request_log import RequestLog
+from uid2_desk.operator.routes_keys import KeyRoutes
+from uid2_desk.operator.routes_token import TokenRoutes
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # What the operator answers for an exception nobody planned for.
+    return wire.error(request, 500, wire.UNKNOWN, wire.MSG_UNKNOWN_STATE)
+
+
+def build_asgi_app(
+    core: OperatorCore,
+    *,
+    admin: OperatorAdmin,
+    admin_token: str,
+    faults: FaultBoard,
+    log: RequestLog,
+) -> OperatorHttp:
+    """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
+    uid2 = Starlette(
+        routes=[*TokenRoutes(core).routes(), *KeyRoutes(core).routes()],
+        exception_handlers={Exception: _unexpected},
+    )
+    return OperatorHttp(
+        uid2, AdminHttp(admin, admin_token), clock=core.clock, faults=faults, log=log
+    )

@@ -1,0 +1,308 @@
+"""The outermost ASGI layer: body limit, CORS, ``Date``, injected faults and the request log.
+
+A plain ASGI class (no Starlette middleware stack) because it must see the server's own
+``send`` to drop a connection, and because it runs on every request. The admin surface
+(``/_desk/admin/...``) passes straight through: no CORS headers, no faults, not logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import time
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from typing import Any
+
+import anyio
+
+from uid2_desk.operator import wire
+from uid2_desk.operator.faults import FaultBoard, FaultKind, FaultPlan
+from uid2_desk.operator.request_log import RequestLog, ServedRequest
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.protocol.errors import OperatorUnreachableError
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ADMIN_PREFIX = "/_desk/admin"
+#: The operator's MAX_REQUEST_BODY_SIZE.
+MAX_BODY_BYTES = 1024 * 1024
+#: Past this, an oversized body is no longer drained before answering 413.
+_DRAIN_LIMIT = 64 * 1024 * 1024
+CORS_METHODS = "GET,POST,OPTIONS"
+CORS_HEADERS = (
+    "X-UID2-Client-Version",
+    "Access-Control-Request-Method",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Headers",
+    "Content-Type",
+)
+#: Only /v2/token/validate also lets a browser send Authorization (OP createRoutesSetup).
+CORS_AUTHORIZATION_PATHS = frozenset({"/v2/token/validate"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def cors_allowed_headers(path: str) -> str:
+    """The ``Access-Control-Allow-Headers`` value for a path."""
+    names = CORS_HEADERS + (("Authorization",) if path in CORS_AUTHORIZATION_PATHS else ())
+    return ",".join(names)
+
+
+async def abort_connection(send: Send) -> None:
+    """Close the client's TCP connection at once, mid-response or before any.
+
+    ASGI has no such message, so this reaches the server's transport through uvicorn's
+    ``RequestResponseCycle`` (whose bound ``send`` we were given), then waits until the server
+    has noticed, so it does not answer 500 for us. Without a transport (an in-process ASGI
+    client) it raises :class:`OperatorUnreachableError` instead, which such clients surface as an
+    error too.
+    """
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        raise OperatorUnreachableError("injected fault: the operator dropped the connection")
+    transport.abort()
+    for _ in range(200):
+        if getattr(cycle, "disconnected", True):
+            return
+        await anyio.sleep(0.001)
+
+
+def corrupt(content: bytes) -> bytes:
+    """The same reply with its last encrypted byte flipped (GCM then refuses it)."""
+    try:
+        raw = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if raw:
+        return base64.b64encode(raw[:-1] + bytes([raw[-1] ^ 1]))
+    if content:
+        return content[:-1] + bytes([content[-1] ^ 1])
+    return b"\x00"
+
+
+class _Writer:
+    """Forwards the response, adding CORS and Date headers and noting the status code."""
+
+    def __init__(self, send: Send, extra: list[tuple[bytes, bytes]], clock: Clock) -> None:
+        self._send = send
+        self._extra = extra
+        self._clock = clock
+        self.status = 0
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            headers = list(message.get("headers", ()))
+            present = {bytes(k).lower() for k, _ in headers}
+            date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
+            for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
+                if key not in present:
+                    headers.append((key, value))
+            message = {**message, "headers": headers}
+        await self._send(message)
+
+    async def reply(
+        self,
+        status: int,
+        content: bytes,
+        content_type: str | None,
+        *,
+        length: int | None = None,
+        more_body: bool = False,
+        headers: Sequence[tuple[bytes, bytes]] = (),
+    ) -> None:
+        """Send a whole (or, with ``more_body``, a partial) response of our own."""
+        all_headers = list(headers)
+        if status != 204:
+            declared = len(content) if length is None else length
+            all_headers.append((b"content-length", str(declared).encode()))
+        if content_type:
+            all_headers.append((b"content-type", content_type.encode()))
+        await self.send({"type": "http.response.start", "status": status, "headers": all_headers})
+        await self.send({"type": "http.response.body", "body": content, "more_body": more_body})
+
+
+class _Captured:
+    """Collects a whole response from the app (for faults that reshape it)."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body = bytearray()
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            self.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", ())]
+        elif message["type"] == "http.response.body":
+            self.body += message.get("body", b"")
+
+    def content_type(self) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == b"content-type":
+                return value.decode("latin-1")
+        return None
+
+
+async def _read_body(receive: Receive) -> tuple[bytes | None, bool]:
+    """The whole request body, or ``None`` if the client left; and whether it was too big."""
+    body = bytearray()
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None, False
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total <= MAX_BODY_BYTES:
+            body += chunk
+        if total > _DRAIN_LIMIT or not message.get("more_body", False):
+            return bytes(body), total > MAX_BODY_BYTES
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    done = False
+
+    async def replay() -> Message:
+        nonlocal done
+        if done:
+            return await receive()
+        done = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+class OperatorHttp:
+    """The ASGI application the server runs: routes UID2 and admin requests."""
+
+    def __init__(
+        self,
+        uid2_app: ASGIApp,
+        admin_app: ASGIApp,
+        *,
+        clock: Clock,
+        faults: FaultBoard,
+        log: RequestLog,
+    ) -> None:
+        self._uid2_app = uid2_app
+        self._admin_app = admin_app
+        self._clock = clock
+        self._faults = faults
+        self._log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._uid2_app(scope, receive, send)
+        elif scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
+            await self._admin_app(scope, receive, send)
+        else:
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        arrived_ms = self._clock.now_ms()
+        path: str = scope["path"]
+        ctx = wire.RequestContext()
+        scope[wire.CONTEXT_SCOPE_KEY] = ctx
+        origin = _header(scope, b"origin")
+        extra = (
+            [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+            if origin
+            else []
+        )
+        out = _Writer(send, extra, self._clock)
+        plan = self._faults.take(path)
+        try:
+            await self._handle(scope, receive, send, out=out, plan=plan, origin=origin)
+        finally:
+            client = ctx.client
+            self._log.append(
+                ServedRequest(
+                    id=0,
+                    time_ms=arrived_ms,
+                    method=str(scope["method"]),
+                    path=path,
+                    client=client.name if client else None,
+                    key_id=client.key_id if client else None,
+                    status=ctx.status,
+                    http_status=out.status,
+                    latency_ms=(time.perf_counter() - started) * 1000,
+                    fault=plan.label,
+                )
+            )
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        out: _Writer,
+        plan: FaultPlan,
+        origin: str | None,
+    ) -> None:
+        if plan.latency_ms:
+            await anyio.sleep(plan.latency_ms / 1000)
+        body, too_large = await _read_body(receive)
+        if body is None:
+            return
+        if too_large:
+            await out.reply(413, b"Request Entity Too Large", wire.TEXT_PLAIN)
+            return
+        if plan.outcome is FaultKind.DROP:
+            await abort_connection(send)
+            return
+        if plan.outcome is FaultKind.HTTP_500:
+            document = {"message": wire.MSG_UNKNOWN_STATE, "status": wire.UNKNOWN}
+            scope[wire.CONTEXT_SCOPE_KEY].status = wire.UNKNOWN
+            await out.reply(500, wire.json_bytes(document), wire.APPLICATION_JSON)
+            return
+        if plan.outcome is FaultKind.HTTP_503:
+            await out.reply(503, b"Service Unavailable", wire.TEXT_PLAIN)
+            return
+        requested = _header(scope, b"access-control-request-method")
+        if origin and scope["method"] == "OPTIONS" and requested is not None:
+            await self._preflight(out, scope["path"], requested)
+            return
+        replay = _replay(body, receive)
+        if plan.outcome in (FaultKind.MALFORMED, FaultKind.TRUNCATED):
+            captured = _Captured()
+            await self._uid2_app(scope, replay, captured.send)
+            content = bytes(captured.body)
+            if plan.outcome is FaultKind.MALFORMED:
+                await out.reply(captured.status, corrupt(content), captured.content_type())
+                return
+            await out.reply(
+                captured.status,
+                content[: len(content) // 2],
+                captured.content_type(),
+                length=len(content),
+                more_body=True,
+            )
+            await abort_connection(send)
+            return
+        await self._uid2_app(scope, replay, out.send)
+
+    @staticmethod
+    async def _preflight(out: _Writer, path: str, requested_method: str) -> None:
+        if requested_method.strip().upper() not in CORS_METHODS.split(","):
+            await out.reply(403, b"CORS Rejected - Invalid method", wire.TEXT_PLAIN)
+            return
+        headers = [
+            (b"access-control-allow-methods", CORS_METHODS.encode()),
+            (b"access-control-allow-headers", cors_allowed_headers(path).encode()),
+        ]
+        await out.reply(204, b"", None, headers=headers)

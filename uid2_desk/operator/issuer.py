@@ -1,0 +1,250 @@
+"""What the operator decides for a DII: opted out or not, and the identity it issues.
+
+Mirrors ``UIDOperatorService`` (uid2-protocol.md §3.1-3.3, §4): v4 advertising tokens under
+the master key and the publisher's site key (privacy bits 1), a v3 inner refresh token inside
+the 388-character wrapper with a fresh ``refresh_response_key`` every time, and the test
+identities as the operator's *code* defines them (``+00000000000`` opts out on generate,
+``+00000000002`` on refresh).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from enum import Enum
+
+from uid2_desk.operator.keys import KeyRing
+from uid2_desk.operator.lifetimes import Lifetimes
+from uid2_desk.operator.optouts import OptOutRecord, OptOutRegistry
+from uid2_desk.operator.salts import SaltTable
+from uid2_desk.protocol.crypto import KEY_LENGTH, random_bytes
+from uid2_desk.protocol.errors import DecryptionError, TokenDecryptError, TokenFormatError
+from uid2_desk.protocol.identity import Identity
+from uid2_desk.protocol.normalize import hash_identifier
+from uid2_desk.protocol.tokens import (
+    AdvertisingTokenContents,
+    IdentityScope,
+    IdentityType,
+    OperatorIdentity,
+    PublisherIdentity,
+    RefreshTokenContents,
+    TokenVersion,
+    decrypt_advertising_token,
+    decrypt_refresh_token,
+    encrypt_advertising_token,
+    encrypt_refresh_token,
+    wrap_refresh_token,
+)
+
+#: Server-side generated tokens carry the legacy bit only (OP ``PrivacyBits``).
+SERVER_SIDE_PRIVACY_BITS = 1
+#: Identities established before 2021-03-08T17:00Z are refused on refresh ("deprecated").
+REFRESH_CUTOFF_MS = 1_615_222_800_000
+#: The operator that issues our tokens: a "Service" operator (type 1).
+LOCAL_OPERATOR = OperatorIdentity(site_id=1, operator_type=1, version=0, key_id=0)
+
+NEVER_OPTED_OUT = ("validate@example.com", "+12345678901")
+OPTOUT_ON_GENERATE = ("optout@example.com", "+00000000000")
+OPTOUT_ON_REFRESH = ("refresh-optout@example.com", "+00000000002")
+
+
+class RefreshOutcome(Enum):
+    """How a refresh ends (the operator's ``RefreshResponse`` states)."""
+
+    REFRESHED = "refreshed"
+    OPTOUT = "optout"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """The outcome of a refresh and, when refreshed, the new identity."""
+
+    outcome: RefreshOutcome
+    identity: Identity | None = None
+
+
+class Validation(Enum):
+    """What ``/v2/token/validate`` finds."""
+
+    MATCH = "match"
+    MISMATCH = "mismatch"
+    INVALID_TOKEN = "invalid_token"
+    OTHER_SITE = "other_site"
+
+
+def _hashes(identities: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(hash_identifier(dii) for dii in identities)
+
+
+class TokenIssuer:
+    """Issues, refreshes and validates identities for one operator."""
+
+    def __init__(
+        self,
+        keys: KeyRing,
+        salts: SaltTable,
+        optouts: OptOutRegistry,
+        lifetimes: Lifetimes,
+        scope: IdentityScope = IdentityScope.UID2,
+    ) -> None:
+        self._keys = keys
+        self._salts = salts
+        self._optouts = optouts
+        self._lifetimes = lifetimes
+        self.scope = scope
+        self._never_opted_out = _hashes(NEVER_OPTED_OUT)
+        self._optout_on_generate = _hashes(OPTOUT_ON_GENERATE)
+        self._optout_on_refresh = frozenset(
+            salts.first_level_hash(h) for h in _hashes(OPTOUT_ON_REFRESH)
+        )
+
+    @property
+    def lifetimes(self) -> Lifetimes:
+        """The durations identities are issued with."""
+        return self._lifetimes
+
+    def advertising_id(self, identity_hash: str, identity_type: IdentityType) -> str:
+        """The base64 raw UID a DII (given by its base64 SHA-256) maps to today."""
+        flh = self._salts.first_level_hash(identity_hash)
+        return base64.b64encode(self._salts.raw_uid(flh, identity_type, self.scope)).decode()
+
+    def is_opted_out(self, identity_hash: str) -> bool:
+        """Whether generate answers ``optout`` for this DII."""
+        if identity_hash in self._optout_on_generate:
+            return True
+        if identity_hash in self._never_opted_out:
+            return False
+        flh = self._salts.first_level_hash(identity_hash)
+        return self._optouts.for_first_level_hash(flh) is not None
+
+    def generate(
+        self, identity_hash: str, identity_type: IdentityType, site_id: int, now_ms: int
+    ) -> Identity | None:
+        """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
+
+        Raises :class:`~uid2_desk.operator.keys.NoActiveKeyError` if the site has no key.
+        """
+        if self.is_opted_out(identity_hash):
+            return None
+        flh = self._salts.first_level_hash(identity_hash)
+        publisher = PublisherIdentity(site_id=site_id)
+        return self._issue(
+            flh,
+            identity_type,
+            publisher=publisher,
+            established_ms=now_ms,
+            now_ms=now_ms,
+            privacy_bits=SERVER_SIDE_PRIVACY_BITS,
+        )
+
+    def refresh(self, inner_token: str, now_ms: int) -> RefreshResult:
+        """Refresh with an inner (168-character) refresh token."""
+        try:
+            token = decrypt_refresh_token(inner_token, self._keys.lookup)
+        except (TokenFormatError, TokenDecryptError, DecryptionError):
+            return RefreshResult(RefreshOutcome.INVALID)
+        if token.scope is not self.scope:
+            return RefreshResult(RefreshOutcome.INVALID)
+        if token.established_ms < REFRESH_CUTOFF_MS:
+            return RefreshResult(RefreshOutcome.OPTOUT)
+        if token.expires_ms < now_ms:
+            return RefreshResult(RefreshOutcome.EXPIRED)
+        flh = token.first_level_hash
+        if flh in self._optout_on_refresh:
+            return RefreshResult(RefreshOutcome.OPTOUT)
+        record = self._optouts.for_first_level_hash(flh)
+        # An opt-out revokes every identity established before (or at) it.
+        if record is not None and record.optout_ms >= token.established_ms:
+            return RefreshResult(RefreshOutcome.OPTOUT)
+        identity = self._issue(
+            flh,
+            token.identity_type,
+            publisher=token.publisher,
+            established_ms=token.established_ms,
+            now_ms=now_ms,
+            privacy_bits=token.privacy_bits,
+        )
+        return RefreshResult(RefreshOutcome.REFRESHED, identity)
+
+    def optout_record(self, advertising_id: str) -> OptOutRecord | None:
+        """The opt-out of the DII behind a raw UID, if it opted out."""
+        return self._optouts.for_advertising_id(advertising_id)
+
+    def opt_out(self, identity_hash: str, identity_type: IdentityType, now_ms: int) -> OptOutRecord:
+        """Record that this DII opted out at ``now_ms``."""
+        flh = self._salts.first_level_hash(identity_hash)
+        advertising_id = base64.b64encode(
+            self._salts.raw_uid(flh, identity_type, self.scope)
+        ).decode()
+        return self._optouts.record(flh, advertising_id, identity_type, now_ms)
+
+    def validate(
+        self, token: str, identity_hash: str, identity_type: IdentityType, caller_site_id: int
+    ) -> Validation:
+        """Whether ``token`` was issued for this DII (to a caller of ``caller_site_id``)."""
+        try:
+            contents = decrypt_advertising_token(token, self._keys.lookup)
+        except (TokenFormatError, TokenDecryptError, DecryptionError):
+            return Validation.INVALID_TOKEN
+        site_key = self._keys.lookup(contents.site_key_id)
+        if site_key is None or site_key.site_id != caller_site_id:
+            return Validation.OTHER_SITE
+        expected = self._salts.raw_uid(
+            self._salts.first_level_hash(identity_hash), identity_type, self.scope
+        )
+        same = contents.identity_type is identity_type and contents.raw_uid == expected
+        return Validation.MATCH if same else Validation.MISMATCH
+
+    def _issue(
+        self,
+        first_level_hash: bytes,
+        identity_type: IdentityType,
+        *,
+        publisher: PublisherIdentity,
+        established_ms: int,
+        now_ms: int,
+        privacy_bits: int,
+    ) -> Identity:
+        life = self._lifetimes
+        master = self._keys.master_key(now_ms)
+        site = self._keys.site_key(publisher.site_id, now_ms)
+        refresh_key = self._keys.refresh_key(now_ms)
+        advertising = AdvertisingTokenContents(
+            version=TokenVersion.V4,
+            scope=self.scope,
+            identity_type=identity_type,
+            raw_uid=self._salts.raw_uid(first_level_hash, identity_type, self.scope),
+            expires_ms=now_ms + life.identity_ms,
+            generated_ms=now_ms,
+            established_ms=established_ms,
+            refreshed_ms=now_ms,
+            privacy_bits=privacy_bits,
+            operator=LOCAL_OPERATOR,
+            publisher=publisher,
+            master_key_id=master.id,
+            site_key_id=site.id,
+        )
+        refresh = RefreshTokenContents(
+            scope=self.scope,
+            identity_type=identity_type,
+            expires_ms=now_ms + life.refresh_ms,
+            created_ms=now_ms,
+            operator=LOCAL_OPERATOR,
+            publisher=publisher,
+            privacy_bits=privacy_bits,
+            established_ms=established_ms,
+            first_level_hash=first_level_hash,
+            refresh_key_id=refresh_key.id,
+        )
+        response_key = random_bytes(KEY_LENGTH)
+        inner = encrypt_refresh_token(refresh, refresh_key)
+        return Identity(
+            advertising_token=encrypt_advertising_token(advertising, master, site),
+            refresh_token=wrap_refresh_token(inner, response_key, refresh_key, self.scope),
+            identity_expires_ms=now_ms + life.identity_ms,
+            refresh_expires_ms=now_ms + life.refresh_ms,
+            refresh_from_ms=now_ms + life.refresh_from_ms,
+            refresh_response_key=response_key,
+        )

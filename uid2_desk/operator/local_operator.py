@@ -1,0 +1,142 @@
+"""The embedded local operator: state in a data directory, an ASGI app, an admin API."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from types import TracebackType
+
+from uid2_desk.operator.admin import OperatorAdmin
+from uid2_desk.operator.app import build_asgi_app
+from uid2_desk.operator.core import OperatorCore
+from uid2_desk.operator.credentials import ClientRegistry, Credentials
+from uid2_desk.operator.faults import FaultBoard
+from uid2_desk.operator.http_layer import OperatorHttp
+from uid2_desk.operator.issuer import TokenIssuer
+from uid2_desk.operator.keys import KeyRing
+from uid2_desk.operator.lifetimes import Lifetimes
+from uid2_desk.operator.optouts import OptOutRegistry
+from uid2_desk.operator.request_log import RequestLog
+from uid2_desk.operator.salts import SaltTable
+from uid2_desk.operator.store import OperatorStore
+from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
+
+
+class LocalOperator:
+    """A UID2 operator that lives in ``data_dir`` and speaks the real v2 protocol.
+
+    Serve :attr:`asgi_app` with :class:`~uid2_desk.operator.OperatorServer` (a loopback
+    port) or mount it in-process with ``httpx.ASGITransport``. Everything it knows (clients,
+    keys, salts, opt-outs, the served-request log) is in ``data_dir/operator.sqlite3``, so a
+    reopened operator accepts the same credentials and refreshes tokens issued before.
+
+    Attributes:
+        data_dir: where its state lives.
+        lifetimes: the durations identities are issued with.
+        clock: the operator's clock: the given clock plus the admin's offset (skew).
+        credentials: working publisher, DSP and sharer credentials.
+        admin: the admin API (opt-outs, key rotation, faults, clock, request log).
+        admin_token: the bearer token of the HTTP admin surface, new on every open.
+        asgi_app: the ASGI application to serve.
+    """
+
+    def __init__(
+        self,
+        *,
+        data_dir: Path,
+        lifetimes: Lifetimes,
+        clock: WarpClock,
+        store: OperatorStore,
+        clients: ClientRegistry,
+        log: RequestLog,
+        admin: OperatorAdmin,
+        admin_token: str,
+        asgi_app: OperatorHttp,
+    ) -> None:
+        self.data_dir = data_dir
+        self.lifetimes = lifetimes
+        self.clock = clock
+        self._store = store
+        self._clients = clients
+        self._log = log
+        self.admin = admin
+        self.admin_token = admin_token
+        self.asgi_app = asgi_app
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        lifetimes: Lifetimes | None = None,
+    ) -> LocalOperator:
+        """Open (creating on first use) the operator stored in ``data_dir``.
+
+        ``clock`` defaults to the system clock; pass the desk's shared ``WarpClock`` so a
+        time warp moves both. ``lifetimes`` defaults to the ``local`` profile.
+        Raises :class:`~uid2_desk.protocol.errors.StorageError` if the database is unusable.
+        """
+        lifetimes = lifetimes if lifetimes is not None else Lifetimes.local()
+        own_clock = WarpClock(base=clock if clock is not None else SystemClock())
+        store = OperatorStore.open_in(data_dir)
+        try:
+            now_ms = own_clock.now_ms()
+            clients = ClientRegistry.load_or_create(store, now_ms)
+            keys = KeyRing.open(store, lifetimes, clients.site_ids(), now_ms)
+            optouts = OptOutRegistry(store)
+            issuer = TokenIssuer(keys, SaltTable.load_or_create(store, now_ms), optouts, lifetimes)
+        except BaseException:
+            store.close()
+            raise
+        faults = FaultBoard()
+        log = RequestLog(store)
+        admin = OperatorAdmin(
+            issuer=issuer, keys=keys, optouts=optouts, faults=faults, clock=own_clock, log=log
+        )
+        admin_token = secrets.token_urlsafe(32)
+        core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock)
+        app = build_asgi_app(core, admin=admin, admin_token=admin_token, faults=faults, log=log)
+        return cls(
+            data_dir=data_dir,
+            lifetimes=lifetimes,
+            clock=own_clock,
+            store=store,
+            clients=clients,
+            log=log,
+            admin=admin,
+            admin_token=admin_token,
+            asgi_app=app,
+        )
+
+    @property
+    def credentials(self) -> Credentials:
+        """Working credentials of the publisher, DSP and sharer clients."""
+        return self._clients.credentials
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Write the request log out and close the database (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._log.close()
+        finally:
+            self._store.close()
+
+    def __enter__(self) -> LocalOperator:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

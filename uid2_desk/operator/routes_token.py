@@ -1,0 +1,194 @@
+"""``/v2/token/generate``, ``/refresh``, ``/validate`` and ``/logout`` (uid2-protocol.md §3.1-3.3,
+§3.10), with the operator's statuses, HTTP codes and messages."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from uid2_desk.operator import wire
+from uid2_desk.operator.core import (
+    IdentifierProblem,
+    OperatorCore,
+    authenticate,
+    identifier_of,
+    open_envelope,
+    problem_reply,
+)
+from uid2_desk.operator.credentials import Role
+from uid2_desk.operator.issuer import RefreshOutcome, Validation
+from uid2_desk.operator.keys import NoActiveKeyError
+from uid2_desk.protocol.envelope import seal_refresh_reply, to_base64
+from uid2_desk.protocol.errors import (
+    DecryptionError,
+    PayloadError,
+    TokenDecryptError,
+    TokenFormatError,
+)
+from uid2_desk.protocol.tokens import (
+    REFRESH_TOKEN_WRAPPER_LENGTH,
+    read_wrapper_header,
+    unwrap_refresh_token,
+)
+
+GENERATOR = frozenset({Role.GENERATOR})
+OPTOUT_ROLE = frozenset({Role.OPTOUT})
+ANY_ROLE: frozenset[Role] = frozenset()
+
+MSG_REFRESH_MISSING = "Required Parameter Missing: refresh_token"
+MSG_REFRESH_NOT_BASE64 = "Invalid body: Body is not valid base64."
+MSG_REFRESH_BAD_DATA = "Invalid data: Check encryption method and encryption key."
+MSG_REFRESH_BAD_FORMAT = "Invalid format: Payload is not valid json or missing required data."
+MSG_REFRESH_ERROR = "Error refreshing token"
+MSG_INVALID_TOKEN = "Invalid Token presented"
+MSG_EXPIRED_TOKEN = "Expired Token presented"
+
+
+class TokenRoutes:
+    """Handlers of the token endpoints over one :class:`OperatorCore`."""
+
+    def __init__(self, core: OperatorCore) -> None:
+        self._core = core
+
+    def routes(self) -> list[Route]:
+        """The Starlette routes of these endpoints."""
+        return [
+            Route("/v2/token/generate", self.generate, methods=["POST"]),
+            Route("/v2/token/refresh", self.refresh, methods=["POST"]),
+            Route("/v2/token/validate", self.validate, methods=["POST"]),
+            Route("/v2/token/logout", self.logout, methods=["POST"]),
+        ]
+
+    async def generate(self, request: Request) -> Response:
+        """Issue an identity for one DII, or ``optout``."""
+        core = self._core
+        client = authenticate(request, core, GENERATOR)
+        if client is None:
+            return wire.unauthorized(request)
+        opened = await open_envelope(request, core, client)
+        if isinstance(opened, Response):
+            return opened
+        dii = identifier_of(opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(request, dii)
+        now_ms = core.clock.now_ms()
+        try:
+            identity = core.issuer.generate(dii.hash_b64, dii.identity_type, client.site_id, now_ms)
+        except NoActiveKeyError:
+            return wire.no_active_key(request)
+        document = (
+            {"status": wire.OPTOUT}
+            if identity is None
+            else wire.success_document(identity.to_body())
+        )
+        return wire.encrypted_reply(
+            request,
+            document,
+            secret=client.secret_bytes,
+            nonce=opened.nonce,
+            now_ms=now_ms,
+            binary=opened.binary,
+        )
+
+    async def refresh(self, request: Request) -> Response:
+        """Refresh with the 388-character token; never 401, API key optional."""
+        core = self._core
+        authenticated = authenticate(request, core, ANY_ROLE) is not None
+        text = (await request.body()).decode("utf-8", errors="replace")
+        if not text:
+            return wire.client_error(request, MSG_REFRESH_MISSING)
+        response_key: bytes | None = None
+        inner = text
+        if len(text) == REFRESH_TOKEN_WRAPPER_LENGTH:
+            try:
+                unwrapped = unwrap_refresh_token(text, core.keys.lookup)
+            except TokenFormatError:
+                return wire.client_error(request, MSG_REFRESH_NOT_BASE64)
+            except TokenDecryptError:
+                _, key_id, _ = read_wrapper_header(text)
+                return wire.client_error(
+                    request,
+                    f"Invalid key: Generator of this token (Key ID: {key_id}) does not exist.",
+                )
+            except DecryptionError:
+                return wire.client_error(request, MSG_REFRESH_BAD_DATA)
+            except PayloadError:
+                return wire.client_error(request, MSG_REFRESH_BAD_FORMAT)
+            inner, response_key = unwrapped.inner_token, unwrapped.refresh_response_key
+        try:
+            result = core.issuer.refresh(inner, core.clock.now_ms())
+        except NoActiveKeyError:
+            if authenticated:
+                return wire.no_active_key(request)
+            return wire.error(request, 400, wire.GENERIC_ERROR, MSG_REFRESH_ERROR)
+        if result.outcome is RefreshOutcome.REFRESHED and result.identity is not None:
+            document = wire.success_document(result.identity.to_body())
+        elif result.outcome is RefreshOutcome.OPTOUT:
+            document = {"status": wire.OPTOUT}
+        elif not authenticated:
+            # Unauthenticated callers (browsers, apps) only ever learn "error".
+            return wire.error(request, 400, wire.GENERIC_ERROR, MSG_REFRESH_ERROR)
+        elif result.outcome is RefreshOutcome.EXPIRED:
+            return wire.error(request, 400, wire.EXPIRED_TOKEN, MSG_EXPIRED_TOKEN)
+        else:
+            return wire.error(request, 400, wire.INVALID_TOKEN, MSG_INVALID_TOKEN)
+        if response_key is None:
+            return wire.plain_json(request, 200, document)
+        wire.context_of(request).status = str(document["status"])
+        sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
+        return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": wire.TEXT_PLAIN})
+
+    async def validate(self, request: Request) -> Response:
+        """Say whether an advertising token belongs to a DII."""
+        core = self._core
+        client = authenticate(request, core, GENERATOR)
+        if client is None:
+            return wire.unauthorized(request)
+        opened = await open_envelope(request, core, client)
+        if isinstance(opened, Response):
+            return opened
+        dii = identifier_of(opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(request, dii)
+        token = (opened.payload or {}).get("token")
+        if not isinstance(token, str):
+            return wire.client_error(request, "Invalid token")
+        verdict = core.issuer.validate(token, dii.hash_b64, dii.identity_type, client.site_id)
+        if verdict is Validation.INVALID_TOKEN:
+            return wire.client_error(request, "Invalid token")
+        if verdict is Validation.OTHER_SITE:
+            return wire.client_error(request, "Unauthorised to validate token")
+        return wire.encrypted_reply(
+            request,
+            wire.success_document(verdict is Validation.MATCH),
+            secret=client.secret_bytes,
+            nonce=opened.nonce,
+            now_ms=core.clock.now_ms(),
+            binary=opened.binary,
+        )
+
+    async def logout(self, request: Request) -> Response:
+        """Opt a DII out now (the OPTOUT role's endpoint)."""
+        core = self._core
+        client = authenticate(request, core, OPTOUT_ROLE)
+        if client is None:
+            return wire.unauthorized(request)
+        opened = await open_envelope(request, core, client)
+        if isinstance(opened, Response):
+            return opened
+        dii = identifier_of(opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(request, dii)
+        now_ms = core.clock.now_ms()
+        # The one handler that writes to the database: keep it off the event loop.
+        await anyio.to_thread.run_sync(core.issuer.opt_out, dii.hash_b64, dii.identity_type, now_ms)
+        return wire.encrypted_reply(
+            request,
+            wire.success_document({"optout": "OK"}),
+            secret=client.secret_bytes,
+            nonce=opened.nonce,
+            now_ms=now_ms,
+            binary=opened.binary,
+        )
