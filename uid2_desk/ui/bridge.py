@@ -1,0 +1,96 @@
+"""The one bridge from the Qt-free core to Qt: publisher callbacks in, Qt signals out.
+
+The core knows nothing of Qt; it calls ``subscribe`` callbacks. The bridge re-emits each
+event as a typed Qt signal, and holds them back until the window has connected its slots
+(:meth:`DeskBridge.release`), so nothing said during start-up is lost (qutebrowser's message
+bridge does the same). A callback that arrives on another thread is handed to the GUI thread
+through a queued signal instead of touching widgets from that thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance
+
+if TYPE_CHECKING:
+    from uid2_desk.publisher import DeskEvent, Publisher
+
+
+class DeskBridge(QObject):
+    """Turns publisher events and start-up news into Qt signals, buffered until released.
+
+    Signals:
+        user_changed(object): a ``UserSnapshot`` changed or appeared.
+        user_removed(str): the id of a removed user.
+        entry_appended(object): a ``JournalEntry`` was journaled.
+        notice(str, str): ``(level, message)`` to show on the banner.
+        startup_progress(str): a start-up step, for the status bar.
+        services_ready(object): the ``DeskServices`` are up; actions may be enabled.
+        startup_failed(str): start-up could not finish; what to do instead.
+
+    Attributes:
+        released: whether signals are emitted directly (``True``) or buffered.
+    """
+
+    user_changed = Signal(object)
+    user_removed = Signal(str)
+    entry_appended = Signal(object)
+    notice = Signal(str, str)
+    startup_progress = Signal(str)
+    services_ready = Signal(object)
+    startup_failed = Signal(str)
+    _from_other_thread = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.released = False
+        self._buffer: list[tuple[SignalInstance, tuple[Any, ...]]] = []
+        self._unsubscribe: Callable[[], None] | None = None
+        self._from_other_thread.connect(self._replay, Qt.ConnectionType.QueuedConnection)
+
+    def attach(self, publisher: Publisher) -> None:
+        """Subscribe to ``publisher``'s events (replacing any earlier subscription)."""
+        self.detach()
+        self._unsubscribe = publisher.subscribe(self.deliver)
+
+    def detach(self) -> None:
+        """Stop listening to the publisher."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def deliver(self, event: DeskEvent) -> None:
+        """Publisher callback: translate one event into its signal."""
+        from uid2_desk.publisher import EntryAppended, Notice, UserChanged, UserRemoved
+
+        if isinstance(event, UserChanged):
+            self.post(self.user_changed, event.snapshot)
+        elif isinstance(event, UserRemoved):
+            self.post(self.user_removed, event.user_id)
+        elif isinstance(event, EntryAppended):
+            self.post(self.entry_appended, event.entry)
+        elif isinstance(event, Notice):
+            self.post(self.notice, str(event.level), event.message)
+
+    def post(self, signal: SignalInstance, *args: Any) -> None:
+        """Emit ``signal(*args)`` on the GUI thread, or buffer it until :meth:`release`."""
+        if QThread.currentThread() is not self.thread():
+            self._from_other_thread.emit((signal, args))
+            return
+        if not self.released:
+            self._buffer.append((signal, args))
+            return
+        signal.emit(*args)
+
+    def release(self) -> None:
+        """The window is wired: emit everything buffered, in order, then emit directly."""
+        self.released = True
+        buffered, self._buffer = self._buffer, []
+        for signal, args in buffered:
+            signal.emit(*args)
+
+    def _replay(self, item: tuple[SignalInstance, tuple[Any, ...]]) -> None:
+        signal, args = item
+        self.post(signal, *args)
