@@ -15,6 +15,7 @@ from uid2_desk.operator.optouts import OptOutRecord, OptOutRegistry
 from uid2_desk.operator.request_log import DEFAULT_READ_LIMIT, RequestLog, ServedRequest
 from uid2_desk.protocol.clock import WarpClock
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
+from uid2_desk.protocol.tokens import Key
 
 
 class OperatorAdmin:
@@ -59,6 +60,14 @@ class OperatorAdmin:
         with the old keys until those expire.
         """
         return [key.id for key in self._keys.rotate(self._clock.now_ms())]
+
+    def all_keys(self) -> list[Key]:
+        """Every key, refresh keys included, by id: what decrypts this operator's tokens.
+
+        For the desk's token inspector and tests; these secrets belong to a local test
+        operator only.
+        """
+        return self._keys.all_keys()
 
     def set_fault(self, fault: Fault) -> int:
         """Inject a fault; return its id (for :meth:`remove_fault`)."""
