@@ -1,1 +1,35 @@
-"""journal layer of UID2 Desk (see design.md §2)."""
+"""The durable, append-only record of exchanges and lifecycle events, and its exports.
+
+- :class:`Journal` (synchronous, one thread) and :class:`AsyncJournal` (asyncio, one worker
+  thread, listeners notified after commit): :mod:`uid2_desk.journal.store`,
+  :mod:`uid2_desk.journal.async_journal`.
+- Values: :class:`JournalEntry`, :class:`JournalFilter`, :class:`EntryKind`, :class:`Outcome`.
+- Exports (import them from their modules; the Markdown report depends on
+  :mod:`uid2_desk.walkthrough`): :mod:`~uid2_desk.journal.export_har`,
+  :mod:`~uid2_desk.journal.export_jsonl`, :mod:`~uid2_desk.journal.export_markdown`, with
+  :class:`~uid2_desk.journal.redaction.Redaction`.
+"""
+
+from uid2_desk.journal.async_journal import AsyncJournal
+from uid2_desk.journal.model import (
+    EntryKind,
+    JournalEntry,
+    JournalFilter,
+    Outcome,
+    classify_exchange,
+    new_session_id,
+    summarize_exchange,
+)
+from uid2_desk.journal.store import Journal
+
+__all__ = [
+    "AsyncJournal",
+    "EntryKind",
+    "Journal",
+    "JournalEntry",
+    "JournalFilter",
+    "Outcome",
+    "classify_exchange",
+    "new_session_id",
+    "summarize_exchange",
+]

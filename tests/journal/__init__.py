@@ -1,0 +1,1 @@
+"""Tests of the journal, its exports and redaction."""

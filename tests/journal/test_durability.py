@@ -1,0 +1,66 @@
+"""An entry reported after its append survives the process being killed with SIGKILL.
+
+``kill -9`` loses what the process had not handed to the OS; it proves that an append returns
+only after its commit. Power-loss durability (the fsync of ``synchronous=FULL``) cannot be
+simulated here; ``test_store`` checks that setting is in force.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.journal import exchanges as records
+from uid2_desk.journal import Journal
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run_and_kill(path: Path, start: int, lines: int) -> list[int]:
+    """Start the appending child, read ``lines`` reported seqs, SIGKILL it mid-stream."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.journal.append_child", str(path), str(start)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    reported: list[int] = []
+    try:
+        assert proc.stdout is not None
+        while len(reported) < lines:
+            line = proc.stdout.readline()
+            assert line, f"the child stopped early: {proc.stderr.read() if proc.stderr else ''}"
+            reported.append(int(line))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+    assert proc.returncode == -signal.SIGKILL
+    return reported
+
+
+def test_every_reported_entry_survives_kill_minus_nine(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    reported: list[int] = []
+    # Three crashes in a row: each restart recovers the WAL left by the killed process.
+    for lines in (25, 7, 40):
+        with Journal.open(path) as j:
+            start = j.last_seq() + 1
+        reported += _run_and_kill(path, start, lines)
+        with Journal.open(path) as j:
+            present = {e.seq for e in j.entries(limit=None)}
+            missing = [seq for seq in reported if seq not in present]
+            assert missing == []
+            # The newest reported entries are whole, bytes and all.
+            for seq in reported[-3:]:
+                entry = j.get(seq)
+                assert entry is not None
+                assert entry.exchange == records.generate(seed=seq, started_ms=records.T0 + seq)
+    assert reported == sorted(set(reported))

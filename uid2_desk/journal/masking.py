@@ -1,0 +1,131 @@
+"""Keeping secrets and personal data out of what the journal writes.
+
+Two layers use these helpers:
+
+- the journal itself, on every append (defence in depth: the client already masks the
+  ``Authorization`` header, but a credential that slips through is replaced here before any
+  byte reaches the disk), and for event details whose key names a secret;
+- the exports, which always mask secret-named fields inside decrypted JSON
+  (``refresh_response_key``, key ``secret`` values, ``api_key``...) and optionally hash DII and
+  shorten tokens (:mod:`uid2_desk.journal.redaction`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from uid2_desk.protocol.errors import InputError
+from uid2_desk.protocol.normalize import hash_identifier, normalize_email, normalize_phone
+
+#: Headers whose value authenticates the caller.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+#: What replaces a credential that arrived unmasked, and any secret-named field.
+MASKED = "[masked]"
+#: Characters that show a value was masked by someone.
+_MASK_MARKERS = ("*", "…", "•", MASKED)
+#: A masked credential may still show a recognisable prefix (``UID2-C-L-999-***``), no more.
+MAX_VISIBLE_CREDENTIAL_CHARS = 16
+#: Substrings of a field name (lower case, ``_`` and ``-`` removed) that mark a secret.
+_SECRET_NAME_PARTS = (
+    "secret",
+    "password",
+    "passwd",
+    "apikey",
+    "clientkey",
+    "privatekey",
+    "responsekey",
+    "authorization",
+    "credential",
+)
+#: JSON fields that hold UID2 tokens (shortened on request).
+TOKEN_FIELDS = frozenset({"advertising_token", "refresh_token", "token"})
+#: JSON fields that hold raw DII, and what kind each is.
+EMAIL_FIELDS = frozenset({"email"})
+PHONE_FIELDS = frozenset({"phone"})
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_PHONE_RE = re.compile(r"(?<![\w+])\+\d{10,15}(?!\d)")
+#: A run long enough to be a token or key in free text (advertising tokens are 150+ chars,
+#: refresh tokens 388); hashes (44) and UUIDs stay readable.
+_TOKEN_RE = re.compile(r"[A-Za-z0-9+/_\-]{60,}={0,2}")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a field or header name denotes a secret (``secret``, ``api_key``...)."""
+    flat = name.lower().replace("_", "").replace("-", "")
+    return any(part in flat for part in _SECRET_NAME_PARTS)
+
+
+def is_masked_credential(value: str) -> bool:
+    """Whether an ``Authorization``-style value is already masked.
+
+    Masked means it carries a mask marker and shows at most
+    :data:`MAX_VISIBLE_CREDENTIAL_CHARS` characters of the credential after the scheme.
+    """
+    scheme, _, rest = value.strip().partition(" ")
+    credential = rest if rest and scheme.isalpha() else value
+    if not any(marker in credential for marker in _MASK_MARKERS):
+        return False
+    visible = credential
+    for marker in _MASK_MARKERS:
+        visible = visible.replace(marker, "")
+    return len(visible.strip()) <= MAX_VISIBLE_CREDENTIAL_CHARS
+
+
+def mask_credential(value: str) -> str:
+    """Keep a masked credential as it is; replace anything else, keeping only the scheme."""
+    if is_masked_credential(value):
+        return value
+    scheme, _, rest = value.strip().partition(" ")
+    if rest and scheme.isalpha():
+        return f"{scheme} {MASKED}"
+    return MASKED
+
+
+def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Headers with every credential header masked (unchanged when nothing needs it)."""
+    if not any(name.lower() in CREDENTIAL_HEADERS for name, _ in headers):
+        return headers
+    return tuple(
+        (name, mask_credential(value) if name.lower() in CREDENTIAL_HEADERS else value)
+        for name, value in headers
+    )
+
+
+def shorten_token(token: str) -> str:
+    """``first 8 … last 4`` of a token; short values are left alone."""
+    if len(token) <= 16:
+        return token
+    return f"{token[:8]}…{token[-4:]}"
+
+
+def hash_email(raw: str) -> str:
+    """The base64 SHA-256 of an email as the operator would hash it (normalised if possible)."""
+    try:
+        return hash_identifier(normalize_email(raw))
+    except InputError:
+        return hash_identifier(raw.strip())
+
+
+def hash_phone(raw: str) -> str:
+    """The base64 SHA-256 of a phone number (normalised if possible)."""
+    try:
+        return hash_identifier(normalize_phone(raw))
+    except InputError:
+        return hash_identifier(raw.strip())
+
+
+def hash_dii_text(value: str) -> str:
+    """Hash a free-standing DII value, guessing email or phone from its shape."""
+    return hash_email(value) if "@" in value else hash_phone(value)
+
+
+def mask_dii_in_text(text: str) -> str:
+    """Replace every email address and E.164 phone number in free text by its hash."""
+    text = _EMAIL_RE.sub(lambda m: hash_email(m.group(0)), text)
+    return _PHONE_RE.sub(lambda m: hash_phone(m.group(0)), text)
+
+
+def shorten_tokens_in_text(text: str) -> str:
+    """Shorten every token-sized run of base64 characters in free text."""
+    return _TOKEN_RE.sub(lambda m: shorten_token(m.group(0)), text)
