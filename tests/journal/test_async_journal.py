@@ -1,0 +1,183 @@
+"""AsyncJournal runs the journal on one worker thread and tells listeners after each commit."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.journal import exchanges as records
+from uid2_desk.journal import AsyncJournal, JournalEntry, JournalFilter
+from uid2_desk.protocol.errors import StorageError
+
+
+def _journal_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("uid2-journal")]
+
+
+def _committed(path: Path, seq: int) -> bool:
+    """Whether another connection (another reader) already sees entry ``seq``."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT 1 FROM entry WHERE seq = ?", (seq,)).fetchone() is not None
+    finally:
+        db.close()
+
+
+@pytest.mark.asyncio
+async def test_listeners_hear_of_an_entry_on_the_loop_after_it_is_committed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.db"
+    loop_thread = threading.get_ident()
+    heard: list[tuple[int, bool, bool]] = []
+
+    def listener(entry: JournalEntry) -> None:
+        heard.append((entry.seq, threading.get_ident() == loop_thread, _committed(path, entry.seq)))
+
+    async with await AsyncJournal.open(path) as journal:
+        journal.add_listener(listener)
+        entry = await journal.append_exchange(
+            records.generate(),
+            session="s",
+            user="jane@example.com",
+            environment="local",
+            step="1-d",
+        )
+        event = await journal.append_event(
+            "identity_set", at_ms=1, session="s", user=None, environment="local", step="1-f"
+        )
+    assert heard == [(entry.seq, True, True), (event.seq, True, True)]
+    assert entry.exchange is not None  # appends return full entries
+
+
+@pytest.mark.asyncio
+async def test_concurrent_appends_are_heard_in_commit_order(tmp_path: Path) -> None:
+    heard: list[int] = []
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+        journal.add_listener(lambda e: heard.append(e.seq))
+        entries = await asyncio.gather(
+            *(
+                journal.append_event(
+                    f"e{i}", at_ms=i, session="s", user=None, environment="e", step=None
+                )
+                for i in range(25)
+            )
+        )
+        assert await journal.count() == 25
+    assert heard == list(range(1, 26))
+    assert sorted(e.seq for e in entries) == heard
+
+
+@pytest.mark.asyncio
+async def test_a_failing_listener_neither_fails_the_append_nor_silences_the_others(
+    tmp_path: Path,
+) -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    heard: list[int] = []
+
+    def broken(entry: JournalEntry) -> None:
+        raise ValueError("a panel that was closed")
+
+    try:
+        async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+            journal.add_listener(broken)
+            journal.add_listener(lambda e: heard.append(e.seq))
+            entry = await journal.append_event(
+                "x", at_ms=1, session="s", user=None, environment="e", step=None
+            )
+    finally:
+        loop.set_exception_handler(None)
+    assert heard == [entry.seq]
+    assert len(reported) == 1
+    assert isinstance(reported[0]["exception"], ValueError)
+
+
+@pytest.mark.asyncio
+async def test_a_removed_listener_is_no_longer_called(tmp_path: Path) -> None:
+    heard: list[int] = []
+
+    def listener(entry: JournalEntry) -> None:
+        heard.append(entry.seq)
+
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+        journal.add_listener(listener)
+        await journal.append_event("a", at_ms=1, session="s", user=None, environment="e", step=None)
+        journal.remove_listener(listener)
+        journal.remove_listener(listener)  # harmless
+        await journal.append_event("b", at_ms=2, session="s", user=None, environment="e", step=None)
+    assert heard == [1]
+
+
+@pytest.mark.asyncio
+async def test_an_append_whose_caller_was_cancelled_is_still_reported(tmp_path: Path) -> None:
+    heard = asyncio.Event()
+    seen: list[int] = []
+
+    def listener(entry: JournalEntry) -> None:
+        seen.append(entry.seq)
+        heard.set()
+
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+        journal.add_listener(listener)
+        task = asyncio.create_task(
+            journal.append_exchange(
+                records.generate(), session="s", user=None, environment="e", step="1-d"
+            )
+        )
+        await asyncio.sleep(0)  # the append is now submitted to the worker
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await asyncio.wait_for(heard.wait(), timeout=10)
+        assert seen == [1]
+        assert await journal.get(1) is not None
+
+
+@pytest.mark.asyncio
+async def test_every_journal_method_is_available_as_a_coroutine(tmp_path: Path) -> None:
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+        a = await journal.append_exchange(
+            records.generate(), session="s1", user="u", environment="e", step="1-d"
+        )
+        await journal.append_event(
+            "x", at_ms=1, session="s2", user="u", environment="e", step=None, detail={"k": "v"}
+        )
+        assert await journal.last_seq() == 2
+        assert await journal.sessions() == ["s1", "s2"]
+        assert [e.seq for e in await journal.entries(JournalFilter(session="s2"))] == [2]
+        assert (await journal.entries(with_exchanges=True))[0] == a
+        assert await journal.exchange(1) == a.exchange
+        assert await journal.count(JournalFilter(user="u")) == 2
+        assert await journal.prune(keep_sessions=1) == 1
+        assert journal.path == tmp_path / "j.db"
+
+
+@pytest.mark.asyncio
+async def test_closing_leaves_no_thread_behind_and_refuses_further_calls(tmp_path: Path) -> None:
+    before = _journal_threads()
+    journal = await AsyncJournal.open(tmp_path / "j.db")
+    assert len(_journal_threads()) == len(before) + 1
+    await journal.append_event("x", at_ms=1, session="s", user=None, environment="e", step=None)
+    await journal.close()
+    await journal.close()  # idempotent
+    assert _journal_threads() == before
+    assert journal.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await journal.count()
+
+
+@pytest.mark.asyncio
+async def test_a_failed_open_leaves_no_thread_behind(tmp_path: Path) -> None:
+    before = _journal_threads()
+    bad = tmp_path / "j.db"
+    bad.write_bytes(b"not a database at all" * 50)
+    with pytest.raises(StorageError):
+        await AsyncJournal.open(bad)
+    assert _journal_threads() == before
