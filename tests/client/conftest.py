@@ -1,4 +1,4 @@
-"""Fixtures for the client tests: keyring backends swapped in and restored."""
+"""Fixtures for the client tests: keyring backends swapped in and restored; the operator."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import keyring.backends.fail
 import pytest
 
 from tests.client.memory_keyring import MemoryKeyring
+from tests.client.operator_fixtures import clock, http, operator, publisher
+
+__all__ = ["clock", "http", "operator", "publisher"]
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from uid2_desk.client.environments import (
 from uid2_desk.client.operator_client import CLIENT_VERSION, OperatorClient
 from uid2_desk.client.results import (
     KeyBundle,
-    OperatorKey,
     OptOutRecord,
     OptOutStatus,
     Outcome,
@@ -49,7 +48,6 @@ __all__ = [
     "KeyringCredentialStore",
     "LayeredCredentialStore",
     "OperatorClient",
-    "OperatorKey",
     "OptOutRecord",
     "OptOutStatus",
     "Outcome",

@@ -10,8 +10,9 @@ import base64
 import binascii
 import json
 
-from uid2_desk.client.results import KeyBundle, OperatorKey, OptOutRecord, OptOutStatus, SiteData
+from uid2_desk.client.results import KeyBundle, OptOutRecord, OptOutStatus, SiteData
 from uid2_desk.protocol.errors import PayloadError
+from uid2_desk.protocol.tokens import Key
 
 #: What replaces a key secret in the recorded reply text (journal, exports, screen).
 REDACTED_SECRET = "<redacted: 32-byte key>"
@@ -44,7 +45,7 @@ def _req_int(obj: dict[str, object], name: str, what: str) -> int:
     return value
 
 
-def _key(value: object, index: int) -> OperatorKey:
+def _key(value: object, index: int) -> Key:
     what = f"key #{index}"
     obj = _obj(value, what)
     secret_text = obj.get("secret")
@@ -54,7 +55,7 @@ def _key(value: object, index: int) -> OperatorKey:
         secret = base64.b64decode(secret_text, validate=True)
     except (binascii.Error, ValueError):
         raise PayloadError(f"{what}: 'secret' is not base64") from None
-    return OperatorKey(
+    return Key(
         id=_req_int(obj, "id", what),
         created_s=_req_int(obj, "created", what),
         activates_s=_req_int(obj, "activates", what),

@@ -19,6 +19,7 @@ from uid2_desk.client.skew import SkewAssessment, assess_skew
 from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.protocol.identity import Identity
+from uid2_desk.protocol.tokens import Key, KeyLookup, key_lookup
 
 T = TypeVar("T")
 
@@ -87,28 +88,6 @@ class TokenResult:
 
 
 @dataclass(frozen=True)
-class OperatorKey:
-    """One encryption key from ``/v2/key/sharing`` or ``/v2/key/bidstream``.
-
-    Times are epoch **seconds**, as on the wire. ``secret`` is hidden from ``repr``.
-    """
-
-    id: int
-    created_s: int
-    activates_s: int
-    expires_s: int
-    secret: bytes
-    keyset_id: int | None = None
-    site_id: int | None = None
-
-    def __repr__(self) -> str:
-        return (
-            f"OperatorKey(id={self.id}, keyset_id={self.keyset_id}, "
-            f"activates_s={self.activates_s}, expires_s={self.expires_s}, secret=***)"
-        )
-
-
-@dataclass(frozen=True)
 class SiteData:
     """A site's registered domains (present when client-side generation is enabled)."""
 
@@ -120,10 +99,11 @@ class SiteData:
 class KeyBundle:
     """The parsed body of a key-sharing or bidstream reply (uid2-protocol.md §3.7, §3.8).
 
-    Fields absent from a given endpoint's reply are ``None``.
+    Key times are epoch seconds, as on the wire; fields absent from a given endpoint's
+    reply are ``None``.
     """
 
-    keys: tuple[OperatorKey, ...]
+    keys: tuple[Key, ...]
     identity_scope: str
     allow_clock_skew_seconds: int
     caller_site_id: int | None = None
@@ -134,12 +114,9 @@ class KeyBundle:
     max_bidstream_lifetime_seconds: int | None = None
     site_data: tuple[SiteData, ...] = ()
 
-    def key(self, key_id: int) -> OperatorKey | None:
-        """Look a key up by id, as decryptors do."""
-        for key in self.keys:
-            if key.id == key_id:
-                return key
-        return None
+    def lookup(self) -> KeyLookup:
+        """A key finder for :func:`~uid2_desk.protocol.tokens.decrypt_advertising_token`."""
+        return key_lookup(self.keys)
 
 
 @dataclass(frozen=True)
