@@ -82,15 +82,9 @@ class Buyer:
             pub.journal, session=pub.session, environment=pub.environment.id, clock=pub.clock
         )
         token = snap.identity.advertising_token
-        await rec.event(
-            Event.BID,
-            snap.user,
-            step=Step.TOKEN_TO_SSP,
-            summary=f"The publisher puts {snap.user.label}'s advertising token in a bid request",
-            detail={"advertising_token": token},
-        )
+        # Buyers keep their keys fresh ahead of the auction; the fetch is drawn before the bid.
         outcome = await self.client.key_bidstream()
-        await rec.exchange(outcome.exchange, None, Step.TOKEN_TO_SSP, summary=None)
+        await rec.exchange(outcome.exchange, None, None)
         exchange = outcome.exchange
         if outcome.error is not None:
             result = BidResult(
@@ -110,19 +104,15 @@ class Buyer:
         await rec.event(
             Event.BID,
             snap.user,
-            step=Step.ADS_RETURNED,
+            step=Step.TOKEN_TO_SSP,
             outcome="success" if ok else "error",
-            summary=result.message,
-            detail={"decrypt": result.status, "raw_uid": result.raw_uid_b64 or ""},
+            summary=f"Token to the SSP; {result.message}",
+            detail={
+                "advertising_token": token,
+                "decrypt": result.status,
+                "raw_uid": result.raw_uid_b64 or "",
+            },
         )
-        if ok:
-            await rec.event(
-                Event.BID,
-                snap.user,
-                step=Step.ADS_SHOWN,
-                outcome="success",
-                summary=f"The device shows an ad chosen for {snap.user.label}'s UID2",
-            )
         return result
 
     def _decrypt(

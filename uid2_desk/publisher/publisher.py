@@ -13,9 +13,8 @@ person; the user's identity is never lost on an error and the failed exchange is
 from __future__ import annotations
 
 import asyncio
-import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,32 +26,22 @@ from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import CredentialsError, InputError, Uid2DeskError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
+from uid2_desk.publisher import book
+from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.events import EventHub
-from uid2_desk.publisher.lifecycle import state_at
 from uid2_desk.publisher.model import (
-    ChainLink,
     DeskEvent,
     EntryAppended,
     Notice,
     NoticeLevel,
     TestUser,
-    UserChanged,
-    UserRemoved,
     UserSnapshot,
     UserState,
 )
 from uid2_desk.publisher.outcomes import refresh_failure
-from uid2_desk.publisher.policy import (
-    PolicyKind,
-    RefreshTiming,
-    due_at,
-    retry_delay_ms,
-    returning_user_refreshes,
-)
+from uid2_desk.publisher.policy import PolicyKind, retry_delay_ms, returning_user_refreshes
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
 from uid2_desk.publisher.store import AsyncUserStore, UserRecord
-
-log = logging.getLogger(__name__)
 
 
 class Publisher:
@@ -82,14 +71,12 @@ class Publisher:
         self.clock = clock
         self.session = session
         self.client = client
-        self._store = store
-        self._records = {r.user.id: r for r in records}
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._tick_lock = asyncio.Lock()
         self._hub: EventHub[DeskEvent] = EventHub()
         self._rec = JournalRecorder(
             journal, session=session, environment=environment.id, clock=clock
         )
+        self._book = UserBook(store, self._rec, self._hub, clock, records)
+        self._tick_lock = asyncio.Lock()
         journal.add_listener(self._on_entry)
 
     @classmethod
@@ -106,16 +93,14 @@ class Publisher:
     ) -> Publisher:
         """Open the user store in ``data_dir``; with ``returning``, every user comes back."""
         store = await AsyncUserStore.open(data_dir)
-        records = await store.load()
-        session = session or new_session_id(clock.now_ms(), secrets.token_hex(2))
         publisher = cls(
             store=store,
             journal=journal,
             environment=environment,
             clock=clock,
             client=client,
-            session=session,
-            records=records,
+            session=session or new_session_id(clock.now_ms(), secrets.token_hex(2)),
+            records=await store.load(),
         )
         if returning:
             await publisher.all_users_return()
@@ -124,40 +109,53 @@ class Publisher:
     async def close(self) -> None:
         """Stop listening to the journal and close the user store (the journal stays open)."""
         self.journal.remove_listener(self._on_entry)
-        await self._store.close()
+        await self._book.close()
 
     # -- queries --------------------------------------------------------------------------
 
     def users(self) -> list[UserSnapshot]:
         """Every user, in the order they were added."""
-        return [self._snapshot(r) for r in self._records.values()]
+        return [book.snapshot(r) for r in self._book.records.values()]
 
     def snapshot(self, user_id: str) -> UserSnapshot:
         """One user's current snapshot."""
-        return self._snapshot(self._record(user_id))
+        return book.snapshot(self._book.get(user_id))
 
     def subscribe(self, callback: Callable[[DeskEvent], None]) -> Callable[[], None]:
         """Call ``callback`` with every :data:`DeskEvent`; returns the unsubscribe function."""
         return self._hub.subscribe(callback)
 
     def next_wakeup_ms(self) -> int | None:
-        """The earliest future moment something time-driven happens (state or policy)."""
+        """The earliest future moment something time-driven happens (a state or a policy)."""
         now = self.clock.now_ms()
         moments: list[int] = []
-        for record in self._records.values():
-            if record.identity is not None and record.state not in _AT_REST:
+        for record in self._book.records.values():
+            if record.identity is not None and record.state in book.REFRESHABLE:
                 i = record.identity
-                moments += [
-                    t
-                    for t in (i.refresh_from_ms, i.identity_expires_ms, i.refresh_expires_ms)
-                    if t > now
-                ]
-            due = self._due(record)
+                edges = (i.refresh_from_ms, i.identity_expires_ms, i.refresh_expires_ms)
+                moments += [t for t in edges if t > now]
+            due = book.due(record)
             if due is not None:
                 moments.append(max(due, now))
         return min(moments, default=None)
 
     # -- operations -----------------------------------------------------------------------
+
+    async def record_event(
+        self,
+        name: str,
+        *,
+        user_id: str | None = None,
+        summary: str,
+        outcome: str | None = None,
+        detail: Mapping[str, str] | None = None,
+    ) -> JournalEntry:
+        """Journal something another part of the desk did (an admin opt-out, a fault...).
+
+        The entry carries this session and environment, like the publisher's own.
+        """
+        user = None if user_id is None else self._book.get(user_id).user
+        return await self._rec.event(name, user, summary=summary, outcome=outcome, detail=detail)
 
     def use_client(self, client: OperatorClient) -> None:
         """Talk through ``client`` from now on (e.g. once credentials were entered)."""
@@ -171,30 +169,24 @@ class Publisher:
     async def sign_in(
         self, kind: DiiKind, raw: str, *, send_raw: bool = False, label: str | None = None
     ) -> UserSnapshot:
-        """Sign a test user in: ``/v2/token/generate`` and store what comes back."""
+        """Sign a test user in: ``/v2/token/generate``, and store what comes back (1-b…1-f)."""
         dii = parse_dii(kind, raw)
         client = self._require_client()
-        record = self._find(dii)
-        if record is None:
-            record = UserRecord(
-                user=self._new_user(dii, send_raw, label), state=UserState.NO_IDENTITY
-            )
-            await self._commit(record)
+        existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
+        if existing is None:
+            user = self._new_user(dii, send_raw, label)
+            await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
         else:
             user = replace(
-                record.user,
+                existing.user,
                 kind=dii.kind,
                 entered=dii.entered,
                 normalized=dii.normalized,
                 send_raw=send_raw,
-                label=label or record.user.label,
+                label=label or existing.user.label,
             )
-            record = replace(record, user=user)
-        async with self._lock(record.user.id):
-            current = self._records.get(record.user.id)
-            if current is not None:
-                record = replace(current, user=record.user)
-            user = record.user
+        async with self._book.lock(user.id):
+            record = replace(self._book.get(user.id), user=user)
             await self._rec.event(
                 Event.SIGN_IN_REQUESTED,
                 user,
@@ -204,40 +196,43 @@ class Publisher:
             )
             outcome = await client.generate(dii, send_raw=send_raw)
             entry = await self._rec.exchange(outcome.exchange, user, Step.GENERATE)
-            record = await self._link(record, "generate", outcome.value, outcome.error, entry.seq)
+            record = await self._book.link(
+                record, "generate", outcome.value, outcome.error, entry.seq
+            )
             if outcome.error is not None:
-                await self._commit(replace(record, last_error=str(outcome.error)))
+                await self._book.commit(replace(record, last_error=str(outcome.error)))
                 raise outcome.error
             assert outcome.value is not None
             record = await self._apply_token_result(record, outcome.value, generated=True)
-            return self._snapshot(record)
+            return book.snapshot(record)
 
     async def refresh(self, user_id: str) -> UserSnapshot:
-        """Refresh the user's identity now (``/v2/token/refresh``)."""
-        async with self._lock(user_id):
-            return self._snapshot(await self._refresh(self._record(user_id), trigger="manual"))
+        """Refresh the user's identity now (``/v2/token/refresh``, 3-b…3-d)."""
+        async with self._book.lock(user_id):
+            record = await self._refresh(self._book.get(user_id), trigger="manual")
+            return book.snapshot(record)
 
     async def validate(self, user_id: str) -> bool:
         """Ask the operator whether the user's advertising token belongs to their DII."""
-        async with self._lock(user_id):
-            record = self._record(user_id)
-            identity = self._require_identity(record, "validate")
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
+            identity = _require_identity(record, "validate")
             client = await self._checked_client(record)
             user = record.user
             dii = parse_dii(user.kind, user.entered)
             outcome = await client.validate(identity.advertising_token, dii, send_raw=user.send_raw)
             await self._rec.exchange(outcome.exchange, user, None)
             if outcome.error is not None:
-                await self._commit(replace(record, last_error=str(outcome.error)))
+                await self._book.commit(replace(record, last_error=str(outcome.error)))
                 raise outcome.error
             if record.last_error is not None:
-                await self._commit(replace(record, last_error=None))
+                await self._book.commit(replace(record, last_error=None))
             return bool(outcome.value)
 
     async def log_out(self, user_id: str) -> UserSnapshot:
-        """The user logs out: forget the identity. No operator call (steps 4-a, 4-b)."""
-        async with self._lock(user_id):
-            record = self._record(user_id)
+        """The user logs out: forget the identity. No operator call (4-a, 4-b)."""
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
             await self._rec.event(
                 Event.LOGOUT,
                 record.user,
@@ -252,15 +247,14 @@ class Publisher:
                 last_attempt_ms=None,
                 last_error=None,
             )
-            record = await self._move(
+            record = await self._book.move(
                 record,
                 UserState.NO_IDENTITY,
                 "user logged out",
                 step=Step.IDENTITY_CLEARED,
                 force=True,
             )
-            await self._commit(record)
-            return self._snapshot(record)
+            return book.snapshot(await self._book.commit(record))
 
     async def set_policy(
         self, user_id: str, policy: PolicyKind, *, interval_ms: int | None = None
@@ -268,8 +262,8 @@ class Publisher:
         """Choose how the user's identity is refreshed from now on."""
         if interval_ms is not None and interval_ms < 1000:
             raise InputError("A refresh interval must be at least one second.")
-        async with self._lock(user_id):
-            record = self._record(user_id)
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
             new = replace(record, policy=policy, interval_ms=interval_ms or record.interval_ms)
             await self._rec.event(
                 Event.POLICY,
@@ -281,34 +275,30 @@ class Publisher:
                     "interval_ms": str(new.interval_ms),
                 },
             )
-            await self._commit(new)
-            return self._snapshot(new)
+            return book.snapshot(await self._book.commit(new))
 
     async def remove_user(self, user_id: str) -> None:
         """Remove the user and their identity from the desk."""
-        async with self._lock(user_id):
-            self._record(user_id)
-            await self._store.remove(user_id)
-            del self._records[user_id]
-        self._locks.pop(user_id, None)
-        self._hub.emit(UserRemoved(user_id))
+        async with self._book.lock(user_id):
+            self._book.get(user_id)
+            await self._book.remove(user_id)
 
     async def user_returns(self, user_id: str) -> UserSnapshot:
         """The user comes back to the site (3-a); the on-return policy refreshes if due."""
-        async with self._lock(user_id):
-            record = self._record(user_id)
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
             await self._rec.event(
                 Event.USER_RETURNS,
                 record.user,
                 step=Step.USER_RETURNS,
                 summary=f"{record.user.label} comes back to the site",
             )
-            record = await self._apply_time(record)
+            record = await self._book.apply_time(record)
             if (
                 record.policy is PolicyKind.ON_RETURN
                 and record.identity is not None
-                and record.state in _REFRESHABLE
-                and returning_user_refreshes(_timing(record), self.clock.now_ms())
+                and record.state in book.REFRESHABLE
+                and returning_user_refreshes(book.timing(record), self.clock.now_ms())
             ):
                 record = await self._refresh(record, trigger="user returned")
             elif record.state is UserState.REFRESH_EXPIRED:
@@ -317,11 +307,11 @@ class Publisher:
                     f"{record.user.label} must sign in again: the refresh token has expired.",
                     record,
                 )
-            return self._snapshot(record)
+            return book.snapshot(record)
 
     async def all_users_return(self) -> None:
         """Every user of this environment with an identity comes back (the desk reopened)."""
-        for user_id, record in list(self._records.items()):
+        for user_id, record in list(self._book.records.items()):
             if record.identity is None or record.user.environment != self.environment.id:
                 continue
             try:
@@ -332,16 +322,16 @@ class Publisher:
     async def tick(self) -> None:
         """Move states on by the clock and run the policies that are due, at ``clock.now_ms()``."""
         async with self._tick_lock:
-            for user_id in list(self._records):
-                lock = self._lock(user_id)
+            for user_id in list(self._book.records):
+                lock = self._book.lock(user_id)
                 if lock.locked():
                     continue  # an operation is in flight; the next tick sees its result
                 async with lock:
-                    record = self._records.get(user_id)
+                    record = self._book.records.get(user_id)
                     if record is None:
                         continue
-                    record = await self._apply_time(record)
-                    due = self._due(record)
+                    record = await self._book.apply_time(record)
+                    due = book.due(record)
                     if due is None or due > self.clock.now_ms() or not self._same_realm(record):
                         continue
                     try:
@@ -352,11 +342,11 @@ class Publisher:
     # -- internals ------------------------------------------------------------------------
 
     async def _refresh(self, record: UserRecord, *, trigger: str) -> UserRecord:
-        identity = self._require_identity(record, "refresh")
+        identity = _require_identity(record, "refresh")
         client = await self._checked_client(record)
         outcome = await client.refresh(identity)
         entry = await self._rec.exchange(outcome.exchange, record.user, Step.REFRESH)
-        record = await self._link(record, "refresh", outcome.value, outcome.error, entry.seq)
+        record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
         if outcome.error is not None:
             now = self.clock.now_ms()
             failure = refresh_failure(
@@ -369,8 +359,9 @@ class Publisher:
                 last_error=str(outcome.error),
             )
             if failure.state is not None:
-                record = await self._move(record, failure.state, f"{failure.cause} ({trigger})")
-            await self._commit(record)
+                cause = f"{failure.cause} ({trigger})"
+                record = await self._book.move(record, failure.state, cause)
+            await self._book.commit(record)
             raise outcome.error
         assert outcome.value is not None
         return await self._apply_token_result(record, outcome.value, generated=False)
@@ -379,10 +370,9 @@ class Publisher:
         self, record: UserRecord, result: TokenResult, *, generated: bool
     ) -> UserRecord:
         call = "generate" if generated else "refresh"
-        now = self.clock.now_ms()
         base = replace(record, attempts=0, last_attempt_ms=None, last_error=None)
         if result.identity is not None:
-            record = replace(base, identity=result.identity, identity_set_ms=now)
+            record = replace(base, identity=result.identity, identity_set_ms=self.clock.now_ms())
             await self._rec.event(
                 Event.IDENTITY_SET,
                 record.user,
@@ -391,10 +381,12 @@ class Publisher:
                 summary=f"The publisher stores {record.user.label}'s new identity",
             )
             new_state = UserState.ESTABLISHED if generated else UserState.REFRESHED
-            record = await self._move(record, new_state, f"{call} answered success", force=True)
+            record = await self._book.move(
+                record, new_state, f"{call} answered success", force=True
+            )
         elif result.is_optout:
             record = replace(base, identity=None, identity_set_ms=None)
-            record = await self._move(record, UserState.OPTED_OUT, f"{call} answered optout")
+            record = await self._book.move(record, UserState.OPTED_OUT, f"{call} answered optout")
         else:
             message = (
                 f"The operator answered {result.status.value} for {record.user.label}: no token "
@@ -402,54 +394,7 @@ class Publisher:
             )
             record = replace(record, last_error=message)
             self._notice("warning", message, record)
-        await self._commit(record)
-        return record
-
-    async def _apply_time(self, record: UserRecord) -> UserRecord:
-        moved = state_at(record.state, record.identity, self.clock.now_ms())
-        if moved is None:
-            return record
-        record = await self._move(record, moved.state, moved.cause)
-        await self._commit(record)
-        return record
-
-    async def _move(
-        self,
-        record: UserRecord,
-        state: UserState,
-        cause: str,
-        *,
-        step: str | None = None,
-        force: bool = False,
-    ) -> UserRecord:
-        """Change the state, journaling the transition (``force``: journal even if unchanged)."""
-        if state is record.state and not force:
-            return record
-        await self._rec.state_changed(record.user, record.state, state, cause, step=step)
-        return replace(record, state=state)
-
-    async def _link(
-        self,
-        record: UserRecord,
-        action: str,
-        result: TokenResult | None,
-        error: Uid2DeskError | None,
-        seq: int,
-    ) -> UserRecord:
-        if error is not None:
-            outcome = getattr(error, "status", None) or type(error).__name__
-        else:
-            assert result is not None
-            outcome = result.status.value
-        token = result.identity.advertising_token if result and result.identity else None
-        link = ChainLink(self.clock.now_ms(), action, outcome, token, seq)
-        await self._store.add_link(record.user.id, link)
-        return replace(record, chain=(*record.chain, link))
-
-    async def _commit(self, record: UserRecord) -> None:
-        await self._store.save(record)
-        self._records[record.user.id] = record
-        self._hub.emit(UserChanged(self._snapshot(record)))
+        return await self._book.commit(record)
 
     async def _checked_client(self, record: UserRecord) -> OperatorClient:
         try:
@@ -462,7 +407,7 @@ class Publisher:
                 summary=str(exc),
                 detail={"issued_by": record.user.environment, "using": self.environment.id},
             )
-            await self._commit(replace(record, last_error=str(exc)))
+            await self._book.commit(replace(record, last_error=str(exc)))
             raise
         return self._require_client()
 
@@ -474,37 +419,12 @@ class Publisher:
             )
         return self.client
 
-    @staticmethod
-    def _require_identity(record: UserRecord, what: str) -> Identity:
-        if record.identity is None:
-            why = "has opted out" if record.state is UserState.OPTED_OUT else "is not signed in"
-            raise InputError(
-                f"{record.user.label} {why}, so there is no identity to {what}; sign them in first."
-            )
-        return record.identity
-
     def _same_realm(self, record: UserRecord) -> bool:
         try:
             ensure_same_environment(record.user.environment, self.environment)
         except Uid2DeskError:
             return False
         return True
-
-    def _due(self, record: UserRecord) -> int | None:
-        if record.identity is None or record.state not in _REFRESHABLE:
-            return None
-        return due_at(record.policy, _timing(record), record.interval_ms)
-
-    def _find(self, dii: Dii) -> UserRecord | None:
-        for record in self._records.values():
-            u = record.user
-            if (u.hash_b64, u.kind.identity_type, u.environment) == (
-                dii.hash_b64,
-                dii.identity_type,
-                self.environment.id,
-            ):
-                return record
-        return None
 
     def _new_user(self, dii: Dii, send_raw: bool, label: str | None) -> TestUser:
         return TestUser(
@@ -518,31 +438,6 @@ class Publisher:
             send_raw=send_raw,
         )
 
-    def _record(self, user_id: str) -> UserRecord:
-        try:
-            return self._records[user_id]
-        except KeyError:
-            raise InputError(
-                f"There is no test user {user_id!r} on this desk (removed?)."
-            ) from None
-
-    def _lock(self, user_id: str) -> asyncio.Lock:
-        return self._locks.setdefault(user_id, asyncio.Lock())
-
-    def _snapshot(self, record: UserRecord) -> UserSnapshot:
-        return UserSnapshot(
-            user=record.user,
-            state=record.state,
-            identity=record.identity,
-            policy=record.policy,
-            next_refresh_ms=self._due(record),
-            attempts=record.attempts,
-            last_error=record.last_error,
-            chain=record.chain,
-            identity_set_ms=record.identity_set_ms,
-            interval_ms=record.interval_ms,
-        )
-
     def _on_entry(self, entry: JournalEntry) -> None:
         self._hub.emit(EntryAppended(entry))
 
@@ -550,39 +445,22 @@ class Publisher:
         self._hub.emit(Notice(level, message, record.user.id if record else None))
 
     def _auto_failure_notice(self, user_id: str, exc: Uid2DeskError) -> None:
-        record = self._records.get(user_id)
+        record = self._book.records.get(user_id)
         if record is None:
             return
-        due = self._due(record)
-        if due is not None and record.attempts:
-            then = (
-                f" Retrying in {retry_delay_ms(record.attempts) // 1000} s."
-                if record.policy is PolicyKind.AUTOMATIC
-                else ""
-            )
-        else:
-            then = " No more automatic attempts."
-        self._notice(
-            "warning", f"Automatic refresh of {record.user.label} failed: {exc}{then}", record
+        then = " No more automatic attempts."
+        if book.due(record) is not None:
+            then = " Retrying later."
+            if record.policy is PolicyKind.AUTOMATIC and record.attempts:
+                then = f" Retrying in {retry_delay_ms(record.attempts) // 1000} s."
+        label = record.user.label
+        self._notice("warning", f"Automatic refresh of {label} failed: {exc}{then}", record)
+
+
+def _require_identity(record: UserRecord, what: str) -> Identity:
+    if record.identity is None:
+        why = "has opted out" if record.state is UserState.OPTED_OUT else "is not signed in"
+        raise InputError(
+            f"{record.user.label} {why}, so there is no identity to {what}; sign them in first."
         )
-
-
-#: States in which a refresh may be attempted by a policy.
-_REFRESHABLE = frozenset(
-    {UserState.ESTABLISHED, UserState.REFRESHED, UserState.REFRESH_DUE, UserState.EXPIRED}
-)
-#: States the clock does not move.
-_AT_REST = frozenset(
-    {UserState.NO_IDENTITY, UserState.OPTED_OUT, UserState.INVALID, UserState.REFRESH_EXPIRED}
-)
-
-
-def _timing(record: UserRecord) -> RefreshTiming:
-    assert record.identity is not None
-    return RefreshTiming(
-        refresh_from=record.identity.refresh_from_ms,
-        refresh_expires=record.identity.refresh_expires_ms,
-        identity_set_ms=record.identity_set_ms or 0,
-        attempts=record.attempts,
-        last_attempt_ms=record.last_attempt_ms,
-    )
+    return record.identity

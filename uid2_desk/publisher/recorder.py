@@ -1,9 +1,11 @@
 """How the publisher writes to the journal: one place that knows step numbers and event names.
 
-Step numbers follow the server-only guide (design.md §5): 1-b login request, 1-d DII to
-generate (its reply is 1-e), 1-f identity set; 2-a token to the SSP; 3-a user returns, 3-b
-refresh (reply 3-c), 3-d identity set; 4-a logout, 4-b identity cleared. Event names are the
-ones the walkthrough layout draws.
+Step numbers follow the server-only guide (design.md §5) and event names are the ones
+:mod:`uid2_desk.walkthrough.layout` draws: ``sign_in_requested`` at 1-b (drawn as 1-a…1-c),
+the generate exchange at 1-d (its reply 1-e), ``identity_set`` at 1-f or 3-d, ``bid`` at 2-a
+(drawn as 2-a…2-c), ``user_returns`` at 3-a, the refresh exchange at 3-b (reply 3-c),
+``logout`` at 4-a and ``state_changed`` at 4-b for the identity being cleared. Other state
+changes, policy changes and refusals carry no step and are drawn as notes.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class Event:
     POLICY = "policy"
     BID = "bid"
     REFUSED = "refused"
+    USER_OPTED_OUT = "user_opted_out"
+    OPERATOR_FAULT = "operator_fault"
 
 
 class JournalRecorder:

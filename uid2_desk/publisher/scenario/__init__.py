@@ -1,0 +1,36 @@
+"""Scenarios: declarative walks through a flow (TOML files), checked step by step.
+
+- :mod:`.model`: :class:`Scenario`, :class:`Step`, :class:`Caption`, :class:`Expectation`.
+- :mod:`.loader`: :func:`load_all`, :func:`find_scenario`, :func:`load_scenario` (the schema).
+- :mod:`.player`: :class:`ScenarioPlayer` on a :class:`Stage`; results in :mod:`.results`.
+"""
+
+from uid2_desk.publisher.scenario.loader import find_scenario, load_all, load_scenario
+from uid2_desk.publisher.scenario.model import (
+    Action,
+    Caption,
+    Expectation,
+    LocalFeature,
+    Scenario,
+    Step,
+)
+from uid2_desk.publisher.scenario.player import LocalAdmin, ScenarioPlayer, Stage
+from uid2_desk.publisher.scenario.results import Check, StepResult, StepStatus
+
+__all__ = [
+    "Action",
+    "Caption",
+    "Check",
+    "Expectation",
+    "LocalAdmin",
+    "LocalFeature",
+    "Scenario",
+    "ScenarioPlayer",
+    "Stage",
+    "Step",
+    "StepResult",
+    "StepStatus",
+    "find_scenario",
+    "load_all",
+    "load_scenario",
+]

@@ -1,0 +1,269 @@
+"""Qt-free assembly of a desk: operator (when local), HTTP client, journal, publisher, buyer.
+
+The CLI's ``run`` builds one :class:`DeskServices` with :func:`open_services`; the GUI's
+composition root (``app.py``) does the same and adds the Qt bridge on top. Everything here
+is async and closes in reverse order in :meth:`DeskServices.aclose`.
+
+On the local environment one :class:`~uid2_desk.protocol.clock.WarpClock` is shared by the
+desk and the embedded operator, so warping it moves both together (time warp), and the
+operator's own data lives in ``<data dir>/operator`` unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import httpx
+
+from uid2_desk.client.credential_stores import (
+    CredentialStore,
+    EnvCredentialStore,
+    KeyringCredentialStore,
+    LayeredCredentialStore,
+)
+from uid2_desk.client.credentials import Credentials
+from uid2_desk.client.environments import Environment
+from uid2_desk.client.operator_client import OperatorClient
+from uid2_desk.journal import AsyncJournal
+from uid2_desk.operator import LocalOperator, OperatorServer
+from uid2_desk.operator.faults import Fault, FaultKind
+from uid2_desk.operator.lifetimes import Lifetimes
+from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
+from uid2_desk.protocol.errors import CredentialsError, Uid2DeskError
+from uid2_desk.publisher.bid import Buyer
+from uid2_desk.publisher.model import TestUser
+from uid2_desk.publisher.publisher import Publisher
+from uid2_desk.publisher.scenario.player import Stage
+
+JOURNAL_FILE = "journal.sqlite3"
+OPERATOR_DIR = "operator"
+#: The base URL the in-process operator answers on (never resolved: no socket is opened).
+IN_PROCESS_URL = "http://local-operator.invalid"
+
+
+class OperatorMode(StrEnum):
+    """How the embedded local operator is reached."""
+
+    LOOPBACK = "loopback"
+    """A real server on a free 127.0.0.1 port: other programs can use it too."""
+    IN_PROCESS = "in_process"
+    """Mounted into the HTTP client (``httpx.ASGITransport``): no socket at all."""
+
+
+class LocalAdminAdapter:
+    """The local operator's admin API as scenarios use it (:class:`LocalAdmin`), off the loop."""
+
+    def __init__(self, operator: LocalOperator) -> None:
+        self._admin = operator.admin
+
+    async def opt_out(self, user: TestUser) -> None:
+        """Opt the user's DII out now, as the opt-out portal would."""
+        await asyncio.to_thread(self._admin.opt_out, user.kind, user.entered)
+
+    async def add_fault(
+        self, fault: str, endpoint: str | None, count: int | None, latency_ms: int = 0
+    ) -> None:
+        """Inject a fault into the operator."""
+        spec = Fault(FaultKind(fault), endpoint=endpoint, times=count, latency_ms=latency_ms)
+        await asyncio.to_thread(self._admin.set_fault, spec)
+
+    async def clear_faults(self) -> None:
+        """Remove every injected fault."""
+        await asyncio.to_thread(self._admin.clear_faults)
+
+
+@dataclass
+class DeskServices:
+    """One desk's running parts.
+
+    Attributes:
+        data_dir: where the desk's state lives.
+        environment: where the publisher talks to (with its base URL).
+        clock: the desk clock (a :class:`WarpClock` shared with the operator on local).
+        http: the one HTTP client every operator client uses.
+        journal: the journal.
+        publisher: the publisher.
+        operator: the embedded operator, on local.
+        server: its loopback server, in loopback mode.
+        buyer: a buyer with the local operator's DSP credentials, on local.
+    """
+
+    data_dir: Path
+    environment: Environment
+    clock: Clock
+    http: httpx.AsyncClient
+    journal: AsyncJournal
+    publisher: Publisher
+    operator: LocalOperator | None = None
+    server: OperatorServer | None = None
+    buyer: Buyer | None = None
+
+    @property
+    def warp_clock(self) -> WarpClock | None:
+        """The shared clock to warp, when the operator shares the desk's clock."""
+        if self.operator is not None and isinstance(self.clock, WarpClock):
+            return self.clock
+        return None
+
+    def stage(self) -> Stage:
+        """What scenarios play on: the publisher plus whatever this environment allows."""
+        warp = self.warp_clock
+        return Stage(
+            publisher=self.publisher,
+            warp=None if warp is None else warp.warp,
+            admin=None if self.operator is None else LocalAdminAdapter(self.operator),
+            buyer=self.buyer,
+        )
+
+    async def aclose(self) -> None:
+        """Close everything, in reverse order of opening."""
+        await self.publisher.close()
+        await self.journal.close()
+        await self.http.aclose()
+        if self.server is not None:
+            await asyncio.to_thread(self.server.stop)
+        if self.operator is not None:
+            await asyncio.to_thread(self.operator.close)
+
+
+async def open_services(
+    data_dir: Path,
+    *,
+    env: str = "local",
+    operator_mode: OperatorMode = OperatorMode.LOOPBACK,
+    operator_dir: Path | None = None,
+    lifetimes: Lifetimes | str = "local",
+    clock: Clock | None = None,
+    credentials: Credentials | None = None,
+    credential_store: CredentialStore | None = None,
+    require_credentials: bool = True,
+    returning: bool = True,
+    session: str | None = None,
+) -> DeskServices:
+    """Start a desk on ``env`` with its state in ``data_dir``.
+
+    On ``local`` the embedded operator starts (its data in ``operator_dir``, by default
+    ``<data_dir>/operator``) and its publisher credentials are used. Elsewhere credentials
+    come from ``credentials``, else ``credential_store`` (by default ``UID2_API_KEY`` /
+    ``UID2_SECRET``, then the OS keychain); without any, a :class:`CredentialsError` is raised
+    if ``require_credentials``, else the publisher starts without a client.
+    """
+    environment = Environment.from_cli(env)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if environment.is_remote:
+        return await _open_remote(
+            data_dir,
+            environment=environment,
+            clock=clock or SystemClock(),
+            credentials=credentials,
+            store=credential_store,
+            require=require_credentials,
+            returning=returning,
+            session=session,
+        )
+    shared = WarpClock(clock)
+    op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
+    op_dir.mkdir(parents=True, exist_ok=True)
+    operator = await asyncio.to_thread(
+        LocalOperator.open, op_dir, clock=shared, lifetimes=_lifetimes(lifetimes)
+    )
+    server: OperatorServer | None = None
+    try:
+        if operator_mode is OperatorMode.LOOPBACK:
+            server = OperatorServer(operator, host="127.0.0.1", port=0)
+            await asyncio.to_thread(server.start)
+            base_url = server.base_url
+            http = httpx.AsyncClient()
+        else:
+            base_url = IN_PROCESS_URL
+            http = httpx.AsyncClient(transport=httpx.ASGITransport(app=operator.asgi_app))
+        environment = environment.with_base_url(base_url)
+        creds = operator.credentials
+        publisher_client = OperatorClient(
+            http,
+            environment,
+            Credentials(creds.publisher.api_key, creds.publisher.secret),
+            clock=shared,
+        )
+        journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
+        publisher = await Publisher.open(
+            data_dir,
+            journal=journal,
+            environment=environment,
+            clock=shared,
+            client=publisher_client,
+            session=session,
+            returning=returning,
+        )
+    except BaseException:
+        if server is not None:
+            await asyncio.to_thread(server.stop)
+        await asyncio.to_thread(operator.close)
+        raise
+    buyer_client = OperatorClient(
+        http, environment, Credentials(creds.dsp.api_key, creds.dsp.secret), clock=shared
+    )
+    return DeskServices(
+        data_dir=data_dir,
+        environment=environment,
+        clock=shared,
+        http=http,
+        journal=journal,
+        publisher=publisher,
+        operator=operator,
+        server=server,
+        buyer=Buyer(buyer_client, publisher),
+    )
+
+
+async def _open_remote(
+    data_dir: Path,
+    *,
+    environment: Environment,
+    clock: Clock,
+    credentials: Credentials | None,
+    store: CredentialStore | None,
+    require: bool,
+    returning: bool,
+    session: str | None,
+) -> DeskServices:
+    if credentials is None:
+        store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
+        try:
+            credentials = await store.get(environment.id)
+        except CredentialsError:
+            if require:
+                raise
+    if credentials is None and require:
+        raise CredentialsError(
+            f"No credentials for {environment.display_name}. Set UID2_API_KEY and UID2_SECRET, "
+            "or save them in the keychain from the desk's Credentials dialog."
+        )
+    http = httpx.AsyncClient()
+    try:
+        client = (
+            None
+            if credentials is None
+            else OperatorClient(http, environment, credentials, clock=clock)
+        )
+        journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
+        publisher = await Publisher.open(
+            data_dir,
+            journal=journal,
+            environment=environment,
+            clock=clock,
+            client=client,
+            session=session,
+            returning=returning,
+        )
+    except (Uid2DeskError, OSError):
+        await http.aclose()
+        raise
+    return DeskServices(data_dir, environment, clock, http, journal, publisher)
+
+
+def _lifetimes(value: Lifetimes | str) -> Lifetimes:
+    return value if isinstance(value, Lifetimes) else Lifetimes.profile(value)
