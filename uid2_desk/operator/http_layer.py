@@ -93,13 +93,31 @@ def corrupt(content: bytes) -> bytes:
 
 
 class _Writer:
-    """Forwards the response, adding CORS and Date headers and noting the status code."""
+    """Forwards the response, adding CORS and Date headers, and logs the request once.
 
-    def __init__(self, send: Send, extra: list[tuple[bytes, bytes]], clock: Clock) -> None:
+    The log entry is written just before the last byte goes out (or the connection is
+    cut), so a client that has its answer can already read the entry.
+    """
+
+    def __init__(
+        self,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+        clock: Clock,
+        on_finish: Callable[[int], None],
+    ) -> None:
         self._send = send
         self._extra = extra
         self._clock = clock
+        self._on_finish = on_finish
+        self._finished = False
         self.status = 0
+
+    def finish(self) -> None:
+        """Log the request now (idempotent)."""
+        if not self._finished:
+            self._finished = True
+            self._on_finish(self.status)
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -111,6 +129,8 @@ class _Writer:
                 if key not in present:
                     headers.append((key, value))
             message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.finish()
         await self._send(message)
 
     async def reply(
@@ -223,11 +243,9 @@ class OperatorHttp:
             if origin
             else []
         )
-        out = _Writer(send, extra, self._clock)
         plan = self._faults.take(path)
-        try:
-            await self._handle(scope, receive, send, out=out, plan=plan, origin=origin)
-        finally:
+
+        def log(http_status: int) -> None:
             client = ctx.client
             self._log.append(
                 ServedRequest(
@@ -238,11 +256,17 @@ class OperatorHttp:
                     client=client.name if client else None,
                     key_id=client.key_id if client else None,
                     status=ctx.status,
-                    http_status=out.status,
+                    http_status=http_status,
                     latency_ms=(time.perf_counter() - started) * 1000,
                     fault=plan.label,
                 )
             )
+
+        out = _Writer(send, extra, self._clock, log)
+        try:
+            await self._handle(scope, receive, send, out=out, plan=plan, origin=origin)
+        finally:
+            out.finish()
 
     async def _handle(
         self,
@@ -263,6 +287,7 @@ class OperatorHttp:
             await out.reply(413, b"Request Entity Too Large", wire.TEXT_PLAIN)
             return
         if plan.outcome is FaultKind.DROP:
+            out.finish()
             await abort_connection(send)
             return
         if plan.outcome is FaultKind.HTTP_500:
@@ -292,6 +317,7 @@ class OperatorHttp:
                 length=len(content),
                 more_body=True,
             )
+            out.finish()
             await abort_connection(send)
             return
         await self._uid2_app(scope, replay, out.send)

@@ -1,0 +1,160 @@
+"""``uid2-desk operator`` as a user runs it: a real process, the official SDK, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from uid2_client import TokenGenerateInput, Uid2PublisherClient
+
+START_TIMEOUT_S = 30.0
+
+
+class Lines:
+    """Stdout of a child process, line by line, read by a thread (so waits can time out)."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        self._stream = proc.stdout
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        for line in self._stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, pattern: str, timeout_s: float = START_TIMEOUT_S) -> re.Match[str]:
+        """The first line (from now on) that matches ``pattern``."""
+        deadline = time.monotonic() + timeout_s
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.seen.append(line)
+            if match := re.search(pattern, line):
+                return match
+        raise AssertionError(f"no line matched {pattern!r}; stdout so far: {self.seen!r}")
+
+    def rest(self) -> str:
+        """Everything printed after the last line waited for (once the process ended)."""
+        lines = []
+        while (line := self._queue.get(timeout=10)) is not None:
+            lines.append(line)
+        return "".join(lines)
+
+
+def _operator(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "uid2_desk", "operator", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], Path]]:
+    creds = tmp_path / "out" / "creds.json"
+    proc = _operator(
+        "--port", "0", "--credentials-out", str(creds), "--data-dir", str(tmp_path / "d")
+    )
+    try:
+        yield proc, creds
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_standalone_operator_serves_the_sdk_and_stops_cleanly_on_ctrl_c(
+    running: tuple[subprocess.Popen[str], Path],
+) -> None:
+    proc, creds_path = running
+    lines = Lines(proc)
+    url = lines.wait_for(r"listening on (http://127\.0\.0\.1:\d+)").group(1)
+    lines.wait_for(r"credentials written")
+    creds = json.loads(creds_path.read_text())
+    publisher = creds["publisher"]
+
+    client = Uid2PublisherClient(creds["base_url"], publisher["api_key"], publisher["secret"])
+    generated = client.generate_token(TokenGenerateInput.from_email("cli@example.com"))
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=20) == 0
+    out = "".join(lines.seen) + lines.rest()
+    err = proc.stderr.read() if proc.stderr else ""
+
+    assert generated.is_success()
+    assert creds["base_url"] == url
+    assert set(creds) >= {"base_url", "publisher", "dsp", "sharer"}
+    assert set(publisher) == {"api_key", "secret", "site_id"}
+    assert set(creds["dsp"]) == set(creds["sharer"]) == {"api_key", "secret"}
+    assert stat.S_IMODE(creds_path.stat().st_mode) == 0o600
+    assert "stopped" in out
+    for name in ("publisher", "dsp", "sharer"):
+        assert creds[name]["api_key"] not in out + err
+        assert creds[name]["secret"] not in out + err
+
+
+def test_standalone_operator_refuses_a_non_loopback_host_without_allow_remote(
+    tmp_path: Path,
+) -> None:
+    proc = _operator("--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path))
+    _, err = proc.communicate(timeout=30)
+
+    assert proc.returncode == 2
+    assert "--allow-remote" in err
+
+
+def test_standalone_operator_refuses_lifetimes_out_of_order(tmp_path: Path) -> None:
+    proc = _operator(
+        "--lifetimes",
+        "demo",
+        "--identity-lifetime",
+        "10",
+        "--port",
+        "0",
+        "--data-dir",
+        str(tmp_path),
+    )
+    _, err = proc.communicate(timeout=30)
+
+    assert proc.returncode == 2
+    assert "refresh_from <= identity <= refresh" in err
+
+
+def test_standalone_operator_stops_on_sigterm_too(tmp_path: Path) -> None:
+    proc = _operator("--port", "0", "--data-dir", str(tmp_path), "--lifetimes", "demo")
+    try:
+        Lines(proc).wait_for(r"listening on http://")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        err = proc.stderr.read() if proc.stderr else ""
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+
+    assert proc.returncode == 0, err
