@@ -21,7 +21,8 @@ async def test_refresh_replaces_the_identity_and_journals_3b_and_3d(desk: Desk) 
     third = await desk.publisher.refresh(first.user.id)
 
     assert second.state is UserState.REFRESHED
-    assert first.identity is not None and second.identity is not None
+    assert first.identity is not None
+    assert second.identity is not None
     assert third.identity is not None
     # Each refresh hands out a new refresh token and response key; the next one must use it.
     assert len({i.refresh_token for i in (first.identity, second.identity, third.identity)}) == 3

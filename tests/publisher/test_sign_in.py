@@ -39,7 +39,8 @@ async def test_sign_in_sends_the_hash_unless_asked_to_send_the_raw_email(desk: D
     await desk.publisher.sign_in(DiiKind.EMAIL, "raw@example.com", send_raw=True)
 
     hashed, raw = (e.exchange for e in desk.exchanges("/v2/token/generate"))
-    assert hashed is not None and raw is not None
+    assert hashed is not None
+    assert raw is not None
     assert set(json.loads(hashed.request_plaintext or "")) == {"email_hash"}
     assert json.loads(raw.request_plaintext or "") == {"email": "raw@example.com"}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import tempfile
 from enum import IntEnum
@@ -56,6 +57,9 @@ def list_scenarios(args: argparse.Namespace) -> int:
 def run_scenario(args: argparse.Namespace) -> int:
     """Play ``args.name`` headless; see the module docstring for the exit codes."""
     out, err = _stream(sys.stdout), _stream(sys.stderr)
+    # Failed exchanges are already shown on their step's line; the client's own warnings
+    # would only repeat them on stderr.
+    logging.basicConfig(level=logging.ERROR, format="uid2-desk: %(message)s")
     env = getattr(args, "run_env", None) or getattr(args, "env", None) or "local"
     try:
         scenario = find_scenario(args.name)
@@ -64,9 +68,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         return ExitCode.CANNOT_RUN
     explicit_dir = getattr(args, "data_dir", None)
     if explicit_dir:
-        return _run_in(scenario, env, resolve_data_dir(explicit_dir), args, out, err)
+        return _run_in(scenario, env, resolve_data_dir(explicit_dir), args, out=out, err=err)
     with tempfile.TemporaryDirectory(prefix="uid2-desk-run-") as tmp:
-        return _run_in(scenario, env, Path(tmp), args, out, err)
+        return _run_in(scenario, env, Path(tmp), args, out=out, err=err)
 
 
 def _run_in(
@@ -74,6 +78,7 @@ def _run_in(
     env: str,
     data_dir: Path,
     args: argparse.Namespace,
+    *,
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -90,8 +95,8 @@ def _run_in(
 async def _play(
     scenario: Scenario, env: str, data_dir: Path, args: argparse.Namespace, out: TextIO
 ) -> int:
-    from uid2_desk.services import open_services
     from uid2_desk.publisher.cli_exports import write_exports
+    from uid2_desk.services import open_services
 
     services = await open_services(data_dir, env=env, returning=False)
     try:
