@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from typing import NamedTuple
 
 import httpx
@@ -22,7 +23,7 @@ from uid2_desk.protocol.envelope import decode_base64_body, open_request, open_r
 from uid2_desk.protocol.errors import OperatorClientError, UnauthorizedError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
-from uid2_desk.protocol.tokens import decrypt_advertising_token
+from uid2_desk.protocol.tokens import decrypt_advertising_token, key_lookup, unwrap_refresh_token
 
 
 class DiiCase(NamedTuple):
@@ -385,3 +386,43 @@ async def test_skew_beyond_the_operators_window_is_refused_with_a_clock_hint(
     assert outcome.error.operator_message is not None
     assert "Invalid timestamp" in outcome.error.operator_message
     assert "sync this machine's clock" in str(outcome.error)
+
+
+@pytest.mark.asyncio
+async def test_refresh_without_a_refresh_response_key_reads_the_plain_json_reply(
+    publisher: OperatorClient, operator: LocalOperator
+) -> None:
+    identity = await _identity(publisher)
+    # A v1-style (bare inner) refresh token: the operator answers it in plain JSON.
+    inner = unwrap_refresh_token(identity.refresh_token, key_lookup(operator.admin.all_keys()))
+    outcome = await publisher.refresh_token(inner.inner_token, None)
+    result = outcome.unwrap()
+    assert result.status is TokenStatus.SUCCESS
+    assert outcome.exchange.response_envelope is None
+    assert outcome.exchange.response_plaintext == outcome.exchange.response_body.decode()
+    assert json.loads(outcome.exchange.response_plaintext)["status"] == "success"
+
+
+@pytest.mark.asyncio
+async def test_no_log_line_carries_the_api_key_or_the_secret(
+    http: httpx.AsyncClient,
+    operator: LocalOperator,
+    publisher: OperatorClient,
+    clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        identity = await _identity(publisher)
+        await publisher.refresh(identity)
+        await publisher.key_bidstream()  # fails: wrong role, logged as a warning
+        wrong = Credentials(publisher.credentials.api_key, base64.b64encode(bytes(32)).decode())
+        await OperatorClient(http, publisher.environment, wrong, clock=clock).generate(
+            parse_dii(DiiKind.EMAIL, "user@example.com")
+        )
+    assert "uid2_desk.client" in {r.name.rsplit(".", 1)[0] for r in caplog.records}
+    assert any(r.levelno == logging.WARNING for r in caplog.records)
+    for creds in (operator.credentials.publisher, operator.credentials.dsp):
+        assert creds.api_key not in caplog.text
+        assert creds.secret not in caplog.text
+    assert publisher.credentials.secret not in repr(publisher)
+    assert publisher.credentials.api_key not in repr(publisher)
