@@ -63,12 +63,16 @@ def generate(
     email: str = "jane.doe@example.com",
     status: str = "success",
     seed: int = 1,
+    dii_field: str = "email",
     authorization: str = MASKED_AUTH,
     total_ms: float = 42.0,
 ) -> Exchange:
-    """``/v2/token/generate`` for ``email`` answered 200 with ``status`` (success or optout)."""
+    """``/v2/token/generate`` for ``email`` answered 200 with ``status`` (success or optout).
+
+    ``dii_field`` names the request field (``email``, ``phone``, ``email_hash``...).
+    """
     rng = random.Random(seed)
-    plaintext = json.dumps({"email": email})
+    plaintext = json.dumps({dii_field: email})
     request = seal_request(
         SECRET,
         plaintext.encode(),

@@ -43,7 +43,7 @@ TOKEN_FIELDS = frozenset({"advertising_token", "refresh_token", "token"})
 EMAIL_FIELDS = frozenset({"email"})
 PHONE_FIELDS = frozenset({"phone"})
 
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*")
 _PHONE_RE = re.compile(r"(?<![\w+])\+\d{10,15}(?!\d)")
 #: A run long enough to be a token or key in free text (advertising tokens are 150+ chars,
 #: refresh tokens 388); hashes (44) and UUIDs stay readable.

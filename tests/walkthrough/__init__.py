@@ -1,0 +1,1 @@
+"""Tests of the walkthrough catalogue and the sequence-diagram layout."""
