@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 
+from uid2_desk.client.replies import StatusDocument
 from uid2_desk.client.results import KeyBundle, OptOutRecord, OptOutStatus, SiteData
 from uid2_desk.protocol.errors import PayloadError
 from uid2_desk.protocol.tokens import Key
@@ -72,6 +73,24 @@ def _site(value: object, index: int) -> SiteData:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise PayloadError(f"site_data #{index}: 'domain_names' should be a list of strings")
     return SiteData(_req_int(obj, "id", f"site_data #{index}"), tuple(str(n) for n in names))
+
+
+def success_body(status: str, body: object) -> object:
+    """Return ``body`` of a reply whose status must be ``success``."""
+    if status != "success":
+        raise PayloadError(
+            f"Expected status 'success' with a body, got {status!r}; the operator may be "
+            "newer than the desk."
+        )
+    return body
+
+
+def parse_validate_body(doc: StatusDocument) -> bool:
+    """The ``true``/``false`` body of a validate reply."""
+    body = success_body(doc.status, doc.body)
+    if not isinstance(body, bool):
+        raise PayloadError(f"Expected true or false from validate, got {body!r}.")
+    return body
 
 
 def parse_key_bundle(body: object) -> KeyBundle:

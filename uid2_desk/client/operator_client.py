@@ -21,7 +21,13 @@ from typing import TypeVar
 import httpx
 
 from uid2_desk import __version__
-from uid2_desk.client.bodies import parse_key_bundle, parse_optout_status, redact_key_secrets
+from uid2_desk.client.bodies import (
+    parse_key_bundle,
+    parse_optout_status,
+    parse_validate_body,
+    redact_key_secrets,
+    success_body,
+)
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.replies import (
@@ -29,6 +35,7 @@ from uid2_desk.client.replies import (
     operator_error,
     parse_status_document,
     reply_bytes,
+    unreadable_reply,
 )
 from uid2_desk.client.results import (
     KeyBundle,
@@ -157,7 +164,9 @@ class OperatorClient:
             exchange = dataclasses.replace(exchange, operator_status=doc.status)
             value = self._token_result(doc)
         except (EnvelopeError, DecryptionError) as exc:
-            return self._finish(exchange, error=self._unreadable(exc, refresh=True))
+            return self._finish(
+                exchange, error=unreadable_reply(exc, self.environment.display_name, refresh=True)
+            )
         except PayloadError as exc:
             return self._finish(exchange, error=exc)
         return self._finish(exchange, value=value)
@@ -168,25 +177,25 @@ class OperatorClient:
         """``/v2/token/validate``: does ``advertising_token`` belong to ``dii``?"""
         field, value = dii.request_field(send_raw=send_raw)
         payload = {"token": advertising_token, field: value}
-        return await self._encrypted(VALIDATE, payload, _bool_body)
+        return await self._encrypted(VALIDATE, payload, parse_validate_body)
 
     async def key_sharing(self) -> Outcome[KeyBundle]:
         """``/v2/key/sharing`` (SHARER or ID_READER role): keys to encrypt/decrypt tokens."""
         return await self._encrypted(
-            KEY_SHARING, None, lambda d: parse_key_bundle(_success_body(d))
+            KEY_SHARING, None, lambda d: parse_key_bundle(success_body(d.status, d.body))
         )
 
     async def key_bidstream(self) -> Outcome[KeyBundle]:
         """``/v2/key/bidstream`` (ID_READER role): keys a DSP uses to decrypt bid requests."""
         return await self._encrypted(
-            KEY_BIDSTREAM, None, lambda d: parse_key_bundle(_success_body(d))
+            KEY_BIDSTREAM, None, lambda d: parse_key_bundle(success_body(d.status, d.body))
         )
 
     async def optout_status(self, advertising_ids: Sequence[str]) -> Outcome[OptOutStatus]:
         """``/v2/optout/status`` for raw UID2s (MAPPER, SHARER or ID_READER role)."""
         payload = {"advertising_ids": list(advertising_ids)}
         return await self._encrypted(
-            OPTOUT_STATUS, payload, lambda d: parse_optout_status(_success_body(d))
+            OPTOUT_STATUS, payload, lambda d: parse_optout_status(success_body(d.status, d.body))
         )
 
     # -- the machinery --------------------------------------------------------------------
@@ -251,7 +260,9 @@ class OperatorClient:
                 self.credentials.secret_bytes, reply_bytes(wire.reply), expected_nonce=None
             )
         except (EnvelopeError, DecryptionError) as exc:
-            return self._finish(exchange, error=self._unreadable(exc, refresh=False))
+            return self._finish(
+                exchange, error=unreadable_reply(exc, self.environment.display_name, refresh=False)
+            )
         text = _text(opened.payload)
         if endpoint in (KEY_SHARING, KEY_BIDSTREAM):
             text = redact_key_secrets(text)
@@ -293,27 +304,6 @@ class OperatorClient:
             return TokenResult(status)
         return TokenResult(status, Identity.from_body(doc.body))
 
-    def _unreadable(self, exc: Uid2DeskError, *, refresh: bool) -> Uid2DeskError:
-        """Rewrite envelope/decryption failures of a 200 reply with what to try."""
-        where = self.environment.display_name
-        if isinstance(exc, EnvelopeError):
-            return EnvelopeError(
-                f"{where} answered 200, but the body is not a UID2 envelope ({exc}). The URL may "
-                "point at another service or a proxy page; check the environment.",
-                exc.reason,
-                exc.version,
-            )
-        key = "the identity's refresh_response_key" if refresh else "the client secret"
-        hint = (
-            "The identity may come from another operator or an older refresh; sign in again."
-            if refresh
-            else "Check that the secret belongs to this API key and environment."
-        )
-        return DecryptionError(
-            f"{where} answered 200, but the reply cannot be decrypted with {key}: it was "
-            f"encrypted with another key or altered on the way. {hint}"
-        )
-
     def _failed(self, exchange: Exchange, wire: WireResult) -> Outcome[T]:
         if wire.reply is None:
             assert wire.error is not None  # WireResult carries exactly one of the two
@@ -350,24 +340,6 @@ class OperatorClient:
         if skew is not None and assess_skew(skew).level >= SkewLevel.WARNING:
             log.warning("%s", assess_skew(skew).message)
         return Outcome(exchange, value, error)
-
-
-def _bool_body(doc: StatusDocument) -> bool:
-    if doc.status != "success" or not isinstance(doc.body, bool):
-        raise PayloadError(
-            f"Expected {{'status': 'success', 'body': true|false}} from validate, got status "
-            f"{doc.status!r} with body {doc.body!r}."
-        )
-    return doc.body
-
-
-def _success_body(doc: StatusDocument) -> object:
-    if doc.status != "success":
-        raise PayloadError(
-            f"Expected status 'success' with a body, got {doc.status!r}; the operator may be "
-            "newer than the desk."
-        )
-    return doc.body
 
 
 def _text(raw: bytes) -> str:

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from uid2_desk.client.wire import WireReply
 from uid2_desk.protocol.envelope import decode_base64_body
 from uid2_desk.protocol.errors import (
+    DecryptionError,
+    EnvelopeError,
     OperatorClientError,
     OperatorError,
     OperatorServerError,
     PayloadError,
+    Uid2DeskError,
     UnauthorizedError,
 )
 
@@ -132,3 +135,24 @@ def operator_error(
         "Check the environment URL (a redirect often means a missing https or a proxy)."
     )
     return OperatorError(text, status=status, http_status=code, operator_message=message)
+
+
+def unreadable_reply(exc: Uid2DeskError, env_name: str, *, refresh: bool) -> Uid2DeskError:
+    """Rewrite an envelope/decryption failure of a 200 reply with what to try."""
+    if isinstance(exc, EnvelopeError):
+        return EnvelopeError(
+            f"{env_name} answered 200, but the body is not a UID2 envelope ({exc}). The URL may "
+            "point at another service or a proxy page; check the environment.",
+            exc.reason,
+            exc.version,
+        )
+    key = "the identity's refresh_response_key" if refresh else "the client secret"
+    hint = (
+        "The identity may come from another operator or an older refresh; sign in again."
+        if refresh
+        else "Check that the secret belongs to this API key and environment."
+    )
+    return DecryptionError(
+        f"{env_name} answered 200, but the reply cannot be decrypted with {key}: it was "
+        f"encrypted with another key or altered on the way. {hint}"
+    )
