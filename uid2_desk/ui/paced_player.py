@@ -89,6 +89,9 @@ class PacedPlayer:
         clock: the desk clock (the one the scenario's moments are measured on).
         wait_cap_s: the longest real wait before skipping ahead on its own (``None``: wait
             the whole time, as the window's player does).
+
+    ``on_wait`` hears every wait start (a :class:`WaitInfo`) and end (``None``); ``on_step``
+    hears the index of each step about to be played (before its wait, if any).
         waiting: the wait in progress, if any.
         paused: whether :meth:`play` was paused (or never started).
     """
@@ -101,6 +104,7 @@ class PacedPlayer:
         sleep: Sleep = asyncio.sleep,
         wait_cap_s: float | None = None,
         on_wait: Callable[[WaitInfo | None], None] | None = None,
+        on_step: Callable[[int], None] | None = None,
     ) -> None:
         self.player = player
         self.clock = clock
@@ -109,6 +113,7 @@ class PacedPlayer:
         self.paused = True
         self._sleep = sleep
         self._on_wait = on_wait
+        self._on_step = on_step
         self._wake = asyncio.Event()
         self._skip = False
         self._halt = False
@@ -131,6 +136,8 @@ class PacedPlayer:
     async def step(self) -> StepResult | None:
         """Play the next step, waiting first if it waits; ``None`` if paused meanwhile."""
         self._halt = False
+        if self._on_step is not None and not self.player.done:
+            self._on_step(self.player.position)
         target = wait_target_ms(self.player)
         if target is not None and not await self._wait_for(*target):
             return None
