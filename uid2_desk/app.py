@@ -1,10 +1,291 @@
-"""Composition root: builds the loop, stores, clients, operator, bridge and window."""
+"""Composition root of the GUI: Qt application, bridge, window, loop, then the services.
+
+Paint first. The window appears before anything it does not need is imported: the qasync
+loop, httpx, the operator, the journal and the publisher load after the first paint (the
+window shows "Starting the local operator…" meanwhile), so start-up costs about what a bare
+PySide6 window costs. Then :func:`uid2_desk.services.open_services` starts the desk's parts
+off the GUI thread, the bridge subscribes to the publisher, and the window enables itself.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
+    from uid2_desk.protocol.clock import Clock
+    from uid2_desk.publisher.driver import PolicyDriver
+    from uid2_desk.services import DeskServices
+    from uid2_desk.ui.bridge import DeskBridge
+    from uid2_desk.ui.main_window import DeskWindow
+
+#: The lifetimes profile the GUI starts the local operator with: a whole lifecycle in
+#: five minutes, so the countdowns visibly move (the toolbar switches profiles).
+DEFAULT_LIFETIMES = "demo"
+#: For benchmarks and smoke tests: quit at ``first-paint`` or once ``ready``.
+EXIT_WHEN_ENV = "UID2_DESK_EXIT_WHEN"
+#: The longest the window waits for its first paint before carrying on regardless.
+FIRST_PAINT_WAIT_MS = 3000
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    """Open the desk window (built in the desk-window issue)."""
-    raise SystemExit("the desk window is not built yet; try `uid2-desk operator`")
+    """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
+    if getattr(args, "kiosk", False):
+        print(
+            "uid2-desk: the kiosk shell is not available yet; run `uid2-desk` for the desk "
+            "window, or `uid2-desk run SCENARIO` to play a scenario headless.",
+            file=sys.stderr,
+        )
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from uid2_desk.protocol.clock import WarpClock
+    from uid2_desk.settings import resolve_data_dir
+    from uid2_desk.ui.bridge import DeskBridge
+    from uid2_desk.ui.environment_view import EnvironmentView
+    from uid2_desk.ui.main_window import DeskWindow
+
+    app = _application(QApplication)
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    clock = WarpClock()
+    bridge = DeskBridge()
+    window = DeskWindow(bridge, clock, EnvironmentView.preview(getattr(args, "env", "local")))
+    bridge.release()
+    _place(window)
+    window.show()
+    if not _wait_for_first_paint(window):
+        print("uid2-desk: the window did not paint within 3 s; carrying on", file=sys.stderr)
+    exit_when = os.environ.get(EXIT_WHEN_ENV, "")
+    if exit_when == "first-paint":
+        return 0
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    desk = DeskApp(
+        app=app,
+        window=window,
+        bridge=bridge,
+        clock=clock,
+        env=getattr(args, "env", "local"),
+        data_dir=data_dir,
+        exit_when_ready=exit_when == "ready",
+    )
+    with loop:
+        code: int = loop.run_until_complete(desk.run())
+    return code
+
+
+def _application(factory: type[QApplication]) -> QApplication:
+    from PySide6.QtGui import QIcon
+
+    from uid2_desk.ui.theme import icon_path, style_sheet_path
+
+    existing = factory.instance()
+    app = existing if isinstance(existing, factory) else factory(sys.argv[:1])
+    app.setApplicationName("UID2 Desk")
+    app.setApplicationDisplayName("UID2 Desk")
+    app.setDesktopFileName("uid2-desk")
+    app.setStyle("Fusion")
+    # The desk closes its services itself when the window closes, then leaves the loop.
+    app.setQuitOnLastWindowClosed(False)
+    app.setWindowIcon(QIcon(str(icon_path("uid2-desk"))))
+    sheet = style_sheet_path()
+    if sheet.exists():
+        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+    return app
+
+
+def _place(window: DeskWindow) -> None:
+    """1366×768 or the screen's available area, whichever is smaller."""
+    screen = window.screen()
+    area = screen.availableGeometry() if screen is not None else None
+    width, height = 1366, 768
+    if area is not None:
+        width, height = min(width, area.width()), min(height, area.height())
+    window.resize(width, height)
+
+
+def _wait_for_first_paint(window: DeskWindow) -> bool:
+    """Run Qt's own loop until the window has painted once (or 3 s passed)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    painted: list[bool] = []
+    waiter = QEventLoop()
+    window.first_painted.connect(lambda: painted.append(True))
+    window.first_painted.connect(waiter.quit)
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiter.quit)
+    waiter.exec()
+    return bool(painted)
+
+
+class DeskApp:
+    """Starts, restarts and stops the services behind one window.
+
+    Attributes:
+        window: the desk window.
+        bridge: the core-to-Qt bridge.
+        clock: the desk clock before the services exist.
+        env: the environment name or URL.
+        lifetimes: the local operator's lifetimes profile.
+        services: the running services, if any.
+        driver: the policy driver ticking the publisher, if running.
+
+    ``drive_policies=False`` leaves ticking to the caller (tests advance a fake clock and
+    call ``publisher.tick()``); ``in_process_operator`` mounts the operator in the HTTP
+    client instead of serving it on a loopback port.
+    """
+
+    def __init__(
+        self,
+        *,
+        app: QApplication,
+        window: DeskWindow,
+        bridge: DeskBridge,
+        clock: Clock,
+        env: str,
+        data_dir: os.PathLike[str] | str,
+        exit_when_ready: bool = False,
+        drive_policies: bool = True,
+        in_process_operator: bool = False,
+    ) -> None:
+        from pathlib import Path
+
+        self.app = app
+        self.window = window
+        self.bridge = bridge
+        self.clock = clock
+        self.env = env
+        self.data_dir = Path(data_dir)
+        self.lifetimes = DEFAULT_LIFETIMES
+        self.services: DeskServices | None = None
+        self.driver: PolicyDriver | None = None
+        self._exit_when_ready = exit_when_ready
+        self._drive_policies = drive_policies
+        self._in_process = in_process_operator
+        self._closed: asyncio.Future[None] | None = None
+        self._session: str | None = None
+
+    async def run(self) -> int:
+        """Start the services, serve until the window closes, stop them; return 0."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        self._closed = loop.create_future()
+        self.window.closing.connect(self._on_closing)
+        self.window.lifetimes_requested.connect(self._on_lifetimes)
+        self.window.handlers.production_confirmed.connect(self._start_driver)
+        self.window.ticker.start()
+        await self.start_services()
+        if self._exit_when_ready:
+            self.window.close()
+        await self._closed
+        await self.stop_services()
+        return 0
+
+    async def start_services(self) -> None:
+        """Open the services (operator, client, journal, publisher) and show them."""
+        from uid2_desk.protocol.errors import Uid2DeskError
+
+        bridge = self.bridge
+        local = self.env == "local"
+        bridge.post(
+            bridge.startup_progress,
+            "Starting the local operator…" if local else f"Opening {self.env}…",
+        )
+        try:
+            from uid2_desk.journal import JournalFilter
+            from uid2_desk.services import OperatorMode, open_services
+
+            mode = OperatorMode.IN_PROCESS if self._in_process else OperatorMode.LOOPBACK
+            services = await open_services(
+                self.data_dir,
+                env=self.env,
+                operator_mode=mode,
+                lifetimes=self.lifetimes,
+                clock=self.clock,
+                require_credentials=False,
+                session=self._session,
+            )
+        except (Uid2DeskError, OSError, ValueError) as err:
+            bridge.post(bridge.startup_failed, _startup_message(err))
+            return
+        self.services = services
+        self._session = services.publisher.session
+        self.window.ticker.clock = services.clock
+        bridge.attach(services.publisher)
+        for snapshot in services.publisher.users():
+            bridge.post(bridge.user_changed, snapshot)
+        entries = await services.journal.entries(
+            JournalFilter(session=services.publisher.session), limit=None
+        )
+        for entry in entries:
+            bridge.post(bridge.entry_appended, entry)
+        bridge.post(bridge.services_ready, services)
+        if services.publisher.client is None:
+            bridge.post(
+                bridge.notice,
+                "warning",
+                f"No credentials for {services.environment.display_name}: open "
+                "Environment ▸ Environments and credentials (Ctrl+E) to enter an API key "
+                "and secret.",
+            )
+        if not services.environment.is_production:
+            self._start_driver()
+
+    def _start_driver(self) -> None:
+        from uid2_desk.publisher.driver import PolicyDriver
+
+        if not self._drive_policies or self.services is None:
+            return
+        if self.driver is not None and self.driver.running:
+            return
+        self.driver = PolicyDriver(self.services.publisher)
+        self.driver.start()
+
+    async def stop_services(self) -> None:
+        """Stop the driver, detach the bridge and close the services (reverse order)."""
+        self.window.detach_services()
+        self.bridge.detach()
+        if self.driver is not None:
+            await self.driver.stop()
+            self.driver = None
+        services, self.services = self.services, None
+        if services is not None:
+            await services.aclose()
+
+    async def restart(self, *, lifetimes: str | None = None, env: str | None = None) -> None:
+        """Stop the services and start them again with another profile or environment."""
+        if lifetimes is not None:
+            self.lifetimes = lifetimes
+        if env is not None and env != self.env:
+            self.env = env
+            self._session = None
+        await self.stop_services()
+        await self.start_services()
+
+    def _on_lifetimes(self, profile: str) -> None:
+        if profile == self.lifetimes:
+            return
+        self.window.handlers.runner.run("Switch lifetimes", self.restart(lifetimes=profile), None)
+
+    def _on_closing(self) -> None:
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+
+
+def _startup_message(err: BaseException) -> str:
+    if isinstance(err, OSError):
+        return (
+            f"The desk could not open its data directory or a port ({err}). Check that the "
+            "data directory is writable, or choose another with --data-dir."
+        )
+    return str(err)

@@ -10,18 +10,35 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.ui.desk_fixture import Desk, manual_clock_now
+from uid2_desk.app import DeskApp
+from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.environment_view import EnvironmentView
+from uid2_desk.ui.main_window import DeskWindow
 
 
 @pytest.fixture(scope="session")
-def qasync_loop(qapp: QApplication) -> asyncio.AbstractEventLoop:
-    """The session's qasync loop, running whenever Qt's event loop runs."""
+def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """The session's qasync loop, running whenever Qt's event loop runs.
+
+    Its default executor is a plain thread pool, shut down (joined) at the end of the
+    session: qasync's own QThread executor would still be running when the interpreter
+    exits, because a loop created ``already_running`` is never closed.
+    """
     loop: asyncio.AbstractEventLoop = qasync.QEventLoop(qapp, already_running=True)
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ui-test")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
-    return loop
+    yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
@@ -33,3 +50,36 @@ def loop(qasync_loop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEve
     for task in leftover:
         task.cancel()
     assert not leftover, f"the test left tasks running: {leftover}"
+
+
+@pytest.fixture
+def desk(qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[Desk]:
+    """The desk window on the local operator (loopback port), started and ready."""
+    clock = manual_clock_now()
+    bridge = DeskBridge()
+    # Not qtbot.addWidget: pytest-qt would delete the window before this fixture's teardown
+    # has stopped the services that render into it.
+    window = DeskWindow(bridge, clock, EnvironmentView.preview("local"))
+    bridge.release()
+    app = DeskApp(
+        app=QApplication.instance(),  # type: ignore[arg-type]
+        window=window,
+        bridge=bridge,
+        clock=clock,
+        env="local",
+        data_dir=tmp_path / "desk",
+        drive_policies=False,
+    )
+    running = Desk(window=window, app=app, clock=clock, qtbot=qtbot, loop=loop)
+    window.ticker.start()
+    running.run(app.start_services())
+    qtbot.waitUntil(lambda: window.ready, timeout=15_000)
+    window.log_model.flush()
+    try:
+        yield running
+    finally:
+        window.ticker.stop()
+        running.settle()
+        running.run(app.stop_services())
+        window.close()
+        window.deleteLater()

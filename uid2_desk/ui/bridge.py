@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance
 
 if TYPE_CHECKING:
-    from uid2_desk.publisher import DeskEvent, Publisher
+    from uid2_desk.publisher.model import DeskEvent
+    from uid2_desk.publisher.publisher import Publisher
 
 
 class DeskBridge(QObject):
@@ -63,7 +64,7 @@ class DeskBridge(QObject):
 
     def deliver(self, event: DeskEvent) -> None:
         """Publisher callback: translate one event into its signal."""
-        from uid2_desk.publisher import EntryAppended, Notice, UserChanged, UserRemoved
+        from uid2_desk.publisher.model import EntryAppended, Notice, UserChanged, UserRemoved
 
         if isinstance(event, UserChanged):
             self.post(self.user_changed, event.snapshot)

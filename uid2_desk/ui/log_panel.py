@@ -205,9 +205,9 @@ class ExchangeLogPanel(QWidget):
 
 _WIDTHS = (
     (LogColumn.TIME, 96),
-    (LogColumn.USER, 170),
+    (LogColumn.USER, 160),
     (LogColumn.STEP, 48),
-    (LogColumn.STATUS, 70),
+    (LogColumn.STATUS, 92),
     (LogColumn.HTTP, 48),
     (LogColumn.LATENCY, 70),
 )

@@ -1,0 +1,271 @@
+"""The exchange inspector: everything about the selected log row, tab by tab.
+
+Summary; the request plaintext; the envelope byte by byte (request and reply, wire and
+decrypted layers); the raw and the decrypted reply with the nonce check; the headers with the
+``Authorization`` value masked (again: the client masks it already, and a secret on screen
+is one too many); the timings. "Copy as JSON" puts the entry, as the JSONL export writes it,
+on the clipboard.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uid2_desk.ui.envelope_view import plaintext_segments, segments_html, wire_segments
+from uid2_desk.ui.timefmt import format_skew, format_timestamp
+
+if TYPE_CHECKING:
+    from uid2_desk.journal import JournalEntry
+    from uid2_desk.protocol.exchange import Exchange
+
+
+def pretty_json(text: str | None) -> str:
+    """Indent JSON text for reading; anything else is returned as it is."""
+    if not text:
+        return ""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+def masked_headers(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """Headers with any credential-bearing value masked."""
+    from uid2_desk.client.credentials import mask_authorization
+
+    return [
+        (name, mask_authorization(value) if name.lower() == "authorization" else value)
+        for name, value in headers
+    ]
+
+
+def body_text(body: bytes) -> str:
+    """Raw bytes as text when they are text (base64 bodies are), otherwise as hex."""
+    try:
+        return body.decode("ascii")
+    except UnicodeDecodeError:
+        return body.hex(" ")
+
+
+def _row(name: str, value: str) -> str:
+    from html import escape
+
+    return f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
+
+
+class ExchangeInspector(QWidget):
+    """Tabs showing one journal entry in full.
+
+    Signals:
+        copied(str): the JSON text put on the clipboard.
+
+    Attributes:
+        entry: the entry shown, or ``None``.
+        tabs: the tab widget (Summary, Request, Envelope, Reply, Headers, Timings).
+    """
+
+    copied = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry: JournalEntry | None = None
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("inspector_tabs")
+        self.tabs.setAccessibleName("Exchange inspector")
+        self._summary = self._text_tab("Summary", rich=True)
+        self._request = self._text_tab("Request")
+        self._envelope = self._text_tab("Envelope", rich=True)
+        self._reply = self._text_tab("Reply", rich=True)
+        self._headers = self._text_tab("Headers", rich=True)
+        self._timings = self._text_tab("Timings", rich=True)
+        self._title = QLabel("Select a row of the log to inspect it.", self)
+        self._title.setObjectName("inspector_title")
+        self._title.setWordWrap(True)
+        self._copy = QPushButton("Copy as JSON", self)
+        self._copy.setObjectName("inspector_copy")
+        self._copy.setAccessibleName("Copy the selected exchange as JSON")
+        self._copy.setEnabled(False)
+        head = QHBoxLayout()
+        head.addWidget(self._title, 1)
+        head.addWidget(self._copy)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+        self._copy.clicked.connect(self.copy_as_json)
+
+    def _text_tab(self, title: str, *, rich: bool = False) -> QTextEdit:
+        view = QTextEdit(self)
+        view.setObjectName("mono_view" if not rich else f"inspector_{title.lower()}")
+        view.setReadOnly(True)
+        view.setAcceptRichText(rich)
+        view.setAccessibleName(f"Inspector: {title}")
+        self.tabs.addTab(view, title)
+        return view
+
+    def tab_text(self, title: str) -> str:
+        """The plain text of the tab named ``title`` (for tests and accessibility)."""
+        for index in range(self.tabs.count()):
+            if self.tabs.tabText(index) == title:
+                widget = self.tabs.widget(index)
+                if isinstance(widget, QTextEdit):
+                    return widget.toPlainText()
+        raise KeyError(title)
+
+    def show_entry(self, entry: JournalEntry | None) -> None:
+        """Show ``entry`` (a full entry for exchanges), or clear when ``None``."""
+        self.entry = entry
+        self._copy.setEnabled(entry is not None)
+        if entry is None:
+            self._title.setText("Select a row of the log to inspect it.")
+            for view in self._views():
+                view.clear()
+            return
+        self._title.setText(f"#{entry.seq} · {entry.summary}")
+        exchange = entry.exchange
+        rows = [
+            _row("When", format_timestamp(entry.at_ms)),
+            _row("Kind", str(entry.kind)),
+            _row("User", entry.user or "—"),
+            _row("Step", entry.step or "—"),
+            _row("Outcome", entry.outcome or "—"),
+            _row("Environment", entry.environment),
+        ]
+        rows.extend(_row(key, value) for key, value in entry.detail)
+        if exchange is None:
+            self._summary.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
+            for view in (self._request, self._envelope, self._reply, self._headers, self._timings):
+                view.setPlainText("A lifecycle event: no exchange went over the wire.")
+            return
+        rows.extend(self._exchange_rows(exchange))
+        self._summary.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
+        self._request.setPlainText(pretty_json(exchange.request_plaintext) or "(no payload)")
+        self._envelope.setHtml(self._envelope_html(exchange))
+        self._reply.setHtml(self._reply_html(exchange))
+        self._headers.setHtml(self._headers_html(exchange))
+        self._timings.setHtml(self._timings_html(exchange))
+
+    def _views(self) -> list[QTextEdit]:
+        return [
+            self._summary,
+            self._request,
+            self._envelope,
+            self._reply,
+            self._headers,
+            self._timings,
+        ]
+
+    @staticmethod
+    def _exchange_rows(exchange: Exchange) -> list[str]:
+        http = "no answer" if exchange.http_status is None else str(exchange.http_status)
+        rows = [
+            _row("Request", f"{exchange.method} {exchange.url}"),
+            _row("HTTP status", http),
+            _row("Operator status", exchange.operator_status or "—"),
+            _row("Total time", f"{exchange.timings.total_ms:.1f} ms"),
+        ]
+        if exchange.clock_skew_ms is not None:
+            rows.append(_row("Clock skew", format_skew(exchange.clock_skew_ms)))
+        if exchange.error:
+            rows.append(_row("Error", exchange.error))
+        return rows
+
+    @staticmethod
+    def _envelope_html(exchange: Exchange) -> str:
+        parts = exchange.request_envelope
+        if parts is None:
+            return (
+                "<p>This request is not an envelope: a refresh sends the refresh token "
+                "itself as the body (uid2-protocol.md §2.5).</p>"
+                f"<pre>{_escape(body_text(exchange.request_body))}</pre>"
+            )
+        payload = (exchange.request_plaintext or "").encode("utf-8")
+        return (
+            "<h4>On the wire (base64-decoded)</h4>"
+            + segments_html(wire_segments(parts))
+            + "<h4>Decrypted</h4>"
+            + segments_html(plaintext_segments(parts, payload))
+        )
+
+    @staticmethod
+    def _reply_html(exchange: Exchange) -> str:
+        blocks = ["<h4>Raw reply</h4>", f"<pre>{_escape(body_text(exchange.response_body))}</pre>"]
+        parts = exchange.response_envelope
+        if parts is not None:
+            payload = (exchange.response_plaintext or "").encode("utf-8")
+            blocks.append("<h4>Reply envelope</h4>")
+            blocks.append(segments_html(wire_segments(parts)))
+            blocks.append(segments_html(plaintext_segments(parts, payload)))
+        if exchange.nonce_ok is True:
+            blocks.append("<p style='color:#166534'><b>✓ nonce echoed: the reply is ours</b></p>")
+        elif exchange.nonce_ok is False:
+            blocks.append(
+                "<p style='color:#b91c1c'><b>✗ nonce mismatch: the reply does not answer this "
+                "request</b></p>"
+            )
+        else:
+            blocks.append("<p>Nonce check: not applicable to this reply.</p>")
+        blocks.append("<h4>Decrypted reply</h4>")
+        decrypted = pretty_json(exchange.response_plaintext) or "(nothing could be decrypted)"
+        blocks.append(f"<pre>{_escape(decrypted)}</pre>")
+        return "".join(blocks)
+
+    @staticmethod
+    def _headers_html(exchange: Exchange) -> str:
+        def table(title: str, headers: tuple[tuple[str, str], ...]) -> str:
+            body = "".join(_row(name, value) for name, value in masked_headers(headers))
+            return f"<h4>{title}</h4><table cellspacing='3'>{body or _row('—', '')}</table>"
+
+        return table("Request headers", exchange.request_headers) + table(
+            "Response headers", exchange.response_headers
+        )
+
+    @staticmethod
+    def _timings_html(exchange: Exchange) -> str:
+        timings = exchange.timings
+        rows = [_row("Started", format_timestamp(exchange.started_ms))]
+        for name, value in (
+            ("Connect", timings.connect_ms),
+            ("Send", timings.send_ms),
+            ("Wait", timings.wait_ms),
+            ("Receive", timings.receive_ms),
+            ("Total", timings.total_ms),
+        ):
+            rows.append(_row(name, "—" if value is None else f"{value:.1f} ms"))
+        if exchange.server_date:
+            rows.append(_row("Operator Date header", exchange.server_date))
+        if exchange.server_time_ms is not None:
+            rows.append(_row("Operator clock", format_timestamp(exchange.server_time_ms)))
+        return f"<table cellspacing='4'>{''.join(rows)}</table>"
+
+    def copy_as_json(self) -> None:
+        """Put the shown entry on the clipboard as one JSON document."""
+        if self.entry is None:
+            return
+        from uid2_desk.journal.export_jsonl import entry_object
+        from uid2_desk.journal.redaction import Redaction, redact_entry
+
+        # The JSONL export's form of one entry, with the secrets every export masks masked.
+        document = entry_object(redact_entry(self.entry, Redaction()))
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        QGuiApplication.clipboard().setText(text)
+        self.copied.emit(text)
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text)

@@ -1,0 +1,378 @@
+"""The desk window: it builds its children and wires their signals, nothing more.
+
+Layout (top to bottom): menu bar, toolbar, the environment strip in the environment's colour,
+the message banner, then a vertical splitter: above, the sign-in panel and the test users
+beside the identity panel; below, the exchange log beside the exchange inspector. The status
+bar repeats the environment and shows the operator becoming ready.
+
+Behaviour lives elsewhere: :class:`~uid2_desk.ui.handlers.DeskHandlers` (the action slots),
+the panels (rendering), :func:`~uid2_desk.ui.actions.action_states` (what is enabled).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.ui.actions import ActionContext, DeskActions, action_states
+from uid2_desk.ui.banner import Banner
+from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.environment_view import EnvironmentStrip, EnvironmentView, describe_operator
+from uid2_desk.ui.exchange_inspector import ExchangeInspector
+from uid2_desk.ui.handlers import DeskHandlers
+from uid2_desk.ui.identity_panel import IdentityPanel
+from uid2_desk.ui.log_model import ExchangeLogModel
+from uid2_desk.ui.log_panel import ExchangeLogPanel
+from uid2_desk.ui.sign_in_panel import SignInPanel
+from uid2_desk.ui.status_bar import DeskStatusBar
+from uid2_desk.ui.theme import icon_path
+from uid2_desk.ui.ticker import SecondTicker
+from uid2_desk.ui.users_panel import UsersModel, UsersPanel
+
+if TYPE_CHECKING:
+    from uid2_desk.services import DeskServices
+
+#: The refresh policies offered, as (value, label); values are ``PolicyKind`` values.
+POLICIES: tuple[tuple[str, str], ...] = (
+    ("manual", "Manual"),
+    ("automatic", "Automatic (SDK-like)"),
+    ("on_return", "When the user returns"),
+    ("interval", "Fixed interval"),
+)
+#: Lifetimes profiles of the local operator, as (value, label).
+LIFETIMES: tuple[tuple[str, str], ...] = (
+    ("demo", "demo (30 s · 2 min · 5 min)"),
+    ("local", "local (15 min · 1 h · 24 h)"),
+    ("prod", "prod (1 h · 72 h · 30 d)"),
+)
+
+
+class DeskWindow(QMainWindow):
+    """The main window.
+
+    Signals:
+        first_painted(): the window has been painted once (start the services now).
+        lifetimes_requested(str): the person picked another lifetimes profile.
+        environments_requested(): open the environments and credentials dialog.
+        closing(): the window is closing (stop the services).
+
+    Attributes:
+        bridge: the core-to-Qt bridge whose signals the window renders.
+        clock: the desk clock the countdowns follow.
+        view: the environment shown.
+        desk_actions: every action (menus, toolbar, shortcuts).
+        handlers: the action slots.
+        ticker: the once-a-second tick of the countdowns.
+        banner, strip, sign_in, users, identity, log_model, log_panel, inspector,
+        status: the children.
+        policy_combo, lifetimes_combo: toolbar choosers.
+        ready: whether the services are up.
+    """
+
+    first_painted = Signal()
+    lifetimes_requested = Signal(str)
+    environments_requested = Signal()
+    closing = Signal()
+
+    def __init__(
+        self,
+        bridge: DeskBridge,
+        clock: Clock,
+        view: EnvironmentView,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("desk_window")
+        self.bridge = bridge
+        self.clock = clock
+        self.view = view
+        self.ready = False
+        self._painted = False
+        self.setWindowTitle(view.window_title)
+        icon = icon_path("uid2-desk")
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.desk_actions = DeskActions(self)
+        self.banner = Banner(self)
+        self.strip = EnvironmentStrip(view, self)
+        self.sign_in = SignInPanel(self)
+        self.users = UsersPanel(UsersModel(self), self)
+        self.identity = IdentityPanel(self)
+        self.log_model = ExchangeLogModel(self)
+        self.log_panel = ExchangeLogPanel(self.log_model, self)
+        self.inspector = ExchangeInspector(self)
+        self.status = DeskStatusBar(view, self)
+        self.setStatusBar(self.status)
+        self.ticker = SecondTicker(clock, self)
+        self.handlers = DeskHandlers(
+            window=self,
+            users=self.users,
+            identity=self.identity,
+            inspector=self.inspector,
+            banner=self.banner,
+            parent=self,
+        )
+        self.policy_combo = self._combo("policy_combo", "Refresh policy", POLICIES)
+        self.lifetimes_combo = self._combo("lifetimes_combo", "Lifetimes profile", LIFETIMES)
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self._connect_signals()
+        self.status.set_operator(
+            "Starting the local operator…" if view.is_local else f"Connecting to {view.title}…"
+        )
+        self.strip.set_detail("starting…")
+        self.update_actions()
+
+    # --- construction ----------------------------------------------------------------------
+    def _combo(self, name: str, accessible: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setToolTip(accessible)
+        for value, label in items:
+            combo.addItem(label, value)
+        return combo
+
+    def _build_menus(self) -> None:
+        a = self.desk_actions
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([a.export_har, a.export_jsonl, a.export_markdown])
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        user_menu = bar.addMenu("&User")
+        user_menu.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
+        user_menu.addSeparator()
+        user_menu.addActions([a.auto_refresh, a.user_returns, a.opt_out, a.send_to_ssp])
+        user_menu.addSeparator()
+        user_menu.addAction(a.remove_user)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([a.mask_tokens, a.find, a.dismiss])
+        env_menu = bar.addMenu("&Environment")
+        env_menu.addAction(a.environments)
+
+    def _build_toolbar(self) -> None:
+        a = self.desk_actions
+        toolbar = QToolBar("Actions", self)
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
+        toolbar.addSeparator()
+        toolbar.addAction(a.auto_refresh)
+        toolbar.addWidget(self.policy_combo)
+        toolbar.addSeparator()
+        toolbar.addActions([a.opt_out, a.send_to_ssp])
+        toolbar.addSeparator()
+        self._lifetimes_label = QLabel(" Lifetimes: ", self)
+        self._lifetimes_label.setBuddy(self.lifetimes_combo)
+        self._lifetimes_action = toolbar.addWidget(self._lifetimes_label)
+        self._lifetimes_combo_action = toolbar.addWidget(self.lifetimes_combo)
+        toolbar.addSeparator()
+        toolbar.addAction(a.mask_tokens)
+        self.addToolBar(toolbar)
+        local = self.view.is_local
+        self._lifetimes_action.setVisible(local)
+        self._lifetimes_combo_action.setVisible(local)
+
+    def _build_central(self) -> None:
+        sign_in_box = QGroupBox("Sign in", self)
+        QVBoxLayout(sign_in_box).addWidget(self.sign_in)
+        users_box = QGroupBox("Test users", self)
+        QVBoxLayout(users_box).addWidget(self.users)
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.setObjectName("left_splitter")
+        left.addWidget(sign_in_box)
+        left.addWidget(users_box)
+        left.setStretchFactor(1, 1)
+        identity_box = QGroupBox("Identity", self)
+        QVBoxLayout(identity_box).addWidget(self.identity)
+        top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.setObjectName("top_splitter")
+        top.addWidget(left)
+        top.addWidget(identity_box)
+        top.setStretchFactor(1, 1)
+        top.setSizes([330, 1000])
+        log_box = QGroupBox("Exchange log", self)
+        QVBoxLayout(log_box).addWidget(self.log_panel)
+        inspector_box = QGroupBox("Exchange inspector", self)
+        QVBoxLayout(inspector_box).addWidget(self.inspector)
+        bottom = QSplitter(Qt.Orientation.Horizontal, self)
+        bottom.setObjectName("bottom_splitter")
+        bottom.addWidget(log_box)
+        bottom.addWidget(inspector_box)
+        bottom.setSizes([760, 560])
+        main = QSplitter(Qt.Orientation.Vertical, self)
+        main.setObjectName("main_splitter")
+        main.addWidget(top)
+        main.addWidget(bottom)
+        main.setStretchFactor(0, 1)
+        main.setStretchFactor(1, 1)
+        main.setSizes([400, 330])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.banner)
+        body = QWidget(central)
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(6, 4, 6, 4)
+        body_layout.addWidget(main)
+        layout.addWidget(body, 1)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.sign_in.button, self.users.view)
+        self.setTabOrder(self.users.view, self.log_panel.search)
+
+    # --- wiring ------------------------------------------------------------------------------
+    def _connect_signals(self) -> None:
+        a, h, b = self.desk_actions, self.handlers, self.bridge
+        # Core news through the bridge.
+        b.user_changed.connect(h.user_changed)
+        b.user_changed.connect(self.update_actions)
+        b.user_removed.connect(h.user_removed)
+        b.user_removed.connect(self.update_actions)
+        b.entry_appended.connect(self.log_model.append_entry)
+        b.entry_appended.connect(h.entry_appended)
+        b.notice.connect(self.show_notice)
+        b.startup_progress.connect(self.status.set_operator)
+        b.startup_progress.connect(self.strip.set_detail)
+        b.services_ready.connect(self.attach_services)
+        b.startup_failed.connect(self.show_startup_failure)
+        # Actions.
+        a.sign_in.triggered.connect(self.sign_in.submit)
+        self.sign_in.sign_in_requested.connect(h.sign_in)
+        a.refresh.triggered.connect(h.refresh)
+        a.validate.triggered.connect(h.validate)
+        a.log_out.triggered.connect(h.log_out)
+        a.user_returns.triggered.connect(h.user_returns)
+        a.remove_user.triggered.connect(h.remove_user)
+        a.auto_refresh.triggered.connect(h.set_auto_refresh)
+        a.opt_out.triggered.connect(h.opt_out)
+        a.send_to_ssp.triggered.connect(h.send_to_ssp)
+        a.mask_tokens.toggled.connect(h.set_masked)
+        a.find.triggered.connect(self.log_panel.search.setFocus)
+        a.dismiss.triggered.connect(self.banner.dismiss)
+        a.quit.triggered.connect(self.close)
+        a.environments.triggered.connect(self.environments_requested)
+        a.export_har.triggered.connect(lambda: h.export("har"))
+        a.export_jsonl.triggered.connect(lambda: h.export("jsonl"))
+        a.export_markdown.triggered.connect(lambda: h.export("markdown"))
+        self.policy_combo.activated.connect(self._policy_chosen)
+        self.lifetimes_combo.activated.connect(self._lifetimes_chosen)
+        # Selection and views.
+        self.users.user_selected.connect(h.show_user)
+        self.users.user_selected.connect(self.update_actions)
+        self.log_panel.entry_selected.connect(h.show_entry)
+        self.identity.chain_entry_activated.connect(self.log_panel.select_seq)
+        self.ticker.ticked.connect(self.identity.render_at)
+        # Action life cycle: grey while running, explain failures, restore afterwards.
+        h.runner.started.connect(self._action_started)
+        h.runner.settled.connect(self._action_settled)
+        h.runner.failed.connect(self.show_failure)
+
+    # --- slots that only render ----------------------------------------------------------------
+    def update_actions(self) -> None:
+        """Enable what makes sense for the selection, the services and what is in flight."""
+        user_id = self.users.selected_user_id()
+        snapshot = None if user_id is None else self.users.model.snapshot(user_id)
+        ctx = ActionContext(
+            ready=self.ready,
+            busy=self.handlers.runner.busy,
+            state=None if snapshot is None else str(snapshot.state),
+            has_identity=snapshot is not None and snapshot.identity is not None,
+            local=self.view.is_local,
+        )
+        states = action_states(ctx)
+        self.desk_actions.apply(states)
+        self.sign_in.set_actions_enabled(states.sign_in)
+        self.policy_combo.setEnabled(states.policy)
+        self.lifetimes_combo.setEnabled(states.lifetimes)
+        if snapshot is not None:
+            self.desk_actions.auto_refresh.setChecked(str(snapshot.policy) != "manual")
+            index = self.policy_combo.findData(str(snapshot.policy))
+            if index >= 0:
+                self.policy_combo.setCurrentIndex(index)
+
+    def attach_services(self, services: DeskServices) -> None:
+        """The services are up: show the real environment and enable the actions."""
+        self.handlers.services = services
+        self.view = EnvironmentView.of(services.environment)
+        self.setWindowTitle(self.view.window_title)
+        self.strip.set_view(self.view)
+        self.status.set_environment(self.view)
+        described = describe_operator(services)
+        self.status.set_operator(described)
+        self.strip.set_detail(described)
+        self.ready = True
+        self.update_actions()
+
+    def detach_services(self) -> None:
+        """The services are going away (restart or close): grey everything."""
+        self.handlers.services = None
+        self.ready = False
+        self.update_actions()
+
+    def show_notice(self, level: str, message: str) -> None:
+        """A notice from the core (an automatic refresh failed...)."""
+        title = {"error": "Error", "warning": "Warning"}.get(level, "Note")
+        self.banner.show_message(level, title, message)
+
+    def show_failure(self, what: str, message: str) -> None:
+        """An action failed: say what and what to do."""
+        self.banner.show_message("error", f"{what} failed", message)
+
+    def show_startup_failure(self, message: str) -> None:
+        """Start-up could not finish."""
+        self.status.set_operator("Not connected")
+        self.strip.set_detail("not connected")
+        self.banner.show_message("error", "Start-up failed", message)
+
+    def _action_started(self, what: str) -> None:
+        self.status.set_activity(f"{what}…")
+        self.update_actions()
+
+    def _action_settled(self, _what: str) -> None:
+        self.status.set_activity("")
+        self.update_actions()
+
+    def _policy_chosen(self, index: int) -> None:
+        value = self.policy_combo.itemData(index)
+        if isinstance(value, str):
+            self.handlers.set_policy(value)
+
+    def _lifetimes_chosen(self, index: int) -> None:
+        value = self.lifetimes_combo.itemData(index)
+        if isinstance(value, str):
+            self.lifetimes_requested.emit(value)
+
+    # --- events ------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        """Announce the first paint once (the services start after it)."""
+        handled = super().event(event)
+        if not self._painted and event.type() == QEvent.Type.UpdateRequest:
+            self._painted = True
+            self.first_painted.emit()
+        return handled
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Stop ticking and let the composition root close the services."""
+        self.ticker.stop()
+        self.handlers.runner.cancel_all()
+        self.handlers.lookups.cancel_all()
+        self.closing.emit()
+        super().closeEvent(event)

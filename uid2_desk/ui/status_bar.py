@@ -1,0 +1,64 @@
+"""The status bar: environment chip, the operator becoming ready, and what is in flight."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from uid2_desk.ui.environment_view import EnvironmentView
+from uid2_desk.ui.theme import badge_style, environment_swatch
+
+
+class DeskStatusBar(QStatusBar):
+    """Environment chip on the left, operator state, then the action in flight.
+
+    Attributes:
+        operator_text: the operator line as shown (``Starting…``, ``Ready at …``).
+        activity_text: the action in flight, or empty.
+    """
+
+    def __init__(self, view: EnvironmentView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("desk_status_bar")
+        self._chip = QLabel(self)
+        self._chip.setObjectName("status_environment_chip")
+        self._operator = QLabel(self)
+        self._operator.setObjectName("status_operator")
+        self._operator.setTextFormat(Qt.TextFormat.PlainText)
+        self._activity = QLabel(self)
+        self._activity.setObjectName("status_activity")
+        self.addWidget(self._chip)
+        self.addWidget(self._operator, 1)
+        self.addPermanentWidget(self._activity)
+        self.set_environment(view)
+
+    @property
+    def chip_text(self) -> str:
+        """The environment chip's words."""
+        return self._chip.text()
+
+    @property
+    def operator_text(self) -> str:
+        """The operator line."""
+        return self._operator.text()
+
+    @property
+    def activity_text(self) -> str:
+        """The action in flight."""
+        return self._activity.text()
+
+    def set_environment(self, view: EnvironmentView) -> None:
+        """Colour the chip for ``view``."""
+        swatch = environment_swatch(view.kind)
+        self._chip.setText(swatch.label)
+        self._chip.setStyleSheet(badge_style(swatch, padding="1px 8px"))
+        self._chip.setToolTip(f"{view.title}: {swatch.explanation}")
+
+    def set_operator(self, text: str) -> None:
+        """Say how the operator is doing."""
+        self._operator.setText(text)
+        self._operator.setAccessibleName(f"Operator: {text}")
+
+    def set_activity(self, text: str) -> None:
+        """Say what is in flight (empty: nothing)."""
+        self._activity.setText(text)
