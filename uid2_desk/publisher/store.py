@@ -267,6 +267,7 @@ class AsyncUserStore:
     def __init__(self, store: UserStore) -> None:
         self.sync = store
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk-store")
+        self._closed = False
 
     @classmethod
     async def open(cls, data_dir: Path) -> AsyncUserStore:
@@ -294,6 +295,9 @@ class AsyncUserStore:
         await self._call(lambda: self.sync.remove(user_id))
 
     async def close(self) -> None:
-        """Close the database and stop the worker thread."""
+        """Close the database and stop the worker thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
         await self._call(self.sync.close)
         self._executor.shutdown(wait=True)

@@ -304,10 +304,13 @@ class ScenarioPlayer:
             identity = pub.snapshot(self._require_user(step)).identity
             if identity is None:
                 raise ScenarioError(f"step {step.id}: the user has no identity to wait for.")
+            # The operator and the buyers' SDKs call a token expired only once its expiry is
+            # strictly past (``expires < now``), so expiry waits land 1 ms after the moment;
+            # refresh_from is due at the moment itself.
             target = {
                 WaitUntil.REFRESH_DUE: identity.refresh_from_ms,
-                WaitUntil.IDENTITY_EXPIRES: identity.identity_expires_ms,
-                WaitUntil.REFRESH_EXPIRES: identity.refresh_expires_ms,
+                WaitUntil.IDENTITY_EXPIRES: identity.identity_expires_ms + 1,
+                WaitUntil.REFRESH_EXPIRES: identity.refresh_expires_ms + 1,
             }[WaitUntil(str(step.param("until")))]
             delta = target - pub.clock.now_ms()
             if delta > 0:
