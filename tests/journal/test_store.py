@@ -249,6 +249,19 @@ def test_prune_keeps_the_most_recently_active_sessions(
     assert journal.prune(keep_sessions=2) == 0
 
 
+def test_prune_gives_the_freed_pages_back(journal: Journal) -> None:
+    with journal.bulk():
+        for i in range(300):
+            journal.append_exchange(
+                records.generate(seed=i), session="old", user=None, environment="e", step="1-d"
+            )
+    journal.append_event("x", at_ms=1, session="new", user=None, environment="e", step=None)
+    pages_before = journal._db.execute("PRAGMA page_count").fetchone()[0]
+    assert journal.prune(keep_sessions=1) == 300
+    assert journal._db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert journal._db.execute("PRAGMA page_count").fetchone()[0] < pages_before / 4
+
+
 def test_prune_never_lets_a_sequence_number_be_reused(journal: Journal) -> None:
     for session in ("a", "b"):
         journal.append_event("x", at_ms=1, session=session, user=None, environment="e", step=None)
@@ -272,7 +285,11 @@ def test_reopening_finds_everything_and_the_durable_settings(tmp_path: Path) -> 
     finally:
         db.close()
     with Journal.open(path) as j:
-        assert j._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        settings = {
+            name: j._db.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("synchronous", "auto_vacuum", "page_size")
+        }
+    assert settings == {"synchronous": 2, "auto_vacuum": 2, "page_size": 8192}  # FULL, INCREMENTAL
 
 
 def test_a_bulk_block_commits_together_or_not_at_all(journal: Journal) -> None:
