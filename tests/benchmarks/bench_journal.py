@@ -29,7 +29,7 @@ if __package__ in {None, ""}:  # run as a file: make the repository importable
 from tests.journal import exchanges as records
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import encode_exchange
-from uid2_desk.journal.store import PAGE_SIZE
+from uid2_desk.journal.connection import PAGE_SIZE
 from uid2_desk.protocol.exchange import Exchange
 
 FILTER_TARGET_MS = 150.0

@@ -20,7 +20,8 @@ from uid2_desk.journal.export_common import human_ms, prepare, write_text_atomic
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction
 from uid2_desk.protocol.exchange import Exchange
-from uid2_desk.walkthrough.layout import Diagram, layout
+from uid2_desk.walkthrough.diagram import Diagram
+from uid2_desk.walkthrough.layout import layout
 from uid2_desk.walkthrough.mermaid import to_mermaid
 from uid2_desk.walkthrough.steps import step
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from uid2_desk.journal.codec import encode_exchange, exchange_from_json
 from uid2_desk.journal.model import EntryKind, classify_exchange
+from uid2_desk.protocol.errors import StorageError
 
 SCHEMA_VERSION = 2
 
@@ -183,3 +185,28 @@ def _to_v2(db: sqlite3.Connection) -> None:
 
 #: ``MIGRATIONS[n]`` brings a database from version ``n`` to ``n + 1``.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+
+
+def migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the database to :data:`SCHEMA_VERSION`, one transaction per step."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"The journal at {path} was written by a newer UID2 Desk (schema {version}; this "
+            f"version reads up to {SCHEMA_VERSION}). Upgrade the desk, or move the file aside "
+            "to start a fresh journal."
+        )
+    while version < SCHEMA_VERSION:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+                db.execute(f"PRAGMA user_version = {version}")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise

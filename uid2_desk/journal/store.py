@@ -34,9 +34,9 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from uid2_desk.journal.codec import decode_exchange, encode_exchange
+from uid2_desk.journal.connection import open_connection
 from uid2_desk.journal.masking import MASKED, is_secret_name, scrub_headers
 from uid2_desk.journal.model import (
     EntryKind,
@@ -45,68 +45,12 @@ from uid2_desk.journal.model import (
     classify_exchange,
     summarize_exchange,
 )
-from uid2_desk.journal.schema import MIGRATIONS, SCHEMA_VERSION, search_text
+from uid2_desk.journal.queries import LIGHT_COLUMNS, filter_sql, row_to_entry
+from uid2_desk.journal.schema import search_text
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
-_LIGHT = (
-    "e.seq, e.at_ms, e.kind, e.name, e.session, e.user, e.environment, e.step, e.outcome,"
-    " e.summary, e.detail, e.method, e.http_status, e.duration_ms"
-)
-#: Keep the WAL file from growing without bound on a kiosk that runs for days.
-_WAL_SIZE_LIMIT = 8 * 1024 * 1024
 _NO_FILTER = JournalFilter()
-#: A stored exchange is about 2.2 KB: with 4 KB pages only one fits per page (a third of the
-#: file would be slack), 8 KB pages hold three. Larger pages save little more space but slow
-#: appends, since every page a commit touches is written whole to the WAL (measured: 4 KB
-#: 1,650 appends/s and 3.1 KB per entry; 8 KB 1,440/s, 2.2 KB; 16 KB 1,130/s, 2.0 KB).
-PAGE_SIZE = 8192
-
-
-def _where(f: JournalFilter) -> tuple[list[str], list[object]]:
-    conds: list[str] = []
-    params: list[object] = []
-    if f.user is not None:
-        conds.append("e.user = ?")
-        params.append(f.user)
-    if f.endpoint is not None:
-        conds.append("e.name = ? AND e.kind = 'exchange'")
-        params.append(f.endpoint)
-    if f.outcome is not None:
-        conds.append("e.outcome = ?")
-        params.append(f.outcome)
-    if f.session is not None:
-        conds.append("e.session = ?")
-        params.append(f.session)
-    if f.kind is not None:
-        conds.append("e.kind = ?")
-        params.append(f.kind.value)
-    for word in f.words:
-        conds.append("instr(e.search, ?) > 0")
-        params.append(word)
-    return conds, params
-
-
-def _entry(row: sqlite3.Row | tuple[Any, ...], exchange: Exchange | None) -> JournalEntry:
-    (seq, at_ms, kind, name, session, user, env, step, outcome, summary, detail) = row[:11]
-    method, http_status, duration_ms = row[11:14]
-    return JournalEntry(
-        seq=seq,
-        at_ms=at_ms,
-        kind=EntryKind(kind),
-        session=session,
-        user=user,
-        environment=env,
-        step=step,
-        outcome=outcome,
-        summary=summary,
-        exchange=exchange,
-        detail=tuple((str(k), str(v)) for k, v in json.loads(detail)),
-        name=name,
-        method=method,
-        http_status=http_status,
-        duration_ms=duration_ms,
-    )
 
 
 class Journal:
@@ -134,32 +78,7 @@ class Journal:
         written by a newer version of the desk.
         """
         path = Path(path)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(
-                f"Could not open the journal at {path} ({exc}). Check that the folder exists "
-                "and is writable, or choose another one with --data-dir."
-            ) from exc
-        try:
-            # page_size and auto_vacuum only take effect before the first table exists.
-            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            db.execute("PRAGMA journal_mode = WAL").fetchone()
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute(f"PRAGMA journal_size_limit = {_WAL_SIZE_LIMIT}")
-            _migrate(db, path)
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            raise StorageError(
-                f"The file {path} is not a journal UID2 Desk can read ({exc}). Move it aside "
-                "to start a fresh journal, or choose another --data-dir."
-            ) from exc
-        except BaseException:
-            db.close()
-            raise
-        return cls(db, path)
+        return cls(open_connection(path), path)
 
     def close(self) -> None:
         """Close the connection (idempotent). Everything appended is already committed."""
@@ -349,13 +268,13 @@ class Journal:
         """The full entry ``seq`` (exchange loaded), or ``None`` if there is none."""
         with self._errors("read"):
             row = self._db.execute(
-                f"SELECT {_LIGHT}, x.doc FROM entry e LEFT JOIN exchange x ON x.seq = e.seq"
+                f"SELECT {LIGHT_COLUMNS}, x.doc FROM entry e LEFT JOIN exchange x ON x.seq = e.seq"
                 " WHERE e.seq = ?",
                 (seq,),
             ).fetchone()
         if row is None:
             return None
-        return _entry(row, None if row[14] is None else decode_exchange(row[14]))
+        return row_to_entry(row, None if row[14] is None else decode_exchange(row[14]))
 
     def exchange(self, seq: int) -> Exchange | None:
         """Only the exchange of entry ``seq`` (``None`` for events and unknown seqs)."""
@@ -379,14 +298,14 @@ class Journal:
         log is ``entries(before_seq=last_seq() + 1)``. ``limit=None`` returns them all.
         Entries are light unless ``with_exchanges``.
         """
-        conds, params = _where(f)
+        conds, params = filter_sql(f)
         conds.append("e.seq > ?")
         params.append(after_seq)
         if before_seq is not None:
             conds.append("e.seq < ?")
             params.append(before_seq)
         order = "DESC" if before_seq is not None else "ASC"
-        columns = f"{_LIGHT}, x.doc" if with_exchanges else _LIGHT
+        columns = f"{LIGHT_COLUMNS}, x.doc" if with_exchanges else LIGHT_COLUMNS
         join = " LEFT JOIN exchange x ON x.seq = e.seq" if with_exchanges else ""
         where = " AND ".join(conds)
         sql = f"SELECT {columns} FROM entry e{join} WHERE {where} ORDER BY e.seq {order}"
@@ -398,12 +317,14 @@ class Journal:
         if before_seq is not None:
             rows.reverse()
         if with_exchanges:
-            return [_entry(r, None if r[14] is None else decode_exchange(r[14])) for r in rows]
-        return [_entry(r, None) for r in rows]
+            return [
+                row_to_entry(r, None if r[14] is None else decode_exchange(r[14])) for r in rows
+            ]
+        return [row_to_entry(r, None) for r in rows]
 
     def count(self, f: JournalFilter = _NO_FILTER) -> int:
         """How many entries match ``f``."""
-        conds, params = _where(f)
+        conds, params = filter_sql(f)
         where = f" WHERE {' AND '.join(conds)}" if conds else ""
         with self._errors("count"):
             (n,) = self._db.execute(f"SELECT count(*) FROM entry e{where}", params).fetchone()
@@ -464,28 +385,3 @@ class Journal:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise
-
-
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Bring the database to :data:`SCHEMA_VERSION`, one transaction per step."""
-    (version,) = db.execute("PRAGMA user_version").fetchone()
-    if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"The journal at {path} was written by a newer UID2 Desk (schema {version}; this "
-            f"version reads up to {SCHEMA_VERSION}). Upgrade the desk, or move the file aside "
-            "to start a fresh journal."
-        )
-    while version < SCHEMA_VERSION:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have migrated while we waited for the write lock.
-            (version,) = db.execute("PRAGMA user_version").fetchone()
-            if version < SCHEMA_VERSION:
-                MIGRATIONS[version](db)
-                version += 1
-                db.execute(f"PRAGMA user_version = {version}")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise

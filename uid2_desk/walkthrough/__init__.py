@@ -1,21 +1,20 @@
 """The walkthrough: the guide's steps and the pure layout of the sequence diagram (no Qt).
 
 - :mod:`~uid2_desk.walkthrough.steps`: :class:`Lane`, :class:`Step`, :data:`STEPS`.
-- :mod:`~uid2_desk.walkthrough.layout`: :func:`layout` → :class:`Diagram`, hit-testing.
+- :mod:`~uid2_desk.walkthrough.layout`: :func:`layout` → :class:`Diagram`
+  (:mod:`~uid2_desk.walkthrough.diagram`), hit-testing.
 - :mod:`~uid2_desk.walkthrough.mermaid`: :func:`to_mermaid`, the report's copy of the diagram.
 """
 
-from uid2_desk.walkthrough.layout import (
+from uid2_desk.walkthrough.diagram import (
     Arrow,
     ArrowKind,
     Diagram,
     LaneColumn,
     LayoutMetrics,
     Note,
-    arrow_at,
-    layout,
-    note_at,
 )
+from uid2_desk.walkthrough.layout import arrow_at, layout, note_at
 from uid2_desk.walkthrough.mermaid import mermaid_text, to_mermaid
 from uid2_desk.walkthrough.steps import PHASE_TITLES, STEPS, Lane, Step, step
 

@@ -14,7 +14,7 @@ failed ends its reply with a cross (``--x``), a failed event too (``-x``).
 from __future__ import annotations
 
 from uid2_desk.journal.model import Outcome
-from uid2_desk.walkthrough.layout import Arrow, ArrowKind, Diagram
+from uid2_desk.walkthrough.diagram import Arrow, ArrowKind, Diagram
 
 _REPLACEMENTS = (
     ("\r\n", " "),
