@@ -11,6 +11,7 @@ step, with the reason (a remote operator cannot be told to opt a user out).
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -101,6 +102,7 @@ class ScenarioPlayer:
         stage: what it is played on.
         results: the results so far, one per step played.
         user_id: the scenario's test user, once a step signed one in.
+        run_id: a short random id, new on every reset; replaces ``{run}`` in step values.
     """
 
     def __init__(self, scenario: Scenario, stage: Stage) -> None:
@@ -110,6 +112,7 @@ class ScenarioPlayer:
         self.user_id: str | None = None
         self._users: list[str] = []
         self._paused = False
+        self.run_id = secrets.token_hex(3)
 
     @property
     def unsupported(self) -> str | None:
@@ -183,6 +186,7 @@ class ScenarioPlayer:
         self._users.clear()
         self.user_id = None
         self.results.clear()
+        self.run_id = secrets.token_hex(3)
 
     # -- playing one step ----------------------------------------------------------------
 
@@ -272,11 +276,11 @@ class ScenarioPlayer:
     async def _sign_in(self, step: Step) -> None:
         pub = self.stage.publisher
         kind = DiiKind(str(step.param("dii")))
-        value = str(step.param("value"))
+        value = self.expand(str(step.param("value")))
         label = step.param("label")
         dii = parse_dii(kind, value)
         try:
-            snap = await pub.sign_in(
+            await pub.sign_in(
                 kind,
                 value,
                 send_raw=bool(step.param("send_raw", False)),
@@ -286,13 +290,25 @@ class ScenarioPlayer:
             # Even a failed sign-in leaves the user on the desk: find them for later steps.
             for s in pub.users():
                 if s.user.hash_b64 == dii.hash_b64 and s.user.environment == pub.environment.id:
-                    self._adopt(s.user.id)
-        self._adopt(snap.user.id)
+                    await self._adopt(s.user.id)
 
-    def _adopt(self, user_id: str) -> None:
+    def expand(self, value: str) -> str:
+        """A step value with ``{run}`` replaced by this run's id.
+
+        ``jane+{run}@example.com`` is a new person on every run, so a scenario that changes
+        the operator for good (an opt-out) can be played again on the same operator.
+        """
+        return value.replace("{run}", self.run_id)
+
+    async def _adopt(self, user_id: str) -> None:
         self.user_id = user_id
-        if user_id not in self._users:
-            self._users.append(user_id)
+        if user_id in self._users:
+            return
+        self._users.append(user_id)
+        # Scenarios assume the manual policy unless a step sets another; a user already on
+        # the desk may have kept one from earlier work.
+        if self.stage.publisher.snapshot(user_id).policy is not PolicyKind.MANUAL:
+            await self.stage.publisher.set_policy(user_id, PolicyKind.MANUAL)
 
     async def _wait(self, step: Step) -> None:
         pub = self.stage.publisher
