@@ -276,3 +276,19 @@ def test_arrows_for_lists_what_one_entry_drew() -> None:
     diagram = layout([event(1, "sign_in_requested"), event(2, "policy")])
     assert [a.step for a in diagram.arrows_for(1)] == ["1-a", "1-b", "1-c"]
     assert diagram.arrows_for(2) == ()
+    assert diagram.arrows_for(3) == ()
+    note = diagram.note_for(2)
+    assert note is not None
+    assert note.text == "policy"
+    assert diagram.note_for(1) is None
+
+
+def test_a_long_session_is_laid_out_and_its_arrows_found_by_seq() -> None:
+    entries = [
+        exchange(i, "/v2/token/refresh") if i % 2 else event(i, "state_changed")
+        for i in range(1, 20_001)
+    ]
+    diagram = layout(entries)
+    assert len(diagram.arrows) == 20_000
+    assert len(diagram.notes) == 10_000
+    assert all(len(diagram.arrows_for(e.seq)) == (2 if e.seq % 2 else 0) for e in entries)

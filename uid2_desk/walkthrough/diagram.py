@@ -7,6 +7,7 @@ pixels, ``x`` to the right and ``y`` down.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -134,7 +135,16 @@ class Diagram:
 
     def arrows_for(self, seq: int) -> tuple[Arrow, ...]:
         """The arrows drawn for entry ``seq`` (empty if it became a note or is absent)."""
-        return tuple(a for a in self.arrows if a.seq == seq)
+        # Rows follow seq, so the arrows are sorted by seq: a binary search keeps a report
+        # of thousands of entries linear.
+        start = bisect.bisect_left(self.arrows, seq, key=lambda a: a.seq)
+        end = bisect.bisect_right(self.arrows, seq, lo=start, key=lambda a: a.seq)
+        return self.arrows[start:end]
+
+    def note_for(self, seq: int) -> Note | None:
+        """The note drawn for entry ``seq``, if it became one."""
+        i = bisect.bisect_left(self.notes, seq, key=lambda n: n.seq)
+        return self.notes[i] if i < len(self.notes) and self.notes[i].seq == seq else None
 
     def rows(self) -> tuple[Arrow | Note, ...]:
         """Arrows and notes together, top to bottom."""
