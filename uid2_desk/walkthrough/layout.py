@@ -41,6 +41,22 @@ from uid2_desk.walkthrough.diagram import (
 )
 from uid2_desk.walkthrough.steps import Lane, Step, step
 
+__all__ = [  # the diagram values stay importable from here, where they were first defined
+    "ENDPOINT_STEPS",
+    "EVENT_STEPS",
+    "NOTE_LANES",
+    "REPLY_STEPS",
+    "Arrow",
+    "ArrowKind",
+    "Diagram",
+    "LaneColumn",
+    "LayoutMetrics",
+    "Note",
+    "arrow_at",
+    "layout",
+    "note_at",
+]
+
 #: Default steps of each event name (names are compared lower-case, ``-``/space as ``_``).
 EVENT_STEPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
