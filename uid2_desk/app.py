@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from uid2_desk.publisher.driver import PolicyDriver
     from uid2_desk.services import DeskServices
     from uid2_desk.ui.bridge import DeskBridge
+    from uid2_desk.ui.credentials_flow import CredentialsFlow
     from uid2_desk.ui.main_window import DeskWindow
 
 #: The lifetimes profile the GUI starts the local operator with: a whole lifecycle in
@@ -173,6 +174,9 @@ class DeskApp:
         self._in_process = in_process_operator
         self._closed: asyncio.Future[None] | None = None
         self._session: str | None = None
+        self._credentials: CredentialsFlow | None = None
+        self._confirmed_production: set[str] = set()
+        window.environments_requested.connect(self.open_environments)
 
     async def run(self) -> int:
         """Start the services, serve until the window closes, stop them; return 0."""
@@ -210,6 +214,7 @@ class DeskApp:
                 self.data_dir,
                 env=self.env,
                 operator_mode=mode,
+                credential_store=self.credentials.store(),
                 lifetimes=self.lifetimes,
                 clock=self.clock,
                 require_credentials=False,
@@ -241,6 +246,31 @@ class DeskApp:
         if not services.environment.is_production:
             self._start_driver()
 
+    @property
+    def credentials(self) -> CredentialsFlow:
+        """The credential stores (keychain, session), made on first use (after paint)."""
+        if self._credentials is None:
+            from uid2_desk.ui.credentials_flow import CredentialsFlow
+
+            self._credentials = CredentialsFlow()
+        return self._credentials
+
+    def open_environments(self) -> None:
+        """Show the environments and credentials dialog (window-modal, not blocking)."""
+        from uid2_desk.ui.environment_dialog import EnvironmentDialog
+
+        dialog = EnvironmentDialog(
+            self.credentials, self.env, self._confirmed_production, parent=self.window
+        )
+        dialog.switch_requested.connect(self.switch_environment)
+        dialog.open()
+
+    def switch_environment(self, env: str) -> None:
+        """Restart the services on ``env``."""
+        if env == self.env:
+            return
+        self.window.handlers.runner.run("Switch environment", self.restart(env=env), None)
+
     def _start_driver(self) -> None:
         from uid2_desk.publisher.driver import PolicyDriver
 
@@ -269,6 +299,7 @@ class DeskApp:
         if env is not None and env != self.env:
             self.env = env
             self._session = None
+            self.window.handlers.production_ok = env in self._confirmed_production
         await self.stop_services()
         await self.start_services()
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from uid2_desk.ui.timefmt import format_local_time, format_remaining
 
@@ -92,15 +93,19 @@ class CountdownWidget(QWidget):
         self._at = QLabel("", self)
         self._at.setObjectName("countdown_at")
         self._at.setAccessibleName(f"{title} local time")
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.setHorizontalSpacing(8)
-        layout.setVerticalSpacing(2)
-        layout.addWidget(self._name, 0, 0)
-        layout.addWidget(self._left, 0, 1)
-        layout.addWidget(self._at, 0, 2)
-        layout.addWidget(self._bar, 1, 0, 1, 3)
-        layout.setColumnStretch(0, 1)
+        # One row per countdown: three of them must fit a 768-pixel screen beside the rest.
+        self._name.setMinimumWidth(
+            self._name.fontMetrics().horizontalAdvance("Identity expires") + 8
+        )
+        self._left.setMinimumWidth(self._left.fontMetrics().horizontalAdvance("0:00:00 ago ") + 4)
+        self._left.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 1, 0, 1)
+        layout.setSpacing(8)
+        layout.addWidget(self._name)
+        layout.addWidget(self._bar, 1)
+        layout.addWidget(self._left)
+        layout.addWidget(self._at)
         self._apply_urgency(Urgency.IDLE)
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -76,12 +78,13 @@ class IdentityPanel(QWidget):
         self._explanation.setWordWrap(True)
         self._policy = QLabel(self)
         self._policy.setObjectName("policy_line")
-        self._policy.setWordWrap(True)
+        # One line, elided: the banner carries the whole message; the tooltip too.
         self._error = QLabel(self)
         self._error.setObjectName("identity_error")
-        self._error.setWordWrap(True)
         self._error.setStyleSheet("color: #b91c1c;")
         self._error.setTextFormat(Qt.TextFormat.PlainText)
+        self._error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._error_full = ""
         self.advertising = TokenField("Advertising token", self)
         self.refresh = TokenField("Refresh token", self)
         self.countdowns = (
@@ -170,8 +173,25 @@ class IdentityPanel(QWidget):
 
     @property
     def error_text(self) -> str:
-        """The last error shown for this user."""
-        return self._error.text()
+        """The last error shown for this user (in full)."""
+        return self._error_full
+
+    def _set_error(self, message: str) -> None:
+        self._error_full = message
+        self._error.setVisible(bool(message))
+        self._error.setToolTip(message)
+        self._elide_error()
+
+    def _elide_error(self) -> None:
+        text = f"Last error: {self._error_full}" if self._error_full else ""
+        width = max(self._error.width(), 200)
+        metrics = self._error.fontMetrics()
+        self._error.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Re-elide the error line to the new width."""
+        super().resizeEvent(event)
+        self._elide_error()
 
     @property
     def badge(self) -> QLabel:
@@ -190,13 +210,12 @@ class IdentityPanel(QWidget):
         if snapshot is None:
             self._title.setText("No user selected")
             self._explanation.setText("Sign a test user in, or pick one from the list.")
-            self._error.hide()
+            self._set_error("")
             self._policy.setText("")
         else:
             self._title.setText(snapshot.user.label)
             self._explanation.setText(swatch.explanation)
-            self._error.setText(snapshot.last_error or "")
-            self._error.setVisible(bool(snapshot.last_error))
+            self._set_error(snapshot.last_error or "")
         identity = None if snapshot is None else snapshot.identity
         self.advertising.set_token(None if identity is None else identity.advertising_token)
         self.refresh.set_token(None if identity is None else identity.refresh_token)

@@ -48,7 +48,7 @@ class ExchangeLogPanel(QWidget):
         self.following = True
         self._search = QLineEdit(self)
         self._search.setObjectName("log_search")
-        self._search.setPlaceholderText("Filter: words in any column (Ctrl+F)")
+        self._search.setPlaceholderText("Filter the log (Ctrl+F)")
         self._search.setClearButtonEnabled(True)
         self._search.setAccessibleName("Filter the exchange log by text")
         self._endpoint = self._combo("log_endpoint_filter", "Filter by endpoint or event")

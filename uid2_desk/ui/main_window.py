@@ -315,6 +315,8 @@ class DeskWindow(QMainWindow):
         self.setWindowTitle(self.view.window_title)
         self.strip.set_view(self.view)
         self.status.set_environment(self.view)
+        self._lifetimes_action.setVisible(self.view.is_local)
+        self._lifetimes_combo_action.setVisible(self.view.is_local)
         described = describe_operator(services)
         self.status.set_operator(described)
         self.strip.set_detail(described)

@@ -38,8 +38,10 @@ def header_rows(header: TokenHeader) -> list[tuple[str, str]]:
 def contents_rows(contents: AdvertisingTokenContents, *, masked: bool) -> list[tuple[str, str]]:
     """The decrypted contents as (field, value) pairs for display."""
     raw_uid = base64.b64encode(contents.raw_uid).decode("ascii")
+    # Shortened to fit beside the header; Send to SSP shows the buyer's full raw UID.
+    shown = raw_uid if len(raw_uid) <= 24 else f"{raw_uid[:14]}…{raw_uid[-6:]}"
     return [
-        ("Raw UID", "•••• masked" if masked else raw_uid),
+        ("Raw UID", "•••• masked" if masked else shown),
         ("Established", format_timestamp(contents.established_ms)),
         ("Generated", format_timestamp(contents.generated_ms)),
         ("Refreshed", format_timestamp(contents.refreshed_ms)),
