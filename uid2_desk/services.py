@@ -12,6 +12,7 @@ operator's own data lives in ``<data dir>/operator`` unless told otherwise.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -32,7 +33,7 @@ from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.faults import Fault, FaultKind
 from uid2_desk.operator.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
-from uid2_desk.protocol.errors import CredentialsError, Uid2DeskError
+from uid2_desk.protocol.errors import CredentialsError
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
@@ -153,116 +154,98 @@ async def open_services(
     """
     environment = Environment.from_cli(env)
     data_dir.mkdir(parents=True, exist_ok=True)
-    if environment.is_remote:
-        return await _open_remote(
-            data_dir,
-            environment=environment,
-            clock=clock or SystemClock(),
-            credentials=credentials,
-            store=credential_store,
-            require=require_credentials,
-            returning=returning,
-            session=session,
-        )
-    shared = WarpClock(clock)
-    op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
-    op_dir.mkdir(parents=True, exist_ok=True)
-    operator = await asyncio.to_thread(
-        LocalOperator.open, op_dir, clock=shared, lifetimes=_lifetimes(lifetimes)
-    )
-    server: OperatorServer | None = None
-    try:
-        if operator_mode is OperatorMode.LOOPBACK:
-            server = OperatorServer(operator, host="127.0.0.1", port=0)
-            await asyncio.to_thread(server.start)
-            base_url = server.base_url
-            http = httpx.AsyncClient()
+    async with contextlib.AsyncExitStack() as undo:
+        # Everything opened is closed again if a later part fails; on success pop_all()
+        # hands the parts over to DeskServices.aclose().
+        if environment.is_remote:
+            desk_clock: Clock = clock or SystemClock()
+            credentials = await _remote_credentials(
+                environment, credentials, credential_store, require_credentials
+            )
+            http = await undo.enter_async_context(httpx.AsyncClient())
+            operator = server = None
+            client = (
+                None
+                if credentials is None
+                else OperatorClient(http, environment, credentials, clock=desk_clock)
+            )
         else:
-            base_url = IN_PROCESS_URL
-            http = httpx.AsyncClient(transport=httpx.ASGITransport(app=operator.asgi_app))
-        environment = environment.with_base_url(base_url)
-        creds = operator.credentials
-        publisher_client = OperatorClient(
-            http,
-            environment,
-            Credentials(creds.publisher.api_key, creds.publisher.secret),
-            clock=shared,
-        )
+            desk_clock = WarpClock(clock)
+            op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
+            op_dir.mkdir(parents=True, exist_ok=True)
+            operator = await asyncio.to_thread(
+                LocalOperator.open, op_dir, clock=desk_clock, lifetimes=_lifetimes(lifetimes)
+            )
+            undo.push_async_callback(asyncio.to_thread, operator.close)
+            if operator_mode is OperatorMode.LOOPBACK:
+                server = OperatorServer(operator, host="127.0.0.1", port=0)
+                await asyncio.to_thread(server.start)
+                undo.push_async_callback(asyncio.to_thread, server.stop)
+                http = await undo.enter_async_context(httpx.AsyncClient())
+                environment = environment.with_base_url(server.base_url)
+            else:
+                server = None
+                transport = httpx.ASGITransport(app=operator.asgi_app)
+                http = await undo.enter_async_context(httpx.AsyncClient(transport=transport))
+                environment = environment.with_base_url(IN_PROCESS_URL)
+            mine = operator.credentials.publisher
+            client = OperatorClient(
+                http, environment, Credentials(mine.api_key, mine.secret), clock=desk_clock
+            )
         journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
+        undo.push_async_callback(journal.close)
         publisher = await Publisher.open(
             data_dir,
             journal=journal,
             environment=environment,
-            clock=shared,
-            client=publisher_client,
+            clock=desk_clock,
+            client=client,
             session=session,
             returning=returning,
         )
-    except BaseException:
-        if server is not None:
-            await asyncio.to_thread(server.stop)
-        await asyncio.to_thread(operator.close)
-        raise
-    buyer_client = OperatorClient(
-        http, environment, Credentials(creds.dsp.api_key, creds.dsp.secret), clock=shared
-    )
+        buyer = None
+        if operator is not None:
+            dsp = operator.credentials.dsp
+            buyer_client = OperatorClient(
+                http, environment, Credentials(dsp.api_key, dsp.secret), clock=desk_clock
+            )
+            buyer = Buyer(buyer_client, publisher)
+        undo.pop_all()
     return DeskServices(
         data_dir=data_dir,
         environment=environment,
-        clock=shared,
+        clock=desk_clock,
         http=http,
         journal=journal,
         publisher=publisher,
         operator=operator,
         server=server,
-        buyer=Buyer(buyer_client, publisher),
+        buyer=buyer,
     )
 
 
-async def _open_remote(
-    data_dir: Path,
-    *,
+async def _remote_credentials(
     environment: Environment,
-    clock: Clock,
     credentials: Credentials | None,
     store: CredentialStore | None,
     require: bool,
-    returning: bool,
-    session: str | None,
-) -> DeskServices:
-    if credentials is None:
-        store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
-        try:
-            credentials = await store.get(environment.id)
-        except CredentialsError:
-            if require:
-                raise
-    if credentials is None and require:
+) -> Credentials | None:
+    """The given credentials, else the store's (env vars, then keychain), else an error."""
+    if credentials is not None:
+        return credentials
+    store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
+    try:
+        found = await store.get(environment.id)
+    except CredentialsError:
+        if require:
+            raise
+        return None
+    if found is None and require:
         raise CredentialsError(
             f"No credentials for {environment.display_name}. Set UID2_API_KEY and UID2_SECRET, "
             "or save them in the keychain from the desk's Credentials dialog."
         )
-    http = httpx.AsyncClient()
-    try:
-        client = (
-            None
-            if credentials is None
-            else OperatorClient(http, environment, credentials, clock=clock)
-        )
-        journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
-        publisher = await Publisher.open(
-            data_dir,
-            journal=journal,
-            environment=environment,
-            clock=clock,
-            client=client,
-            session=session,
-            returning=returning,
-        )
-    except (Uid2DeskError, OSError):
-        await http.aclose()
-        raise
-    return DeskServices(data_dir, environment, clock, http, journal, publisher)
+    return found
 
 
 def _lifetimes(value: Lifetimes | str) -> Lifetimes:

@@ -21,12 +21,7 @@ from uid2_desk.protocol.errors import (
     TokenDecryptError,
     TokenFormatError,
 )
-from uid2_desk.protocol.tokens import (
-    AdvertisingTokenContents,
-    Key,
-    decrypt_advertising_token,
-    key_lookup,
-)
+from uid2_desk.protocol.tokens import AdvertisingTokenContents, decrypt_advertising_token
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
 
@@ -125,20 +120,8 @@ class Buyer:
                 None,
                 "Every bidstream key has expired; the buyer cannot decrypt.",
             )
-        keys = [
-            Key(
-                id=k.id,
-                secret=k.secret,
-                keyset_id=k.keyset_id,
-                site_id=k.site_id,
-                created_s=k.created_s,
-                activates_s=k.activates_s,
-                expires_s=k.expires_s,
-            )
-            for k in bundle.keys
-        ]
         try:
-            contents = decrypt_advertising_token(token, key_lookup(keys), now_ms=now)
+            contents = decrypt_advertising_token(token, bundle.lookup(), now_ms=now)
         except TokenDecryptError as exc:
             return exc.reason.value, None, f"The buyer cannot decrypt the token: {exc}"
         except (TokenFormatError, DecryptionError) as exc:

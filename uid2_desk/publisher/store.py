@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from uid2_desk.protocol.errors import StorageError
+from uid2_desk.protocol.errors import PayloadError, StorageError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import ChainLink, TestUser, UserState
@@ -233,7 +233,7 @@ def _record_from_row(row: tuple[object, ...], chain: tuple[ChainLink, ...]) -> U
     if identity_json is not None:
         try:
             identity = Identity.from_body(json.loads(str(identity_json)))
-        except (ValueError, KeyError, TypeError):
+        except (PayloadError, ValueError):
             # A damaged row must not stop the desk from opening; the user shows as invalid.
             record_state = UserState.INVALID
     return UserRecord(
