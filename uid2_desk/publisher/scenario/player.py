@@ -23,6 +23,7 @@ from uid2_desk.publisher.bid import BidResult, Buyer
 from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice, TestUser
 from uid2_desk.publisher.policy import PolicyKind
 from uid2_desk.publisher.publisher import Publisher
+from uid2_desk.publisher.recorder import Event
 from uid2_desk.publisher.scenario.checks import Observation, check_expectations
 from uid2_desk.publisher.scenario.model import Action, LocalFeature, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
@@ -240,15 +241,26 @@ class ScenarioPlayer:
             assert self.stage.admin is not None
             endpoint = FAULT_ENDPOINTS[str(step.param("endpoint", "any"))]
             count = step.param("count")
+            fault = str(step.param("fault"))
             await self.stage.admin.add_fault(
-                str(step.param("fault")),
+                fault,
                 endpoint,
                 None if count is None else int(count),
                 int(step.param("latency_ms", 0) or 0),
             )
+            times = "until cleared" if count is None else f"for {count} request(s)"
+            await pub.record_event(
+                Event.OPERATOR_FAULT,
+                summary=f"The local operator will answer {fault} on {endpoint or 'every endpoint'} "
+                f"{times}",
+                detail={"fault": fault, "endpoint": endpoint or "any", "times": str(count)},
+            )
         elif action is Action.CLEAR_FAULTS:
             assert self.stage.admin is not None
             await self.stage.admin.clear_faults()
+            await pub.record_event(
+                Event.OPERATOR_FAULT, summary="The local operator answers normally again"
+            )
         else:
             user_id = self._require_user(step)
             if action is Action.REFRESH:
@@ -268,7 +280,13 @@ class ScenarioPlayer:
                 )
             elif action is Action.OPT_OUT:
                 assert self.stage.admin is not None
-                await self.stage.admin.opt_out(pub.snapshot(user_id).user)
+                user = pub.snapshot(user_id).user
+                await self.stage.admin.opt_out(user)
+                await pub.record_event(
+                    Event.USER_OPTED_OUT,
+                    user_id=user_id,
+                    summary=f"{user.label} opts out of UID2 (the operator records it now)",
+                )
             elif action is Action.BID:
                 assert self.stage.buyer is not None
                 run.bid = await self.stage.buyer.bid(user_id)
