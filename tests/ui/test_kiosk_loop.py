@@ -34,7 +34,7 @@ from uid2_desk.ui.kiosk.autoplay import (
     kiosk_playlist,
     repeatable,
 )
-from uid2_desk.ui.kiosk.host import KIOSK_DIR, KioskHost
+from uid2_desk.ui.kiosk.host import RUNS_DIR, KioskHost
 
 _SECRET = base64.b64encode(bytes(32)).decode()
 FAST = KioskPacing(step_pause_s=5, wait_cap_s=10, end_card_s=5, idle_resume_s=60)
@@ -125,7 +125,7 @@ def test_each_run_gets_its_own_session_and_old_sessions_rotate_out(
     kiosk_sessions = {e.session for e in sessions if "kiosk" in e.session}
     assert host.runs == 6
     assert len(kiosk_sessions) == host.keep_sessions
-    assert (services.data_dir / KIOSK_DIR).is_dir()
+    assert (services.data_dir / RUNS_DIR).is_dir()
     assert host.stage is None  # nothing left open between runs
 
 
@@ -141,8 +141,8 @@ def test_every_step_is_shown_with_its_result_and_each_run_ends_on_an_end_card(
     assert statuses[-2].phase is KioskPhase.END_CARD
     assert statuses[-2].passed is True
     assert statuses[-1].loops == 1
-    # Three rests between four steps, then the end card.
-    assert fake_time.slept_ms == 3 * 5_000 + 5_000
+    # A rest after each of the four steps, then the end card.
+    assert fake_time.slept_ms == 4 * 5_000 + 5_000
 
 
 def test_a_touch_pauses_the_loop_which_resumes_after_the_idle_time(
@@ -166,7 +166,7 @@ def test_a_touch_pauses_the_loop_which_resumes_after_the_idle_time(
     second_step = next(s for s in statuses if s.step_index == 1)
     assert second_step.phase is KioskPhase.PLAYING
     # Nothing played for the idle minute; the loop then went on by itself.
-    assert fake_time.slept_ms >= 60_000 + 2 * 5_000 + 5_000
+    assert fake_time.slept_ms >= 60_000 + 3 * 5_000 + 5_000
     assert not autoplay.paused
 
 

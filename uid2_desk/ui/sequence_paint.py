@@ -197,9 +197,29 @@ class DiagramPainter:
         painter.drawRoundedRect(box, 4, 4)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setFont(self._label_font)
-        inner = box.adjusted(6, 0, -6, 0)
-        text = QFontMetricsF(self._label_font).elidedText(
-            note.text, Qt.TextElideMode.ElideRight, inner.width()
-        )
+        inner = box.adjusted(8, 1, -8, -1)
+        metrics = QFontMetricsF(self._label_font)
+        lines = wrap_two_lines(note.text, metrics, inner.width())
+        if len(lines) == 2 and metrics.lineSpacing() * 2 > inner.height():
+            lines = [metrics.elidedText(note.text, Qt.TextElideMode.ElideRight, inner.width())]
         painter.setPen(QColor(HEADER_TEXT))
-        painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.drawText(
+            inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "\n".join(lines)
+        )
+
+
+def wrap_two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
+    """``text`` on at most two lines of ``width``: whole words first, the rest elided."""
+    if metrics.horizontalAdvance(text) <= width:
+        return [text]
+    words = text.split(" ")
+    first = ""
+    for count in range(len(words), 0, -1):
+        candidate = " ".join(words[:count])
+        if metrics.horizontalAdvance(candidate) <= width:
+            first = candidate
+            rest = " ".join(words[count:])
+            break
+    if not first:  # one enormous word: cut it
+        return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
+    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]

@@ -30,6 +30,8 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.ui.sequence_paint import DiagramPainter, DiagramStyle
 from uid2_desk.walkthrough import Diagram, LayoutMetrics, arrow_at, layout, note_at
 
+#: The desk window's diagram sizes: the layout's defaults with notes wide enough to read.
+DESK_METRICS = LayoutMetrics(note_width=420.0, max_note_chars=160)
 #: Coalesce appends arriving within this many milliseconds into one layout.
 RELAYOUT_DELAY_MS = 40
 MIN_ZOOM = 0.1
@@ -61,7 +63,7 @@ class SequenceFeed(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.metrics = metrics or LayoutMetrics()
+        self.metrics = metrics or DESK_METRICS
         self.max_entries = max_entries
         self._entries: dict[int, JournalEntry] = {}
         self.diagram: Diagram = layout((), metrics=self.metrics)

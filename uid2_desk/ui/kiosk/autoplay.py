@@ -254,8 +254,8 @@ class KioskAutoplay:
             if result is None:  # paused during a wait: the step was not played
                 continue
             self._emit(result=result, phase=self._phase())
-            if not player.done:
-                await self._rest(paced, self.pacing.step_pause_s)
+            # The last step's caption deserves its reading time too, before the end card.
+            await self._rest(paced, self.pacing.step_pause_s)
         self._emit(phase=KioskPhase.END_CARD, passed=player.passed)
         await self._rest(paced, self.pacing.end_card_s)
         await self._hold_while_paused(paced)

@@ -1,24 +1,29 @@
 """Where the kiosk's runs play: one journal session and one publisher per run, rotated out.
 
 A booth runs all day. Each scenario run gets a fresh session id and a publisher of its own
-(its test users kept in ``<data dir>/kiosk``, apart from the desk's), sharing the desk's
-journal, HTTP client, clock and local operator. When the run ends its users are removed, its
-publisher closed, and the journal pruned to the last :attr:`KioskHost.keep_sessions`
-sessions, so neither memory nor the journal grows without bound. No Qt here.
+(its test users kept in ``<services data dir>/runs``), sharing the services' journal, HTTP
+client, clock and local operator. The kiosk's services live in a data directory of their own
+(see :mod:`.shell`): pruning never touches the desk's journal. When the run ends its users
+are removed, its publisher closed, and the journal pruned to the last
+:attr:`KioskHost.keep_sessions` sessions, so neither memory nor the journal grows without
+bound. No Qt here.
 """
 
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from uid2_desk.journal import new_session_id
 from uid2_desk.protocol.errors import EnvironmentMismatchError
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.player import Stage
-from uid2_desk.services import DeskServices
 
-KIOSK_DIR = "kiosk"
+if TYPE_CHECKING:
+    from uid2_desk.services import DeskServices
+
+RUNS_DIR = "runs"
 #: Sessions kept in the journal: the run on screen and a couple before it.
 KEEP_SESSIONS = 3
 
@@ -61,7 +66,7 @@ class KioskHost:
         self.runs += 1
         session = new_session_id(svc.clock.now_ms(), f"kiosk{secrets.token_hex(2)}")
         publisher = await Publisher.open(
-            svc.data_dir / KIOSK_DIR,
+            svc.data_dir / RUNS_DIR,
             journal=svc.journal,
             environment=svc.environment,
             clock=svc.clock,

@@ -1,0 +1,92 @@
+"""What a visitor sees on the kiosk at 1920×1080, under Xvfb: screenshots and their contents.
+
+Each test renders a real kiosk scene in a child process on a private Xvfb display (see
+:mod:`tests.ui.kiosk_shots`), saves the PNG to ``artifacts/screenshots/`` and checks the words
+shown, that no label is cut, and the colours sampled on screen (arrows, ad slot, verdict).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+
+from tests.ui.xvfb_display import shoot
+from uid2_desk.publisher.scenario.loader import find_scenario
+from uid2_desk.ui.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
+
+pytestmark = [pytest.mark.screenshot, pytest.mark.slow]
+
+
+def _report(png: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(png.with_suffix(".json").read_text(encoding="utf-8"))
+    return data
+
+
+def same_hue(seen: str, wanted: str) -> bool:
+    """Whether a sampled colour is the wanted ink (hue within 15°, clearly saturated)."""
+    a, b = QColor(seen), QColor(wanted)
+    hue_gap = abs(a.hsvHue() - b.hsvHue())
+    return min(hue_gap, 360 - hue_gap) <= 15 and a.hsvSaturation() > 120
+
+
+def _arrow(report: dict[str, Any], label: str) -> dict[str, Any]:
+    return next(a for a in report["arrows"] if a["label"] == label)
+
+
+def _check_arrow_colours(report: dict[str, Any]) -> None:
+    assert report["arrows"], "no arrow was visible"
+    for arrow in report["arrows"]:
+        if arrow["kind"] == "request":
+            wanted = NEUTRAL_COLOUR
+        else:
+            wanted = OUTCOME_COLOURS.get(arrow["outcome"] or "", NEUTRAL_COLOUR)
+        assert same_hue(arrow["colour"], wanted), arrow
+
+
+def test_kiosk_mid_flow_shows_the_ad_bought_with_the_token(tmp_path: Path) -> None:
+    png = shoot("kiosk-mid-flow", tmp_path)
+    report = _report(png)
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1920, 1080)
+    assert report["clipped"] == []
+    bid_step = find_scenario("bid").steps[1]
+    assert report["scenario_line"].endswith("· step 2 of 2")
+    assert report["caption_title"] == bid_step.caption.title
+    assert report["caption"]["publisher"] == bid_step.caption.publisher
+    assert report["verdict"].startswith("✓ As expected:")
+    assert "decrypt success" in report["verdict"]
+    assert report["verdict_colour"] == "#15803d"
+    device = report["device"]
+    assert device["who"] == "Signed in as jane.doe@example.com"
+    assert device["ad_title"] == "Ad bought with UID2 token"
+    assert device["ad_text"].startswith("A")
+    assert "…" in device["ad_text"]
+    assert same_hue(report["ad_slot_colour"], "#14532d")
+    assert [c["left"].startswith("in ") for c in report["countdowns"]] == [True] * 3
+    labels = [a["label"] for a in report["arrows"]]
+    assert {"1-d POST /v2/token/generate", "1-e 200 success", "2-a Token to the SSP"} <= set(labels)
+    _check_arrow_colours(report)
+    assert report["phase_line"] == "Live"
+
+
+def test_kiosk_after_an_opt_out_clears_the_identity_and_shows_it_in_purple(
+    tmp_path: Path,
+) -> None:
+    png = shoot("kiosk-optout", tmp_path)
+    report = _report(png)
+    assert report["clipped"] == []
+    assert report["caption_title"] == "The refresh answers optout"
+    assert report["verdict"].startswith("✓ As expected: state opted_out, status optout")
+    device = report["device"]
+    assert device["state"] == "Opted out"
+    assert device["ad_title"] == "Ad slot: no UID2"
+    assert "opted out" in device["ad_text"]
+    assert same_hue(report["ad_slot_colour"], "#581c87")
+    assert [c["left"] for c in report["countdowns"]] == ["—"] * 3
+    optout = _arrow(report, "3-c 200 optout")
+    assert same_hue(optout["colour"], OUTCOME_COLOURS["optout"])
+    _check_arrow_colours(report)

@@ -1,0 +1,301 @@
+"""The kiosk screen: TV, identity countdowns, live sequence diagram, caption, key hints.
+
+Full screen at 1920×1080 with type sized for three metres (``resources/styles/kiosk.qss``);
+no menus, no dialogs. The window draws what it is given (:class:`KioskStatus`, the run's
+user snapshot, journal entries) and turns keys into signals; the loop itself lives in
+:class:`~uid2_desk.ui.kiosk.autoplay.KioskAutoplay`.
+
+Keys: Space next step, P pause/resume, R restart the scenario, Ctrl+Shift+Q twice (within
+3 s) to leave; any other key, click or touch pauses (the loop resumes after an idle time).
+The window refuses to close any other way (Alt+F4 included).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from uid2_desk.journal import JournalEntry
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.publisher.model import UserSnapshot
+from uid2_desk.resources import resource_path
+from uid2_desk.ui.caption_view import CaptionView
+from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
+from uid2_desk.ui.kiosk.countdowns import KioskCountdown
+from uid2_desk.ui.kiosk.device_frame import DeviceFrame
+from uid2_desk.ui.kiosk.exit_chord import CHORD_TEXT, ExitChord
+from uid2_desk.ui.kiosk.screen_state import bid_token, device_state, phase_line, top_line
+from uid2_desk.ui.sequence_paint import DiagramStyle
+from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
+from uid2_desk.walkthrough import LayoutMetrics
+
+#: The diagram's sizes on the kiosk: wide lanes and tall rows for 20-pixel labels.
+KIOSK_METRICS = LayoutMetrics(
+    margin=20.0,
+    lane_spacing=330.0,
+    header_height=84.0,
+    row_height=58.0,
+    footer_height=30.0,
+    note_width=600.0,
+    hit_tolerance=12.0,
+    max_note_chars=160,
+)
+KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=22, pen_px=3.0, head_px=16.0)
+KEY_HINTS = f"Space: next step · P: pause · R: restart · {CHORD_TEXT}: leave"
+
+
+def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(parent)
+    frame.setObjectName("kiosk_panel")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(18, 12, 18, 12)
+    if title:
+        heading = QLabel(title, frame)
+        heading.setObjectName("kiosk_panel_title")
+        layout.addWidget(heading)
+    return frame, layout
+
+
+class KioskWindow(QWidget):
+    """The kiosk's one window.
+
+    Signals:
+        next_pressed(): Space.
+        pause_pressed(): P.
+        restart_pressed(): R.
+        touched(): any other key, a click or a touch.
+        exit_requested(): the exit chord was confirmed.
+
+    Attributes:
+        feed: lays out the run's journal entries.
+        diagram: the live sequence diagram.
+        device: the TV.
+        countdowns: refresh_from, identity_expires, refresh_expires.
+        caption: the current step in plain words.
+        status: the last kiosk status shown.
+    """
+
+    next_pressed = Signal()
+    pause_pressed = Signal()
+    restart_pressed = Signal()
+    touched = Signal()
+    exit_requested = Signal()
+
+    def __init__(
+        self, desk_clock: Clock, pacing_clock: Clock, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk_window")
+        self.setWindowTitle("UID2 Desk kiosk")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(resource_path("styles", "kiosk.qss").read_text(encoding="utf-8"))
+        self.desk_clock = desk_clock
+        self.pacing_clock = pacing_clock
+        self.status = KioskStatus(KioskPhase.STARTING)
+        self.leaving = False
+        self._chord = ExitChord()
+        self._snapshot: UserSnapshot | None = None
+        self._bid: str | None = None
+        self.feed = SequenceFeed(KIOSK_METRICS, max_entries=400, parent=self)
+        self._build()
+        self.feed.diagram_changed.connect(self.diagram.set_diagram)
+
+    def _build(self) -> None:
+        self.brand = QLabel("UID2 · server-only integration, live", self)
+        self.brand.setObjectName("kiosk_brand")
+        self.scenario_label = QLabel(top_line(self.status), self)
+        self.scenario_label.setObjectName("kiosk_scenario")
+        self.phase_label = QLabel("Starting", self)
+        self.phase_label.setObjectName("kiosk_phase")
+        self.phase_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top = QHBoxLayout()
+        top.addWidget(self.brand)
+        top.addSpacing(30)
+        top.addWidget(self.scenario_label, 1)
+        top.addWidget(self.phase_label)
+
+        self.device = DeviceFrame(self)
+        timers, timer_layout = _panel("The identity's clock", self)
+        self.countdowns = [
+            KioskCountdown(name, timers)
+            for name in ("refresh_from", "identity_expires", "refresh_expires")
+        ]
+        for countdown in self.countdowns:
+            timer_layout.addWidget(countdown)
+        left = QVBoxLayout()
+        left.addWidget(self.device, 3)
+        left.addWidget(timers, 2)
+
+        self.diagram = SequenceView(KIOSK_DIAGRAM_STYLE, self)
+        self.diagram.set_fit_width(True)
+        self.diagram.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        diagram_panel, diagram_layout = _panel("", self)
+        diagram_layout.setContentsMargins(6, 6, 6, 6)
+        diagram_layout.addWidget(self.diagram)
+
+        caption_panel, caption_layout = _panel("", self)
+        self.caption = CaptionView(caption_panel)
+        caption_layout.addWidget(self.caption)
+
+        self.keys_label = QLabel(KEY_HINTS, self)
+        self.keys_label.setObjectName("kiosk_keys")
+        self.chord_label = QLabel("", self)
+        self.chord_label.setObjectName("kiosk_chord")
+        footer = QHBoxLayout()
+        footer.addWidget(self.keys_label, 1)
+        footer.addWidget(self.chord_label)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(24, 16, 24, 12)
+        grid.setHorizontalSpacing(20)
+        grid.setVerticalSpacing(12)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addLayout(left, 1, 0)
+        grid.addWidget(diagram_panel, 1, 1)
+        grid.addWidget(caption_panel, 2, 0, 1, 2)
+        grid.addLayout(footer, 3, 0, 1, 2)
+        grid.setColumnStretch(0, 5)
+        grid.setColumnStretch(1, 11)
+        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 0)
+
+    # -- what the core says -----------------------------------------------------------------
+
+    def new_run(self) -> None:
+        """A new run starts: clear the diagram, the TV and the countdowns."""
+        self.feed.reset()
+        self._snapshot = None
+        self._bid = None
+        self._render_user()
+
+    def show_status(self, status: KioskStatus) -> None:
+        """Show the loop's status: scenario, step, caption, verdict, phase."""
+        previous = self.status
+        self.status = status
+        self.scenario_label.setText(top_line(status))
+        scenario = status.scenario
+        if status.phase is KioskPhase.END_CARD and scenario is not None:
+            verdict = "Every expectation held." if status.passed else "An expectation failed."
+            self.caption.show_message(
+                f"That was: {scenario.title}", f"{verdict} {scenario.summary}"
+            )
+        elif scenario is not None and status.step_index is not None:
+            step_changed = (previous.step_index, previous.scenario) != (
+                status.step_index,
+                scenario,
+            )
+            if step_changed or previous.phase is KioskPhase.END_CARD:
+                self.caption.show_caption(scenario.steps[status.step_index].caption)
+            if status.result is not None and status.result.index == status.step_index:
+                self.caption.show_result(status.result)
+        elif scenario is not None:
+            self.caption.show_message(scenario.title, scenario.summary)
+        self.refresh_clock_lines()
+
+    def show_user(self, snapshot: UserSnapshot) -> None:
+        """The run's user changed (signed in, refreshed, opted out, logged out…)."""
+        self._snapshot = snapshot
+        self._render_user()
+
+    def forget_user(self, user_id: str) -> None:
+        """The run's user was removed."""
+        if self._snapshot is not None and self._snapshot.user.id == user_id:
+            self._snapshot = None
+            self._render_user()
+
+    def add_entry(self, entry: JournalEntry) -> None:
+        """A journal entry of the run: draw it; a bid's token goes to the ad slot."""
+        self.feed.append(entry)
+        token = bid_token(entry)
+        if token is not None:
+            self._bid = token
+            self._render_user()
+
+    def refresh_clock_lines(self, _now_ms: object = None) -> None:
+        """Re-read both clocks: the phase line and the countdowns (each second)."""
+        desk_now = self.desk_clock.now_ms()
+        self.phase_label.setText(phase_line(self.status, self.pacing_clock.now_ms(), desk_now))
+        for countdown in self.countdowns:
+            countdown.render_at(desk_now)
+        if self._chord.armed_at_ms is not None and not self._chord.armed(self._chord_now()):
+            self._chord.disarm()
+            self.chord_label.setText("")
+
+    def _render_user(self) -> None:
+        snap = self._snapshot
+        bid = self._bid if snap is not None and snap.identity is not None else None
+        self.device.show_state(device_state(snap, bid))
+        identity = None if snap is None else snap.identity
+        if snap is None or identity is None:
+            for countdown in self.countdowns:
+                countdown.set_interval(None)
+        else:
+            start = (
+                snap.identity_set_ms if snap.identity_set_ms is not None else snap.chain[-1].at_ms
+            )
+            targets = (
+                identity.refresh_from_ms,
+                identity.identity_expires_ms,
+                identity.refresh_expires_ms,
+            )
+            for countdown, target in zip(self.countdowns, targets, strict=True):
+                countdown.set_interval((start, target))
+        self.refresh_clock_lines()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def handle_key(self, event: QKeyEvent) -> None:
+        """Presenter keys, the exit chord, and any other key as a touch."""
+        key = event.key()
+        mods = event.modifiers()
+        chord_mods = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        if key == Qt.Key.Key_Q and (mods & chord_mods) == chord_mods:
+            if self._chord.press(self._chord_now()):
+                self.leaving = True
+                self.chord_label.setText("Leaving kiosk mode…")
+                self.exit_requested.emit()
+            else:
+                self.chord_label.setText("Press Ctrl+Shift+Q again to leave")
+            return
+        if key in (Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+            return  # modifiers alone are part of a chord being typed
+        self._chord.disarm()
+        self.chord_label.setText("")
+        if key == Qt.Key.Key_Space:
+            self.next_pressed.emit()
+        elif key == Qt.Key.Key_P:
+            self.pause_pressed.emit()
+        elif key == Qt.Key.Key_R:
+            self.restart_pressed.emit()
+        else:
+            self.touched.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Installed on the application: every key, click and touch anywhere reaches us."""
+        kind = event.type()
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if not event.isAutoRepeat():
+                self.handle_key(event)
+            return True
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.touched.emit()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Only the exit chord closes the kiosk."""
+        if self.leaving:
+            event.accept()
+        else:
+            event.ignore()
+
+    def _chord_now(self) -> int:
+        return self.pacing_clock.now_ms()
