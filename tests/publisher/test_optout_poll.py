@@ -10,6 +10,8 @@ import pytest
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.errors import (
     InputError,
+    OperatorClientError,
+    OperatorServerError,
     OperatorTimeoutError,
     UnauthorizedError,
 )
@@ -185,6 +187,35 @@ async def test_an_expired_refresh_token_ends_the_poll_as_identity_lost() -> None
     result = await _poller(schedule, PollBounds(interval_s=5)).run()
     assert result.outcome is PollOutcome.IDENTITY_LOST
     assert "sign the user in again" in result.outcome.sentence
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperatorClientError("The refresh token expired", status="expired_token", http_status=400),
+        InputError("Jane is not signed in, so there is no identity to refresh."),
+    ],
+)
+async def test_a_refresh_token_the_operator_rejects_ends_the_poll_as_identity_lost(
+    error: Exception,
+) -> None:
+    clock = ManualClock()
+    schedule = _Schedule(clock, ["refreshed", error])
+    result = await _poller(schedule, PollBounds(interval_s=5)).run()
+    assert result.outcome is PollOutcome.IDENTITY_LOST
+    assert result.last_error == str(error)
+    assert len(schedule.calls_at) == 2
+
+
+@pytest.mark.asyncio
+async def test_an_operator_failure_is_retried_on_the_next_attempt() -> None:
+    clock = ManualClock()
+    failure = OperatorServerError("HTTP 503", status="unknown", http_status=503)
+    schedule = _Schedule(clock, [failure, failure, "opted_out"])
+    result = await _poller(schedule, PollBounds(interval_s=5)).run()
+    assert result.outcome is PollOutcome.OPTED_OUT
+    assert len(schedule.calls_at) == 3
 
 
 @pytest.mark.asyncio

@@ -28,6 +28,7 @@ from uid2_desk.protocol.errors import (
     CredentialsError,
     EnvironmentMismatchError,
     InputError,
+    OperatorClientError,
     Uid2DeskError,
     UnauthorizedError,
 )
@@ -39,12 +40,15 @@ MAX_TIME_LIMIT_S = 4 * 3600.0
 
 #: User states (``UserState`` values) after which another refresh cannot help.
 _DEAD_STATES = frozenset({"no_identity", "refresh_expired", "invalid"})
-#: Errors that will not go away by trying again in a few seconds.
+#: Errors that will not go away by trying again in a few seconds: the desk's setup is wrong.
 _FATAL_ERRORS: tuple[type[Uid2DeskError], ...] = (
     CredentialsError,
     UnauthorizedError,
     EnvironmentMismatchError,
 )
+#: Errors that say the identity itself cannot be refreshed any more (no identity held, or the
+#: operator rejected the refresh token: expired, invalid).
+_IDENTITY_ERRORS: tuple[type[Uid2DeskError], ...] = (InputError, OperatorClientError)
 
 
 class SnapshotLike(Protocol):
@@ -260,12 +264,16 @@ class OptOutPoller:
             self._publish(replace(self.progress, next_attempt_ms=next_due))
             await self._wait_until(next_due)
 
-    async def _attempt(self) -> tuple[str | None, tuple[str, bool] | None]:
-        """One refresh: (state after it, (error message, whether fatal) or None)."""
+    async def _attempt(self) -> tuple[str | None, tuple[str, PollOutcome | None] | None]:
+        """One refresh: (state after it, (error message, the run's end it causes) or None)."""
         try:
             snapshot = await self._refresh()
-        except Uid2DeskError as exc:
-            return None, (str(exc), isinstance(exc, _FATAL_ERRORS))
+        except _FATAL_ERRORS as exc:
+            return None, (str(exc), PollOutcome.FAILED)
+        except _IDENTITY_ERRORS as exc:
+            return None, (str(exc), PollOutcome.IDENTITY_LOST)
+        except Uid2DeskError as exc:  # the operator or the network: try again next time
+            return None, (str(exc), None)
         return str(snapshot.state), None
 
     async def _wait_until(self, due_ms: int) -> None:
@@ -298,10 +306,12 @@ class OptOutPoller:
             self._on_progress(progress)
 
 
-def _outcome_after_attempt(state: str | None, error: tuple[str, bool] | None) -> PollOutcome | None:
+def _outcome_after_attempt(
+    state: str | None, error: tuple[str, PollOutcome | None] | None
+) -> PollOutcome | None:
     """The run's end after one attempt, or ``None`` to keep polling."""
     if error is not None:
-        return PollOutcome.FAILED if error[1] else None
+        return error[1]
     if state == "opted_out":
         return PollOutcome.OPTED_OUT
     if state in _DEAD_STATES:
