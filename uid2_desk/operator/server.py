@@ -1,9 +1,11 @@
 """Serve a :class:`LocalOperator` with uvicorn on a loopback port, from a background thread.
 
-:meth:`OperatorServer.start` binds the socket on the caller's thread (so "port in use" is an
-immediate ``OSError``), runs uvicorn in a daemon thread with its own event loop, and returns
-once the server accepts requests. ``await start_async()`` does the same from a worker thread,
-so a GUI's event loop never waits on it.
+:class:`LoopbackServer` serves any ASGI app that way (the operator benchmark runs its bare
+Starlette floor on it, so both sides get the same uvicorn setup); :class:`OperatorServer`
+serves one operator. ``start()`` binds the socket on the caller's thread (so "port in use"
+is an immediate ``OSError``), runs uvicorn in a daemon thread with its own event loop, and
+returns once the server accepts requests. ``await start_async()`` does the same from a
+worker thread, so a GUI's event loop never waits on it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from types import TracebackType
 import anyio.to_thread
 import uvicorn
 
+from uid2_desk.operator.http_layer import ASGIApp
 from uid2_desk.operator.local_operator import LocalOperator
 
 LOOPBACK_HOST = "127.0.0.1"
@@ -43,16 +46,36 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-class OperatorServer:
-    """uvicorn serving one operator's ASGI app on ``host:port`` (0 picks a free port).
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket created with ``IPPROTO_TCP``.
 
-    A non-loopback ``host`` is refused unless ``allow_remote`` is true: the local operator
-    is a test server, and its credentials are not secrets worth the name.
+    The explicit protocol matters: asyncio turns Nagle off (TCP_NODELAY) only on sockets
+    whose ``proto`` says TCP, and ``socket.create_server`` leaves it 0. With Nagle on,
+    uvicorn's separate writes of headers and body would wait ~40 ms for a delayed ACK on
+    every reply.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class LoopbackServer:
+    """uvicorn serving an ASGI app on ``host:port`` (0 picks a free port) from a thread.
+
+    A non-loopback ``host`` is refused unless ``allow_remote`` is true: what we serve is a
+    test server, and its credentials are not secrets worth the name.
     """
 
     def __init__(
         self,
-        operator: LocalOperator,
+        app: ASGIApp,
         host: str = LOOPBACK_HOST,
         port: int = 0,
         *,
@@ -63,7 +86,7 @@ class OperatorServer:
                 f"refusing to serve the local operator on {host}: it binds loopback only "
                 "unless remote access is explicitly allowed (--allow-remote)"
             )
-        self._operator = operator
+        self._app = app
         self._host = host
         self._port = port
         self._sock: socket.socket | None = None
@@ -97,11 +120,10 @@ class OperatorServer:
         """
         if self._thread is not None:
             raise RuntimeError("the operator server is already started")
-        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
-        self._sock = socket.create_server((self._host, self._port), family=family)
+        self._sock = _listening_socket(self._host, self._port)
         self._bound_port = int(self._sock.getsockname()[1])
         config = uvicorn.Config(
-            self._operator.asgi_app,
+            self._app,
             http="h11",
             ws="none",
             lifespan="off",
@@ -152,7 +174,7 @@ class OperatorServer:
         """:meth:`stop` from a worker thread, for callers on an event loop."""
         await anyio.to_thread.run_sync(self.stop)
 
-    def __enter__(self) -> OperatorServer:
+    def __enter__(self) -> LoopbackServer:
         self.start()
         return self
 
@@ -163,3 +185,18 @@ class OperatorServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class OperatorServer(LoopbackServer):
+    """uvicorn serving one :class:`LocalOperator` on ``host:port`` (0 picks a free port)."""
+
+    def __init__(
+        self,
+        operator: LocalOperator,
+        host: str = LOOPBACK_HOST,
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+    ) -> None:
+        super().__init__(operator.asgi_app, host, port, allow_remote=allow_remote)
+        self.operator = operator
