@@ -49,7 +49,7 @@ _WRONG = parse_scenario(
 
 
 @pytest.fixture
-def desk(
+def stage_services(
     qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> Iterator[tuple[DeskServices, LoopRunner]]:
     runner = LoopRunner(qtbot, loop)
@@ -75,19 +75,19 @@ def _idle(qtbot: QtBot, panel: ScenarioPlayerPanel) -> None:
 
 
 def test_the_panel_offers_the_same_scenarios_as_the_command_line(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
     scenarios = load_all()
-    panel = _panel(qtbot, desk[0], scenarios)
+    panel = _panel(qtbot, stage_services[0], scenarios)
     names = [panel.chooser.itemData(i) for i in range(panel.chooser.count())]
     assert names == [s.name for s in scenarios]
     assert "server-only" in names
 
 
 def test_step_plays_one_step_and_its_row_turns_green_with_the_caption(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    panel = _panel(qtbot, desk[0], load_all())
+    panel = _panel(qtbot, stage_services[0], load_all())
     panel.choose("server-only")
     assert panel.caption.heading.text().startswith("Next: The user signs in")
     QTest.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
@@ -104,9 +104,9 @@ def test_step_plays_one_step_and_its_row_turns_green_with_the_caption(
 
 
 def test_play_runs_to_the_end_and_reports_every_expectation_held(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    panel = _panel(qtbot, desk[0], load_all())
+    panel = _panel(qtbot, stage_services[0], load_all())
     panel.choose("server-only")
     with qtbot.waitSignal(panel.finished, timeout=15_000) as finished:
         QTest.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
@@ -118,9 +118,9 @@ def test_play_runs_to_the_end_and_reports_every_expectation_held(
 
 
 def test_an_expectation_that_does_not_hold_turns_red_and_says_why(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    panel = _panel(qtbot, desk[0], [_WRONG])
+    panel = _panel(qtbot, stage_services[0], [_WRONG])
     with qtbot.waitSignal(panel.finished, timeout=15_000) as finished:
         panel.play()
     assert finished.args == [False]
@@ -133,9 +133,9 @@ def test_an_expectation_that_does_not_hold_turns_red_and_says_why(
 
 
 def test_pause_stops_after_the_step_in_progress(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    panel = _panel(qtbot, desk[0], load_all())
+    panel = _panel(qtbot, stage_services[0], load_all())
     panel.choose("server-only")
     panel.step_pause_s = 30.0  # a long rest after the first step: pause lands in it
     panel.play()
@@ -148,9 +148,9 @@ def test_pause_stops_after_the_step_in_progress(
 
 
 def test_reset_removes_the_scenario_user_and_starts_over(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    services = desk[0]
+    services = stage_services[0]
     panel = _panel(qtbot, services, load_all())
     panel.choose("server-only")
     panel.step()
@@ -164,9 +164,9 @@ def test_reset_removes_the_scenario_user_and_starts_over(
 
 
 def test_a_wait_step_waits_until_skip_ahead_jumps_it(
-    qtbot: QtBot, desk: tuple[DeskServices, LoopRunner]
+    qtbot: QtBot, stage_services: tuple[DeskServices, LoopRunner]
 ) -> None:
-    panel = _panel(qtbot, desk[0], load_all())
+    panel = _panel(qtbot, stage_services[0], load_all())
     panel.choose("expiry")
     panel.step()
     _idle(qtbot, panel)

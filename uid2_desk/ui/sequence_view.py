@@ -149,6 +149,8 @@ class SequenceView(QGraphicsView):
         diagram: the diagram shown.
         following: whether new rows scroll into view.
         fit_width: whether the zoom always fits the diagram's width (the kiosk's mode).
+        min_fit_zoom: fit-width never scales below this (labels stay legible; the view
+            scrolls sideways instead).
     """
 
     entry_clicked = Signal(int)
@@ -167,6 +169,7 @@ class SequenceView(QGraphicsView):
         self.diagram: Diagram = layout(())
         self.following = True
         self.fit_width = False
+        self.min_fit_zoom = 0.0
         # The lane titles are painted in the foreground at the viewport's top: a scroll by
         # blitting would smear them, so every update repaints the (culled) viewport.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
@@ -257,8 +260,13 @@ class SequenceView(QGraphicsView):
     def set_fit_width(self, on: bool) -> None:
         """Keep the diagram exactly as wide as the view (kiosk), or stop doing so."""
         self.fit_width = on
+        never_wider = on and self.min_fit_zoom == 0
+        self.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            if never_wider
+            else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
         if on:
-            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self._apply_fit_width()
 
     def set_following(self, on: bool) -> None:
@@ -277,7 +285,7 @@ class SequenceView(QGraphicsView):
     def _apply_fit_width(self) -> None:
         width = self.viewport().width()
         if width > 0:
-            self.set_zoom(width / max(self.diagram.width, 1.0))
+            self.set_zoom(max(width / max(self.diagram.width, 1.0), self.min_fit_zoom))
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         if self.following:

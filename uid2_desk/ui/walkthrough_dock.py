@@ -1,0 +1,109 @@
+"""The "Walkthrough" dock of the desk window, built once the services are up.
+
+The window paints before the publisher layer is imported (start-up is measured against a bare
+window), so this module imports only Qt at load time: the dock starts with a one-line
+placeholder, and :class:`~uid2_desk.ui.walkthrough_panel.WalkthroughPanel` is built on the
+first journal entry or when the services are ready, whichever comes first.
+
+:func:`install_walkthrough` adds the dock to a desk window and wires it: the bridge's entries
+and users in; a click on an arrow selects that exchange in the log (the inspector follows) or,
+when the log's filter hides it, opens it in the inspector directly; the panel's failures go
+to the window's banner.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+
+if TYPE_CHECKING:
+    from uid2_desk.journal import JournalEntry
+    from uid2_desk.publisher.model import UserSnapshot
+    from uid2_desk.services import DeskServices
+    from uid2_desk.ui.main_window import DeskWindow
+    from uid2_desk.ui.walkthrough_panel import WalkthroughPanel
+
+DOCK_WIDTH = 600
+
+
+class WalkthroughDock(QDockWidget):
+    """The dock; :attr:`panel` exists once the services have started.
+
+    Attributes:
+        window: the desk window it belongs to.
+        panel: the walkthrough panel, once built.
+    """
+
+    def __init__(self, window: DeskWindow) -> None:
+        super().__init__("Walkthrough", window)
+        self.setObjectName("walkthrough_dock")
+        self.window_ = window
+        self.panel: WalkthroughPanel | None = None
+        placeholder = QLabel("The walkthrough opens when the desk has started…", self)
+        placeholder.setObjectName("panel_hint")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWidget(placeholder)
+
+    def ensure_panel(self) -> WalkthroughPanel:
+        """Build the panel (first call only) and wire it to the window."""
+        if self.panel is not None:
+            return self.panel
+        from uid2_desk.publisher.scenario.loader import load_all
+        from uid2_desk.ui.walkthrough_panel import WalkthroughPanel
+
+        panel = WalkthroughPanel(load_all(), self)
+        self.panel = panel
+        old = self.widget()
+        self.setWidget(panel)
+        if isinstance(old, QWidget):
+            old.deleteLater()
+        w = self.window_
+        panel.entry_clicked.connect(self.select_entry)
+        panel.player.runner.failed.connect(w.show_failure)
+        panel.lab.runner.failed.connect(w.show_failure)
+        panel.lab.user_selected.connect(w.users.select_user)
+        return panel
+
+    # -- slots (from the bridge and the window) -----------------------------------------
+
+    def add_entry(self, entry: JournalEntry) -> None:
+        """Draw a journal entry."""
+        self.ensure_panel().add_entry(entry)
+
+    def show_user(self, snapshot: UserSnapshot) -> None:
+        """Follow a user's changes (the opt-out lab's user)."""
+        if self.panel is not None:
+            self.panel.show_user(snapshot)
+
+    def attach(self, services: DeskServices) -> None:
+        """The services are ready."""
+        self.ensure_panel().attach(services)
+
+    def detach(self) -> None:
+        """The services stop (restart, another environment, close)."""
+        if self.panel is not None:
+            self.panel.detach()
+
+    def select_entry(self, seq: int) -> None:
+        """An arrow was clicked: select its exchange in the log, else open it directly."""
+        w = self.window_
+        w.log_model.flush()
+        if not w.log_panel.select_seq(seq):
+            w.handlers.show_entry(seq)
+
+
+def install_walkthrough(window: DeskWindow) -> WalkthroughDock:
+    """Add the Walkthrough dock to ``window`` (right side) and connect it to the bridge."""
+    dock = WalkthroughDock(window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+    bridge: Any = window.bridge
+    bridge.entry_appended.connect(dock.add_entry)
+    bridge.user_changed.connect(dock.show_user)
+    bridge.services_ready.connect(dock.attach)
+    toggle = dock.toggleViewAction()
+    toggle.setShortcut("Ctrl+Shift+W")
+    window.addAction(toggle)
+    return dock
