@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -12,10 +14,15 @@ from PySide6.QtWidgets import QAbstractSlider
 from pytestqt.qtbot import QtBot
 
 from tests.ui.entries import event_entry, exchange_entry
+from tests.ui.stage_desk import LoopRunner
 from uid2_desk.journal import JournalEntry
+from uid2_desk.journal.export_markdown import report_text
+from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.publisher.scenario.loader import find_scenario
+from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.ui.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
 from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
-from uid2_desk.walkthrough import Arrow, ArrowKind, layout
+from uid2_desk.walkthrough import Arrow, ArrowKind, layout, to_mermaid
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -225,3 +232,24 @@ def test_drawing_500_arrows_stays_responsive(qtbot: QtBot) -> None:
     assert layout_ms < 250
     assert fit_ms < 250
     assert scroll_ms < 50
+
+
+def test_the_screen_and_the_reports_mermaid_diagram_come_from_the_same_layout(
+    qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    runner = LoopRunner(qtbot, loop)
+    services = runner.open_desk(tmp_path, ManualClock())
+    try:
+        for name in ("server-only", "optout-on-refresh", "bid"):
+            runner.run(ScenarioPlayer(find_scenario(name), services.stage()).play())
+        entries = runner.run(services.journal.entries(limit=None, with_exchanges=True))
+    finally:
+        runner.run(services.aclose())
+    feed = SequenceFeed()
+    view = _view(qtbot, [])
+    feed.diagram_changed.connect(view.set_diagram)
+    feed.reset(entries)
+    report = report_text(entries)
+    block = report.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
+    assert to_mermaid(view.diagram).rstrip("\n") == block
+    assert "Operator-->>Publisher: 3-c 200 optout" in block

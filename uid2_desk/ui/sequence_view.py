@@ -31,7 +31,8 @@ from uid2_desk.ui.sequence_paint import DiagramPainter, DiagramStyle
 from uid2_desk.walkthrough import Diagram, LayoutMetrics, arrow_at, layout, note_at
 
 #: The desk window's diagram sizes: the layout's defaults with notes wide enough to read.
-DESK_METRICS = LayoutMetrics(note_width=420.0, max_note_chars=160)
+#: Only sizes change, never texts, so the screen and the report's Mermaid copy agree.
+DESK_METRICS = LayoutMetrics(note_width=420.0)
 #: Coalesce appends arriving within this many milliseconds into one layout.
 RELAYOUT_DELAY_MS = 40
 MIN_ZOOM = 0.1
