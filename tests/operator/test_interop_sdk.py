@@ -14,10 +14,15 @@ from uid2_client import (
     BidstreamClient,
     DecryptionStatus,
     EncryptionStatus,
+    IdentityMapClient,
+    IdentityMapInput,
+    IdentityMapV3Client,
+    IdentityMapV3Input,
     IdentityScope,
     SharingClient,
     TokenGenerateInput,
     Uid2PublisherClient,
+    UnmappedIdentityReason,
 )
 
 from uid2_desk.operator import LocalOperator, OperatorServer
@@ -234,3 +239,41 @@ def test_an_admin_optout_makes_the_next_sdk_refresh_answer_optout(
     assert publisher.refresh_token(generated.get_identity()).is_optout()
     again = publisher.generate_token(TokenGenerateInput.from_email("leaver@example.com"))
     assert again.is_optout()
+
+
+def test_sdk_identity_map_v3_maps_to_the_raw_uid_in_tokens_and_reports_optouts(
+    publisher: Uid2PublisherClient, operator_server: OperatorServer, live_operator: LocalOperator
+) -> None:
+    creds = live_operator.credentials.publisher
+    mapper = IdentityMapV3Client(operator_server.base_url, creds.api_key, creds.secret)
+    token = publisher.generate_token(TokenGenerateInput.from_email("map@example.com"))
+    bidstream = _bidstream(operator_server, live_operator)
+    uid = bidstream.decrypt_token_into_raw_uid(
+        token.get_identity().get_advertising_token(), "example.com"
+    ).uid
+
+    response = mapper.generate_identity_map(
+        IdentityMapV3Input.from_emails(["Map@example.com", "optout@example.com"]).with_phone(
+            "+12345678901"
+        )
+    )
+
+    assert response.mapped_identities["Map@example.com"].current_raw_uid == uid
+    assert response.mapped_identities["Map@example.com"].previous_raw_uid is None
+    assert "+12345678901" in response.mapped_identities
+    assert (
+        response.unmapped_identities["optout@example.com"].reason is UnmappedIdentityReason.OPTOUT
+    )
+
+
+def test_sdk_identity_map_v2_maps_hashed_emails(
+    operator_server: OperatorServer, live_operator: LocalOperator
+) -> None:
+    creds = live_operator.credentials.publisher
+    mapper = IdentityMapClient(operator_server.base_url, creds.api_key, creds.secret)
+    hashes = [hash_identifier("a@example.com"), hash_identifier("optout@example.com")]
+
+    response = mapper.generate_identity_map(IdentityMapInput.from_hashed_emails(hashes))
+
+    assert len(base64.b64decode(response.mapped_identities[hashes[0]].get_raw_uid())) == 33
+    assert response.unmapped_identities[hashes[1]].get_reason() == "optout"

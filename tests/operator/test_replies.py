@@ -314,3 +314,37 @@ async def test_healthcheck_answers_ok_and_every_reply_has_a_date_from_the_operat
     assert response.status_code == 200
     assert response.text == "OK"
     assert re.fullmatch(r"Thu, 01 Jan 2026 00:00:0\d GMT", response.headers["date"])
+
+
+@pytest.mark.asyncio
+async def test_identity_map_v3_without_any_identifier_array_is_a_client_error(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
+) -> None:
+    creds = local_operator.credentials.publisher
+    sealed = seal(creds.secret, {"unknown": []}, manual_clock.now_ms())
+
+    response = await asgi_client.post(
+        "/v3/identity/map", content=sealed.body, headers=bearer(creds)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["status"] == "client_error"
+
+
+@pytest.mark.asyncio
+async def test_identity_map_v3_answers_every_array_in_input_order(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
+) -> None:
+    reply = await call(
+        asgi_client,
+        "/v3/identity/map",
+        local_operator.credentials.publisher,
+        {"email": ["a@example.com", "not an email", "optout@example.com"]},
+        manual_clock.now_ms(),
+    )
+
+    body = reply["body"]
+    assert list(body) == ["email", "email_hash", "phone", "phone_hash"]
+    assert [sorted(e) for e in body["email"]] == [["p", "r", "u"], ["e"], ["e"]]
+    assert body["email"][1:] == [{"e": "invalid identifier"}, {"e": "optout"}]
+    assert body["email"][0]["r"] == manual_clock.now_ms() // 1000 + 86_400

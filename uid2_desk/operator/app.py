@@ -14,6 +14,7 @@ from uid2_desk.operator.faults import FaultBoard
 from uid2_desk.operator.http_layer import OperatorHttp
 from uid2_desk.operator.request_log import RequestLog
 from uid2_desk.operator.routes_keys import KeyRoutes
+from uid2_desk.operator.routes_map import MapRoutes
 from uid2_desk.operator.routes_token import TokenRoutes
 
 
@@ -32,7 +33,7 @@ def build_asgi_app(
 ) -> OperatorHttp:
     """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
     uid2 = Starlette(
-        routes=[*TokenRoutes(core).routes(), *KeyRoutes(core).routes()],
+        routes=[*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()],
         exception_handlers={Exception: _unexpected},
     )
     return OperatorHttp(

@@ -65,6 +65,14 @@ class RefreshResult:
     identity: Identity | None = None
 
 
+@dataclass(frozen=True)
+class MappedId:
+    """A DII's raw UID (base64) and the salt bucket that made it."""
+
+    advertising_id: str
+    bucket: int
+
+
 class Validation(Enum):
     """What ``/v2/token/validate`` finds."""
 
@@ -109,6 +117,14 @@ class TokenIssuer:
         """The base64 raw UID a DII (given by its base64 SHA-256) maps to today."""
         flh = self._salts.first_level_hash(identity_hash)
         return base64.b64encode(self._salts.raw_uid(flh, identity_type, self.scope)).decode()
+
+    def map_identity(self, identity_hash: str, identity_type: IdentityType) -> MappedId | None:
+        """The raw UID and salt bucket of a DII, or ``None`` if it opted out (identity map)."""
+        if self.is_opted_out(identity_hash):
+            return None
+        flh = self._salts.first_level_hash(identity_hash)
+        raw_uid = self._salts.raw_uid(flh, identity_type, self.scope)
+        return MappedId(base64.b64encode(raw_uid).decode(), self._salts.bucket_of(flh))
 
     def is_opted_out(self, identity_hash: str) -> bool:
         """Whether generate answers ``optout`` for this DII."""
