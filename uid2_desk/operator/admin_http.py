@@ -31,8 +31,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from uid2_desk.operator.admin import OperatorAdmin
+from uid2_desk.operator.asgi_types import Receive, Scope, Send
 from uid2_desk.operator.faults import Fault, FaultKind
-from uid2_desk.operator.http_layer import ADMIN_PREFIX, Receive, Scope, Send
+from uid2_desk.operator.http_layer import ADMIN_PREFIX
 from uid2_desk.operator.wire import bearer_token
 from uid2_desk.protocol.errors import InputError
 

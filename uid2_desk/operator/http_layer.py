@@ -7,26 +7,18 @@ A plain ASGI class (no Starlette middleware stack) because it must see the serve
 
 from __future__ import annotations
 
-import base64
-import binascii
 import email.utils
 import time
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import anyio
 
 from uid2_desk.operator import wire
+from uid2_desk.operator.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from uid2_desk.operator.fault_effects import CapturedResponse, abort_connection, corrupt
 from uid2_desk.operator.faults import FaultBoard, FaultKind, FaultPlan
 from uid2_desk.operator.request_log import RequestLog, ServedRequest
 from uid2_desk.protocol.clock import Clock
-from uid2_desk.protocol.errors import OperatorUnreachableError
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 ADMIN_PREFIX = "/_desk/admin"
 #: The operator's MAX_REQUEST_BODY_SIZE.
@@ -57,39 +49,6 @@ def cors_allowed_headers(path: str) -> str:
     """The ``Access-Control-Allow-Headers`` value for a path."""
     names = CORS_HEADERS + (("Authorization",) if path in CORS_AUTHORIZATION_PATHS else ())
     return ",".join(names)
-
-
-async def abort_connection(send: Send) -> None:
-    """Close the client's TCP connection at once, mid-response or before any.
-
-    ASGI has no such message, so this reaches the server's transport through uvicorn's
-    ``RequestResponseCycle`` (whose bound ``send`` we were given), then waits until the server
-    has noticed, so it does not answer 500 for us. Without a transport (an in-process ASGI
-    client) it raises :class:`OperatorUnreachableError` instead, which such clients surface as an
-    error too.
-    """
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is None or not hasattr(transport, "abort"):
-        raise OperatorUnreachableError("injected fault: the operator dropped the connection")
-    transport.abort()
-    for _ in range(200):
-        if getattr(cycle, "disconnected", True):
-            return
-        await anyio.sleep(0.001)
-
-
-def corrupt(content: bytes) -> bytes:
-    """The same reply with its last encrypted byte flipped (GCM then refuses it)."""
-    try:
-        raw = base64.b64decode(content, validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if raw:
-        return base64.b64encode(raw[:-1] + bytes([raw[-1] ^ 1]))
-    if content:
-        return content[:-1] + bytes([content[-1] ^ 1])
-    return b"\x00"
 
 
 class _Writer:
@@ -152,28 +111,6 @@ class _Writer:
             all_headers.append((b"content-type", content_type.encode()))
         await self.send({"type": "http.response.start", "status": status, "headers": all_headers})
         await self.send({"type": "http.response.body", "body": content, "more_body": more_body})
-
-
-class _Captured:
-    """Collects a whole response from the app (for faults that reshape it)."""
-
-    def __init__(self) -> None:
-        self.status = 500
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.body = bytearray()
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.status = int(message["status"])
-            self.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", ())]
-        elif message["type"] == "http.response.body":
-            self.body += message.get("body", b"")
-
-    def content_type(self) -> str | None:
-        for key, value in self.headers:
-            if key.lower() == b"content-type":
-                return value.decode("latin-1")
-        return None
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, bool]:
@@ -304,7 +241,7 @@ class OperatorHttp:
             return
         replay = _replay(body, receive)
         if plan.outcome in (FaultKind.MALFORMED, FaultKind.TRUNCATED):
-            captured = _Captured()
+            captured = CapturedResponse()
             await self._uid2_app(scope, replay, captured.send)
             content = bytes(captured.body)
             if plan.outcome is FaultKind.MALFORMED:

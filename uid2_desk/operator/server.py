@@ -19,7 +19,7 @@ from types import TracebackType
 import anyio.to_thread
 import uvicorn
 
-from uid2_desk.operator.http_layer import ASGIApp
+from uid2_desk.operator.asgi_types import ASGIApp
 from uid2_desk.operator.local_operator import LocalOperator
 
 LOOPBACK_HOST = "127.0.0.1"
