@@ -12,7 +12,7 @@ from tests.operator.support import bearer, generate, seal
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.admin_http import is_loopback_client
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.protocol.errors import InvalidEmailError
+from uid2_desk.protocol.errors import InputError, InvalidEmailError
 
 ADMIN = "/_desk/admin"
 
@@ -124,6 +124,8 @@ async def test_admin_http_refuses_an_invalid_dii(admin_client: httpx.AsyncClient
 def test_admin_api_refuses_an_invalid_dii(local_operator: LocalOperator) -> None:
     with pytest.raises(InvalidEmailError):
         local_operator.admin.opt_out("email", "no-at-sign")
+    with pytest.raises(InputError, match="email, phone, email_hash, phone_hash"):
+        local_operator.admin.opt_out("fax", "+12345678901")
 
 
 @pytest.mark.asyncio

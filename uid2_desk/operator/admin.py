@@ -14,6 +14,7 @@ from uid2_desk.operator.keys import KeyRing
 from uid2_desk.operator.optouts import OptOutRecord, OptOutRegistry
 from uid2_desk.operator.request_log import DEFAULT_READ_LIMIT, RequestLog, ServedRequest
 from uid2_desk.protocol.clock import WarpClock
+from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.protocol.tokens import Key
 
@@ -46,7 +47,12 @@ class OperatorAdmin:
         Generate then answers ``optout`` for it, and refreshing any of its identities
         established until now answers ``optout``.
         """
-        dii = parse_dii(DiiKind(kind), value)
+        try:
+            dii_kind = DiiKind(kind)
+        except ValueError:
+            choices = ", ".join(k.value for k in DiiKind)
+            raise InputError(f"unknown kind of DII {kind!r}; use one of {choices}") from None
+        dii = parse_dii(dii_kind, value)
         return self._issuer.opt_out(dii.hash_b64, dii.identity_type, self._clock.now_ms())
 
     def opt_outs(self) -> list[OptOutRecord]:

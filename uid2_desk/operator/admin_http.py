@@ -132,7 +132,7 @@ class AdminHttp:
             record = await anyio.to_thread.run_sync(
                 self._admin.opt_out, str(document["kind"]), str(document.get("value", ""))
             )
-        except (InputError, ValueError) as exc:
+        except InputError as exc:
             return _problem(400, str(exc))
         return JSONResponse(
             {
@@ -152,11 +152,9 @@ class AdminHttp:
         if request.method == "DELETE":
             self._admin.clear_faults()
         elif request.method == "POST":
-            document = await _json_object(request)
-            try:
-                fault = _fault_from(document)
-            except (TypeError, ValueError) as exc:
-                return _problem(400, str(exc))
+            fault = _fault_from(await _json_object(request))
+            if isinstance(fault, str):
+                return _problem(400, fault)
             return JSONResponse({"id": self._admin.set_fault(fault)})
         return JSONResponse(
             [
@@ -189,16 +187,20 @@ class AdminHttp:
         )
 
 
-def _fault_from(document: dict[str, Any] | None) -> Fault:
+def _fault_from(document: dict[str, Any] | None) -> Fault | str:
+    """The fault a request describes, or what is wrong with the request."""
     if document is None:
-        raise ValueError('send {"kind": "latency|http_500|http_503|malformed|truncated|drop", ...}')
+        return 'send {"kind": "latency|http_500|http_503|malformed|truncated|drop", ...}'
     times = document.get("times")
     latency = document.get("latency_ms", 0)
     endpoint = document.get("endpoint")
     if times is not None and not isinstance(times, int):
-        raise TypeError("times must be an integer or null")
+        return "times must be an integer or null"
     if not isinstance(latency, int):
-        raise TypeError("latency_ms must be an integer")
+        return "latency_ms must be an integer"
     if endpoint is not None and not isinstance(endpoint, str):
-        raise TypeError("endpoint must be a path or null")
-    return Fault(FaultKind(str(document.get("kind"))), endpoint, times, latency)
+        return "endpoint must be a path or null"
+    try:
+        return Fault(FaultKind(str(document.get("kind"))), endpoint, times, latency)
+    except ValueError as exc:  # an unknown kind, or an InputError from Fault
+        return str(exc)

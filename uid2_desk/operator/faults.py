@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from uid2_desk.protocol.errors import InputError
+
 
 class FaultKind(StrEnum):
     """What goes wrong."""
@@ -32,7 +34,7 @@ class FaultKind(StrEnum):
 
 @dataclass(frozen=True)
 class Fault:
-    """One fault to inject.
+    """One fault to inject (an impossible one raises :class:`InputError`).
 
     Attributes:
         kind: what goes wrong.
@@ -48,13 +50,13 @@ class Fault:
 
     def __post_init__(self) -> None:
         if self.kind is FaultKind.LATENCY and self.latency_ms <= 0:
-            raise ValueError("a latency fault needs latency_ms > 0")
+            raise InputError("a latency fault needs latency_ms > 0")
         if self.latency_ms < 0:
-            raise ValueError("latency_ms cannot be negative")
+            raise InputError("latency_ms cannot be negative")
         if self.times is not None and self.times < 1:
-            raise ValueError("times must be at least 1 (or None for 'until cleared')")
+            raise InputError("times must be at least 1 (or None for 'until cleared')")
         if self.endpoint is not None and not self.endpoint.startswith("/"):
-            raise ValueError(
+            raise InputError(
                 f"endpoint must be a path such as /v2/token/generate, not {self.endpoint!r}"
             )
 

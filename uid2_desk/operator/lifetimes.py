@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import MappingProxyType
 
+from uid2_desk.protocol.errors import InputError
+
 MINUTE_S = 60
 HOUR_S = 60 * MINUTE_S
 DAY_S = 24 * HOUR_S
@@ -34,7 +36,8 @@ class Lifetimes:
         identity_s: from issue until the advertising token expires (``identity_expires``).
         refresh_s: from issue until the refresh token expires (``refresh_expires``).
 
-    Raises ``ValueError`` unless ``0 < refresh_from_s <= identity_s <= refresh_s``.
+    Raises :class:`~uid2_desk.protocol.errors.InputError` (a ``ValueError``) unless
+    ``0 < refresh_from_s <= identity_s <= refresh_s``.
     """
 
     refresh_from_s: int
@@ -43,9 +46,9 @@ class Lifetimes:
 
     def __post_init__(self) -> None:
         if self.refresh_from_s <= 0:
-            raise ValueError(f"refresh_from must be at least 1 second, got {self.refresh_from_s}")
+            raise InputError(f"refresh_from must be at least 1 second, got {self.refresh_from_s}")
         if not self.refresh_from_s <= self.identity_s <= self.refresh_s:
-            raise ValueError(
+            raise InputError(
                 "lifetimes must satisfy refresh_from <= identity <= refresh, like the real "
                 f"operator's config; got refresh_from={self.refresh_from_s} s, "
                 f"identity={self.identity_s} s, refresh={self.refresh_s} s"
@@ -56,9 +59,9 @@ class Lifetimes:
         """The durations of a named profile (``demo``, ``local`` or ``prod``)."""
         try:
             return _PROFILES[LifetimeProfile(name)]
-        except ValueError:
+        except ValueError:  # not a profile name
             choices = ", ".join(p.value for p in LifetimeProfile)
-            raise ValueError(
+            raise InputError(
                 f"unknown lifetimes profile {name!r}; choose one of {choices}"
             ) from None
 

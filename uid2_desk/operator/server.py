@@ -21,6 +21,7 @@ import uvicorn
 
 from uid2_desk.operator.asgi_types import ASGIApp
 from uid2_desk.operator.local_operator import LocalOperator
+from uid2_desk.protocol.errors import InputError
 
 LOOPBACK_HOST = "127.0.0.1"
 _START_TIMEOUT_S = 10.0
@@ -69,8 +70,8 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 class LoopbackServer:
     """uvicorn serving an ASGI app on ``host:port`` (0 picks a free port) from a thread.
 
-    A non-loopback ``host`` is refused unless ``allow_remote`` is true: what we serve is a
-    test server, and its credentials are not secrets worth the name.
+    A non-loopback ``host`` is refused (:class:`InputError`) unless ``allow_remote`` is true:
+    what we serve is a test server, and its credentials are not secrets worth the name.
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class LoopbackServer:
         allow_remote: bool = False,
     ) -> None:
         if not allow_remote and not is_loopback_host(host):
-            raise ValueError(
+            raise InputError(
                 f"refusing to serve the local operator on {host}: it binds loopback only "
                 "unless remote access is explicitly allowed (--allow-remote)"
             )
@@ -125,6 +126,7 @@ class LoopbackServer:
         config = uvicorn.Config(
             self._app,
             http="h11",
+            loop="asyncio",
             ws="none",
             lifespan="off",
             log_config=None,
