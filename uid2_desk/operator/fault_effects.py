@@ -57,6 +57,7 @@ class CapturedResponse:
         self.body = bytearray()
 
     async def send(self, message: Message) -> None:
+        """Keep one ASGI message of the response."""
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
             self.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", ())]
@@ -64,6 +65,7 @@ class CapturedResponse:
             self.body += message.get("body", b"")
 
     def content_type(self) -> str | None:
+        """The response's Content-Type, if it had one."""
         for key, value in self.headers:
             if key.lower() == b"content-type":
                 return value.decode("latin-1")

@@ -79,6 +79,7 @@ class _Writer:
             self._on_finish(self.status)
 
     async def send(self, message: Message) -> None:
+        """Forward one ASGI message, with our headers on the response start."""
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
             headers = list(message.get("headers", ()))

@@ -40,6 +40,8 @@ class NoActiveKeyError(LookupError):
 
 @dataclass(frozen=True)
 class _Snapshot:
+    """Every key by id and by keyset, and each site's keyset; replaced whole, never changed."""
+
     by_id: MappingProxyType[int, Key]
     by_keyset: MappingProxyType[int, tuple[Key, ...]]
     keyset_by_site: MappingProxyType[int, int]
