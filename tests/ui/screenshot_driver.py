@@ -137,7 +137,7 @@ class Driver:
 
     def countdown_pixels(self) -> str:
         """The countdown label's pixels, to tell whether it visibly changes."""
-        label = self.window.identity.countdowns[0].findChild(QLabel, "countdown_left")
+        label = self.window.identity.countdowns[0].findChild(QWidget, "countdown_left")
         assert label is not None
         image = self.grab()
         top_left = label.mapTo(self.window, QPoint(0, 0))

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from uid2_desk.protocol.exchange import EnvelopeParts
 from uid2_desk.ui.timefmt import format_timestamp
+
+if TYPE_CHECKING:
+    from uid2_desk.protocol.exchange import EnvelopeParts
 
 #: Longer fields are shown up to this many bytes, then summarised.
 MAX_FIELD_BYTES = 96

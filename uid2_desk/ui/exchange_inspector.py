@@ -9,7 +9,6 @@ on the clipboard.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uid2_desk.ui.envelope_view import plaintext_segments, segments_html, wire_segments
 from uid2_desk.ui.timefmt import format_skew, format_timestamp
 
 if TYPE_CHECKING:
@@ -36,6 +34,8 @@ def pretty_json(text: str | None) -> str:
     """Indent JSON text for reading; anything else is returned as it is."""
     if not text:
         return ""
+    import json
+
     try:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
@@ -185,6 +185,8 @@ class ExchangeInspector(QWidget):
 
     @staticmethod
     def _envelope_html(exchange: Exchange) -> str:
+        from uid2_desk.ui.envelope_view import plaintext_segments, segments_html, wire_segments
+
         parts = exchange.request_envelope
         if parts is None:
             return (
@@ -202,6 +204,8 @@ class ExchangeInspector(QWidget):
 
     @staticmethod
     def _reply_html(exchange: Exchange) -> str:
+        from uid2_desk.ui.envelope_view import plaintext_segments, segments_html, wire_segments
+
         blocks = ["<h4>Raw reply</h4>", f"<pre>{_escape(body_text(exchange.response_body))}</pre>"]
         parts = exchange.response_envelope
         if parts is not None:
@@ -255,6 +259,8 @@ class ExchangeInspector(QWidget):
         """Put the shown entry on the clipboard as one JSON document."""
         if self.entry is None:
             return
+        import json
+
         from uid2_desk.journal.export_jsonl import entry_object
         from uid2_desk.journal.redaction import Redaction, redact_entry
 

@@ -9,13 +9,11 @@ inspector, the decrypted token) go through a second runner, so they never grey t
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.ui.tasks import TaskRunner
@@ -89,6 +87,8 @@ class DeskHandlers(QObject):
         services = self.services
         if services is None or not services.environment.is_production or self.production_ok:
             return True
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.warning(
             self._window,
             "Call a production operator?",
@@ -249,6 +249,8 @@ class DeskHandlers(QObject):
             except Uid2DeskError as err:
                 return str(err)
 
+        import shiboken6
+
         def render(result: BidResult | str) -> None:
             if not shiboken6.isValid(dialog):
                 return  # closed before the buyer answered
@@ -264,6 +266,8 @@ class DeskHandlers(QObject):
         services = self._ready()
         if services is None:
             return
+        from PySide6.QtWidgets import QFileDialog
+
         from uid2_desk.journal.redaction import Redaction
         from uid2_desk.ui.exports import export_format, export_session
 
@@ -378,6 +382,8 @@ async def _decrypt_with_operator_keys(
     services: DeskServices, token: str
 ) -> AdvertisingTokenContents | None:
     """Open the token with the local operator's own keys, off the GUI thread."""
+    import asyncio
+
     from uid2_desk.protocol.tokens import decrypt_advertising_token, key_lookup
 
     operator = services.operator

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from uid2_desk.ui.chain_model import SEQ_ROLE, ChainColumn, ChainModel
 from uid2_desk.ui.countdown import CountdownWidget
+from uid2_desk.ui.live_text import LiveText
 from uid2_desk.ui.theme import badge_style, state_swatch
 from uid2_desk.ui.timefmt import format_remaining, format_skew
 from uid2_desk.ui.token_field import TokenField
@@ -76,8 +77,9 @@ class IdentityPanel(QWidget):
         self._explanation = QLabel("Sign a test user in, or pick one from the list.", self)
         self._explanation.setObjectName("state_explanation")
         self._explanation.setWordWrap(True)
-        self._policy = QLabel(self)
+        self._policy = LiveText("Refresh policy: automatic", self, expanding=True)
         self._policy.setObjectName("policy_line")
+        self._policy.setAccessibleName("Refresh policy")
         # One line, elided: the banner carries the whole message; the tooltip too.
         self._error = QLabel(self)
         self._error.setObjectName("identity_error")
@@ -142,8 +144,8 @@ class IdentityPanel(QWidget):
         self.tabs.addTab(self._chain, "Refresh chain")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 5)
-        layout.addWidget(self.tabs, 4)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.tabs, 2)
 
     def _connect_signals(self) -> None:
         self.advertising.copied.connect(self.token_copied)

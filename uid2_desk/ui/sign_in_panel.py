@@ -8,6 +8,7 @@ in the operator's test identities, each with what it does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.protocol.errors import InputError
-from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
+
+if TYPE_CHECKING:
+    from uid2_desk.protocol.normalize import Dii, DiiKind
 
 
 @dataclass(frozen=True)
@@ -30,12 +33,12 @@ class Preset:
     """One of the operator's test identities.
 
     Attributes:
-        kind: email or phone.
+        kind: ``email`` or ``phone`` (a ``DiiKind`` value).
         value: the identity.
         effect: what the operator does with it, in a few words.
     """
 
-    kind: DiiKind
+    kind: str
     value: str
     effect: str
 
@@ -47,19 +50,21 @@ class Preset:
 
 #: The operator's test identities (uid2-protocol.md §4; the code's phone numbers, not the docs').
 PRESETS: tuple[Preset, ...] = (
-    Preset(DiiKind.EMAIL, "validate@example.com", "validates; tokens as usual"),
-    Preset(DiiKind.EMAIL, "optout@example.com", "opt-out on generate"),
-    Preset(DiiKind.EMAIL, "refresh-optout@example.com", "opt-out on refresh"),
-    Preset(DiiKind.PHONE, "+12345678901", "phone: validates"),
-    Preset(DiiKind.PHONE, "+00000000000", "phone: opt-out on generate"),
-    Preset(DiiKind.PHONE, "+00000000002", "phone: opt-out on refresh"),
+    Preset("email", "validate@example.com", "validates; tokens as usual"),
+    Preset("email", "optout@example.com", "opt-out on generate"),
+    Preset("email", "refresh-optout@example.com", "opt-out on refresh"),
+    Preset("phone", "+12345678901", "phone: validates"),
+    Preset("phone", "+00000000000", "phone: opt-out on generate"),
+    Preset("phone", "+00000000002", "phone: opt-out on refresh"),
 )
 
-_KINDS: tuple[tuple[DiiKind, str, str], ...] = (
-    (DiiKind.EMAIL, "Email", "e.g. jane.doe@example.com"),
-    (DiiKind.PHONE, "Phone", "E.164: + then 10–15 digits, e.g. +12345678901"),
-    (DiiKind.EMAIL_HASH, "Email hash", "base64 (44 chars) or hex (64) SHA-256 of an email"),
-    (DiiKind.PHONE_HASH, "Phone hash", "base64 (44 chars) or hex (64) SHA-256 of a phone"),
+#: (``DiiKind`` value, label, hint). Values, not the enum: the normaliser (and hashlib with
+#: it) is imported on the first keystroke, not before the window's first paint.
+_KINDS: tuple[tuple[str, str, str], ...] = (
+    ("email", "Email", "e.g. jane.doe@example.com"),
+    ("phone", "Phone", "E.164: + then 10–15 digits, e.g. +12345678901"),
+    ("email_hash", "Email hash", "base64 (44 chars) or hex (64) SHA-256 of an email"),
+    ("phone_hash", "Phone hash", "base64 (44 chars) or hex (64) SHA-256 of a phone"),
 )
 
 
@@ -146,9 +151,13 @@ class SignInPanel(QWidget):
     @property
     def current_kind(self) -> DiiKind:
         """The kind chosen."""
-        # Qt hands a StrEnum back as a plain str.
+        from uid2_desk.protocol.normalize import DiiKind
+
+        return DiiKind(self._kind_value())
+
+    def _kind_value(self) -> str:
         value = self.kind.currentData()
-        return DiiKind(value) if isinstance(value, str) else DiiKind.EMAIL
+        return value if isinstance(value, str) else "email"
 
     @property
     def normalized_text(self) -> str:
@@ -165,7 +174,7 @@ class SignInPanel(QWidget):
         """The inline explanation as shown (empty when the input is fine)."""
         return self._message.text()
 
-    def set_input(self, kind: DiiKind, value: str) -> None:
+    def set_input(self, kind: DiiKind | str, value: str) -> None:
         """Fill in ``kind`` and ``value`` as if typed."""
         index = next((i for i in range(self.kind.count()) if self.kind.itemData(i) == kind), 0)
         self.kind.setCurrentIndex(index)
@@ -192,10 +201,10 @@ class SignInPanel(QWidget):
             self.value.setFocus()
 
     def _update_preview(self) -> None:
-        kind = self.current_kind
-        placeholder = next(hint for k, _, hint in _KINDS if k is kind)
+        kind = self._kind_value()
+        placeholder = next(hint for k, _, hint in _KINDS if k == kind)
         self.value.setPlaceholderText(placeholder)
-        self.send_raw.setEnabled(not kind.is_hash)
+        self.send_raw.setEnabled(not kind.endswith("_hash"))
         text = self.value.text()
         self.dii = None
         self.error = None
@@ -204,8 +213,10 @@ class SignInPanel(QWidget):
             self._hash.setText("—")
             self._show_message("")
         else:
+            from uid2_desk.protocol.normalize import parse_dii
+
             try:
-                self.dii = parse_dii(kind, text)
+                self.dii = parse_dii(self.current_kind, text)
             except InputError as err:
                 self.error = str(err)
                 self._normalized.setText("—")

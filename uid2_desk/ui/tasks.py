@@ -10,15 +10,19 @@ crashes, and then passed to ``sys.excepthook`` so a test run fails loudly.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from uid2_desk.protocol.errors import Uid2DeskError
+
+if TYPE_CHECKING:
+    # asyncio is imported when the first action runs: it loads ssl (10 MiB, tens of
+    # milliseconds), which the window's first paint does not need.
+    import asyncio
 
 _T = TypeVar("_T")
 _LOG = logging.getLogger(__name__)
@@ -56,6 +60,8 @@ class TaskRunner(QObject):
         on_result: Callable[[_T], None] | None = None,
     ) -> asyncio.Task[None]:
         """Start ``coro`` on the running loop; ``on_result`` renders its value on success."""
+        import asyncio
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -83,6 +89,8 @@ class TaskRunner(QObject):
         coro: Coroutine[Any, Any, _T],
         on_result: Callable[[_T], None] | None,
     ) -> None:
+        import asyncio
+
         try:
             result = await coro
             if on_result is not None:

@@ -32,13 +32,13 @@ def format_remaining(target_ms: int, now_ms: int) -> str:
 
 
 def format_local_time(epoch_ms: int, now_ms: int | None = None) -> str:
-    """The local wall-clock time of ``epoch_ms``; the date is added when it is not today."""
+    """The local wall-clock time of ``epoch_ms``; on another day, the date and the minute."""
     moment = datetime.fromtimestamp(epoch_ms / 1000).astimezone()
     if now_ms is not None:
         today = datetime.fromtimestamp(now_ms / 1000).astimezone().date()
         if moment.date() == today:
             return moment.strftime("%H:%M:%S")
-    return moment.strftime("%a %d %b %H:%M:%S")
+    return moment.strftime("%a %d %b %H:%M")
 
 
 def format_timestamp(epoch_ms: int) -> str:

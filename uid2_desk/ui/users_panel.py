@@ -20,13 +20,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListView,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,9 @@ from PySide6.QtWidgets import (
 from uid2_desk.ui.theme import state_swatch
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from uid2_desk.publisher.model import UserSnapshot
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -122,6 +122,11 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         """Label (elided) on the left, badge on the right."""
+        # Imported on the first row painted: QStyle's enums alone take ~10 ms to create,
+        # and the list is empty at the window's first paint.
+        from PySide6.QtGui import QColor, QFontMetrics, QPainter
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         state = index.data(STATE_ROLE)
         swatch = state_swatch(state if isinstance(state, str) else "")
         opt = QStyleOptionViewItem(option)
@@ -161,6 +166,8 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
         """Rows tall enough for the badge."""
+        from PySide6.QtGui import QFontMetrics
+
         base = super().sizeHint(option, index)
         return QSize(base.width(), max(base.height(), QFontMetrics(option.font).height() + 12))
 
