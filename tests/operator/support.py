@@ -7,7 +7,11 @@ vectors in tests/protocol); interop with the official SDK itself is in test_inte
 from __future__ import annotations
 
 import base64
+import gc
 import json
+import urllib.error
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,3 +82,43 @@ async def generate(
 ) -> dict[str, Any]:
     """``/v2/token/generate`` for one DII (``email=...``, ``phone_hash=...``)."""
     return await call(client, "/v2/token/generate", creds, dict(dii), now_ms)
+
+
+@dataclass(frozen=True)
+class SdkFailure:
+    """How a call of the official (urllib-based) SDK failed.
+
+    Attributes:
+        error: the exception's type.
+        message: ``str()`` of the exception.
+        http_status: the HTTP code of an ``HTTPError``, else ``None``.
+        body: the body of an ``HTTPError``, else ``None``.
+    """
+
+    error: type[BaseException]
+    message: str
+    http_status: int | None
+    body: bytes | None
+
+
+def sdk_failure(call: Callable[[], object]) -> SdkFailure:
+    """Run an SDK call that must fail, and clean up after urllib.
+
+    urllib leaves the socket of a failed response to the garbage collector, which then
+    warns (ResourceWarning) in whatever test happens to run; the warning is an error in
+    this suite. The failure is recorded, the response closed or collected here, quietly.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            call()
+        except Exception as exc:  # what the SDK raises is the observation
+            body = None
+            if isinstance(exc, urllib.error.HTTPError):
+                body = exc.read()
+                exc.close()
+            failure = SdkFailure(type(exc), str(exc), getattr(exc, "code", None), body)
+        else:
+            raise AssertionError("the SDK call was expected to fail but succeeded")
+        gc.collect()
+    return failure

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
-from tests.operator.support import bearer, open_reply, seal
+from tests.operator.support import bearer, open_reply, sdk_failure, seal
 from uid2_desk.operator import Fault, FaultKind, LocalOperator, OperatorServer
 from uid2_desk.protocol.errors import DecryptionError, OperatorUnreachableError
 from uid2_desk.protocol.tokens import REFRESH_TOKEN_WRAPPER_LENGTH
@@ -57,11 +57,10 @@ def test_http_500_fault_reaches_the_sdk_as_an_unknown_error(
 ) -> None:
     live_operator.admin.set_fault(Fault(FaultKind.HTTP_500, GENERATE))
 
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        _generate(publisher)
+    failure = sdk_failure(lambda: _generate(publisher))
 
-    assert caught.value.code == 500
-    assert caught.value.read() == b'{"message":"Unknown State","status":"unknown"}'
+    assert failure.http_status == 500
+    assert failure.body == b'{"message":"Unknown State","status":"unknown"}'
 
 
 def test_one_shot_http_503_fails_once_then_the_operator_recovers(
@@ -69,10 +68,9 @@ def test_one_shot_http_503_fails_once_then_the_operator_recovers(
 ) -> None:
     live_operator.admin.set_fault(Fault(FaultKind.HTTP_503, GENERATE, times=1))
 
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        _generate(publisher)
+    failure = sdk_failure(lambda: _generate(publisher))
 
-    assert caught.value.code == 503
+    assert failure.http_status == 503
     assert _generate(publisher).is_success()  # type: ignore[attr-defined]
     assert live_operator.admin.faults() == []
 
@@ -95,8 +93,8 @@ def test_a_fault_scoped_to_refresh_leaves_generate_alone(
     generated = _generate(publisher)
 
     assert generated.is_success()  # type: ignore[attr-defined]
-    with pytest.raises(urllib.error.HTTPError):
-        publisher.refresh_token(generated.get_identity())  # type: ignore[attr-defined]
+    identity = generated.get_identity()  # type: ignore[attr-defined]
+    assert sdk_failure(lambda: publisher.refresh_token(identity)).http_status == 503
 
 
 def test_malformed_fault_gives_a_200_that_does_not_decrypt(
@@ -109,8 +107,9 @@ def test_malformed_fault_gives_a_200_that_does_not_decrypt(
     assert response.status_code == 200
     with pytest.raises(DecryptionError):
         open_reply(live_operator.credentials.publisher.secret, response, nonce)
-    with pytest.raises(ValueError, match="MAC check failed"):
-        _generate(publisher)
+    failure = sdk_failure(lambda: _generate(publisher))
+    assert failure.error is ValueError
+    assert "MAC check failed" in failure.message
 
 
 def test_truncated_fault_cuts_the_reply_and_closes_the_connection(
@@ -120,8 +119,7 @@ def test_truncated_fault_cuts_the_reply_and_closes_the_connection(
 
     with pytest.raises(httpx.RemoteProtocolError):
         _post_generate(operator_server, live_operator)
-    with pytest.raises(http.client.IncompleteRead):
-        _generate(publisher)
+    assert sdk_failure(lambda: _generate(publisher)).error is http.client.IncompleteRead
     assert [e.fault for e in live_operator.admin.served_requests()] == ["truncated"] * 2
 
 
@@ -132,8 +130,8 @@ def test_drop_fault_closes_the_connection_without_an_answer(
 
     with pytest.raises(httpx.RemoteProtocolError):
         _post_generate(operator_server, live_operator)
-    with pytest.raises((http.client.RemoteDisconnected, urllib.error.URLError)):
-        _generate(publisher)
+    failure = sdk_failure(lambda: _generate(publisher))
+    assert issubclass(failure.error, (http.client.RemoteDisconnected, urllib.error.URLError))
     entries = live_operator.admin.served_requests()
     assert [(e.http_status, e.fault) for e in entries] == [(0, "drop"), (0, "drop")]
     assert _post_generate(operator_server, live_operator)[0].status_code == 200

@@ -25,6 +25,7 @@ from uid2_client import (
     UnmappedIdentityReason,
 )
 
+from tests.operator.support import sdk_failure
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.protocol.normalize import hash_identifier
 
@@ -163,11 +164,13 @@ def test_sdk_with_a_wrong_api_key_gets_http_401(
     secret = live_operator.credentials.publisher.secret
     client = Uid2PublisherClient(operator_server.base_url, "UID2-C-L-999-nope.nope", secret)
 
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        client.generate_token(TokenGenerateInput.from_email("jane@example.com"))
+    failure = sdk_failure(
+        lambda: client.generate_token(TokenGenerateInput.from_email("jane@example.com"))
+    )
 
-    assert caught.value.code == 401
-    assert caught.value.read() == b'{"status":"unauthorized"}'
+    assert failure.error is urllib.error.HTTPError
+    assert failure.http_status == 401
+    assert failure.body == b'{"status":"unauthorized"}'
 
 
 def test_bidstream_and_sharing_clients_decrypt_our_tokens_to_one_raw_uid_per_dii(

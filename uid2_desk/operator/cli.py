@@ -8,12 +8,14 @@ cleanly with exit status 0. API keys and secrets are never printed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -52,17 +54,20 @@ def _lifetimes(args: argparse.Namespace) -> Lifetimes:
     )
 
 
-def _wait_for_stop() -> None:
-    """Block until SIGINT or SIGTERM, then restore the previous handlers."""
-    stop = threading.Event()
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into ``stop.set()`` for the block, then restore the handlers.
+
+    Installed before the server starts, so a signal that arrives right after the URL is
+    printed still stops it cleanly.
+    """
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -110,28 +115,36 @@ def run_operator(args: argparse.Namespace) -> int:
 def _serve(
     operator: LocalOperator, host: str, port: int, allow_remote: bool, credentials_out: str | None
 ) -> int:
-    server = OperatorServer(operator, host, port, allow_remote=allow_remote)
-    try:
-        base_url = server.start()
-    except OSError as exc:
-        print(f"uid2-desk operator: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        life = operator.lifetimes
-        print(f"UID2 local operator listening on {base_url}", flush=True)
-        print(f"  data directory: {operator.data_dir}")
-        print(
-            f"  lifetimes: refresh_from {life.refresh_from_s} s, identity {life.identity_s} s, "
-            f"refresh {life.refresh_s} s"
-        )
-        if credentials_out:
-            document = operator.credentials.to_json(base_url)
-            document["admin"] = {"token": operator.admin_token}
-            write_credentials(Path(credentials_out), document)
-            print(f"  credentials written to {credentials_out} (mode 0600)")
-        print("Press Ctrl-C to stop.", flush=True)
-        _wait_for_stop()
-    finally:
-        server.stop()
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        server = OperatorServer(operator, host, port, allow_remote=allow_remote)
+        try:
+            base_url = server.start()
+        except OSError as exc:
+            print(f"uid2-desk operator: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        try:
+            _announce(operator, base_url, credentials_out)
+            while not stop.wait(0.5):
+                pass
+        finally:
+            server.stop()
     print("UID2 local operator stopped.", flush=True)
     return EXIT_OK
+
+
+def _announce(operator: LocalOperator, base_url: str, credentials_out: str | None) -> None:
+    """Print where the operator listens and write the credentials file if asked."""
+    life = operator.lifetimes
+    print(f"UID2 local operator listening on {base_url}", flush=True)
+    print(f"  data directory: {operator.data_dir}")
+    print(
+        f"  lifetimes: refresh_from {life.refresh_from_s} s, identity {life.identity_s} s, "
+        f"refresh {life.refresh_s} s"
+    )
+    if credentials_out:
+        document = operator.credentials.to_json(base_url)
+        document["admin"] = {"token": operator.admin_token}
+        write_credentials(Path(credentials_out), document)
+        print(f"  credentials written to {credentials_out} (mode 0600)")
+    print("Press Ctrl-C to stop.", flush=True)
