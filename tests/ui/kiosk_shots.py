@@ -120,7 +120,8 @@ async def _kiosk_scene(app: QApplication, scene: str, out: Path, data: Path) -> 
         report = {
             "scene": scene,
             "size": [image.width(), image.height()],
-            "scenario_line": window.scenario_label.text(),
+            "scenario_line": window.scenario_label.full_text,
+            "scenario_shown": window.scenario_label.text(),
             "phase_line": window.phase_label.text(),
             "keys": window.keys_label.text(),
             "caption_title": window.caption.heading.text(),

@@ -55,6 +55,7 @@ def test_kiosk_mid_flow_shows_the_ad_bought_with_the_token(tmp_path: Path) -> No
     assert report["clipped"] == []
     bid_step = find_scenario("bid").steps[1]
     assert report["scenario_line"].endswith("· step 2 of 2")
+    assert report["scenario_shown"] == report["scenario_line"]  # not cut
     assert report["caption_title"] == bid_step.caption.title
     assert report["caption"]["publisher"] == bid_step.caption.publisher
     assert report["verdict"].startswith("✓ As expected:")

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSlider
@@ -253,3 +253,31 @@ def test_the_screen_and_the_reports_mermaid_diagram_come_from_the_same_layout(
     block = report.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
     assert to_mermaid(view.diagram).rstrip("\n") == block
     assert "Operator-->>Publisher: 3-c 200 optout" in block
+
+
+@pytest.mark.parametrize("scroll_bars", [True, False])
+def test_fit_width_settles_while_the_diagram_grows_past_the_views_height(
+    qtbot: QtBot, scroll_bars: bool
+) -> None:
+    """A scroll bar that comes and goes would re-fit the width for ever (the kiosk hung so)."""
+    view = _view(qtbot, [], size=(900, 500))
+    view.set_fit_width(True, scroll_bars=scroll_bars)
+    resizes: list[int] = []
+    counter = _ResizeCounter(resizes)
+    view.viewport().installEventFilter(counter)
+    for count in range(1, 40):
+        view.set_diagram(layout(_many(count)))
+        qtbot.wait(5)
+    assert len(resizes) <= 2
+    assert view.zoom == pytest.approx(view.viewport().width() / view.diagram.width, rel=1e-3)
+
+
+class _ResizeCounter(QObject):
+    def __init__(self, seen: list[int]) -> None:
+        super().__init__()
+        self.seen = seen
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.seen.append(1)
+        return False

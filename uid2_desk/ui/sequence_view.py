@@ -258,17 +258,25 @@ class SequenceView(QGraphicsView):
         factor = min(view.width() / max(d.width, 1.0), view.height() / max(d.height, 1.0))
         self.set_zoom(factor)
 
-    def set_fit_width(self, on: bool) -> None:
-        """Keep the diagram exactly as wide as the view (kiosk), or stop doing so."""
+    def set_fit_width(self, on: bool, *, scroll_bars: bool = True) -> None:
+        """Keep the diagram exactly as wide as the view, or stop doing so.
+
+        While fitting, the vertical scroll bar is always shown (or, without ``scroll_bars``,
+        as on the kiosk, never): a bar that came and went with the diagram's height would
+        change the width to fit, hence the height, hence the bar, for ever.
+        """
         self.fit_width = on
-        never_wider = on and self.min_fit_zoom == 0
-        self.setHorizontalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-            if never_wider
-            else Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        )
+        always = Qt.ScrollBarPolicy.ScrollBarAlwaysOn
+        never = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        as_needed = Qt.ScrollBarPolicy.ScrollBarAsNeeded
         if on:
+            self.setVerticalScrollBarPolicy(always if scroll_bars else never)
+            sideways = scroll_bars and self.min_fit_zoom > 0
+            self.setHorizontalScrollBarPolicy(as_needed if sideways else never)
             self._apply_fit_width()
+        else:
+            self.setVerticalScrollBarPolicy(as_needed)
+            self.setHorizontalScrollBarPolicy(as_needed)
 
     def set_following(self, on: bool) -> None:
         """Follow the newest row (scrolling there now) or stop following."""
@@ -286,7 +294,9 @@ class SequenceView(QGraphicsView):
     def _apply_fit_width(self) -> None:
         width = self.viewport().width()
         if width > 0:
-            self.set_zoom(max(width / max(self.diagram.width, 1.0), self.min_fit_zoom))
+            factor = max(width / max(self.diagram.width, 1.0), self.min_fit_zoom)
+            if abs(factor - self.zoom) > 1e-4:
+                self.set_zoom(factor)
 
     def _on_range_changed(self, _minimum: int, _maximum: int) -> None:
         if self.following:

@@ -200,6 +200,9 @@ async def _serve(app: QApplication, data_dir: Path, playlist: list[Scenario]) ->
         window = KioskWindow(services.clock, SystemClock())
         shell = KioskShell(window, services, playlist)
         app.installEventFilter(window)
+        screen = app.primaryScreen()
+        if screen is not None:  # without a window manager, full screen needs the size too
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
         try:
             await shell.run()

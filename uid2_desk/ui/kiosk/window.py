@@ -12,8 +12,8 @@ The window refuses to close any other way (Alt+F4 included).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -50,6 +50,45 @@ KIOSK_METRICS = LayoutMetrics(
 )
 KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=22, pen_px=3.0, head_px=16.0)
 KEY_HINTS = f"Space: next step · P: pause · R: restart · {CHORD_TEXT}: leave"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its text is wider than the room it gets.
+
+    Attributes:
+        full_text: the whole text (``text()`` is what fits).
+    """
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full_text = ""
+        self.setMinimumWidth(100)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text``, cut to the label's width."""
+        self.full_text = text
+        self.setToolTip(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Cut the text again for the new width."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Narrow enough for any layout: the text is cut, never the neighbours."""
+        return QSize(100, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """As wide as the whole text would like."""
+        width = self.fontMetrics().horizontalAdvance(self.full_text) + 8
+        return QSize(width, super().sizeHint().height())
+
+    def _fit(self) -> None:
+        room = max(self.contentsRect().width(), 10)
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, room))
 
 
 def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
@@ -111,7 +150,7 @@ class KioskWindow(QWidget):
     def _build(self) -> None:
         self.brand = QLabel("UID2 · server-only integration, live", self)
         self.brand.setObjectName("kiosk_brand")
-        self.scenario_label = QLabel(top_line(self.status), self)
+        self.scenario_label = ElidedLabel(top_line(self.status), self)
         self.scenario_label.setObjectName("kiosk_scenario")
         self.phase_label = QLabel("Starting", self)
         self.phase_label.setObjectName("kiosk_phase")
@@ -135,7 +174,7 @@ class KioskWindow(QWidget):
         left.addWidget(timers, 2)
 
         self.diagram = SequenceView(KIOSK_DIAGRAM_STYLE, self)
-        self.diagram.set_fit_width(True)
+        self.diagram.set_fit_width(True, scroll_bars=False)
         self.diagram.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         diagram_panel, diagram_layout = _panel("", self)
         diagram_layout.setContentsMargins(6, 6, 6, 6)
@@ -180,7 +219,7 @@ class KioskWindow(QWidget):
         """Show the loop's status: scenario, step, caption, verdict, phase."""
         previous = self.status
         self.status = status
-        self.scenario_label.setText(top_line(status))
+        self.scenario_label.set_full_text(top_line(status))
         scenario = status.scenario
         if status.phase is KioskPhase.END_CARD and scenario is not None:
             verdict = "Every expectation held." if status.passed else "An expectation failed."
