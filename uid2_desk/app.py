@@ -213,6 +213,9 @@ class DeskApp:
         self._credentials: CredentialsFlow | None = None
         self._confirmed_production: set[str] = set()
         window.environments_requested.connect(self.open_environments)
+        window.lifetimes_requested.connect(self._on_lifetimes)
+        window.closing.connect(self._on_closing)
+        window.handlers.production_confirmed.connect(self._start_driver)
 
     async def run(self) -> int:
         """Start the services, serve until the window closes, stop them; return 0."""
@@ -220,9 +223,6 @@ class DeskApp:
 
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
-        self.window.closing.connect(self._on_closing)
-        self.window.lifetimes_requested.connect(self._on_lifetimes)
-        self.window.handlers.production_confirmed.connect(self._start_driver)
         self.window.ticker.start()
         await self.start_services()
         if self._exit_when_ready:

@@ -176,7 +176,14 @@ class Driver:
         self.report["countdown_changed_on_screen"] = before != after
         self.record("established")
 
-        self.clock.advance(30_000)
+        # The README's picture: a little later, with the envelope laid out byte by byte.
+        self.clock.advance(11_000)
+        w.inspector.tabs.setCurrentIndex(2)
+        await self.settle()
+        self.record("readme")
+        w.inspector.tabs.setCurrentIndex(0)
+
+        self.clock.advance(19_000)
         await publisher.tick()
         await self.settle()
         self.record("refresh_due")

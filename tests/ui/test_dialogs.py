@@ -16,7 +16,7 @@ from uid2_desk.ui.credentials_flow import CredentialsFlow
 from uid2_desk.ui.environment_dialog import EnvironmentDialog
 from uid2_desk.ui.ssp_dialog import SendToSspDialog, openrtb_eids
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 INTEG_KEY = "UID2-C-I-1234-abcdefABCDEF0123456789abcdefABCDEF0123="
 SECRET = "ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="

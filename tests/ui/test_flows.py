@@ -14,7 +14,7 @@ from uid2_desk.operator import Fault, FaultKind
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.ui.log_model import LogColumn
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 DEMO_REFRESH_FROM_MS = 30_000
 DEMO_IDENTITY_MS = 120_000

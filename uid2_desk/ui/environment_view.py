@@ -148,7 +148,7 @@ def describe_operator(services: DeskServices) -> str:
 
 
 def _span(seconds: int) -> str:
-    if seconds % 86_400 == 0:
+    if seconds % 86_400 == 0 and seconds >= 7 * 86_400:
         return f"{seconds // 86_400} d"
     if seconds % 3600 == 0:
         return f"{seconds // 3600} h"

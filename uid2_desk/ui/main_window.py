@@ -42,6 +42,7 @@ from uid2_desk.ui.status_bar import DeskStatusBar
 from uid2_desk.ui.theme import icon_path
 from uid2_desk.ui.ticker import SecondTicker
 from uid2_desk.ui.users_panel import UsersModel, UsersPanel
+from uid2_desk.ui.walkthrough_dock import install_walkthrough
 
 if TYPE_CHECKING:
     from uid2_desk.services import DeskServices
@@ -127,6 +128,8 @@ class DeskWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect_signals()
+        # The Walkthrough dock (sequence diagram, scenario player, opt-out lab) wires itself.
+        self.walkthrough = install_walkthrough(self)
         self.status.set_operator(
             "Starting the local operator…" if view.is_local else f"Connecting to {view.title}…"
         )
@@ -325,6 +328,7 @@ class DeskWindow(QMainWindow):
         """The services are going away (restart or close): grey everything."""
         self.handlers.services = None
         self.ready = False
+        self.walkthrough.detach()
         self.update_actions()
 
     def show_notice(self, level: str, message: str) -> None:
