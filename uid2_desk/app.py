@@ -39,12 +39,9 @@ FIRST_PAINT_WAIT_MS = 3000
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
     if getattr(args, "kiosk", False):
-        print(
-            "uid2-desk: the kiosk shell is not available yet; run `uid2-desk` for the desk "
-            "window, or `uid2-desk run SCENARIO` to play a scenario headless.",
-            file=sys.stderr,
-        )
-        return 2
+        from uid2_desk.ui.kiosk.shell import run_kiosk
+
+        return run_kiosk(args)
     _import_qt_free_modules_first()
     from PySide6.QtWidgets import QApplication
 

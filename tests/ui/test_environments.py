@@ -119,3 +119,15 @@ def test_switching_to_integration_recolours_the_window(desk: Desk) -> None:
     assert window.status.chip_text == "INTEG"
     assert not window.desk_actions.opt_out.isEnabled()  # local-only
     assert not window.lifetimes_combo.isVisibleTo(window)
+
+
+def test_kiosk_flag_hands_over_to_the_kiosk_shell_which_refuses_production(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from uid2_desk.app import run_gui
+
+    args = argparse.Namespace(kiosk=True, env="prod", scenario=None, data_dir=str(tmp_path))
+    assert run_gui(args) == 2
+    assert "production" in capsys.readouterr().err.lower()

@@ -6,8 +6,10 @@ request to the local operator on a loopback port.
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from tests.ui.desk_fixture import Desk
 from uid2_desk.operator import Fault, FaultKind
@@ -199,3 +201,27 @@ def test_refresh_expired_after_refresh_expires(desk: Desk) -> None:
     assert str(desk.selected().state) == "refresh_expired"
     assert desk.window.identity.badge_text == "Refresh expired"
     assert desk.window.identity.countdowns[2].remaining_text.endswith("ago")
+
+
+def test_the_window_stays_responsive_while_the_operator_is_slow(desk: Desk) -> None:
+    desk.sign_in("slow@example.com")
+    operator = desk.services.operator
+    assert operator is not None
+    operator.admin.set_fault(
+        Fault(FaultKind.LATENCY, "/v2/token/refresh", times=1, latency_ms=1500)
+    )
+    window = desk.window
+    window.desk_actions.refresh.trigger()
+    assert window.handlers.runner.busy
+    started = time.monotonic()
+    fired: list[float] = []
+    QTimer.singleShot(50, lambda: fired.append(time.monotonic() - started))
+    desk.qtbot.waitUntil(lambda: bool(fired), timeout=1000)
+    assert fired[0] < 0.5  # the GUI thread kept serving events during the request
+    assert window.handlers.runner.busy  # the operator has not answered yet
+    assert not window.desk_actions.refresh.isEnabled()  # greyed while in flight
+    assert window.status.activity_text == "Refresh…"
+    desk.settle()
+    assert str(desk.selected().state) == "refreshed"
+    assert window.desk_actions.refresh.isEnabled()
+    assert window.status.activity_text == ""

@@ -81,6 +81,8 @@ class DeskWindow(QMainWindow):
         banner, strip, sign_in, users, identity, log_model, log_panel, inspector,
         status: the children.
         policy_combo, lifetimes_combo: toolbar choosers.
+        walkthrough: the Walkthrough dock (:mod:`uid2_desk.ui.walkthrough_dock`), hidden
+            until View ▸ Walkthrough.
         ready: whether the services are up.
         first_paint_at: ``time.monotonic()`` when the window first painted (benchmarks).
     """
