@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
 
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from uid2_desk.ui.main_window import DeskWindow
     from uid2_desk.ui.walkthrough_panel import WalkthroughPanel
 
-DOCK_WIDTH = 600
+#: The floating dock's first size: the diagram at zoom 1 plus room for the lanes' titles.
+FLOATING_SIZE = (1040, 760)
 
 
 class WalkthroughDock(QDockWidget):
@@ -41,6 +42,7 @@ class WalkthroughDock(QDockWidget):
         self.setObjectName("walkthrough_dock")
         self.window_ = window
         self.panel: WalkthroughPanel | None = None
+        self._placed = False
         placeholder = QLabel("The walkthrough opens when the desk has started…", self)
         placeholder.setObjectName("panel_hint")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -65,6 +67,28 @@ class WalkthroughDock(QDockWidget):
         panel.lab.runner.failed.connect(w.show_failure)
         panel.lab.user_selected.connect(w.users.select_user)
         return panel
+
+    def on_toggled(self, shown: bool) -> None:
+        """View ▸ Walkthrough: the first time it opens, place it."""
+        if shown:
+            self.place_beside_window()
+
+    def place_beside_window(self) -> None:
+        """Give the floating dock a useful size, beside the window when the screen has room."""
+        if not self.isFloating() or self._placed:
+            return
+        self._placed = True
+        w = self.window_
+        screen = w.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        width, height = FLOATING_SIZE
+        x, y = w.frameGeometry().right() + 1, w.frameGeometry().top()
+        if area is not None:
+            width, height = min(width, area.width()), min(height, area.height())
+            if x + width > area.right():
+                x = max(area.left(), area.right() - width)
+            y = max(area.top(), min(y, area.bottom() - height))
+        self.setGeometry(x, y, width, height)
 
     # -- slots (from the bridge and the window) -----------------------------------------
 
@@ -95,15 +119,30 @@ class WalkthroughDock(QDockWidget):
 
 
 def install_walkthrough(window: DeskWindow) -> WalkthroughDock:
-    """Add the Walkthrough dock to ``window`` (right side) and connect it to the bridge."""
+    """Add the Walkthrough dock to ``window`` and connect it to the bridge.
+
+    The dock starts hidden and floating, so the desk keeps its layout on a 1366×768 screen;
+    View ▸ Walkthrough (Ctrl+Shift+W) opens it beside the window, where it can be docked.
+    """
     dock = WalkthroughDock(window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+    dock.setFloating(True)
+    dock.hide()
     bridge: Any = window.bridge
     bridge.entry_appended.connect(dock.add_entry)
     bridge.user_changed.connect(dock.show_user)
     bridge.services_ready.connect(dock.attach)
     toggle = dock.toggleViewAction()
+    toggle.setText("&Walkthrough")
     toggle.setShortcut("Ctrl+Shift+W")
-    window.addAction(toggle)
+    toggle.triggered.connect(dock.on_toggled)
+    view_menu = next(
+        (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
+        None,
+    )
+    if isinstance(view_menu, QMenu):
+        view_menu.addSeparator()
+        view_menu.addAction(toggle)
+    else:
+        window.addAction(toggle)
     return dock

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -81,8 +83,8 @@ class WalkthroughPanel(QWidget):
         self.player = ScenarioPlayerPanel(scenarios, self.tabs)
         self.lab = OptOutLab(self.tabs)
         self.tabs.addTab(diagram_tab, "Sequence diagram")
-        self.tabs.addTab(self.player, "Scenario player")
-        self.tabs.addTab(self.lab, "Opt-out lab")
+        self.tabs.addTab(_scrolling(self.player, self.tabs), "Scenario player")
+        self.tabs.addTab(_scrolling(self.lab, self.tabs), "Opt-out lab")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -121,6 +123,15 @@ class WalkthroughPanel(QWidget):
 
     def _show_count(self, _diagram: object) -> None:
         self.count.setText(f"{self.feed.count:,} entries")
+
+
+def _scrolling(widget: QWidget, parent: QWidget) -> QScrollArea:
+    """``widget`` in a scroll area: a narrow dock scrolls instead of widening the window."""
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 def _tool(text: str, tip: str, parent: QWidget) -> QToolButton:
