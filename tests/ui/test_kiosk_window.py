@@ -5,6 +5,9 @@ and one loop of the real shell on the real local operator.
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -249,3 +252,26 @@ def test_the_exit_chord_ends_the_shell_mid_run(
     task.result()
     assert shell.host.stage is None
     assert services.publisher.users() == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--kiosk", "--env", "prod"], "never send requests to a production operator"),
+        (["--kiosk", "--scenario", "nope"], "There is no scenario called 'nope'"),
+    ],
+)
+def test_the_command_line_kiosk_refuses_with_a_clear_message_and_exit_code_2(
+    argv: list[str], says: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "UID2_DESK_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "uid2_desk", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert not (tmp_path / "kiosk").exists()  # nothing was started
