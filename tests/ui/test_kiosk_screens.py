@@ -8,13 +8,18 @@ shown, that no label is cut, and the colours sampled on screen (arrows, ad slot,
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from tests.ui.xvfb_display import shoot
+from tests.ui.xvfb_display import REPO, SCREENSHOTS, shoot, xvfb
 from uid2_desk.publisher.scenario.loader import find_scenario
 from uid2_desk.ui.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
 
@@ -91,3 +96,50 @@ def test_kiosk_after_an_opt_out_clears_the_identity_and_shows_it_in_purple(
     optout = _arrow(report, "3-c 200 optout")
     assert same_hue(optout["colour"], OUTCOME_COLOURS["optout"])
     _check_arrow_colours(report)
+
+
+def test_the_kiosk_from_the_command_line_fills_the_screen_and_leaves_on_the_chord(
+    tmp_path: Path,
+) -> None:
+    """``uid2-desk --kiosk --scenario server-only`` on a bare X server, keys typed by xdotool."""
+    for tool in ("xdotool", "import"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (apt-get install xdotool imagemagick)")
+    png = SCREENSHOTS / "kiosk-cli.png"
+    with xvfb() as display:
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "QT_QPA_PLATFORM": "xcb",
+            "UID2_DESK_HOME": str(tmp_path),
+        }
+        with subprocess.Popen(
+            [sys.executable, "-m", "uid2_desk", "--kiosk", "--scenario", "server-only"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as app:
+            try:
+                time.sleep(9)  # sign-in, then the validate step's caption
+                assert app.poll() is None, "the kiosk ended by itself"
+                subprocess.run(["import", "-window", "root", str(png)], env=env, check=True)
+                subprocess.run(["xdotool", "key", "ctrl+shift+q"], env=env, check=True)
+                time.sleep(0.3)
+                subprocess.run(["xdotool", "key", "ctrl+shift+q"], env=env, check=True)
+                _out, err = app.communicate(timeout=20)
+            finally:
+                if app.poll() is None:
+                    app.kill()
+                    app.communicate()
+    assert app.returncode == 0, err
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1920, 1080)
+    # The kiosk's navy fills the screen's corners: it is full screen, not a window.
+    for x, y in ((5, 5), (1914, 5), (5, 1074), (1914, 1074)):
+        assert image.pixelColor(x, y).name() == "#0f172a", (x, y)
+    # The ad slot's blue ("Token ready") and the operator's green reply are on screen.
+    colours = {image.pixelColor(x, y).name() for x in range(0, 1920, 4) for y in range(0, 1080, 4)}
+    assert "#1e3a8a" in colours
+    assert "#15803d" in colours
