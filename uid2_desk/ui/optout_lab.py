@@ -19,15 +19,11 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -36,13 +32,7 @@ from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.publisher.optout_poll import (
-    MAX_ATTEMPTS,
-    MAX_INTERVAL_S,
-    MAX_TIME_LIMIT_S,
-    MIN_INTERVAL_S,
     OptOutPoller,
-    PollBounds,
-    PollOutcome,
     PollProgress,
     Sleep,
 )
@@ -55,15 +45,13 @@ from uid2_desk.ui.optout_guide import (
     guide_stage,
     lab_address,
     opt_out_now,
-    poll_line,
     refresh_by_policy,
 )
+from uid2_desk.ui.optout_poll_box import PollControls
 from uid2_desk.ui.tasks import TaskRunner
 from uid2_desk.ui.theme import badge_style, state_swatch
 
-PROGRESS_STEPS = 1000
 PROGRESS_REFRESH_MS = 500
-_OUTCOME_COLOURS = {PollOutcome.OPTED_OUT: "#15803d"}
 
 
 class OptOutLab(QWidget):
@@ -135,44 +123,12 @@ class OptOutLab(QWidget):
         guided.addWidget(self.error)
         guided.addWidget(self.guide_caption)
 
-        self.polling = QGroupBox("Test identities and wait-and-poll (any environment)", self)
-        self.preset = QComboBox(self.polling)
-        self.preset.setObjectName("optout_preset")
-        for preset in PRESETS:
-            self.preset.addItem(f"{preset.value}: {preset.behaviour}", preset.value)
-        self.preset_button = QPushButton("Sign in test identity", self.polling)
-        self.interval = _spin(self.polling, MIN_INTERVAL_S, MAX_INTERVAL_S, 15, " s")
-        self.attempts = _spin(self.polling, 1, MAX_ATTEMPTS, 60, "")
-        self.limit = _spin(self.polling, 1, MAX_TIME_LIMIT_S / 60, 15, " min")
-        self.start_button = QPushButton("Start polling", self.polling)
-        self.stop_button = QPushButton("Stop", self.polling)
-        self.poll_bar = QProgressBar(self.polling)
-        self.poll_bar.setRange(0, PROGRESS_STEPS)
-        self.poll_bar.setTextVisible(False)
-        self.poll_status = QLabel("Not polling.", self.polling)
-        self.poll_status.setObjectName("optout_poll_status")
-        self.poll_status.setWordWrap(True)
-        self.poll_outcome = QLabel("", self.polling)
-        self.poll_outcome.setObjectName("optout_poll_outcome")
-        self.poll_outcome.setWordWrap(True)
-        preset_row = QHBoxLayout()
-        preset_row.addWidget(self.preset, 1)
-        preset_row.addWidget(self.preset_button)
-        form = QFormLayout()
-        form.addRow("Refresh every", self.interval)
-        form.addRow("At most", self.attempts)
-        form.addRow("Give up after", self.limit)
-        poll_buttons = QHBoxLayout()
-        poll_buttons.addWidget(self.start_button)
-        poll_buttons.addWidget(self.stop_button)
-        poll_buttons.addStretch(1)
-        polling = QVBoxLayout(self.polling)
-        polling.addLayout(preset_row)
-        polling.addLayout(form)
-        polling.addLayout(poll_buttons)
-        polling.addWidget(self.poll_bar)
-        polling.addWidget(self.poll_status)
-        polling.addWidget(self.poll_outcome)
+        self.polling = PollControls(self)
+        box = self.polling
+        self.preset, self.preset_button = box.preset, box.preset_button
+        self.interval, self.attempts, self.limit = box.interval, box.attempts, box.limit
+        self.start_button, self.stop_button = box.start_button, box.stop_button
+        self.poll_bar, self.poll_status, self.poll_outcome = box.bar, box.status, box.outcome
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.guided)
@@ -260,11 +216,7 @@ class OptOutLab(QWidget):
         """Refresh the lab's user every N seconds until optout or a bound."""
         if self.stage is None or self.user_id is None or self.polling_active:
             return
-        bounds = PollBounds(
-            interval_s=self.interval.value(),
-            max_attempts=self.attempts.value(),
-            time_limit_s=self.limit.value() * 60,
-        )
+        bounds = self.polling.bounds()
         publisher, user_id = self.stage.publisher, self.user_id
         self._poller = OptOutPoller(
             lambda: publisher.refresh(user_id),
@@ -273,7 +225,7 @@ class OptOutLab(QWidget):
             sleep=self._poll_sleep,
             on_progress=self._on_progress,
         )
-        self.poll_outcome.setText("")
+        self.polling.show_outcome(None)
         self._poll_task = self.runner.run("Wait and poll", self._poller.run(), self._on_polled)
         self._timer.start()
         self._render()
@@ -322,18 +274,12 @@ class OptOutLab(QWidget):
     def _on_polled(self, progress: PollProgress) -> None:
         self._timer.stop()
         self.progress = progress
-        outcome = progress.outcome
-        if outcome is not None:
-            self.poll_outcome.setText(outcome.sentence)
-            colour = _OUTCOME_COLOURS.get(outcome, "#b45309")
-            self.poll_outcome.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.polling.show_outcome(progress)
         self._render_progress()
 
     def _render_progress(self) -> None:
-        if self.progress is None:
-            return
-        self.poll_bar.setValue(round(self.progress.fraction * PROGRESS_STEPS))
-        self.poll_status.setText(poll_line(self.progress, self._poll_clock.now_ms()))
+        if self.progress is not None:
+            self.polling.show_progress(self.progress, self._poll_clock.now_ms())
 
     def _render(self) -> None:
         local = self.stage is not None and self.stage.admin is not None
@@ -363,11 +309,3 @@ class OptOutLab(QWidget):
             swatch = state_swatch(self._snapshot.state.value)
             self.state_badge.setText(f"{self._snapshot.user.label}: {swatch.label}")
             self.state_badge.setStyleSheet(badge_style(swatch))
-
-
-def _spin(parent: QWidget, low: float, high: float, value: int, suffix: str) -> QSpinBox:
-    spin = QSpinBox(parent)
-    spin.setRange(round(low), round(high))
-    spin.setValue(value)
-    spin.setSuffix(suffix)
-    return spin

@@ -12,8 +12,8 @@ The window refuses to close any other way (Alt+F4 included).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -31,6 +31,7 @@ from uid2_desk.ui.caption_view import CaptionView
 from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.countdowns import KioskCountdown
 from uid2_desk.ui.kiosk.device_frame import DeviceFrame
+from uid2_desk.ui.kiosk.elided_label import ElidedLabel
 from uid2_desk.ui.kiosk.exit_chord import CHORD_TEXT, ExitChord
 from uid2_desk.ui.kiosk.screen_state import bid_token, device_state, phase_line, top_line
 from uid2_desk.ui.sequence_paint import DiagramStyle
@@ -50,45 +51,6 @@ KIOSK_METRICS = LayoutMetrics(
 )
 KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=22, pen_px=3.0, head_px=16.0)
 KEY_HINTS = f"Space: next step · P: pause · R: restart · {CHORD_TEXT}: leave"
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that ends in "…" when its text is wider than the room it gets.
-
-    Attributes:
-        full_text: the whole text (``text()`` is what fits).
-    """
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.full_text = ""
-        self.setMinimumWidth(100)
-        self.set_full_text(text)
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text``, cut to the label's width."""
-        self.full_text = text
-        self.setToolTip(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        """Cut the text again for the new width."""
-        super().resizeEvent(event)
-        self._fit()
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        """Narrow enough for any layout: the text is cut, never the neighbours."""
-        return QSize(100, super().minimumSizeHint().height())
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        """As wide as the whole text would like."""
-        width = self.fontMetrics().horizontalAdvance(self.full_text) + 8
-        return QSize(width, super().sizeHint().height())
-
-    def _fit(self) -> None:
-        room = max(self.contentsRect().width(), 10)
-        metrics = self.fontMetrics()
-        self.setText(metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, room))
 
 
 def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:

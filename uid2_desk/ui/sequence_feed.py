@@ -1,0 +1,92 @@
+"""Journal entries in, laid-out sequence diagrams out, batched.
+
+:class:`SequenceFeed` keeps the entries of what is on screen (as light entries: the layout
+never reads exchange bytes) and re-runs the pure :func:`~uid2_desk.walkthrough.layout.layout`
+on a short named timer, so a burst of appends costs one layout, not one per entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from uid2_desk.journal import JournalEntry
+from uid2_desk.walkthrough import Diagram, LayoutMetrics, layout
+
+#: The desk window's diagram sizes: the layout's defaults with notes wide enough to read.
+#: Only sizes change, never texts, so the screen and the report's Mermaid copy agree.
+DESK_METRICS = LayoutMetrics(note_width=420.0)
+#: Coalesce appends arriving within this many milliseconds into one layout.
+RELAYOUT_DELAY_MS = 40
+
+
+class SequenceFeed(QObject):
+    """Journal entries in, laid-out diagrams out (batched).
+
+    Signals:
+        diagram_changed(object): a new :class:`Diagram` for the entries held.
+
+    Attributes:
+        metrics: the layout's sizes.
+        max_entries: the most entries kept; older ones drop off the top of the diagram.
+        diagram: the latest layout.
+    """
+
+    diagram_changed = Signal(object)
+
+    def __init__(
+        self,
+        metrics: LayoutMetrics | None = None,
+        *,
+        max_entries: int = 2_000,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.metrics = metrics or DESK_METRICS
+        self.max_entries = max_entries
+        self._entries: dict[int, JournalEntry] = {}
+        self.diagram: Diagram = layout((), metrics=self.metrics)
+        self._timer = QTimer(self)
+        self._timer.setObjectName("sequence_relayout_timer")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RELAYOUT_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    @property
+    def count(self) -> int:
+        """How many entries the diagram holds."""
+        return len(self._entries)
+
+    @property
+    def pending(self) -> bool:
+        """Whether appended entries wait for the next layout."""
+        return self._timer.isActive()
+
+    def newest_seq(self) -> int | None:
+        """The highest entry number held."""
+        return max(self._entries, default=None)
+
+    def append(self, entry: JournalEntry) -> None:
+        """Add one entry (its exchange bytes are dropped: the layout never reads them)."""
+        self._entries[entry.seq] = replace(entry, exchange=None) if entry.exchange else entry
+        if len(self._entries) > self.max_entries:
+            for seq in sorted(self._entries)[: len(self._entries) - self.max_entries]:
+                del self._entries[seq]
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def reset(self, entries: Iterable[JournalEntry] = ()) -> None:
+        """Replace every entry and lay out at once."""
+        self._entries.clear()
+        self._timer.stop()
+        for entry in entries:
+            self.append(entry)
+        self.flush()
+
+    def flush(self) -> None:
+        """Lay out now (the timer calls this)."""
+        self._timer.stop()
+        self.diagram = layout(list(self._entries.values()), metrics=self.metrics)
+        self.diagram_changed.emit(self.diagram)
