@@ -23,8 +23,9 @@ from tests.ui.stage_desk import LoopRunner
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.journal import JournalFilter
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.protocol.errors import EnvironmentMismatchError
+from uid2_desk.protocol.errors import EnvironmentMismatchError, StorageError
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
+from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.services import DeskServices, open_services
 from uid2_desk.ui.kiosk.autoplay import (
     KioskAutoplay,
@@ -270,3 +271,35 @@ def test_ten_loops_keep_memory_and_the_journal_bounded(
     assert rows[-1] <= 3 * max(len(s.steps) for s in autoplay.playlist) * 4
     # 80 more runs, and less than 256 KiB more Python memory (no per-run leak).
     assert growth < 256
+
+
+class _HostWithABadDisk(KioskHost):
+    """The real host, whose second run cannot open its store (as on a full disk)."""
+
+    async def begin(self) -> Stage:
+        if self.runs == 1:
+            self.runs += 1
+            raise StorageError("The desk's database could not be written: disk full.")
+        return await super().begin()
+
+
+def test_a_run_that_fails_is_logged_and_the_loop_goes_on(
+    services: DeskServices,
+    fake_time: FakeTime,
+    runner: LoopRunner,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    statuses: list[KioskStatus] = []
+    autoplay = KioskAutoplay(
+        _HostWithABadDisk(services),
+        [find_scenario("server-only"), find_scenario("bid"), find_scenario("phone")],
+        pacing=FAST,
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+        on_status=statuses.append,
+    )
+    runner.run(autoplay.run(max_loops=1), timeout_ms=30_000)
+    assert autoplay.failed_runs == 1
+    assert "the run of bid failed" in caplog.text
+    ended = [s.scenario.name for s in statuses if s.phase is KioskPhase.END_CARD and s.scenario]
+    assert list(dict.fromkeys(ended)) == ["server-only", "phone"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -45,6 +46,7 @@ PLAYLIST_ORDER = (
 )
 
 Sleep = Callable[[float], Awaitable[None]]
+_LOG = logging.getLogger(__name__)
 
 
 class RunHost(Protocol):
@@ -138,6 +140,7 @@ class KioskAutoplay:
         pacing: the rests and caps.
         status: the latest status (also given to ``on_status``).
         paused: whether the loop is paused.
+        failed_runs: runs that ended on an unexpected error (logged; the loop went on).
     """
 
     def __init__(
@@ -156,6 +159,7 @@ class KioskAutoplay:
         self.playlist = list(playlist)
         self.pacing = pacing or KioskPacing()
         self.status = KioskStatus(KioskPhase.STARTING)
+        self.failed_runs = 0
         self.paused = False
         self._host = host
         self._clock = clock
@@ -205,7 +209,15 @@ class KioskAutoplay:
         loops = 0
         while max_loops is None or loops < max_loops:
             for scenario in self.playlist:
-                await self._run_scenario(scenario)
+                try:
+                    await self._run_scenario(scenario)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # A booth must outlive one bad run (a full disk, a bug): log, breathe, go on.
+                    self.failed_runs += 1
+                    _LOG.exception("kiosk: the run of %s failed; going on", scenario.name)
+                    await self._sleep(self.pacing.end_card_s)
             loops += 1
             self._emit(loops=loops)
 
