@@ -46,6 +46,12 @@ class CaptionView(QWidget):
         self.heading = QLabel("", self)
         self.heading.setObjectName("caption_title")
         self.heading.setWordWrap(True)
+        # Bold and a little larger than the lines under it (the kiosk's style sheet, where
+        # one applies, sets its own sizes over this).
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.heading.setFont(font)
         self._lines: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
