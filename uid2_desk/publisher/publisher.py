@@ -23,7 +23,7 @@ from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.client.results import TokenResult
 from uid2_desk.journal import AsyncJournal, JournalEntry, new_session_id
 from uid2_desk.protocol.clock import Clock
-from uid2_desk.protocol.errors import CredentialsError, InputError, Uid2DeskError
+from uid2_desk.protocol.errors import CredentialsError, InputError, OperatorError, Uid2DeskError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
 from uid2_desk.publisher import book
@@ -38,7 +38,7 @@ from uid2_desk.publisher.model import (
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.outcomes import refresh_failure
+from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
 from uid2_desk.publisher.policy import PolicyKind, retry_delay_ms, returning_user_refreshes
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
 from uid2_desk.publisher.store import AsyncUserStore, UserRecord
@@ -349,20 +349,21 @@ class Publisher:
         record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
         if outcome.error is not None:
             now = self.clock.now_ms()
+            error = outcome.error
             failure = refresh_failure(
-                outcome.error, now_ms=now, refresh_expires_ms=identity.refresh_expires_ms
+                error, now_ms=now, refresh_expires_ms=identity.refresh_expires_ms
             )
-            record = replace(
-                record,
-                attempts=record.attempts + 1,
-                last_attempt_ms=now,
-                last_error=str(outcome.error),
-            )
+            record = replace(record, attempts=record.attempts + 1, last_attempt_ms=now)
             if failure.state is not None:
                 cause = f"{failure.cause} ({trigger})"
                 record = await self._book.move(record, failure.state, cause)
-            await self._book.commit(record)
-            raise outcome.error
+            if isinstance(error, OperatorError) and is_rate_limited(error):
+                due = book.due(record)
+                error = rate_limited(error, retry_in_ms=None if due is None else due - now)
+            await self._book.commit(replace(record, last_error=str(error)))
+            if error is not outcome.error:
+                raise error from outcome.error
+            raise error
         assert outcome.value is not None
         return await self._apply_token_result(record, outcome.value, generated=False)
 
@@ -449,7 +450,9 @@ class Publisher:
         if record is None:
             return
         then = " No more automatic attempts."
-        if book.due(record) is not None:
+        if is_rate_limited(exc):
+            then = ""  # the message already says when the desk retries
+        elif book.due(record) is not None:
             then = " Retrying later."
             if record.policy is PolicyKind.AUTOMATIC and record.attempts:
                 then = f" Retrying in {retry_delay_ms(record.attempts) // 1000} s."
