@@ -1,8 +1,9 @@
 """The operator's side of the request envelope: open it, or say exactly why not (§2.2, §8).
 
-Base64 text is the default; with ``Content-Type: application/octet-stream`` the body is first
-tried as raw bytes and, if that fails and the body happens to be base64, as base64 — whose
-diagnosis then wins, as in the operator's ``V2RequestUtil.parseRequest``.
+Base64 text is the default, read as Java's ``Base64.getDecoder()`` reads it (padding optional,
+no whitespace); with ``Content-Type: application/octet-stream`` the body is first tried as raw
+bytes and, if that fails and the body happens to be base64, as base64 — whose diagnosis then
+wins, as in the operator's ``V2RequestUtil.parseRequest``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from uid2_desk.operator import wire
 from uid2_desk.protocol.envelope import (
-    decode_base64_body,
+    decode_base64_java,
     open_request,
     parse_request_envelope,
     timestamp_in_window,
@@ -53,9 +54,9 @@ def open_request_body(
         opened = _open_raw(body, secret, now_ms, binary=True)
         if isinstance(opened, OpenedRequest):
             return opened
-        decoded = _strict_base64(body)
+        decoded = _java_base64(body)
         return opened if decoded is None else _open_raw(decoded, secret, now_ms, binary=False)
-    decoded = _strict_base64(body)
+    decoded = _java_base64(body)
     if decoded is None:
         return Rejection(wire.MSG_UNENCRYPTED_JSON if _is_json(body) else wire.MSG_NOT_BASE64)
     return _open_raw(decoded, secret, now_ms, binary=False)
@@ -88,10 +89,11 @@ def _open_raw(raw: bytes, secret: bytes, now_ms: int, *, binary: bool) -> Opened
     return OpenedRequest(opened.nonce, payload, binary)
 
 
-def _strict_base64(body: bytes) -> bytes | None:
+def _java_base64(body: bytes) -> bytes | None:
+    # The operator's decoder: padding optional, whitespace (a trailing newline too) refused.
     try:
-        return decode_base64_body(body)
-    except (EnvelopeError, UnicodeDecodeError):
+        return decode_base64_java(body)
+    except EnvelopeError:
         return None
 
 

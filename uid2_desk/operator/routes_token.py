@@ -20,9 +20,10 @@ from uid2_desk.operator.core import (
 from uid2_desk.operator.credentials import Role
 from uid2_desk.operator.issuer import RefreshOutcome, Validation
 from uid2_desk.operator.keys import NoActiveKeyError
-from uid2_desk.protocol.envelope import seal_refresh_reply, to_base64
+from uid2_desk.protocol.envelope import decode_base64_java, seal_refresh_reply, to_base64
 from uid2_desk.protocol.errors import (
     DecryptionError,
+    EnvelopeError,
     PayloadError,
     TokenDecryptError,
     TokenFormatError,
@@ -103,8 +104,10 @@ class TokenRoutes:
         inner = text
         if len(text) == REFRESH_TOKEN_WRAPPER_LENGTH:
             try:
+                # The operator's Java decoder decides what is base64 (no whitespace).
+                decode_base64_java(text)
                 unwrapped = unwrap_refresh_token(text, core.keys.lookup)
-            except TokenFormatError:
+            except (EnvelopeError, TokenFormatError):
                 return wire.client_error(request, MSG_REFRESH_NOT_BASE64)
             except TokenDecryptError:
                 _, key_id, _ = read_wrapper_header(text)

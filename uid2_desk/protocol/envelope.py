@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import struct
 from dataclasses import dataclass
 
@@ -95,6 +96,30 @@ def decode_base64_body(body: bytes | str) -> bytes:
         return base64.b64decode(text.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise EnvelopeError("the body is not valid base64", EnvelopeReason.NOT_BASE64) from None
+
+
+#: Java's decoder takes the standard alphabet only, then at most two '=' at the very end.
+_JAVA_BASE64 = re.compile(r"([A-Za-z0-9+/]*)(=*)")
+
+
+def decode_base64_java(body: bytes | str) -> bytes:
+    """Decode base64 as the operator does (``java.util.Base64.getDecoder().decode``).
+
+    Stricter and looser than :func:`decode_base64_body` at once: no whitespace anywhere (not
+    even a trailing newline), but ``=`` padding may be left out; when present it must complete
+    the last 4-character unit and end the text. Raises ``EnvelopeError(NOT_BASE64)``. The
+    local operator uses this; the client keeps the lenient decoder for replies.
+    """
+    # latin-1 never fails, and any non-ASCII character then fails the alphabet.
+    text = body.decode("latin-1") if isinstance(body, bytes) else body
+    match = _JAVA_BASE64.fullmatch(text)
+    if match is not None:
+        data, padding = match.groups()
+        remainder = len(data) % 4
+        # Unpadded: any length but 4n+1. Padded: "=" after 4n+3 characters, "==" after 4n+2.
+        if (not padding and remainder != 1) or (padding, remainder) in (("=", 3), ("==", 2)):
+            return base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+    raise EnvelopeError("the body is not valid base64", EnvelopeReason.NOT_BASE64)
 
 
 def parse_request_envelope(raw: bytes) -> tuple[int, bytes]:
