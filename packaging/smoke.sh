@@ -31,6 +31,6 @@ PY
 kill -INT "$op_pid"; wait "$op_pid"; op_pid=""
 
 echo "== GUI offscreen start and quit"
-QT_QPA_PLATFORM=offscreen UID2_DESK_QUIT_AFTER_MS=3000 UID2_DESK_HOME="$work/desk" \
+QT_QPA_PLATFORM=offscreen UID2_DESK_EXIT_WHEN=ready UID2_DESK_HOME="$work/desk" \
   timeout 60 "$exe"
 echo "== bundle smoke test passed"
