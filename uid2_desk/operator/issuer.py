@@ -4,7 +4,7 @@ Mirrors ``UIDOperatorService`` (uid2-protocol.md §3.1-3.3, §4): v4 advertising
 the master key and the publisher's site key (privacy bits 1), a v3 inner refresh token inside
 the 388-character wrapper with a fresh ``refresh_response_key`` every time, and the test
 identities as the operator's *code* defines them (``+00000000000`` opts out on generate,
-``+00000000002`` on refresh).
+``+00000000002`` on refresh only, ``+12345678901`` never), ahead of any stored opt-out.
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ class Validation(Enum):
     OTHER_SITE = "other_site"
 
 
-def _hashes(identities: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(hash_identifier(dii) for dii in identities)
+def _first_level_hashes(salts: SaltTable, identities: tuple[str, ...]) -> frozenset[bytes]:
+    return frozenset(salts.first_level_hash(hash_identifier(dii)) for dii in identities)
 
 
 class TokenIssuer:
@@ -102,11 +102,10 @@ class TokenIssuer:
         self._optouts = optouts
         self._lifetimes = lifetimes
         self.scope = scope
-        self._never_opted_out = _hashes(NEVER_OPTED_OUT)
-        self._optout_on_generate = _hashes(OPTOUT_ON_GENERATE)
-        self._optout_on_refresh = frozenset(
-            salts.first_level_hash(h) for h in _hashes(OPTOUT_ON_REFRESH)
-        )
+        # By first-level hash, as the operator matches them (generate and refresh alike).
+        self._never_opted_out = _first_level_hashes(salts, NEVER_OPTED_OUT)
+        self._optout_on_generate = _first_level_hashes(salts, OPTOUT_ON_GENERATE)
+        self._optout_on_refresh = _first_level_hashes(salts, OPTOUT_ON_REFRESH)
 
     @property
     def lifetimes(self) -> Lifetimes:
@@ -128,12 +127,25 @@ class TokenIssuer:
 
     def is_opted_out(self, identity_hash: str) -> bool:
         """Whether generate answers ``optout`` for this DII."""
-        if identity_hash in self._optout_on_generate:
-            return True
-        if identity_hash in self._never_opted_out:
-            return False
         flh = self._salts.first_level_hash(identity_hash)
+        rule = self._test_identity_rule(flh, for_refresh=False)
+        if rule is not None:
+            return rule
         return self._optouts.for_first_level_hash(flh) is not None
+
+    def _test_identity_rule(self, first_level_hash: bytes, *, for_refresh: bool) -> bool | None:
+        """The test identities' fixed answer (opted out or not), ``None`` for everyone else.
+
+        Mirrors ``getGlobalOptOutResult``: checked before the opt-out store, so a stored
+        opt-out never changes what a test identity does.
+        """
+        if first_level_hash in self._optout_on_refresh:
+            return for_refresh
+        if first_level_hash in self._never_opted_out:
+            return False
+        if first_level_hash in self._optout_on_generate:
+            return True
+        return None
 
     def generate(
         self, identity_hash: str, identity_type: IdentityType, site_id: int, now_ms: int
@@ -168,9 +180,10 @@ class TokenIssuer:
         if token.expires_ms < now_ms:
             return RefreshResult(RefreshOutcome.EXPIRED)
         flh = token.first_level_hash
-        if flh in self._optout_on_refresh:
+        rule = self._test_identity_rule(flh, for_refresh=True)
+        if rule:
             return RefreshResult(RefreshOutcome.OPTOUT)
-        record = self._optouts.for_first_level_hash(flh)
+        record = self._optouts.for_first_level_hash(flh) if rule is None else None
         # An opt-out revokes every identity established before (or at) it.
         if record is not None and record.optout_ms >= token.established_ms:
             return RefreshResult(RefreshOutcome.OPTOUT)
