@@ -26,7 +26,7 @@ from typing import Any
 if __package__ in {None, ""}:  # run as a file: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.journal import exchanges as records
+from tests.journal.recorded import T0, Recorded, record
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.connection import PAGE_SIZE
@@ -39,32 +39,23 @@ USERS = 50
 SESSION_SIZE = 2_000
 
 
-def _mix() -> list[Exchange]:
-    """A realistic spread: generates (some opt-outs), refreshes, refused refreshes."""
-    mix = [
-        records.generate(
-            seed=i,
-            email=f"user{i % USERS}@example.com",
-            status="optout" if i % 10 == 0 else "success",
-        )
-        for i in range(20)
-    ]
-    mix += [
-        records.refresh(seed=i, status="optout" if i % 7 == 0 else "success") for i in range(16)
-    ]
-    mix += [records.client_error(), records.no_answer()]
-    return mix
+def _mix(r: Recorded) -> list[Exchange]:
+    """A realistic spread of the real operator's answers: mostly generates and refreshes."""
+    successes = [r.generate, r.phone_generate, r.leaving_generate, r.refresh] * 4
+    refusals = [r.optout_generate, r.optout_refresh, r.expired_refresh, r.client_error]
+    failures = [r.unauthorized, r.server_error, r.unavailable, r.timeout]
+    return successes + refusals + failures
 
 
-def _fill(journal: Journal, count: int) -> None:
-    mix = _mix()
+def _fill(journal: Journal, count: int, r: Recorded) -> None:
+    mix = _mix(r)
     with journal.bulk():
         for i in range(count):
             session, user = f"s{i // SESSION_SIZE:03d}", f"user{i % USERS}@example.com"
             if i % 5 == 4:
                 journal.append_event(
                     "state_changed",
-                    at_ms=records.T0 + i,
+                    at_ms=T0 + i,
                     session=session,
                     user=user,
                     environment="local",
@@ -88,8 +79,7 @@ def _median_ms(action: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def _append_rate(path: Path, count: int) -> float:
-    exchange = records.generate()
+def _append_rate(path: Path, count: int, exchange: Exchange) -> float:
     with Journal.open(path) as journal:
         for _ in range(10):  # warm-up
             journal.append_exchange(exchange, session="w", user="u", environment="e", step="1-d")
@@ -99,9 +89,9 @@ def _append_rate(path: Path, count: int) -> float:
         return count / (time.perf_counter() - started)
 
 
-def _floor_rate(path: Path, count: int) -> float:
+def _floor_rate(path: Path, count: int, exchange: Exchange) -> float:
     """Bare sqlite3 with the journal's settings, one row of the same size per commit."""
-    blob = encode_exchange(records.generate())
+    blob = encode_exchange(exchange)
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -118,12 +108,12 @@ def _floor_rate(path: Path, count: int) -> float:
         db.close()
 
 
-def _append_row(tmp: Path, smoke: bool) -> dict[str, Any]:
+def _append_row(tmp: Path, smoke: bool, r: Recorded) -> dict[str, Any]:
     count = 100 if smoke else 1000
     ours_rates, floor_rates = [], []
     for i in range(3):  # interleaved, so a burst of load elsewhere hits both alike
-        ours_rates.append(_append_rate(tmp / f"a{i}.db", count))
-        floor_rates.append(_floor_rate(tmp / f"f{i}.db", count))
+        ours_rates.append(_append_rate(tmp / f"a{i}.db", count, r.generate))
+        floor_rates.append(_floor_rate(tmp / f"f{i}.db", count, r.generate))
     ours, floor = max(ours_rates), max(floor_rates)
     ratio = ours / floor
     return {
@@ -136,11 +126,11 @@ def _append_row(tmp: Path, smoke: bool) -> dict[str, Any]:
     }
 
 
-def _filter_rows(tmp: Path, smoke: bool) -> list[dict[str, Any]]:
+def _filter_rows(tmp: Path, smoke: bool, r: Recorded) -> list[dict[str, Any]]:
     count = 5_000 if smoke else 100_000
     rows = []
     with Journal.open(tmp / "filter.db") as journal:
-        _fill(journal, count)
+        _fill(journal, count, r)
         assert journal.count() == count
         last = journal.last_seq()
         cases: list[tuple[str, JournalFilter]] = [
@@ -180,7 +170,8 @@ def _ms_row(figure: str, ms: float) -> dict[str, Any]:
 def run(smoke: bool) -> list[dict[str, Any]]:
     """Measure append rate and filter times; return the table rows."""
     with tempfile.TemporaryDirectory(prefix="uid2-bench-journal-") as tmp:
-        return [_append_row(Path(tmp), smoke), *_filter_rows(Path(tmp), smoke)]
+        r = record(Path(tmp) / "operator")  # real exchanges from the local operator
+        return [_append_row(Path(tmp), smoke, r), *_filter_rows(Path(tmp), smoke, r)]
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,8 @@
-"""Fixtures: a fresh journal, and one holding a small two-session walkthrough."""
+"""Fixtures: a fresh journal, and one holding a small two-session walkthrough.
+
+The walkthrough's exchanges are the real operator's, recorded once per test session by
+:mod:`tests.journal.recorded`.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.journal import exchanges as records
+from tests.journal.recorded import JANE, OPTOUT, T0, Recorded, recorded
 from uid2_desk.journal import Journal, JournalEntry
 
-JANE = "jane.doe@example.com"
-OPTOUT = "optout@example.com"
+__all__ = ["JANE", "OPTOUT", "Walkthrough", "append_walkthrough", "journal", "recorded"]
 
 
 @pytest.fixture
@@ -43,13 +46,15 @@ class Walkthrough:
         return sorted(vars(self).values(), key=lambda e: e.seq)
 
 
-def append_walkthrough(j: Journal) -> Walkthrough:
-    """Session ``s1``: Jane signs in, is refreshed, fails a refresh, logs out.
-    Session ``s2``: the opt-out test user signs in, then a generate times out."""
-    t0 = records.T0
+def append_walkthrough(j: Journal, r: Recorded) -> Walkthrough:
+    """Session ``s1``: Jane signs in, is refreshed, fails a refresh too late, logs out.
+    Session ``s2``: the opt-out test user signs in and is refused, then a generate times out.
+
+    The exchanges are those of the recorded session ``r``, at the times they were recorded.
+    """
     sign_in = j.append_event(
         "sign_in_requested",
-        at_ms=t0,
+        at_ms=T0,
         session="s1",
         user=JANE,
         step="1-b",
@@ -58,15 +63,11 @@ def append_walkthrough(j: Journal) -> Walkthrough:
         environment="local",
     )
     generate = j.append_exchange(
-        records.generate(started_ms=t0 + 1, email=JANE),
-        session="s1",
-        user=JANE,
-        step="1-d",
-        environment="local",
+        r.generate, session="s1", user=JANE, step="1-d", environment="local"
     )
     identity_set = j.append_event(
         "identity_set",
-        at_ms=t0 + 60,
+        at_ms=T0 + 60,
         session="s1",
         user=JANE,
         step="1-f",
@@ -76,7 +77,7 @@ def append_walkthrough(j: Journal) -> Walkthrough:
     )
     state_changed = j.append_event(
         "state_changed",
-        at_ms=t0 + 61,
+        at_ms=T0 + 61,
         session="s1",
         user=JANE,
         step=None,
@@ -85,23 +86,13 @@ def append_walkthrough(j: Journal) -> Walkthrough:
         detail=(("from", "no_identity"), ("to", "established")),
         environment="local",
     )
-    refresh = j.append_exchange(
-        records.refresh(started_ms=t0 + 60_000),
-        session="s1",
-        user=JANE,
-        step="3-b",
-        environment="local",
-    )
+    refresh = j.append_exchange(r.refresh, session="s1", user=JANE, step="3-b", environment="local")
     refresh_expired = j.append_exchange(
-        records.client_error(started_ms=t0 + 90_000),
-        session="s1",
-        user=JANE,
-        step="3-b",
-        environment="local",
+        r.expired_refresh, session="s1", user=JANE, step="3-b", environment="local"
     )
     logout = j.append_event(
         "logout",
-        at_ms=t0 + 100_000,
+        at_ms=T0 + 410_000,
         session="s1",
         user=JANE,
         step="4-a",
@@ -109,18 +100,10 @@ def append_walkthrough(j: Journal) -> Walkthrough:
         environment="local",
     )
     optout_generate = j.append_exchange(
-        records.generate(started_ms=t0 + 200_000, email=OPTOUT, status="optout", seed=3),
-        session="s2",
-        user=OPTOUT,
-        step="1-d",
-        environment="local",
+        r.optout_generate, session="s2", user=OPTOUT, step="1-d", environment="local"
     )
     timeout = j.append_exchange(
-        records.no_answer(started_ms=t0 + 300_000),
-        session="s2",
-        user=OPTOUT,
-        step=None,
-        environment="local",
+        r.timeout, session="s2", user=OPTOUT, step=None, environment="local"
     )
     return Walkthrough(
         sign_in,
@@ -136,6 +119,6 @@ def append_walkthrough(j: Journal) -> Walkthrough:
 
 
 @pytest.fixture
-def walkthrough(journal: Journal) -> Walkthrough:
+def walkthrough(journal: Journal, recorded: Recorded) -> Walkthrough:
     """The walkthrough of :func:`append_walkthrough`, appended to ``journal``."""
-    return append_walkthrough(journal)
+    return append_walkthrough(journal, recorded)

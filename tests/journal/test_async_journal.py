@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.journal import exchanges as records
+from tests.journal.recorded import Recorded
 from uid2_desk.journal import AsyncJournal, JournalEntry, JournalFilter
 from uid2_desk.protocol.errors import StorageError
 
@@ -30,7 +30,7 @@ def _committed(path: Path, seq: int) -> bool:
 
 @pytest.mark.asyncio
 async def test_listeners_hear_of_an_entry_on_the_loop_after_it_is_committed(
-    tmp_path: Path,
+    tmp_path: Path, recorded: Recorded
 ) -> None:
     path = tmp_path / "journal.db"
     loop_thread = threading.get_ident()
@@ -42,7 +42,7 @@ async def test_listeners_hear_of_an_entry_on_the_loop_after_it_is_committed(
     async with await AsyncJournal.open(path) as journal:
         journal.add_listener(listener)
         entry = await journal.append_exchange(
-            records.generate(),
+            recorded.generate,
             session="s",
             user="jane@example.com",
             environment="local",
@@ -116,7 +116,9 @@ async def test_a_removed_listener_is_no_longer_called(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_an_append_whose_caller_was_cancelled_is_still_reported(tmp_path: Path) -> None:
+async def test_an_append_whose_caller_was_cancelled_is_still_reported(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     heard = asyncio.Event()
     seen: list[int] = []
 
@@ -128,7 +130,7 @@ async def test_an_append_whose_caller_was_cancelled_is_still_reported(tmp_path: 
         journal.add_listener(listener)
         task = asyncio.create_task(
             journal.append_exchange(
-                records.generate(), session="s", user=None, environment="e", step="1-d"
+                recorded.generate, session="s", user=None, environment="e", step="1-d"
             )
         )
         await asyncio.sleep(0)  # the append is now submitted to the worker
@@ -141,10 +143,12 @@ async def test_an_append_whose_caller_was_cancelled_is_still_reported(tmp_path: 
 
 
 @pytest.mark.asyncio
-async def test_every_journal_method_is_available_as_a_coroutine(tmp_path: Path) -> None:
+async def test_every_journal_method_is_available_as_a_coroutine(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     async with await AsyncJournal.open(tmp_path / "j.db") as journal:
         a = await journal.append_exchange(
-            records.generate(), session="s1", user="u", environment="e", step="1-d"
+            recorded.generate, session="s1", user="u", environment="e", step="1-d"
         )
         await journal.append_event(
             "x", at_ms=1, session="s2", user="u", environment="e", step=None, detail={"k": "v"}

@@ -7,22 +7,32 @@ simulated here; ``test_store`` checks that setting is in force.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.journal import exchanges as records
+from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import Journal
+from uid2_desk.journal.codec import exchange_to_json
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _run_and_kill(path: Path, start: int, lines: int) -> list[int]:
+def _run_and_kill(path: Path, start: int, lines: int, exchange_json: Path) -> list[int]:
     """Start the appending child, read ``lines`` reported seqs, SIGKILL it mid-stream."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.journal.append_child", str(path), str(start)],
+        [
+            sys.executable,
+            "-m",
+            "tests.journal.append_child",
+            str(path),
+            str(start),
+            str(exchange_json),
+        ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -46,14 +56,16 @@ def _run_and_kill(path: Path, start: int, lines: int) -> list[int]:
     return reported
 
 
-def test_every_reported_entry_survives_kill_minus_nine(tmp_path: Path) -> None:
+def test_every_reported_entry_survives_kill_minus_nine(tmp_path: Path, recorded: Recorded) -> None:
     path = tmp_path / "journal.db"
+    exchange_json = tmp_path / "generate.json"
+    exchange_json.write_text(json.dumps(exchange_to_json(recorded.generate)), encoding="utf-8")
     reported: list[int] = []
     # Three crashes in a row: each restart recovers the WAL left by the killed process.
     for lines in (25, 7, 40):
         with Journal.open(path) as j:
             start = j.last_seq() + 1
-        reported += _run_and_kill(path, start, lines)
+        reported += _run_and_kill(path, start, lines, exchange_json)
         with Journal.open(path) as j:
             present = {e.seq for e in j.entries(limit=None)}
             missing = [seq for seq in reported if seq not in present]
@@ -62,5 +74,5 @@ def test_every_reported_entry_survives_kill_minus_nine(tmp_path: Path) -> None:
             for seq in reported[-3:]:
                 entry = j.get(seq)
                 assert entry is not None
-                assert entry.exchange == records.generate(seed=seq, started_ms=records.T0 + seq)
+                assert entry.exchange == dataclasses.replace(recorded.generate, started_ms=T0 + seq)
     assert reported == sorted(set(reported))

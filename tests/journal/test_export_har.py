@@ -10,6 +10,7 @@ import pytest
 
 from tests.journal.conftest import Walkthrough
 from tests.journal.har_schema import har_problems
+from tests.journal.recorded import SKEW_MS, TIMEOUT_S
 from uid2_desk.journal import Journal
 from uid2_desk.journal.export_har import har_document, har_timings, write_har
 from uid2_desk.protocol.exchange import Timings
@@ -35,6 +36,7 @@ def test_the_validator_rejects_what_har_forbids(har: dict[str, Any]) -> None:
     entry = broken["log"]["entries"][0]
     entry["uid2Step"] = "1-d"
     entry["timings"]["send"] = -1
+    entry["time"] += 1.0
     del entry["response"]["content"]["mimeType"]
     entry["pageref"] = "nope"
     problems = har_problems(broken)
@@ -95,12 +97,12 @@ def test_decrypted_payloads_and_envelope_parts_are_in_custom_fields(
     reply = json.loads(entry["_uid2ResponsePlaintext"])
     assert reply["status"] == "success"
     assert reply["body"]["refresh_response_key"] == "[masked]"  # a secret, always masked
-    assert reply["body"]["advertising_token"].startswith("A4AAAA")
+    assert reply["body"]["advertising_token"].startswith("A4")  # an email's v4 token
     envelope = entry["_uid2Envelope"]["request"]
     assert envelope["iv"] == generate.request_envelope.iv.hex()
     assert envelope["nonce"] == generate.request_envelope.nonce.hex()
     assert envelope["version"] == 1
-    assert entry["_uid2ClockSkewMs"] == 15
+    assert entry["_uid2ClockSkewMs"] == SKEW_MS
 
 
 def test_an_exchange_without_an_answer_has_status_zero_and_its_error(
@@ -110,7 +112,9 @@ def test_an_exchange_without_an_answer_has_status_zero_and_its_error(
     assert entry["response"]["status"] == 0
     assert entry["response"]["bodySize"] == -1
     assert entry["_uid2Error"].startswith("Timed out")
-    assert entry["time"] == 10_000.0
+    timeout = walkthrough.timeout.exchange
+    assert timeout is not None
+    assert entry["time"] == timeout.timings.total_ms >= TIMEOUT_S * 1000
 
 
 def test_an_error_reply_is_shown_as_the_operator_sent_it(
@@ -133,21 +137,41 @@ def test_each_session_is_a_page(har: dict[str, Any]) -> None:
     [
         (
             Timings(total_ms=42.0, connect_ms=1.5, send_ms=0.5, wait_ms=38.0, receive_ms=2.0),
-            {"connect": 1.5, "send": 0.5, "wait": 38.0, "receive": 2.0},
+            {"blocked": -1.0, "connect": 1.5, "send": 0.5, "wait": 38.0, "receive": 2.0},
         ),
-        (Timings(total_ms=12.0), {"connect": -1.0, "send": 0.0, "wait": 12.0, "receive": 0.0}),
+        (
+            Timings(total_ms=12.0),
+            {"blocked": -1.0, "connect": -1.0, "send": 0.0, "wait": 12.0, "receive": 0.0},
+        ),
         (
             Timings(total_ms=20.0, connect_ms=5.0, receive_ms=3.0),
-            {"connect": 5.0, "send": 0.0, "wait": 12.0, "receive": 3.0},
+            {"blocked": -1.0, "connect": 5.0, "send": 0.0, "wait": 12.0, "receive": 3.0},
+        ),
+        (  # every phase traced, yet a third of the total outside them: that part is blocked
+            Timings(total_ms=60.0, connect_ms=10.0, send_ms=2.5, wait_ms=25.0, receive_ms=2.5),
+            {"blocked": 20.0, "connect": 10.0, "send": 2.5, "wait": 25.0, "receive": 2.5},
+        ),
+        (  # a traced wait longer than the total allows is cut, never the total
+            Timings(total_ms=10.0, connect_ms=2.0, send_ms=1.0, wait_ms=9.0, receive_ms=1.0),
+            {"blocked": -1.0, "connect": 2.0, "send": 1.0, "wait": 6.0, "receive": 1.0},
         ),
     ],
 )
-def test_timings_map_onto_har_phases_with_minus_one_only_where_har_allows_it(
+def test_timings_map_onto_har_phases_that_add_up_to_the_measured_total(
     timings: Timings, expected: dict[str, float]
 ) -> None:
     mapped = har_timings(timings)
     assert {k: mapped[k] for k in expected} == expected
-    assert (mapped["blocked"], mapped["dns"], mapped["ssl"]) == (-1.0, -1.0, -1.0)
+    assert (mapped["dns"], mapped["ssl"]) == (-1.0, -1.0)
+    assert sum(v for v in mapped.values() if v >= 0) == pytest.approx(timings.total_ms)
+
+
+def test_each_entry_takes_the_exchange_total_as_its_time(
+    har: dict[str, Any], walkthrough: Walkthrough
+) -> None:
+    exchanges = [e for e in walkthrough.all if e.exchange is not None]
+    times = {e["_uid2Seq"]: e["time"] for e in har["log"]["entries"]}
+    assert times == {e.seq: e.exchange.timings.total_ms for e in exchanges if e.exchange}
 
 
 def test_light_entries_are_refused_rather_than_exported_without_bytes(

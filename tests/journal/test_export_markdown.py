@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.journal import exchanges as records
 from tests.journal.conftest import Walkthrough
+from tests.journal.recorded import T0
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from uid2_desk.journal import EntryKind, Journal, JournalEntry
 from uid2_desk.journal.export_markdown import fenced, report_text, write_report
@@ -39,7 +39,7 @@ def test_the_diagram_is_the_walkthrough_layout_of_the_same_entries(
 
 
 def test_the_report_opens_with_a_title_and_a_summary(entries: list[JournalEntry]) -> None:
-    report = report_text(entries, title="Ticket #42 <QA>", generated_ms=records.T0)
+    report = report_text(entries, title="Ticket #42 <QA>", generated_ms=T0)
     assert report.startswith("# Ticket \\#42 \\<QA\\>\n")  # escaped: a Markdown-safe title
     assert "| Environment | local |" in report
     assert "| Session | s1, s2 |" in report
@@ -98,8 +98,8 @@ def test_events_show_their_details(entries: list[JournalEntry]) -> None:
 
 def test_write_report_writes_the_text(entries: list[JournalEntry], tmp_path: Path) -> None:
     path = tmp_path / "report.md"
-    write_report(path, entries, generated_ms=records.T0)
-    assert path.read_text(encoding="utf-8") == report_text(entries, generated_ms=records.T0)
+    write_report(path, entries, generated_ms=T0)
+    assert path.read_text(encoding="utf-8") == report_text(entries, generated_ms=T0)
 
 
 def test_an_empty_journal_still_gives_a_valid_report() -> None:
@@ -111,7 +111,7 @@ def test_an_empty_journal_still_gives_a_valid_report() -> None:
 def test_only_events_make_a_report_without_exchange_sections() -> None:
     event = JournalEntry(
         seq=1,
-        at_ms=records.T0,
+        at_ms=T0,
         kind=EntryKind.EVENT,
         session="s",
         user=None,

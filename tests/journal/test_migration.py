@@ -6,9 +6,10 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.journal import exchanges as records
+from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import exchange_to_json
+from uid2_desk.protocol.exchange import Exchange
 
 #: The v1 schema, written out by hand as a v1 desk created it.
 V1_SCHEMA = """
@@ -20,36 +21,47 @@ CREATE TABLE entry (
 );
 """
 
-#: A v1 exchange record written by hand: a refresh refused with 400 expired_token.
-HAND_WRITTEN_EXCHANGE = {
-    "format": 1,
-    "endpoint": "/v2/token/refresh",
-    "url": "http://127.0.0.1:8080/v2/token/refresh",
-    "method": "POST",
-    "started_ms": 1704067290000,
-    "timings": {
-        "total_ms": 9.5,
-        "connect_ms": None,
-        "send_ms": None,
-        "wait_ms": None,
-        "receive_ms": None,
-    },
-    "request_headers": [["Content-Type", "application/x-www-form-urlencoded"]],
-    "request_plaintext": "AAAA",
-    "request_body": {"text": "AAAA"},
-    "request_envelope": None,
-    "http_status": 400,
-    "response_headers": [["Content-Type", "application/json"]],
-    "response_body": {"text": '{"message":"Expired Token","status":"expired_token"}'},
-    "response_envelope": None,
-    "response_plaintext": '{"message":"Expired Token","status":"expired_token"}',
-    "nonce_ok": None,
-    "operator_status": "expired_token",
-    "server_time_ms": None,
-    "server_date": None,
-    "error": "The refresh token has expired.",
-    "extra": [],
-}
+
+def v1_exchange_json(ex: Exchange) -> dict[str, object]:
+    """``ex`` in the v1 stored form, spelled out field by field as a v1 desk wrote it.
+
+    Written out here rather than by the current codec, so a change to the codec's writer
+    cannot hide a reader that no longer understands what v1 desks left on disk. Only the
+    fields an error reply uses are supported: no envelopes.
+    """
+    assert ex.request_envelope is None
+    assert ex.response_envelope is None
+    t = ex.timings
+    return {
+        "format": 1,
+        "endpoint": ex.endpoint,
+        "url": ex.url,
+        "method": ex.method,
+        "started_ms": ex.started_ms,
+        "timings": {
+            "total_ms": t.total_ms,
+            "connect_ms": t.connect_ms,
+            "send_ms": t.send_ms,
+            "wait_ms": t.wait_ms,
+            "receive_ms": t.receive_ms,
+        },
+        "request_headers": [list(h) for h in ex.request_headers],
+        "request_plaintext": ex.request_plaintext,
+        "request_body": {"text": ex.request_body.decode()},
+        "request_envelope": None,
+        "http_status": ex.http_status,
+        "response_headers": [list(h) for h in ex.response_headers],
+        "response_body": {"text": ex.response_body.decode()},
+        "response_envelope": None,
+        "response_plaintext": ex.response_plaintext,
+        "nonce_ok": ex.nonce_ok,
+        "operator_status": ex.operator_status,
+        "server_time_ms": ex.server_time_ms,
+        "server_date": ex.server_date,
+        "error": ex.error,
+        "extra": [list(p) for p in ex.extra],
+    }
+
 
 _INSERT = (
     "INSERT INTO entry (seq, at_ms, kind, name, session, user, environment, step, outcome,"
@@ -57,19 +69,22 @@ _INSERT = (
 )
 
 
-def _make_v1(path: Path) -> None:
-    generate = records.generate(started_ms=records.T0 + 1)
+def _make_v1(path: Path, recorded: Recorded) -> None:
+    """A v1 journal: Jane's generate and her refresh refused as expired, between events."""
+    generate, expired = recorded.generate, recorded.expired_refresh
     db = sqlite3.connect(path)
     db.executescript(V1_SCHEMA)
     rows = [
-        (1, records.T0, "event", "sign_in_requested", "s1", "jane@example.com", "local", "1-b",
+        (1, T0, "event", "sign_in_requested", "s1", "jane@example.com", "local", "1-b",
          None, "jane signs in", '[["kind", "email"], ["sent", "email"]]', None),
-        (2, records.T0 + 1, "exchange", "/v2/token/generate", "s1", "jane@example.com", "local",
-         "1-d", None, "generate for jane", "[]", json.dumps(exchange_to_json(generate))),
-        (3, records.T0 + 90_000, "exchange", "/v2/token/refresh", "s1", "jane@example.com",
-         "local", "3-b", "error", "refresh refused", "[]", json.dumps(HAND_WRITTEN_EXCHANGE)),
-        (5, records.T0 + 99_000, "event", "logout", "s1", "jane@example.com", "local", "4-a",
-         None, "bye", "[]", None),
+        (2, generate.started_ms, "exchange", "/v2/token/generate", "s1", "jane@example.com",
+         "local", "1-d", None, "generate for jane", "[]",
+         json.dumps(exchange_to_json(generate))),
+        (3, expired.started_ms, "exchange", "/v2/token/refresh", "s1", "jane@example.com",
+         "local", "3-b", "error", "refresh refused", "[]",
+         json.dumps(v1_exchange_json(expired))),
+        (5, expired.started_ms + 9_000, "event", "logout", "s1", "jane@example.com", "local",
+         "4-a", None, "bye", "[]", None),
     ]  # fmt: skip
     db.executemany(_INSERT, rows)
     # Entries 4, 6 and 7 existed once and were deleted: their numbers must stay used.
@@ -79,9 +94,11 @@ def _make_v1(path: Path) -> None:
     db.close()
 
 
-def test_a_v1_journal_is_migrated_with_every_entry_preserved(tmp_path: Path) -> None:
+def test_a_v1_journal_is_migrated_with_every_entry_preserved(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     path = tmp_path / "journal.db"
-    _make_v1(path)
+    _make_v1(path, recorded)
     with Journal.open(path) as j:
         entries = j.entries(with_exchanges=True)
         assert [(e.seq, e.kind, e.name, e.step) for e in entries] == [
@@ -91,18 +108,19 @@ def test_a_v1_journal_is_migrated_with_every_entry_preserved(tmp_path: Path) -> 
             (5, EntryKind.EVENT, "logout", "4-a"),
         ]
         assert entries[0].detail == (("kind", "email"), ("sent", "email"))
-        assert entries[1].exchange == records.generate(started_ms=records.T0 + 1)
+        assert entries[1].exchange == recorded.generate
         assert entries[1].outcome == "success"  # classified during the migration
         assert (entries[1].http_status, entries[1].method, entries[1].duration_ms) == (
             200,
             "POST",
-            42.0,
+            recorded.generate.timings.total_ms,
         )
         refused = entries[2].exchange
-        assert refused is not None
+        assert refused == recorded.expired_refresh
         assert refused.http_status == 400
-        assert refused.response_body == b'{"message":"Expired Token","status":"expired_token"}'
-        assert refused.error == "The refresh token has expired."
+        assert refused.response_body == (
+            b'{"message":"Expired Token presented","status":"expired_token"}'
+        )
         assert [e.summary for e in entries] == [
             "jane signs in",
             "generate for jane",
@@ -111,9 +129,11 @@ def test_a_v1_journal_is_migrated_with_every_entry_preserved(tmp_path: Path) -> 
         ]
 
 
-def test_a_migrated_journal_filters_and_continues_numbering(tmp_path: Path) -> None:
+def test_a_migrated_journal_filters_and_continues_numbering(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     path = tmp_path / "journal.db"
-    _make_v1(path)
+    _make_v1(path, recorded)
     with Journal.open(path) as j:
         assert [e.seq for e in j.entries(JournalFilter(text="expired_token"))] == [3]
         assert [e.seq for e in j.entries(JournalFilter(endpoint="/v2/token/generate"))] == [2]
@@ -129,9 +149,11 @@ def test_a_migrated_journal_filters_and_continues_numbering(tmp_path: Path) -> N
         db.close()
 
 
-def test_a_fresh_journal_and_a_migrated_one_have_the_same_schema(tmp_path: Path) -> None:
+def test_a_fresh_journal_and_a_migrated_one_have_the_same_schema(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
-    _make_v1(old)
+    _make_v1(old, recorded)
     Journal.open(fresh).close()
     Journal.open(old).close()
 

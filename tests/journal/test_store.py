@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.journal import exchanges as records
 from tests.journal.conftest import JANE, OPTOUT, Walkthrough, append_walkthrough
+from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
 from uid2_desk.protocol.errors import StorageError
 
@@ -21,7 +21,7 @@ def _raw_bytes(path: Path) -> bytes:
 
 
 def test_appends_get_increasing_sequence_numbers_and_keep_their_context(
-    walkthrough: Walkthrough,
+    walkthrough: Walkthrough, recorded: Recorded
 ) -> None:
     seqs = [e.seq for e in walkthrough.all]
     assert seqs == list(range(1, len(seqs) + 1))
@@ -37,10 +37,10 @@ def test_appends_get_increasing_sequence_numbers_and_keep_their_context(
         "/v2/token/generate",
         "POST",
         200,
-        42.0,
+        recorded.generate.timings.total_ms,
     )
-    assert g.at_ms == records.T0 + 1
-    assert g.exchange is not None
+    assert g.at_ms == T0 + 1 == recorded.generate.started_ms
+    assert g.exchange == recorded.generate
 
 
 def test_get_returns_every_byte_of_the_exchange(journal: Journal, walkthrough: Walkthrough) -> None:
@@ -63,7 +63,9 @@ def test_entries_are_light_unless_exchanges_are_asked_for(
     assert journal.exchange(walkthrough.logout.seq) is None
 
 
-def test_outcomes_are_classified_from_the_operator_answer(walkthrough: Walkthrough) -> None:
+def test_outcomes_are_classified_from_the_operator_answer(
+    walkthrough: Walkthrough, recorded: Recorded
+) -> None:
     assert walkthrough.generate.outcome == Outcome.SUCCESS
     assert walkthrough.optout_generate.outcome == Outcome.OPTOUT
     assert walkthrough.refresh_expired.outcome == Outcome.ERROR
@@ -71,12 +73,13 @@ def test_outcomes_are_classified_from_the_operator_answer(walkthrough: Walkthrou
     assert walkthrough.timeout.outcome == Outcome.ERROR
     assert walkthrough.timeout.http_status is None
     assert "no answer" in walkthrough.timeout.summary
-    assert walkthrough.generate.summary == "POST /v2/token/generate → 200 success in 42 ms"
+    took = round(recorded.generate.timings.total_ms)
+    assert walkthrough.generate.summary == f"POST /v2/token/generate → 200 success in {took} ms"
 
 
-def test_a_caller_given_outcome_and_summary_win(journal: Journal) -> None:
+def test_a_caller_given_outcome_and_summary_win(journal: Journal, recorded: Recorded) -> None:
     entry = journal.append_exchange(
-        records.generate(),
+        recorded.generate,
         session="s",
         user=None,
         environment="integ",
@@ -90,27 +93,31 @@ def test_a_caller_given_outcome_and_summary_win(journal: Journal) -> None:
 
 
 def test_an_unmasked_authorization_header_never_reaches_the_disk(
-    journal: Journal, tmp_path: Path
+    journal: Journal, tmp_path: Path, recorded: Recorded
 ) -> None:
-    canary = "UID2-C-L-999-CANARYkeyMATERIALthatMUSTneverBEstored0123456789="
+    canary = recorded.publisher_api_key
     entry = journal.append_exchange(
-        records.generate(authorization=f"Bearer {canary}"),
+        recorded.with_authorization(recorded.generate, f"Bearer {canary}"),
         session="s",
         user=None,
         environment="local",
         step="1-d",
     )
     assert entry.exchange is not None
-    assert dict(entry.exchange.request_headers)["Authorization"] == "Bearer [masked]"
+    assert dict(entry.exchange.request_headers)["authorization"] == "Bearer [masked]"
     stored = journal.exchange(entry.seq)
     assert stored is not None
     assert canary not in repr(stored)
-    assert b"CANARYkeyMATERIAL" not in _raw_bytes(tmp_path / "journal.db")
+    assert canary.encode() not in _raw_bytes(tmp_path / "journal.db")
+    # Nor its secret part alone (the masked form keeps the key's public prefix).
+    assert canary.removeprefix("UID2-C-L-999-").encode() not in _raw_bytes(tmp_path / "journal.db")
 
 
-def test_an_authorization_header_masked_by_the_client_is_kept(journal: Journal) -> None:
+def test_an_authorization_header_masked_by_the_client_is_kept(
+    journal: Journal, recorded: Recorded
+) -> None:
     entry = journal.append_exchange(
-        records.generate(authorization="Bearer UID2-C-L-999-***"),
+        recorded.generate,
         session="s",
         user=None,
         environment="local",
@@ -118,21 +125,21 @@ def test_an_authorization_header_masked_by_the_client_is_kept(journal: Journal) 
     )
     stored = journal.exchange(entry.seq)
     assert stored is not None
-    assert dict(stored.request_headers)["Authorization"] == "Bearer UID2-C-L-999-***"
+    assert dict(stored.request_headers)["authorization"] == "Bearer UID2-C-L-999-***"
 
 
-def test_a_long_credential_with_a_star_is_not_taken_for_masked(journal: Journal) -> None:
+def test_a_long_credential_with_a_star_is_not_taken_for_masked(
+    journal: Journal, recorded: Recorded
+) -> None:
     entry = journal.append_exchange(
-        records.generate(
-            authorization="Bearer UID2-C-L-999-fCXrMM.fsR3mDqAXELtWWMS+xG1s7RdgRTM***"
-        ),
+        recorded.with_authorization(recorded.generate, f"Bearer {recorded.publisher_api_key}***"),
         session="s",
         user=None,
         environment="local",
         step="1-d",
     )
     assert entry.exchange is not None
-    assert dict(entry.exchange.request_headers)["Authorization"] == "Bearer [masked]"
+    assert dict(entry.exchange.request_headers)["authorization"] == "Bearer [masked]"
 
 
 def test_event_details_keep_their_order_and_mask_secret_named_keys(
@@ -249,11 +256,11 @@ def test_prune_keeps_the_most_recently_active_sessions(
     assert journal.prune(keep_sessions=2) == 0
 
 
-def test_prune_gives_the_freed_pages_back(journal: Journal) -> None:
+def test_prune_gives_the_freed_pages_back(journal: Journal, recorded: Recorded) -> None:
     with journal.bulk():
-        for i in range(300):
+        for _ in range(300):
             journal.append_exchange(
-                records.generate(seed=i), session="old", user=None, environment="e", step="1-d"
+                recorded.generate, session="old", user=None, environment="e", step="1-d"
             )
     journal.append_event("x", at_ms=1, session="new", user=None, environment="e", step=None)
     pages_before = journal._db.execute("PRAGMA page_count").fetchone()[0]
@@ -272,10 +279,12 @@ def test_prune_never_lets_a_sequence_number_be_reused(journal: Journal) -> None:
     assert entry.seq == last + 1
 
 
-def test_reopening_finds_everything_and_the_durable_settings(tmp_path: Path) -> None:
+def test_reopening_finds_everything_and_the_durable_settings(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     path = tmp_path / "journal.db"
     with Journal.open(path) as j:
-        appended = append_walkthrough(j).all
+        appended = append_walkthrough(j, recorded).all
     with Journal.open(path) as j:
         assert j.entries(with_exchanges=True) == appended
     db = sqlite3.connect(path)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.journal.conftest import append_walkthrough
+from tests.journal.recorded import Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalEntry
 from uid2_desk.walkthrough import (
     STEPS,
@@ -85,9 +86,9 @@ def test_lanes_stand_at_even_spacing_from_the_margin() -> None:
     assert diagram.notes == ()
 
 
-def test_a_journal_walkthrough_is_laid_out_step_by_step(tmp_path: Path) -> None:
+def test_a_journal_walkthrough_is_laid_out_step_by_step(tmp_path: Path, recorded: Recorded) -> None:
     with Journal.open(tmp_path / "j.db") as journal:
-        w = append_walkthrough(journal)
+        w = append_walkthrough(journal, recorded)
         diagram = layout(journal.entries())  # light entries are enough
     assert _shape(diagram.arrows) == [
         (w.sign_in.seq, "event", "1-a", D, P, "1-a User visits"),

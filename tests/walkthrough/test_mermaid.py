@@ -7,15 +7,18 @@ from pathlib import Path
 import pytest
 
 from tests.journal.conftest import append_walkthrough
+from tests.journal.recorded import Recorded
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from tests.walkthrough.test_layout import event, exchange
 from uid2_desk.journal import Journal
 from uid2_desk.walkthrough import layout, mermaid_text, to_mermaid
 
 
-def test_a_whole_walkthrough_becomes_valid_mermaid_row_for_row(tmp_path: Path) -> None:
+def test_a_whole_walkthrough_becomes_valid_mermaid_row_for_row(
+    tmp_path: Path, recorded: Recorded
+) -> None:
     with Journal.open(tmp_path / "j.db") as journal:
-        append_walkthrough(journal)
+        append_walkthrough(journal, recorded)
         diagram = layout(journal.entries())
     text = to_mermaid(diagram)
     assert mermaid_problems(text) == []

@@ -9,10 +9,11 @@ allows when their names start with ``_``: ``_uid2RequestPlaintext``,
 ``log._uid2Events``. Each session is a HAR page.
 
 Timings: HAR allows ``-1`` ("does not apply or unknown") only for ``blocked``, ``dns``,
-``connect`` and ``ssl``; ``send``, ``wait`` and ``receive`` must be non-negative. Unknown
-``send``/``receive`` are therefore 0 and an unknown ``wait`` takes the rest of the measured
-total, so ``time`` (the sum of the non-negative phases, as the spec defines it) equals the
-measured total whenever a phase is missing.
+``connect`` and ``ssl``; ``send``, ``wait`` and ``receive`` must be non-negative, and ``time``
+must be the sum of the non-negative phases. ``time`` is the exchange's measured total; what
+the traced phases do not account for (time in the connection pool, in httpx before and after
+the socket) goes to ``blocked``. Unknown ``send``/``receive`` are 0 and an unknown ``wait``
+takes the rest of the total, so nothing is left for ``blocked`` then (``-1``).
 """
 
 from __future__ import annotations
@@ -52,16 +53,19 @@ def _text(body: bytes) -> tuple[str, bool]:
 
 
 def har_timings(t: Timings) -> dict[str, float]:
-    """Map our timings onto HAR's phases (see the module docstring)."""
+    """Map our timings onto HAR's phases; they add up to ``t.total_ms`` (module docstring)."""
     connect = t.connect_ms if t.connect_ms is not None else -1.0
     send = t.send_ms or 0.0
     receive = t.receive_ms or 0.0
-    if t.wait_ms is not None:
-        wait = t.wait_ms
-    else:
-        wait = max(0.0, t.total_ms - max(connect, 0.0) - send - receive)
+    traced = max(connect, 0.0) + send + receive
+    wait = t.wait_ms if t.wait_ms is not None else max(0.0, t.total_ms - traced)
+    rest = t.total_ms - traced - wait
+    if rest < 0:
+        # The phases were measured with a separate timer: never let them exceed the total.
+        wait = max(0.0, wait + rest)
+        rest = 0.0
     return {
-        "blocked": -1.0,
+        "blocked": rest if rest > 0 else -1.0,
         "dns": -1.0,
         "connect": connect,
         "send": send,
@@ -133,16 +137,15 @@ def _response(ex: Exchange) -> dict[str, Any]:
 
 
 def _entry(entry: JournalEntry, ex: Exchange) -> dict[str, Any]:
-    timings = har_timings(ex.timings)
-    phases = ("blocked", "dns", "connect", "send", "wait", "receive")
     return {
         "pageref": entry.session,
         "startedDateTime": iso_ms(ex.started_ms),
-        "time": sum(timings[p] for p in phases if timings[p] >= 0),
+        # The measured total, which har_timings' phases add up to (as HAR requires).
+        "time": ex.timings.total_ms,
         "request": _request(ex),
         "response": _response(ex),
         "cache": {},
-        "timings": timings,
+        "timings": har_timings(ex.timings),
         "comment": entry.summary,
         "_uid2Seq": entry.seq,
         "_uid2Step": entry.step,
