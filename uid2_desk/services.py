@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -43,6 +45,8 @@ JOURNAL_FILE = "journal.sqlite3"
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
 IN_PROCESS_URL = "http://local-operator.invalid"
+
+_log = logging.getLogger(__name__)
 
 
 class OperatorMode(StrEnum):
@@ -120,14 +124,50 @@ class DeskServices:
         )
 
     async def aclose(self) -> None:
-        """Close everything, in reverse order of opening."""
-        await self.publisher.close()
-        await self.journal.close()
-        await self.http.aclose()
+        """Close everything, in reverse order of opening; every part, whatever happens.
+
+        A part that fails to close does not keep the others open: each failure is logged
+        and, once every part was tried, the first one is raised (the others as notes). A
+        cancellation (Ctrl-C, a closing window) does not cut the closing short either: it
+        finishes first (the operator writes out its request log), then the cancellation
+        goes on.
+        """
+        closing = asyncio.ensure_future(self._close_every_part())
+        cancelled = False
+        while True:
+            try:
+                await asyncio.shield(closing)
+                break
+            except asyncio.CancelledError:
+                if closing.done():
+                    raise  # the closing itself was cancelled (the loop is going away)
+                cancelled = True
+        if cancelled:
+            raise asyncio.CancelledError
+
+    async def _close_every_part(self) -> None:
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("the publisher", self.publisher.close),
+            ("the journal", self.journal.close),
+            ("the HTTP client", self.http.aclose),
+        ]
         if self.server is not None:
-            await asyncio.to_thread(self.server.stop)
+            steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.operator is not None:
-            await asyncio.to_thread(self.operator.close)
+            steps.append(("the local operator", _in_thread(self.operator.close)))
+        failures: list[Exception] = []
+        for name, close in steps:
+            try:
+                await close()
+            except Exception as exc:  # every part must get its turn, whatever failed before
+                _log.warning("closing %s failed: %s", name, exc)
+                exc.add_note(f"(while closing {name})")
+                failures.append(exc)
+        if failures:
+            first, *others = failures
+            for other in others:
+                first.add_note(f"also failed: {other}")
+            raise first
 
 
 async def open_services(
@@ -246,6 +286,15 @@ async def _remote_credentials(
             "or save them in the keychain from the desk's Credentials dialog."
         )
     return found
+
+
+def _in_thread(blocking: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+    """``blocking`` as an async step run on a worker thread (it waits on threads or disk)."""
+
+    async def step() -> None:
+        await asyncio.to_thread(blocking)
+
+    return step
 
 
 def _lifetimes(value: Lifetimes | str) -> Lifetimes:

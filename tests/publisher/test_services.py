@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 from tests.publisher.conftest import START_MS, assert_no_other_tasks
 from uid2_desk.client.credential_stores import EnvCredentialStore
 from uid2_desk.client.credentials import Credentials
+from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.clock import ManualClock, WarpClock
-from uid2_desk.protocol.errors import CredentialsError
+from uid2_desk.protocol.errors import CredentialsError, StorageError
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.services import OperatorMode, open_services
 
@@ -100,3 +102,58 @@ async def test_a_loopback_operator_is_reachable_at_its_base_url(tmp_path: Path) 
     finally:
         await services.aclose()
     assert not services.server.running
+
+
+@pytest.mark.asyncio
+async def test_closing_goes_on_past_a_part_that_fails_and_reports_the_failure_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = await open_services(tmp_path, clock=ManualClock(START_MS))
+    publisher_close = services.publisher.close
+
+    async def disk_full() -> None:
+        # The user store's last write fails as on a full disk (what a close can meet).
+        await publisher_close()
+        raise StorageError("The desk's user store could not be written: disk full.")
+
+    monkeypatch.setattr(services.publisher, "close", disk_full)
+
+    with pytest.raises(StorageError, match="disk full") as info:
+        await services.aclose()
+
+    assert "(while closing the publisher)" in info.value.__notes__
+    assert services.journal.closed
+    assert services.http.is_closed
+    assert services.server is not None
+    assert not services.server.running
+    assert services.operator is not None
+    assert services.operator.closed
+    await assert_no_other_tasks()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("cancellations", [1, 3])
+async def test_a_cancelled_close_still_closes_every_part_then_stays_cancelled(
+    tmp_path: Path, cancellations: int
+) -> None:
+    services = await open_services(tmp_path, clock=ManualClock(START_MS))
+    await services.publisher.sign_in(DiiKind.EMAIL, "jane@example.com")
+    closing = asyncio.create_task(services.aclose())
+    for _ in range(cancellations):
+        await asyncio.sleep(0)  # closing is under way: a Ctrl-C, a window closed...
+        closing.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await closing
+
+    assert services.journal.closed
+    assert services.http.is_closed
+    assert services.server is not None
+    assert not services.server.running
+    assert services.operator is not None
+    assert services.operator.closed
+    # The operator wrote its request log out before closing: the sign-in is in it.
+    with LocalOperator.open(tmp_path / "operator") as operator:
+        served = [r.path for r in operator.admin.served_requests()]
+    assert "/v2/token/generate" in served
+    await assert_no_other_tasks()
