@@ -6,8 +6,9 @@ sharing one warpable clock with the desk, so waits take no time. Unless ``--data
 given it works in a fresh temporary directory, so a run never touches the desk's own users.
 
 Exit codes: 0 every expectation held; 1 an expectation failed; 2 the run could not start
-(unknown scenario, bad environment, missing credentials, unwritable file); 3 the scenario
-needs the local operator and was skipped on a remote environment.
+(unknown scenario, bad environment, missing credentials, unusable data directory, unwritable
+file); 3 the scenario needs the local operator and was skipped on a remote environment; 130
+interrupted by Ctrl-C (the desk and its operator are still closed properly).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.publisher.interrupt import INTERRUPTED, run_interruptibly, say_interrupted
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
@@ -36,6 +38,7 @@ class ExitCode(IntEnum):
     FAILED = 1
     CANNOT_RUN = 2
     SKIPPED = 3
+    INTERRUPTED = INTERRUPTED
 
 
 def list_scenarios(args: argparse.Namespace) -> int:
@@ -68,9 +71,27 @@ def run_scenario(args: argparse.Namespace) -> int:
         return ExitCode.CANNOT_RUN
     explicit_dir = getattr(args, "data_dir", None)
     if explicit_dir:
-        return _run_in(scenario, env, resolve_data_dir(explicit_dir), args, out=out, err=err)
-    with tempfile.TemporaryDirectory(prefix="uid2-desk-run-") as tmp:
+        try:
+            data_dir = resolve_data_dir(explicit_dir)
+        except OSError as exc:
+            return _unusable_data_dir(explicit_dir, exc, err)
+        return _run_in(scenario, env, data_dir, args, out=out, err=err)
+    try:
+        temporary = tempfile.TemporaryDirectory(prefix="uid2-desk-run-")
+    except OSError as exc:
+        return _unusable_data_dir(tempfile.gettempdir(), exc, err)
+    with temporary as tmp:
         return _run_in(scenario, env, Path(tmp), args, out=out, err=err)
+
+
+def _unusable_data_dir(where: str, exc: OSError, err: TextIO) -> int:
+    """Say in one line that the data directory cannot be used (a file, not writable...)."""
+    print(
+        f"uid2-desk: cannot use {where} as the data directory ({exc.strerror or exc}); "
+        "pass --data-dir with a folder you can write to.",
+        file=err,
+    )
+    return ExitCode.CANNOT_RUN
 
 
 def _run_in(
@@ -83,7 +104,12 @@ def _run_in(
     err: TextIO,
 ) -> int:
     try:
-        return asyncio.run(_play(scenario, env, data_dir, args, out))
+        return asyncio.run(run_interruptibly(_play(scenario, env, data_dir, args, out), err))
+    except KeyboardInterrupt:
+        # Where the loop could not take Ctrl-C over (Windows), asyncio.run cancelled _play,
+        # whose finally closed the desk, and then raised this.
+        say_interrupted(err)
+        return ExitCode.INTERRUPTED
     except Uid2DeskError as exc:
         print(f"uid2-desk: {exc}", file=err)
         return ExitCode.CANNOT_RUN
