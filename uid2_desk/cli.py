@@ -13,6 +13,20 @@ from collections.abc import Sequence
 from uid2_desk import __version__
 
 LIFETIME_PROFILES = ("demo", "local", "prod")
+MAX_PORT = 65535
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (pick a free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a port; use 0 to {MAX_PORT} (0 picks a free one)"
+        )
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     op = sub.add_parser("operator", help="run the local UID2 operator alone, for other clients")
     op.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
-    op.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    op.add_argument("--port", type=port, default=8080, help="port; 0 picks a free one")
     op.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
     op.add_argument("--lifetimes", choices=LIFETIME_PROFILES, default="local")
     op.add_argument("--refresh-from", type=int, metavar="SECONDS", help="override refresh_from")

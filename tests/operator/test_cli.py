@@ -158,3 +158,26 @@ def test_standalone_operator_stops_on_sigterm_too(tmp_path: Path) -> None:
                 stream.close()
 
     assert proc.returncode == 0, err
+
+
+def test_without_credentials_out_the_operator_says_how_to_get_working_keys(
+    tmp_path: Path,
+) -> None:
+    proc = _operator("--port", "0", "--data-dir", str(tmp_path))
+    try:
+        lines = Lines(proc)
+        lines.wait_for(r"listening on http://")
+        lines.wait_for(r"Press Ctrl-C")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+    hints = [line for line in lines.seen if "--credentials-out" in line]
+
+    assert len(hints) == 1
+    assert "UID2-C-" not in "".join(lines.seen)

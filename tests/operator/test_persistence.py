@@ -13,6 +13,7 @@ from tests.operator.support import generate, open_refresh
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.store import DB_FILENAME
 from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.tokens import decrypt_advertising_token, key_lookup
 
 START_MS = 1_767_225_600_000
@@ -123,3 +124,26 @@ def test_a_closed_operator_can_be_closed_again(tmp_path: Path) -> None:
     operator.close()
 
     assert operator.closed
+
+
+def test_a_database_left_readable_by_others_is_made_private_on_open(tmp_path: Path) -> None:
+    LocalOperator.open(tmp_path).close()
+    (tmp_path / DB_FILENAME).chmod(0o644)
+
+    with LocalOperator.open(tmp_path):
+        modes = {
+            f.name: stat.S_IMODE(f.stat().st_mode)
+            for f in tmp_path.iterdir()
+            if f.name.startswith(DB_FILENAME)
+        }
+
+    assert modes[DB_FILENAME] == 0o600
+    assert set(modes.values()) == {0o600}, modes
+
+
+def test_a_data_dir_that_is_a_file_is_a_storage_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "plain-file"
+    a_file.write_text("x")
+
+    with pytest.raises(StorageError, match="--data-dir"):
+        LocalOperator.open(a_file)

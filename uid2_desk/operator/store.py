@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -76,11 +77,22 @@ CREATE TABLE IF NOT EXISTS served_requests (
 """
 
 
+def _make_private(path: Path) -> None:
+    """Tighten the database (and any WAL files left over) to 0600.
+
+    A file made by an older build or copied in keeps its mode; SQLite gives new ``-wal`` and
+    ``-shm`` files the database's mode, so fixing the database first covers those too.
+    """
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
+            os.chmod(file, 0o600)
+
+
 class OperatorStore:
     """A lock-protected SQLite connection to ``DATA_DIR/operator.sqlite3``.
 
     The database holds the operator's client credentials, so the file is created with
-    mode 0600.
+    mode 0600 (and tightened to 0600 when an existing one is looser).
     """
 
     def __init__(self, path: Path) -> None:
@@ -93,6 +105,7 @@ class OperatorStore:
                 # Create the file ourselves so it is never readable by others, not even
                 # for the instant before a chmod.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            _make_private(path)
             self._conn = sqlite3.connect(
                 path, check_same_thread=False, isolation_level=None, timeout=10.0
             )
@@ -100,7 +113,7 @@ class OperatorStore:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StorageError(
                 f"the local operator's database {path} cannot be opened ({exc}); check that "
                 "the data directory is writable, or start with another --data-dir"
