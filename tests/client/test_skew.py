@@ -1,10 +1,11 @@
-"""Clock skew: warnings as the skew approaches the operator's window."""
+"""Clock skew: measured from the reply's clock, and warned of as it nears the operator's window."""
 
 from __future__ import annotations
 
 import pytest
 
 from uid2_desk.client.skew import SkewLevel, assess_skew, skew_warning
+from uid2_desk.protocol.exchange import Exchange, Timings
 
 
 @pytest.mark.parametrize(
@@ -39,3 +40,60 @@ def test_warning_says_which_way_and_how_far_and_what_to_do() -> None:
     assert behind is not None
     assert "75.5 s behind" in behind
     assert "Invalid timestamp" in behind
+
+
+def _reply(
+    *, started_ms: int, server_time_ms: int | None = None, date: str | None = None
+) -> Exchange:
+    """An exchange's clock fields only: the skew needs nothing else."""
+    return Exchange(
+        endpoint="/v2/token/refresh",
+        url="http://operator.local/v2/token/refresh",
+        started_ms=started_ms,
+        timings=Timings(total_ms=1.0),
+        http_status=200,
+        server_time_ms=server_time_ms,
+        server_date=date,
+    )
+
+
+# 2024-01-01 00:00:00 UTC and the Date header the operator sends 90 s later.
+NEW_YEAR_MS = 1_704_067_200_000
+NINETY_S_LATER = "Mon, 01 Jan 2024 00:01:30 GMT"
+
+
+def test_the_envelope_timestamp_gives_the_skew_to_the_millisecond_even_with_a_date() -> None:
+    ex = _reply(started_ms=NEW_YEAR_MS, server_time_ms=NEW_YEAR_MS + 1_234, date=NINETY_S_LATER)
+    assert ex.clock_skew_ms == 1_234
+    assert ex.clock_skew_resolution_ms == 1
+
+
+@pytest.mark.parametrize("sent_ms_into_the_second", [0, 1, 999])
+def test_without_a_timestamp_the_date_header_gives_the_skew_to_the_second(
+    sent_ms_into_the_second: int,
+) -> None:
+    ex = _reply(started_ms=NEW_YEAR_MS + sent_ms_into_the_second, date=NINETY_S_LATER)
+    assert ex.server_date_ms == NEW_YEAR_MS + 90_000
+    assert ex.clock_skew_ms == 90_000
+    assert ex.clock_skew_resolution_ms == 1000
+
+
+@pytest.mark.parametrize(
+    ("date", "expected"),
+    [
+        ("Sun, 31 Dec 2023 23:59:58 GMT", -2_000),  # behind
+        ("Mon, 01 Jan 2024 01:00:05 +0100", 5_000),  # another zone, same instant rules
+        ("Mon, 01 Jan 2024 00:00:07 -0000", 7_000),  # "UTC, zone unknown"
+        ("Mon, 1 Jan 2024 00:00:00 GMT", 0),
+    ],
+)
+def test_any_rfc_5322_date_is_read_in_its_zone(date: str, expected: int) -> None:
+    assert _reply(started_ms=NEW_YEAR_MS + 500, date=date).clock_skew_ms == expected
+
+
+@pytest.mark.parametrize("date", [None, "", "x", "yesterday at noon", "Mon, 99 Foo 2024"])
+def test_no_timestamp_and_no_readable_date_means_no_skew(date: str | None) -> None:
+    ex = _reply(started_ms=NEW_YEAR_MS, date=date)
+    assert ex.server_date_ms is None
+    assert ex.clock_skew_ms is None
+    assert ex.clock_skew_resolution_ms is None

@@ -73,7 +73,8 @@ _HINTS = {
     "ClientSecret": "The client secret does not belong to this API key: re-enter the secret "
     "for this environment.",
     "Invalid timestamp": "The desk's clock and the operator's differ by more than the "
-    "operator allows (about a minute): sync this machine's clock, or undo the time warp.",
+    "operator allows (it accepts requests up to about 2 minutes off; the UID2 docs promise "
+    "only 60 s): sync this machine's clock, or undo the time warp.",
     "Invalid Identifier": "Check the email or phone (phones must be E.164: + and 10-15 digits).",
 }
 

@@ -56,7 +56,8 @@ class Outcome(Generic[T]):
 
     @property
     def skew(self) -> SkewAssessment | None:
-        """The clock skew measured from the reply envelope, when the reply carried a clock."""
+        """The clock skew the reply shows: from its envelope timestamp, else (refresh and error
+        replies) from its ``Date`` header to the second; ``None`` when it showed neither."""
         skew_ms = self.exchange.clock_skew_ms
         return None if skew_ms is None else assess_skew(skew_ms)
 

@@ -115,7 +115,9 @@ def _exchange_facts(entry: JournalEntry, ex: Exchange) -> str:
     if ex.nonce_ok is not None:
         rows.append(("Nonce echoed", "yes" if ex.nonce_ok else "NO"))
     if ex.clock_skew_ms is not None:
-        rows.append(("Operator clock minus desk clock", f"{ex.clock_skew_ms:+d} ms"))
+        coarse = ex.clock_skew_resolution_ms == 1000
+        how = " (±1 s: from the reply's Date header)" if coarse else ""
+        rows.append(("Operator clock minus desk clock", f"{ex.clock_skew_ms:+d} ms{how}"))
     if ex.error:
         rows.append(("Error", ex.error))
     return _table(rows)

@@ -7,7 +7,9 @@ Secrets never enter it: the ``Authorization`` header is masked before the record
 
 from __future__ import annotations
 
+import email.utils
 from dataclasses import dataclass, field
+from datetime import UTC
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ class Exchange:
         nonce_ok: whether the reply echoed our nonce (``None`` where not applicable).
         operator_status: the ``status`` field of the reply, e.g. ``success`` or ``optout``.
         server_time_ms: the operator's clock, from the reply envelope timestamp.
-        server_date: the reply's ``Date`` header, verbatim.
+        server_date: the reply's ``Date`` header, verbatim (the operator's clock to the second;
+            the only clock reading in refresh replies and in plain-JSON error replies).
         error: our user-facing error message, when the exchange failed.
         timings: how long it took.
     """
@@ -89,8 +92,39 @@ class Exchange:
         return self.http_status == 200 and self.error is None
 
     @property
-    def clock_skew_ms(self) -> int | None:
-        """Operator clock minus desk clock at send time, when the reply carried a timestamp."""
-        if self.server_time_ms is None:
+    def server_date_ms(self) -> int | None:
+        """The ``Date`` header as epoch ms (whole seconds), or ``None`` if absent or unreadable."""
+        if not self.server_date:
             return None
-        return self.server_time_ms - self.started_ms
+        try:
+            when = email.utils.parsedate_to_datetime(self.server_date)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # "-0000": RFC 5322's "UTC, but the zone is unknown"
+            when = when.replace(tzinfo=UTC)
+        return int(when.timestamp()) * 1000
+
+    @property
+    def clock_skew_ms(self) -> int | None:
+        """Operator clock minus desk clock when the request was sent, in ms, if the reply told.
+
+        From the reply envelope's timestamp when there is one (millisecond resolution).
+        Otherwise (refresh replies and error replies carry no envelope timestamp) from the
+        ``Date`` header, which has **1-second resolution**: its whole seconds are compared with
+        the whole second the request was sent in, so the value is a multiple of 1000 and only
+        good to about ±1 s. :attr:`clock_skew_resolution_ms` says which it is.
+        ``None`` when the reply had neither (no answer, or no readable ``Date``).
+        """
+        if self.server_time_ms is not None:
+            return self.server_time_ms - self.started_ms
+        date_ms = self.server_date_ms
+        if date_ms is None:
+            return None
+        return date_ms - self.started_ms // 1000 * 1000
+
+    @property
+    def clock_skew_resolution_ms(self) -> int | None:
+        """How fine :attr:`clock_skew_ms` is, in ms: 1 (envelope), 1000 (``Date``) or ``None``."""
+        if self.server_time_ms is not None:
+            return 1
+        return None if self.server_date_ms is None else 1000
