@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -355,3 +356,36 @@ def test_a_closed_journal_refuses_calls(tmp_path: Path) -> None:
     j.close()  # idempotent
     with pytest.raises(RuntimeError, match="closed"):
         j.count()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_the_journal_and_its_side_files_are_readable_by_their_owner_only(
+    tmp_path: Path, recorded: Recorded
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    previous = os.umask(0o022)  # the usual umask, which alone would give 0644
+    try:
+        with Journal.open(path) as j:
+            j.append_exchange(recorded.generate, session="s", user=JANE, environment="e", step=None)
+            side = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+            assert all(f.exists() for f in side)  # WAL mode: both exist while it is open
+            assert [_mode(f) for f in (path, *side)] == [0o600, 0o600, 0o600]
+    finally:
+        os.umask(previous)
+
+
+def test_a_journal_left_readable_by_an_older_desk_is_narrowed_when_opened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    Journal.open(path).close()
+    wal = path.with_name(path.name + "-wal")
+    wal.write_bytes(b"")  # an empty WAL left behind: SQLite ignores it
+    for f in (path, wal):
+        f.chmod(0o644)
+    with Journal.open(path):
+        assert _mode(path) == 0o600
+        assert _mode(wal) == 0o600
