@@ -1,17 +1,20 @@
 """Every way a call can fail maps to the error tree, and still yields a complete Exchange.
 
-Transport failures use real loopback sockets (a closed port, a server that never answers,
-one that hangs up). Replies a real operator cannot be made to send (garbage, a reply under
-another key, a wrong nonce, a skewed clock) come from ``httpx.MockTransport`` handlers that
-open our request with the real envelope code and answer something deliberately wrong.
+Operator failures come from the real local operator: 500 and 503 from its injected faults, 404
+from a base URL with a path prefix, a refresh reply the identity's key cannot open from a
+refresh with a stale response key. Transport failures use real loopback sockets (a closed
+port, a server that never answers, one that hangs up, a proxy that redirects). Only replies a
+real operator cannot be made to send (garbage bodies, a reply under another key, a wrong
+nonce) come from ``httpx.MockTransport`` handlers that open our request with the real
+envelope code and answer something deliberately wrong.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
-import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -19,15 +22,15 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from tests.client.operator_fixtures import IN_PROCESS_URL, client_for
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
-from uid2_desk.client.skew import SkewLevel
+from uid2_desk.operator import Fault, FaultKind, LocalOperator
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.envelope import (
     decode_base64_body,
     open_request,
-    seal_refresh_reply,
     seal_response,
     to_base64,
 )
@@ -42,14 +45,12 @@ from uid2_desk.protocol.errors import (
     OperatorUnreachableError,
     PayloadError,
 )
-from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 
 KEY = "UID2-C-L-999-fCXrMM.fsR3mDqAXELtWWMS+xG1s7RdgRTMqdOH2qaAo="
 SECRET = "ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="
 WRONG_SECRET = base64.b64encode(bytes(range(32))).decode()
 DII = parse_dii(DiiKind.EMAIL, "user@example.com")
-IDENTITY = Identity("A4AAtoken", "R" * 388, 2, 3, 1, bytes(32))
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -72,14 +73,13 @@ def _answer(
     *,
     secret: str = SECRET,
     nonce: bytes | None = None,
-    skew_ms: int = 0,
 ) -> httpx.Response:
     """Open the real request envelope and seal ``doc`` as a 200 reply, maybe wrongly."""
     opened = open_request(base64.b64decode(SECRET), decode_base64_body(request.content))
     sealed = seal_response(
         base64.b64decode(secret),
         json.dumps(doc).encode(),
-        timestamp_ms=opened.timestamp_ms + skew_ms,
+        timestamp_ms=opened.timestamp_ms,
         nonce=nonce if nonce is not None else opened.nonce,
     )
     return httpx.Response(200, text=to_base64(sealed.raw), headers={"Date": "x"})
@@ -256,66 +256,90 @@ async def test_a_success_without_a_usable_identity_is_a_payload_error() -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("code", [500, 503])
-async def test_5xx_is_a_server_error_that_suggests_waiting(code: int) -> None:
-    body = {"message": "No active encryption key available", "status": "unknown"}
-    outcome = await _mock(lambda r: httpx.Response(code, json=body)).generate(DII)
+async def test_an_operator_failure_is_a_server_error_that_suggests_waiting(
+    publisher: OperatorClient, operator: LocalOperator
+) -> None:
+    operator.admin.set_fault(Fault(FaultKind.HTTP_500, "/v2/token/generate", times=1))
+    outcome = await publisher.generate(DII)
     assert isinstance(outcome.error, OperatorServerError)
-    assert outcome.error.http_status == code
+    assert outcome.error.http_status == 500
     assert outcome.error.status == "unknown"
-    assert outcome.error.operator_message == "No active encryption key available"
+    assert outcome.error.operator_message == "Unknown State"
     assert "wait a moment and try again" in str(outcome.error)
     assert outcome.exchange.operator_status == "unknown"
-    assert outcome.exchange.response_plaintext is not None
+    assert json.loads(outcome.exchange.response_plaintext or "") == {
+        "message": "Unknown State",
+        "status": "unknown",
+    }
+    assert (await publisher.generate(DII)).ok  # the fault was for one request only
 
 
 @pytest.mark.asyncio
-async def test_a_proxy_error_page_is_a_server_error_quoting_the_page() -> None:
-    outcome = await _mock(lambda r: httpx.Response(503, text="Service Unavailable")).generate(DII)
+async def test_a_proxy_error_page_is_a_server_error_quoting_the_page(
+    publisher: OperatorClient, operator: LocalOperator
+) -> None:
+    operator.admin.set_fault(Fault(FaultKind.HTTP_503, "/v2/token/generate", times=1))
+    outcome = await publisher.generate(DII)
     assert isinstance(outcome.error, OperatorServerError)
+    assert outcome.error.http_status == 503
     assert outcome.error.status is None
     assert "'Service Unavailable'" in str(outcome.error)
+    assert outcome.exchange.operator_status is None
 
 
 @pytest.mark.asyncio
-async def test_an_unrouted_path_is_a_client_error_pointing_at_the_url() -> None:
-    outcome = await _mock(lambda r: httpx.Response(404, text="Not Found")).generate(DII)
+async def test_a_base_url_with_a_wrong_path_is_a_client_error_pointing_at_the_url(
+    http: httpx.AsyncClient, operator: LocalOperator, clock: ManualClock
+) -> None:
+    prefixed = client_for(http, operator.credentials.publisher, clock, f"{IN_PROCESS_URL}/uid2")
+    outcome = await prefixed.generate(DII)
+    assert outcome.exchange.url == f"{IN_PROCESS_URL}/uid2/v2/token/generate"
     assert isinstance(outcome.error, OperatorClientError)
+    assert outcome.error.http_status == 404
+    assert outcome.error.status is None
     assert "Check the environment URL" in str(outcome.error)
 
 
+@pytest_asyncio.fixture
+async def redirecting_server() -> AsyncIterator[str]:
+    """Answers every request with a redirect, as a proxy in front of the wrong URL does."""
+
+    async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        writer.write(
+            b"HTTP/1.1 301 Moved Permanently\r\nLocation: https://elsewhere.example/\r\n"
+            b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    async for url in _serve(redirect):
+        yield url
+
+
 @pytest.mark.asyncio
-async def test_a_redirect_is_an_operator_error() -> None:
-    reply = httpx.Response(301, headers={"Location": "https://elsewhere"})
-    outcome = await _mock(lambda r: reply).generate(DII)
+async def test_a_redirect_is_an_operator_error(redirecting_server: str) -> None:
+    async with httpx.AsyncClient() as http:
+        outcome = await _client(http, redirecting_server).generate(DII)
     assert type(outcome.error) is OperatorError
+    assert outcome.error.http_status == 301
     assert "redirect" in str(outcome.error)
 
 
 @pytest.mark.asyncio
-async def test_a_refresh_reply_under_another_key_says_to_sign_in_again() -> None:
-    reply = to_base64(seal_refresh_reply(bytes(range(32)), b'{"status":"optout"}'))
-    outcome = await _mock(lambda r: httpx.Response(200, text=reply)).refresh(IDENTITY)
+async def test_a_refresh_reply_under_another_key_says_to_sign_in_again(
+    publisher: OperatorClient,
+) -> None:
+    identity = (await publisher.generate(DII)).unwrap().identity
+    assert identity is not None
+    # The identity kept the wrong response key (from another refresh, another operator).
+    stale = dataclasses.replace(identity, refresh_response_key=bytes(range(32)))
+    outcome = await publisher.refresh(stale)
     assert isinstance(outcome.error, DecryptionError)
     assert "refresh_response_key" in str(outcome.error)
-    assert outcome.exchange.request_plaintext == "R" * 388
-    assert outcome.exchange.request_body == b"R" * 388
+    assert outcome.exchange.http_status == 200
+    assert outcome.exchange.request_plaintext == identity.refresh_token
+    assert outcome.exchange.request_body == identity.refresh_token.encode()
     assert outcome.exchange.request_envelope is None
-
-
-@pytest.mark.asyncio
-@pytest.mark.parametrize(
-    ("skew_ms", "level"),
-    [(2_000, SkewLevel.OK), (-50_000, SkewLevel.WARNING), (90_000, SkewLevel.ERROR)],
-)
-async def test_the_reply_clock_gives_the_skew_and_its_warning_level(
-    skew_ms: int, level: SkewLevel, caplog: pytest.LogCaptureFixture
-) -> None:
-    client = _mock(lambda r: _answer(r, {"status": "optout"}, skew_ms=skew_ms))
-    with caplog.at_level(logging.WARNING, logger="uid2_desk.client"):
-        outcome = await client.generate(DII)
-    assert outcome.ok
-    assert outcome.exchange.clock_skew_ms == skew_ms
-    assert outcome.skew is not None
-    assert outcome.skew.level is level
-    assert ("clock is" in caplog.text) is (level is not SkewLevel.OK)
+    assert outcome.exchange.response_plaintext is None
