@@ -1,14 +1,9 @@
-"""API key and client secret: the value object, masking, and where they are kept.
+"""API key and client secret: the :class:`Credentials` value object and masking.
 
 :class:`Credentials` validates on construction and never shows its secret or its full key
-(``repr``, ``str``, logs). Stores implement the :class:`CredentialStore` port:
-
-- :class:`KeyringCredentialStore`: the OS keychain via ``keyring`` (every call off the event
-  loop). With no keychain backend it raises :class:`KeychainUnavailableError`; it never
-  falls back to a file.
-- :class:`SessionCredentialStore`: memory only, for a session; the UI opts into it explicitly.
-- :class:`EnvCredentialStore`: ``UID2_API_KEY`` / ``UID2_SECRET``, read-only, for automation.
-- :class:`LayeredCredentialStore`: asks several stores in order (env vars first).
+(``repr``, ``str``, logs); :func:`mask_api_key` and :func:`mask_authorization` give the forms
+that may be shown and recorded. Where credentials are kept (the OS keychain, this session's
+memory, environment variables) is :mod:`uid2_desk.client.credential_stores`.
 """
 
 from __future__ import annotations
