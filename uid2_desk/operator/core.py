@@ -6,10 +6,13 @@ Order matters and follows the operator: the body limit (middleware), then authen
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from uid2_desk.operator import wire
 from uid2_desk.operator.credentials import ClientRecord, ClientRegistry, Role
@@ -58,17 +61,62 @@ def authenticate(
     return client
 
 
-async def open_envelope(
-    request: Request, core: OperatorCore, client: ClientRecord
-) -> OpenedRequest | Response:
-    """The decrypted request, or the operator's 400 reply saying why it is unusable."""
-    body = await request.body()
-    opened = open_request_body(
-        body, request.headers.get("content-type"), client.secret_bytes, core.clock.now_ms()
-    )
-    if isinstance(opened, Rejection):
-        return wire.client_error(request, opened.message)
-    return opened
+@dataclass(frozen=True)
+class EnvelopeCall:
+    """A request from an authorised client whose envelope opened: who asked, and what.
+
+    Attributes:
+        request: the HTTP request (for the reply's bookkeeping).
+        client: the caller, by its API key.
+        opened: the decrypted envelope (nonce, payload, binary or base64).
+    """
+
+    request: Request
+    client: ClientRecord
+    opened: OpenedRequest
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        """The JSON object sent (empty when the envelope carried no payload)."""
+        return self.opened.payload or {}
+
+    def reply(self, document: dict[str, Any], now_ms: int) -> Response:
+        """The 200 reply: ``document`` sealed with the caller's secret, echoing the nonce."""
+        return wire.encrypted_reply(
+            self.request,
+            document,
+            secret=self.client.secret_bytes,
+            nonce=self.opened.nonce,
+            now_ms=now_ms,
+            binary=self.opened.binary,
+        )
+
+
+EnvelopeHandler = Callable[[EnvelopeCall], Awaitable[Response]]
+
+
+def enveloped_route(
+    core: OperatorCore, path: str, roles: frozenset[Role], handler: EnvelopeHandler
+) -> Route:
+    """A POST route with the prologue every enveloped endpoint shares: 401, 400, ``handler``.
+
+    A caller without one of ``roles`` gets 401 before the body is looked at; an envelope
+    that does not open gets the operator's 400 message; only then does ``handler`` run.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        client = authenticate(request, core, roles)
+        if client is None:
+            return wire.unauthorized(request)
+        body = await request.body()
+        opened = open_request_body(
+            body, request.headers.get("content-type"), client.secret_bytes, core.clock.now_ms()
+        )
+        if isinstance(opened, Rejection):
+            return wire.client_error(request, opened.message)
+        return await handler(EnvelopeCall(request, client, opened))
+
+    return Route(path, endpoint, methods=["POST"])
 
 
 def identifier_of(payload: dict[str, object] | None) -> Dii | IdentifierProblem:

@@ -16,9 +16,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from uid2_desk.operator import wire
-from uid2_desk.operator.core import OperatorCore, authenticate, open_envelope
+from uid2_desk.operator.core import EnvelopeCall, OperatorCore, enveloped_route
 from uid2_desk.operator.credentials import Role
-from uid2_desk.operator.envelopes import OpenedRequest
 from uid2_desk.operator.keys import MASTER_KEYSET_ID, MASTER_KEYSET_ID_FOR_SDKS
 from uid2_desk.protocol.tokens import Key
 
@@ -48,23 +47,18 @@ class KeyRoutes:
 
     def routes(self) -> list[Route]:
         """The Starlette routes of these endpoints."""
+        core = self._core
         return [
-            Route("/v2/key/sharing", self.sharing, methods=["POST"]),
-            Route("/v2/key/bidstream", self.bidstream, methods=["POST"]),
-            Route("/v2/key/latest", self.latest, methods=["POST"]),
-            Route("/v2/optout/status", self.optout_status, methods=["POST"]),
+            enveloped_route(core, "/v2/key/sharing", SHARING_ROLES, self.sharing),
+            enveloped_route(core, "/v2/key/bidstream", ID_READER, self.bidstream),
+            enveloped_route(core, "/v2/key/latest", ID_READER, self.latest),
+            enveloped_route(core, "/v2/optout/status", OPTOUT_STATUS_ROLES, self.optout_status),
             Route("/ops/healthcheck", self.healthcheck, methods=["GET"]),
         ]
 
-    async def sharing(self, request: Request) -> Response:
+    async def sharing(self, call: EnvelopeCall) -> Response:
         """Keys for encrypting and decrypting sharing tokens."""
-        core = self._core
-        client = authenticate(request, core, SHARING_ROLES)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
+        core, client = self._core, call.client
         now_ms = core.clock.now_ms()
         own_keyset = core.keys.keyset_for_site(client.site_id)
         body: dict[str, Any] = {"caller_site_id": client.site_id}
@@ -94,17 +88,11 @@ class KeyRoutes:
                 entry["keyset_id"] = own_keyset
             keys.append(entry)
         body["keys"] = keys
-        return self._reply(request, opened, client.secret_bytes, body, now_ms)
+        return call.reply(wire.success_document(body), now_ms)
 
-    async def bidstream(self, request: Request) -> Response:
+    async def bidstream(self, call: EnvelopeCall) -> Response:
         """Keys for decrypting advertising tokens from the bidstream."""
         core = self._core
-        client = authenticate(request, core, ID_READER)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
         now_ms = core.clock.now_ms()
         body: dict[str, Any] = {
             "max_bidstream_lifetime_seconds": core.issuer.lifetimes.identity_s
@@ -127,17 +115,11 @@ class KeyRoutes:
                 if Role.GENERATOR in c.roles
             ],
         }
-        return self._reply(request, opened, client.secret_bytes, body, now_ms)
+        return call.reply(wire.success_document(body), now_ms)
 
-    async def latest(self, request: Request) -> Response:
+    async def latest(self, call: EnvelopeCall) -> Response:
         """The legacy key list: a bare array, each key with its ``site_id``."""
         core = self._core
-        client = authenticate(request, core, ID_READER)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
         now_ms = core.clock.now_ms()
         body = [
             {
@@ -150,24 +132,18 @@ class KeyRoutes:
             }
             for key in core.keys.published_keys(now_ms)
         ]
-        return self._reply(request, opened, client.secret_bytes, body, now_ms)
+        return call.reply(wire.success_document(body), now_ms)
 
-    async def optout_status(self, request: Request) -> Response:
+    async def optout_status(self, call: EnvelopeCall) -> Response:
         """Which of the given raw UIDs are opted out, and since when."""
         core = self._core
-        client = authenticate(request, core, OPTOUT_STATUS_ROLES)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        ids = (opened.payload or {}).get("advertising_ids")
+        ids = call.payload.get("advertising_ids")
         if ids is None:
-            return wire.client_error(request, "Required Parameter Missing: advertising_ids")
+            return wire.client_error(call.request, "Required Parameter Missing: advertising_ids")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            return wire.client_error(request, "Invalid request body")
+            return wire.client_error(call.request, "Invalid request body")
         if len(ids) > OPTOUT_STATUS_MAX_IDS:
-            return wire.client_error(request, "Request payload is too large")
+            return wire.client_error(call.request, "Request payload is too large")
         opted_out = []
         for advertising_id in ids:
             record = core.issuer.optout_record(advertising_id)
@@ -175,23 +151,8 @@ class KeyRoutes:
                 opted_out.append(
                     {"advertising_id": advertising_id, "opted_out_since": record.optout_ms}
                 )
-        return self._reply(
-            request, opened, client.secret_bytes, {"opted_out": opted_out}, core.clock.now_ms()
-        )
+        return call.reply(wire.success_document({"opted_out": opted_out}), core.clock.now_ms())
 
     async def healthcheck(self, request: Request) -> Response:
         """``OK`` while the operator serves."""
         return PlainTextResponse("OK")
-
-    @staticmethod
-    def _reply(
-        request: Request, opened: OpenedRequest, secret: bytes, body: object, now_ms: int
-    ) -> Response:
-        return wire.encrypted_reply(
-            request,
-            wire.success_document(body),
-            secret=secret,
-            nonce=opened.nonce,
-            now_ms=now_ms,
-            binary=opened.binary,
-        )

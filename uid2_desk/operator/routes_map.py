@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from uid2_desk.operator import wire
-from uid2_desk.operator.core import IDENTIFIER_FIELDS, OperatorCore, authenticate, open_envelope
+from uid2_desk.operator.core import (
+    IDENTIFIER_FIELDS,
+    EnvelopeCall,
+    OperatorCore,
+    enveloped_route,
+)
 from uid2_desk.operator.credentials import Role
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
@@ -42,8 +46,8 @@ class MapRoutes:
     def routes(self) -> list[Route]:
         """The Starlette routes of these endpoints."""
         return [
-            Route("/v2/identity/map", self.map_v2, methods=["POST"]),
-            Route("/v3/identity/map", self.map_v3, methods=["POST"]),
+            enveloped_route(self._core, "/v2/identity/map", MAPPER, self.map_v2),
+            enveloped_route(self._core, "/v3/identity/map", MAPPER, self.map_v3),
         ]
 
     def _map(self, kind: DiiKind, value: object) -> tuple[str, int] | str:
@@ -59,23 +63,16 @@ class MapRoutes:
             return OPTOUT_REASON
         return mapped.advertising_id, mapped.bucket
 
-    async def map_v2(self, request: Request) -> Response:
+    async def map_v2(self, call: EnvelopeCall) -> Response:
         """Map one array of DII: ``mapped`` and (when any) ``unmapped``."""
-        core = self._core
-        client = authenticate(request, core, MAPPER)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        payload = opened.payload or {}
+        payload = call.payload
         present = [k for k in IDENTIFIER_FIELDS if payload.get(k.value)]
         if len(present) != 1:
-            return wire.client_error(request, MSG_V2_ONE_ARRAY)
+            return wire.client_error(call.request, MSG_V2_ONE_ARRAY)
         kind = present[0]
         values = payload[kind.value]
         if not isinstance(values, list):
-            return wire.client_error(request, MSG_INVALID_BODY)
+            return wire.client_error(call.request, MSG_INVALID_BODY)
         mapped: list[dict[str, Any]] = []
         unmapped: list[dict[str, Any]] = []
         for value in values:
@@ -89,26 +86,19 @@ class MapRoutes:
         body: dict[str, Any] = {"mapped": mapped}
         if unmapped:
             body["unmapped"] = unmapped
-        return self._reply(request, opened.nonce, opened.binary, client.secret_bytes, body)
+        return call.reply(wire.success_document(body), self._core.clock.now_ms())
 
-    async def map_v3(self, request: Request) -> Response:
+    async def map_v3(self, call: EnvelopeCall) -> Response:
         """Map any of the four arrays; every array answered in input order."""
-        core = self._core
-        client = authenticate(request, core, MAPPER)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        payload = opened.payload or {}
+        payload = call.payload
         if not any(payload.get(k.value) is not None for k in IDENTIFIER_FIELDS):
-            return wire.client_error(request, MSG_V3_ANY_ARRAY)
-        refresh_from_s = (core.clock.now_ms() // 1000 // _DAY_S + 1) * _DAY_S
+            return wire.client_error(call.request, MSG_V3_ANY_ARRAY)
+        refresh_from_s = (self._core.clock.now_ms() // 1000 // _DAY_S + 1) * _DAY_S
         body: dict[str, list[dict[str, Any]]] = {}
         for kind in (DiiKind.EMAIL, DiiKind.EMAIL_HASH, DiiKind.PHONE, DiiKind.PHONE_HASH):
             values = payload.get(kind.value) or []
             if not isinstance(values, list):
-                return wire.client_error(request, MSG_INVALID_BODY)
+                return wire.client_error(call.request, MSG_INVALID_BODY)
             answers: list[dict[str, Any]] = []
             for value in values:
                 result = self._map(kind, value)
@@ -117,16 +107,4 @@ class MapRoutes:
                 else:
                     answers.append({"u": result[0], "p": None, "r": refresh_from_s})
             body[kind.value] = answers
-        return self._reply(request, opened.nonce, opened.binary, client.secret_bytes, body)
-
-    def _reply(
-        self, request: Request, nonce: bytes, binary: bool, secret: bytes, body: object
-    ) -> Response:
-        return wire.encrypted_reply(
-            request,
-            wire.success_document(body),
-            secret=secret,
-            nonce=nonce,
-            now_ms=self._core.clock.now_ms(),
-            binary=binary,
-        )
+        return call.reply(wire.success_document(body), self._core.clock.now_ms())

@@ -10,11 +10,12 @@ from starlette.routing import Route
 
 from uid2_desk.operator import wire
 from uid2_desk.operator.core import (
+    EnvelopeCall,
     IdentifierProblem,
     OperatorCore,
     authenticate,
+    enveloped_route,
     identifier_of,
-    open_envelope,
     problem_reply,
 )
 from uid2_desk.operator.credentials import Role
@@ -55,43 +56,33 @@ class TokenRoutes:
 
     def routes(self) -> list[Route]:
         """The Starlette routes of these endpoints."""
+        core = self._core
         return [
-            Route("/v2/token/generate", self.generate, methods=["POST"]),
+            enveloped_route(core, "/v2/token/generate", GENERATOR, self.generate),
             Route("/v2/token/refresh", self.refresh, methods=["POST"]),
-            Route("/v2/token/validate", self.validate, methods=["POST"]),
-            Route("/v2/token/logout", self.logout, methods=["POST"]),
+            enveloped_route(core, "/v2/token/validate", GENERATOR, self.validate),
+            enveloped_route(core, "/v2/token/logout", OPTOUT_ROLE, self.logout),
         ]
 
-    async def generate(self, request: Request) -> Response:
+    async def generate(self, call: EnvelopeCall) -> Response:
         """Issue an identity for one DII, or ``optout``."""
         core = self._core
-        client = authenticate(request, core, GENERATOR)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        dii = identifier_of(opened.payload)
+        dii = identifier_of(call.opened.payload)
         if isinstance(dii, IdentifierProblem):
-            return problem_reply(request, dii)
+            return problem_reply(call.request, dii)
         now_ms = core.clock.now_ms()
         try:
-            identity = core.issuer.generate(dii.hash_b64, dii.identity_type, client.site_id, now_ms)
+            identity = core.issuer.generate(
+                dii.hash_b64, dii.identity_type, call.client.site_id, now_ms
+            )
         except NoActiveKeyError:
-            return wire.no_active_key(request)
+            return wire.no_active_key(call.request)
         document = (
             {"status": wire.OPTOUT}
             if identity is None
             else wire.success_document(identity.to_body())
         )
-        return wire.encrypted_reply(
-            request,
-            document,
-            secret=client.secret_bytes,
-            nonce=opened.nonce,
-            now_ms=now_ms,
-            binary=opened.binary,
-        )
+        return call.reply(document, now_ms)
 
     async def refresh(self, request: Request) -> Response:
         """Refresh with the 388-character token; never 401, API key optional."""
@@ -143,55 +134,29 @@ class TokenRoutes:
         sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
         return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": wire.TEXT_PLAIN})
 
-    async def validate(self, request: Request) -> Response:
+    async def validate(self, call: EnvelopeCall) -> Response:
         """Say whether an advertising token belongs to a DII."""
         core = self._core
-        client = authenticate(request, core, GENERATOR)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        dii = identifier_of(opened.payload)
+        dii = identifier_of(call.opened.payload)
         if isinstance(dii, IdentifierProblem):
-            return problem_reply(request, dii)
-        token = (opened.payload or {}).get("token")
+            return problem_reply(call.request, dii)
+        token = call.payload.get("token")
         if not isinstance(token, str):
-            return wire.client_error(request, "Invalid token")
-        verdict = core.issuer.validate(token, dii.hash_b64, dii.identity_type, client.site_id)
+            return wire.client_error(call.request, "Invalid token")
+        verdict = core.issuer.validate(token, dii.hash_b64, dii.identity_type, call.client.site_id)
         if verdict is Validation.INVALID_TOKEN:
-            return wire.client_error(request, "Invalid token")
+            return wire.client_error(call.request, "Invalid token")
         if verdict is Validation.OTHER_SITE:
-            return wire.client_error(request, "Unauthorised to validate token")
-        return wire.encrypted_reply(
-            request,
-            wire.success_document(verdict is Validation.MATCH),
-            secret=client.secret_bytes,
-            nonce=opened.nonce,
-            now_ms=core.clock.now_ms(),
-            binary=opened.binary,
-        )
+            return wire.client_error(call.request, "Unauthorised to validate token")
+        return call.reply(wire.success_document(verdict is Validation.MATCH), core.clock.now_ms())
 
-    async def logout(self, request: Request) -> Response:
+    async def logout(self, call: EnvelopeCall) -> Response:
         """Opt a DII out now (the OPTOUT role's endpoint)."""
         core = self._core
-        client = authenticate(request, core, OPTOUT_ROLE)
-        if client is None:
-            return wire.unauthorized(request)
-        opened = await open_envelope(request, core, client)
-        if isinstance(opened, Response):
-            return opened
-        dii = identifier_of(opened.payload)
+        dii = identifier_of(call.opened.payload)
         if isinstance(dii, IdentifierProblem):
-            return problem_reply(request, dii)
+            return problem_reply(call.request, dii)
         now_ms = core.clock.now_ms()
         # The one handler that writes to the database: keep it off the event loop.
         await anyio.to_thread.run_sync(core.issuer.opt_out, dii.hash_b64, dii.identity_type, now_ms)
-        return wire.encrypted_reply(
-            request,
-            wire.success_document({"optout": "OK"}),
-            secret=client.secret_bytes,
-            nonce=opened.nonce,
-            now_ms=now_ms,
-            binary=opened.binary,
-        )
+        return call.reply(wire.success_document({"optout": "OK"}), now_ms)
