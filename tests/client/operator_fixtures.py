@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
@@ -12,15 +13,29 @@ import pytest_asyncio
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
-from uid2_desk.operator import ClientCredentials, Lifetimes, LocalOperator
+from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.protocol.clock import ManualClock, SystemClock
 
 IN_PROCESS_URL = "http://operator.local"
 
 
+class KeyPair(Protocol):
+    """What the operator issues each of its clients: an API key and a client secret."""
+
+    @property
+    def api_key(self) -> str:
+        """The bearer key."""
+        ...
+
+    @property
+    def secret(self) -> str:
+        """The client secret, base64."""
+        ...
+
+
 def client_for(
     http: httpx.AsyncClient,
-    who: ClientCredentials,
+    who: KeyPair,
     clock: ManualClock,
     base_url: str = IN_PROCESS_URL,
     timeout_s: float = 10.0,
