@@ -24,7 +24,10 @@ def _step(step_id: str, do: str, **kw: Any) -> dict[str, Any]:
     return {"id": step_id, "do": do, "caption": {"title": step_id}, **kw}
 
 
-SIGN_IN = _step("sign-in", "sign_in", dii="email", value="jane@example.com")
+SIGN_IN = _step(
+    "sign-in", "sign_in", dii="email", value="jane@example.com", expect={"state": "established"}
+)
+LOG_OUT = _step("log-out", "log_out", expect={"state": "no_identity", "exchanges": 0})
 
 
 @pytest.mark.asyncio
@@ -119,7 +122,9 @@ async def test_an_expectation_that_does_not_hold_fails_the_step_with_the_reason(
 
 @pytest.mark.asyncio
 async def test_an_unexpected_error_fails_the_step(desk: Desk) -> None:
-    scenario = _scenario(SIGN_IN, _step("log-out", "log_out"), _step("refresh", "refresh"))
+    scenario = _scenario(
+        SIGN_IN, LOG_OUT, _step("refresh", "refresh", expect={"state": "refreshed"})
+    )
     player = ScenarioPlayer(scenario, desk.services.stage())
 
     assert not await player.play()
@@ -134,7 +139,7 @@ async def test_an_unexpected_error_fails_the_step(desk: Desk) -> None:
 async def test_an_expected_error_and_message_hold(desk: Desk) -> None:
     scenario = _scenario(
         SIGN_IN,
-        _step("log-out", "log_out"),
+        LOG_OUT,
         _step("refresh", "refresh", expect={"error": True, "message": "sign them in first"}),
     )
     assert await ScenarioPlayer(scenario, desk.services.stage()).play()

@@ -14,7 +14,7 @@ from uid2_desk.publisher.scenario.loader import (
     load_scenario,
     parse_scenario,
 )
-from uid2_desk.publisher.scenario.model import Action, LocalFeature
+from uid2_desk.publisher.scenario.model import Action, Expectation, LocalFeature
 
 REQUIRED = {
     "server-only",
@@ -29,14 +29,27 @@ REQUIRED = {
 
 
 def _doc(**step: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": "s1", "do": "refresh", "caption": {"title": "A step"}}
+    base: dict[str, Any] = {
+        "id": "s1",
+        "do": "refresh",
+        "caption": {"title": "A step"},
+        "expect": {"state": "refreshed"},
+    }
     base.update(step)
+    if base["expect"] is None:
+        del base["expect"]
     return {"name": "x", "title": "X", "step": [base]}
 
 
 def test_every_required_scenario_ships_and_loads() -> None:
     names = {s.name for s in load_all()}
     assert names >= REQUIRED
+
+
+def test_every_shipped_step_states_an_expectation() -> None:
+    for scenario in load_all():
+        for step in scenario.steps:
+            assert step.expect != Expectation(), (scenario.name, step.id)
 
 
 def test_every_shipped_step_has_a_caption_saying_why_it_matters() -> None:
@@ -78,6 +91,8 @@ def test_an_unknown_scenario_name_lists_the_known_ones() -> None:
         (_doc(colour="red"), "unknown key(s) colour"),
         (_doc(caption={}), "'title' is missing"),
         (_doc(caption=None), "needs a [step.caption]"),
+        (_doc(expect=None), "step 1 (s1): every step must say what it expects"),
+        (_doc(expect={}), "step 1 (s1): every step must say what it expects"),
         (_doc(expect={"state": "happy"}), "expect.state 'happy' is not one of"),
         (_doc(expect={"http": "200"}), "expect.http must be a whole number"),
         (_doc(expect={"http": True}), "expect.http must be a whole number"),

@@ -17,7 +17,7 @@ A scenario file, ``resources/scenarios/<name>.toml``::
     publisher = "..."                   # optional: what the publisher server sends
     operator = "..."                    # optional: what the operator answers
     why = "..."                         # optional: why it matters
-    [step.expect]                       # optional: see Expectation
+    [step.expect]                       # required: at least one check, see Expectation
     state = "established"
     status = "success"
     http = 200
@@ -192,7 +192,7 @@ def _parse_step(raw: object, where: str) -> Step:
         id=step_id,
         action=action,
         caption=_parse_caption(raw.get("caption"), where),
-        expect=_parse_expect(raw.get("expect", {}), where),
+        expect=_parse_expect(raw.get("expect"), where),
         params=tuple(params),
     )
 
@@ -208,6 +208,12 @@ def _parse_caption(raw: object, where: str) -> Caption:
 
 
 def _parse_expect(raw: object, where: str) -> Expectation:
+    # A step without an expectation would always show ✓ and prove nothing.
+    if raw is None or (isinstance(raw, Mapping) and not raw):
+        raise ScenarioError(
+            f"{where}: every step must say what it expects: add a [step.expect] table with at "
+            f"least one of {', '.join(_EXPECT_TYPES)}."
+        )
     if not isinstance(raw, Mapping):
         raise ScenarioError(f"{where}: expect must be a table.")
     _no_unknown(raw, set(_EXPECT_TYPES), f"{where} expect")
