@@ -13,7 +13,7 @@ state in a data directory and an admin surface for the desk::
 """
 
 from uid2_desk.operator.admin import OperatorAdmin
-from uid2_desk.operator.credentials import ClientCredentials, Credentials
+from uid2_desk.operator.credentials import ClientCredentials, IssuedCredentials
 from uid2_desk.operator.faults import ActiveFault, Fault, FaultKind
 from uid2_desk.operator.lifetimes import LifetimeProfile, Lifetimes
 from uid2_desk.operator.local_operator import LocalOperator
@@ -24,9 +24,9 @@ from uid2_desk.operator.server import OperatorServer
 __all__ = [
     "ActiveFault",
     "ClientCredentials",
-    "Credentials",
     "Fault",
     "FaultKind",
+    "IssuedCredentials",
     "LifetimeProfile",
     "Lifetimes",
     "LocalOperator",

@@ -94,8 +94,12 @@ class ClientCredentials:
 
 
 @dataclass(frozen=True)
-class Credentials:
-    """Working credentials for the three clients of the local operator."""
+class IssuedCredentials:
+    """The working credentials this operator issued to its three clients.
+
+    Not to be confused with :class:`uid2_desk.client.Credentials`, the key/secret pair a
+    client calls an operator with.
+    """
 
     publisher: ClientCredentials
     dsp: ClientCredentials
@@ -191,11 +195,11 @@ class ClientRegistry:
         return sorted({c.site_id for c in self._by_name.values()})
 
     @property
-    def credentials(self) -> Credentials:
+    def credentials(self) -> IssuedCredentials:
         """The publisher's, DSP's and sharer's credentials."""
 
         def creds(name: str) -> ClientCredentials:
             c = self._by_name[name]
             return ClientCredentials(api_key=c.api_key, secret=c.secret, site_id=c.site_id)
 
-        return Credentials(publisher=creds(PUBLISHER), dsp=creds(DSP), sharer=creds(SHARER))
+        return IssuedCredentials(publisher=creds(PUBLISHER), dsp=creds(DSP), sharer=creds(SHARER))

@@ -9,7 +9,7 @@ from types import TracebackType
 from uid2_desk.operator.admin import OperatorAdmin
 from uid2_desk.operator.app import build_asgi_app
 from uid2_desk.operator.core import OperatorCore
-from uid2_desk.operator.credentials import ClientRegistry, Credentials
+from uid2_desk.operator.credentials import ClientRegistry, IssuedCredentials
 from uid2_desk.operator.faults import FaultBoard
 from uid2_desk.operator.http_layer import OperatorHttp
 from uid2_desk.operator.issuer import TokenIssuer
@@ -111,7 +111,7 @@ class LocalOperator:
         )
 
     @property
-    def credentials(self) -> Credentials:
+    def credentials(self) -> IssuedCredentials:
         """Working credentials of the publisher, DSP and sharer clients."""
         return self._clients.credentials
 
