@@ -36,6 +36,7 @@ def test_warning_says_which_way_and_how_far_and_what_to_do() -> None:
     assert ahead is not None
     assert "50.0 s ahead of" in ahead
     assert "NTP" in ahead
+    assert "about 2 minutes off" in ahead
     behind = skew_warning(-75_500)
     assert behind is not None
     assert "75.5 s behind" in behind

@@ -43,8 +43,9 @@ def assess_skew(skew_ms: int) -> SkewAssessment:
     amount = f"{size / 1000:.1f} s"
     if size <= ERROR_SKEW_MS:
         message = (
-            f"The operator's clock is {amount} {side} the desk's. The operator refuses requests "
-            "about a minute or two off; sync this machine's clock (NTP) before it gets worse."
+            f"The operator's clock is {amount} {side} the desk's. The UID2 docs allow 60 s and "
+            "the operator refuses requests about 2 minutes off; sync this machine's clock (NTP) "
+            "before it gets worse."
         )
         return SkewAssessment(skew_ms, SkewLevel.WARNING, message)
     message = (
