@@ -32,10 +32,13 @@ def build_asgi_app(
     log: RequestLog,
 ) -> OperatorHttp:
     """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
-    uid2 = Starlette(
-        routes=[*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()],
-        exception_handlers={Exception: _unexpected},
-    )
+    routes = [*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()]
+    uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
-        uid2, AdminHttp(admin, admin_token), clock=core.clock, faults=faults, log=log
+        uid2,
+        AdminHttp(admin, admin_token),
+        clock=core.clock,
+        faults=faults,
+        log=log,
+        routed_paths=frozenset(route.path for route in routes),
     )

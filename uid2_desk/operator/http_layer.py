@@ -154,12 +154,14 @@ class OperatorHttp:
         clock: Clock,
         faults: FaultBoard,
         log: RequestLog,
+        routed_paths: frozenset[str],
     ) -> None:
         self._uid2_app = uid2_app
         self._admin_app = admin_app
         self._clock = clock
         self._faults = faults
         self._log = log
+        self._routed_paths = routed_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -175,7 +177,8 @@ class OperatorHttp:
         path: str = scope["path"]
         ctx = wire.RequestContext()
         scope[wire.CONTEXT_SCOPE_KEY] = ctx
-        origin = _header(scope, b"origin")
+        # Vert.x attaches a CorsHandler to each route: a path with no route gets no CORS.
+        origin = _header(scope, b"origin") if path in self._routed_paths else None
         extra = (
             [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
             if origin
