@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,26 @@ def test_an_unusable_store_raises_storage_error_with_advice(tmp_path: Path) -> N
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StorageError, match="--data-dir"):
         UserStore(path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_store_and_its_side_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    store = UserStore(tmp_path / STORE_FILE)
+    store.save(UserRecord(user=USER, state=UserState.ESTABLISHED, identity=IDENTITY))
+
+    files = sorted(tmp_path.glob(STORE_FILE + "*"))
+    assert {f.name for f in files} >= {STORE_FILE, STORE_FILE + "-wal"}  # open: WAL in use
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
+    store.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_a_store_written_world_readable_by_an_older_desk_is_narrowed_on_open(
+    tmp_path: Path,
+) -> None:
+    UserStore(tmp_path / STORE_FILE).close()
+    (tmp_path / STORE_FILE).chmod(0o644)
+
+    UserStore(tmp_path / STORE_FILE).close()
+
+    assert stat.S_IMODE((tmp_path / STORE_FILE).stat().st_mode) == 0o600

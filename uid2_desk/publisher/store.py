@@ -2,8 +2,8 @@
 
 Like a real publisher's user database, it keeps each user's identity between visits, so
 closing and reopening the desk is "the user returns to the site". It lives in
-``<data dir>/desk.sqlite3``, apart from the journal. No API key or client secret is ever
-written here: only what the operator handed to the publisher for the user.
+``<data dir>/desk.sqlite3``, apart from the journal, readable by its owner only (0600). No API
+key or client secret is ever written here: only what the operator handed to the publisher.
 
 :class:`UserStore` is synchronous and owns one connection; :class:`AsyncUserStore` runs it
 on one worker thread so the event loop (and the GUI thread under qasync) never waits on disk.
@@ -25,6 +25,7 @@ from uid2_desk.protocol.errors import PayloadError, StorageError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import ChainLink, TestUser, UserState
+from uid2_desk.publisher.owner_only import make_owner_only
 from uid2_desk.publisher.policy import DEFAULT_INTERVAL_MS, PolicyKind
 
 STORE_FILE = "desk.sqlite3"
@@ -101,11 +102,12 @@ class UserStore:
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            make_owner_only(path)  # it holds DII and tokens
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise _storage_error("open", path, exc) from None
 
     def close(self) -> None:
@@ -254,7 +256,7 @@ def _opt_int(value: object) -> int | None:
     return None if value is None else int(str(value))
 
 
-def _storage_error(what: str, path: Path, exc: sqlite3.Error) -> StorageError:
+def _storage_error(what: str, path: Path, exc: OSError | sqlite3.Error) -> StorageError:
     return StorageError(
         f"The desk could not {what} its user store {path} ({exc}). Check that the data "
         "directory is writable and not used by another desk, or start with --data-dir."
