@@ -35,7 +35,7 @@ from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.faults import Fault, FaultKind
 from uid2_desk.operator.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
-from uid2_desk.protocol.errors import CredentialsError
+from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
@@ -276,6 +276,17 @@ async def _remote_credentials(
     store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
     try:
         found = await store.get(environment.id)
+    except KeychainUnavailableError:
+        if not require:
+            return None  # the desk's window asks, and can keep them for the session
+        # Required means a run without a window: it cannot keep typed credentials for a
+        # session, so offer only what works here.
+        raise KeychainUnavailableError(
+            f"No credentials for {environment.display_name}: UID2_API_KEY and UID2_SECRET are "
+            "not set and this machine has no OS keychain to read them from. Set UID2_API_KEY "
+            "and UID2_SECRET, or install a keychain backend (e.g. GNOME Keyring, KWallet) and "
+            "save them from the desk's Credentials dialog."
+        ) from None
     except CredentialsError:
         if require:
             raise

@@ -84,3 +84,13 @@ def test_a_remote_environment_without_credentials_exits_2_and_says_how(tmp_path:
     result = uid2_desk("run", "server-only", "--env", "integ", env=desk_env(tmp_path), cwd=tmp_path)
     assert result.returncode == 2
     assert "UID2_API_KEY" in result.stderr
+
+
+def test_without_a_keychain_the_cli_offers_only_what_it_can_do(tmp_path: Path) -> None:
+    # desk_env selects keyring's "fail" backend: no OS keychain on this machine.
+    result = uid2_desk("run", "server-only", "--env", "integ", env=desk_env(tmp_path), cwd=tmp_path)
+
+    assert result.returncode == 2
+    (line,) = result.stderr.splitlines()
+    assert "Set UID2_API_KEY and UID2_SECRET, or install a keychain backend" in line
+    assert "session" not in line  # a run cannot keep typed credentials for a session
