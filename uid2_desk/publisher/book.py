@@ -20,6 +20,8 @@ from uid2_desk.publisher.lifecycle import state_at
 from uid2_desk.publisher.model import (
     ChainLink,
     DeskEvent,
+    Notice,
+    NoticeLevel,
     UserChanged,
     UserRemoved,
     UserSnapshot,
@@ -125,6 +127,10 @@ class UserBook:
         self.records[record.user.id] = record
         self._hub.emit(UserChanged(snapshot(record)))
         return record
+
+    def notice(self, level: NoticeLevel, message: str, record: UserRecord | None = None) -> None:
+        """Tell subscribers something a person should read (about ``record``'s user, if any)."""
+        self._hub.emit(Notice(level, message, record.user.id if record else None))
 
     async def remove(self, user_id: str) -> None:
         """Delete the user everywhere and tell subscribers."""

@@ -1,0 +1,175 @@
+"""The publisher's calls to the operator for one user: generate, refresh, validate.
+
+Each call journals its exchange, links generates and refreshes into the user's chain and
+applies the answer to the user's record (identity, state, attempts, last error) through the
+:class:`~uid2_desk.publisher.book.UserBook`. Callers hold the user's lock. A failed call
+commits the record (the identity kept unless the answer ended it) and raises the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from uid2_desk.client.environments import Environment, ensure_same_environment
+from uid2_desk.client.operator_client import OperatorClient
+from uid2_desk.client.results import TokenResult
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.protocol.errors import CredentialsError, InputError, OperatorError, Uid2DeskError
+from uid2_desk.protocol.identity import Identity
+from uid2_desk.protocol.normalize import Dii, parse_dii
+from uid2_desk.publisher import book
+from uid2_desk.publisher.book import UserBook
+from uid2_desk.publisher.model import UserState
+from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
+from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.store import UserRecord
+
+
+class OperatorCalls:
+    """Generate, refresh and validate for a user record, journaled, their answers applied.
+
+    Attributes:
+        environment: the desk session's environment; identities of another are refused.
+    """
+
+    def __init__(
+        self,
+        user_book: UserBook,
+        recorder: JournalRecorder,
+        clock: Clock,
+        environment: Environment,
+        client: Callable[[], OperatorClient | None],
+    ) -> None:
+        self.environment = environment
+        self._book = user_book
+        self._rec = recorder
+        self._clock = clock
+        self._client = client  # read at each call: credentials may arrive (or change) later
+
+    async def generate(self, record: UserRecord, dii: Dii, *, send_raw: bool) -> UserRecord:
+        """``/v2/token/generate`` for the user's DII; store what comes back (1-d…1-f)."""
+        outcome = await self.require_client().generate(dii, send_raw=send_raw)
+        entry = await self._rec.exchange(outcome.exchange, record.user, Step.GENERATE)
+        record = await self._book.link(record, "generate", outcome.value, outcome.error, entry.seq)
+        if outcome.error is not None:
+            await self._book.commit(replace(record, last_error=str(outcome.error)))
+            raise outcome.error
+        assert outcome.value is not None
+        return await self._apply_token_result(record, outcome.value, generated=True)
+
+    async def refresh(self, record: UserRecord, *, trigger: str) -> UserRecord:
+        """``/v2/token/refresh`` with the user's refresh token (3-b…3-d).
+
+        A failure counts an attempt; only an answer about the token itself moves the state
+        (see :func:`~uid2_desk.publisher.outcomes.refresh_failure`).
+        """
+        identity = require_identity(record, "refresh")
+        client = await self._checked_client(record)
+        outcome = await client.refresh(identity)
+        entry = await self._rec.exchange(outcome.exchange, record.user, Step.REFRESH)
+        record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
+        if outcome.error is None:
+            assert outcome.value is not None
+            return await self._apply_token_result(record, outcome.value, generated=False)
+        now = self._clock.now_ms()
+        error = outcome.error
+        failure = refresh_failure(error, now_ms=now, refresh_expires_ms=identity.refresh_expires_ms)
+        record = replace(record, attempts=record.attempts + 1, last_attempt_ms=now)
+        if failure.state is not None:
+            record = await self._book.move(record, failure.state, f"{failure.cause} ({trigger})")
+        if isinstance(error, OperatorError) and is_rate_limited(error):
+            due = book.due(record)
+            error = rate_limited(error, retry_in_ms=None if due is None else due - now)
+        await self._book.commit(replace(record, last_error=str(error)))
+        if error is not outcome.error:
+            raise error from outcome.error
+        raise error
+
+    async def validate(self, record: UserRecord) -> bool:
+        """Ask the operator whether the user's advertising token belongs to their DII."""
+        identity = require_identity(record, "validate")
+        client = await self._checked_client(record)
+        user = record.user
+        dii = parse_dii(user.kind, user.entered)
+        outcome = await client.validate(identity.advertising_token, dii, send_raw=user.send_raw)
+        await self._rec.exchange(outcome.exchange, user, None)
+        if outcome.error is not None:
+            await self._book.commit(replace(record, last_error=str(outcome.error)))
+            raise outcome.error
+        if record.last_error is not None:
+            await self._book.commit(replace(record, last_error=None))
+        return bool(outcome.value)
+
+    def require_client(self) -> OperatorClient:
+        """The operator client, or an error saying credentials are needed first."""
+        client = self._client()
+        if client is None:
+            raise CredentialsError(
+                f"No credentials for {self.environment.display_name} yet: enter an API key and "
+                "secret (or set UID2_API_KEY and UID2_SECRET) before calling the operator."
+            )
+        return client
+
+    def same_realm(self, record: UserRecord) -> bool:
+        """Whether the user's identity was issued by this session's environment."""
+        try:
+            ensure_same_environment(record.user.environment, self.environment)
+        except Uid2DeskError:
+            return False
+        return True
+
+    async def _apply_token_result(
+        self, record: UserRecord, result: TokenResult, *, generated: bool
+    ) -> UserRecord:
+        call = "generate" if generated else "refresh"
+        base = replace(record, attempts=0, last_attempt_ms=None, last_error=None)
+        if result.identity is not None:
+            record = replace(base, identity=result.identity, identity_set_ms=self._clock.now_ms())
+            await self._rec.event(
+                Event.IDENTITY_SET,
+                record.user,
+                step=Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET,
+                outcome="success",
+                summary=f"The publisher stores {record.user.label}'s new identity",
+            )
+            new_state = UserState.ESTABLISHED if generated else UserState.REFRESHED
+            record = await self._book.move(
+                record, new_state, f"{call} answered success", force=True
+            )
+        elif result.is_optout:
+            record = replace(base, identity=None, identity_set_ms=None)
+            record = await self._book.move(record, UserState.OPTED_OUT, f"{call} answered optout")
+        else:
+            message = (
+                f"The operator answered {result.status.value} for {record.user.label}: no token "
+                "without the user's consent (EUID needs a TCF string granting it)."
+            )
+            record = replace(record, last_error=message)
+            self._book.notice("warning", message, record)
+        return await self._book.commit(record)
+
+    async def _checked_client(self, record: UserRecord) -> OperatorClient:
+        try:
+            ensure_same_environment(record.user.environment, self.environment)
+        except Uid2DeskError as exc:
+            await self._rec.event(
+                Event.REFUSED,
+                record.user,
+                outcome="error",
+                summary=str(exc),
+                detail={"issued_by": record.user.environment, "using": self.environment.id},
+            )
+            await self._book.commit(replace(record, last_error=str(exc)))
+            raise
+        return self.require_client()
+
+
+def require_identity(record: UserRecord, what: str) -> Identity:
+    """The user's identity, or an error saying there is none to ``what``."""
+    if record.identity is None:
+        why = "has opted out" if record.state is UserState.OPTED_OUT else "is not signed in"
+        raise InputError(
+            f"{record.user.label} {why}, so there is no identity to {what}; sign them in first."
+        )
+    return record.identity
