@@ -7,18 +7,23 @@ expire. :meth:`KeyRing.rotate` adds a fresh key to every keyset: new tokens use 
 keep decrypting with the old keys until those expire (uid2-protocol.md §6.1).
 
 Reads come from an in-memory snapshot replaced as a whole on every change, so request
-handlers never wait for the database.
+handlers never wait for the database. A key a request needs is made in memory, with an id
+reserved in the database beforehand (so operators sharing a data directory never pick the
+same id), and saved by :meth:`KeyRing.flush`, which the operator's background writer calls:
+the request path never writes SQLite.
 """
 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 import threading
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from uid2_desk.operator.lifetimes import DAY_S, Lifetimes
 from uid2_desk.operator.store import OperatorStore
+from uid2_desk.protocol.errors import OperatorStateError
 from uid2_desk.protocol.tokens import Key
 
 MASTER_KEYSET_ID = -1
@@ -32,9 +37,18 @@ FIRST_SITE_KEYSET_ID = 3
 #: How long a key stays usable beyond the tokens it must outlive.
 KEY_ROTATION_PERIOD_S = 30 * DAY_S
 _KEY_BYTES = 32
+#: Key ids reserved ahead of need, and the stock below which a flush reserves more.
+_ID_BLOCK = 32
+_ID_LOW_WATER = 8
+#: The ``meta`` row holding the next key id no operator has reserved yet.
+_META_NEXT_KEY_ID = "next_key_id"
+_INSERT_KEY = (
+    "INSERT INTO keys (id, keyset_id, site_id, secret, created_s, activates_s, expires_s) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 
-class NoActiveKeyError(LookupError):
+class NoActiveKeyError(OperatorStateError):
     """No key can encrypt for this site; the operator answers 500 ``unknown``."""
 
 
@@ -70,7 +84,11 @@ class KeyRing:
     def __init__(self, store: OperatorStore, lifetimes: Lifetimes) -> None:
         self._store = store
         self._lifetimes = lifetimes
+        # Guards the snapshot, the unsaved keys and the reserved ids; never held over SQL.
         self._write_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._unsaved: list[Key] = []
+        self._free_ids: list[int] = []
         self._snap = self._load()
 
     @classmethod
@@ -80,10 +98,12 @@ class KeyRing:
         """Load the keys, give every site a keyset, and make sure each keyset has a key."""
         ring = cls(store, lifetimes)
         ring._ensure_keysets(site_ids)
+        ring.flush()  # reserves the first ids
         ring.master_key(now_ms)
         ring.refresh_key(now_ms)
         for site_id in site_ids:
             ring.site_key(site_id, now_ms)
+        ring.flush()
         return ring
 
     # -- lookups (hot path, lock-free) ---------------------------------------------------
@@ -130,7 +150,7 @@ class KeyRing:
     # -- changes -------------------------------------------------------------------------
 
     def rotate(self, now_ms: int) -> list[Key]:
-        """Add a new key, active now, to every keyset; return the new keys."""
+        """Add a new key, active now, to every keyset; return the new keys (saved)."""
         with self._write_lock:
             snap = self._snap
             plans = [(MASTER_KEYSET_ID, MASTER_SITE_ID, self._lifetimes.identity_s)]
@@ -139,7 +159,32 @@ class KeyRing:
                 (keyset_id, site_id, self._lifetimes.identity_s)
                 for site_id, keyset_id in sorted(snap.keyset_by_site.items())
             )
-            return self._create(plans, now_ms)
+            created = self._add(plans, now_ms)
+        self.flush()
+        return created
+
+    def flush(self) -> None:
+        """Save the keys made since the last flush, and reserve ids when few are left.
+
+        Called by the operator's background writer, after a rotation, and on close; never
+        from a request. On failure the keys stay queued for the next flush.
+        """
+        with self._flush_lock:
+            with self._write_lock:
+                batch, self._unsaved = self._unsaved, []
+                reserve = len(self._free_ids) < _ID_LOW_WATER
+            if not batch and not reserve:
+                return
+            try:
+                with self._store.transaction() as conn:
+                    conn.executemany(_INSERT_KEY, [_row(key) for key in batch])
+                    reserved = _reserve_ids(conn) if reserve else []
+            except BaseException:
+                with self._write_lock:
+                    self._unsaved[:0] = batch
+                raise
+            with self._write_lock:
+                self._free_ids.extend(reserved)
 
     def _active(self, keyset_id: int, site_id: int, needed_s: int, now_ms: int) -> Key:
         key = self._pick(self._snap, keyset_id, needed_s, now_ms)
@@ -150,7 +195,7 @@ class KeyRing:
             key = self._pick(self._snap, keyset_id, needed_s, now_ms)
             if key is not None:
                 return key
-            return self._create([(keyset_id, site_id, needed_s)], now_ms)[0]
+            return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
 
     @staticmethod
     def _pick(snap: _Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:
@@ -162,54 +207,49 @@ class KeyRing:
                 return key
         return None
 
-    def _create(self, plans: list[tuple[int, int, int]], now_ms: int) -> list[Key]:
+    def _add(self, plans: list[tuple[int, int, int]], now_ms: int) -> list[Key]:
+        """Make keys in memory, queued for :meth:`flush` (call with ``_write_lock`` held)."""
         now_s = now_ms // 1000
-        created: list[Key] = []
-        with self._store.transaction() as conn:
-            (max_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM keys").fetchone()
-            for offset, (keyset_id, site_id, needed_s) in enumerate(plans, start=1):
-                key = Key(
-                    id=int(max_id) + offset,
-                    secret=secrets.token_bytes(_KEY_BYTES),
-                    keyset_id=keyset_id,
-                    site_id=site_id,
-                    created_s=now_s,
-                    activates_s=now_s,
-                    expires_s=now_s + 1 + needed_s + KEY_ROTATION_PERIOD_S,
-                )
-                conn.execute(
-                    "INSERT INTO keys (id, keyset_id, site_id, secret, created_s, activates_s, "
-                    "expires_s) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        key.id,
-                        keyset_id,
-                        site_id,
-                        key.secret,
-                        key.created_s,
-                        key.activates_s,
-                        key.expires_s,
-                    ),
-                )
-                created.append(key)
         snap = self._snap
+        created = [
+            Key(
+                id=self._next_id(snap),
+                secret=secrets.token_bytes(_KEY_BYTES),
+                keyset_id=keyset_id,
+                site_id=site_id,
+                created_s=now_s,
+                activates_s=now_s,
+                expires_s=now_s + 1 + needed_s + KEY_ROTATION_PERIOD_S,
+            )
+            for keyset_id, site_id, needed_s in plans
+        ]
         self._snap = _snapshot([*snap.by_id.values(), *created], dict(snap.keyset_by_site))
+        self._unsaved.extend(created)
         return created
 
+    def _next_id(self, snap: _Snapshot) -> int:
+        if self._free_ids:
+            return self._free_ids.pop(0)
+        # Only if more keys were needed between two flushes than a block holds: unique
+        # here, though another operator on the same data directory could take it too.
+        taken = [*snap.by_id, *(k.id for k in self._unsaved)]
+        return max(taken, default=0) + 1
+
     def _ensure_keysets(self, site_ids: list[int]) -> None:
-        with self._write_lock:
-            missing = [s for s in site_ids if s not in self._snap.keyset_by_site]
-            if not missing:
-                return
-            with self._store.transaction() as conn:
-                (max_id,) = conn.execute(
-                    "SELECT COALESCE(MAX(id), ?) FROM keysets", (FIRST_SITE_KEYSET_ID - 1,)
-                ).fetchone()
-                for offset, site_id in enumerate(missing, start=1):
-                    conn.execute(
-                        "INSERT INTO keysets (id, site_id) VALUES (?, ?)",
-                        (int(max_id) + offset, site_id),
-                    )
-            self._snap = self._load()
+        """Give every site a keyset (from :meth:`open` only, before anyone else sees us)."""
+        missing = [s for s in site_ids if s not in self._snap.keyset_by_site]
+        if not missing:
+            return
+        with self._store.transaction() as conn:
+            (max_id,) = conn.execute(
+                "SELECT COALESCE(MAX(id), ?) FROM keysets", (FIRST_SITE_KEYSET_ID - 1,)
+            ).fetchone()
+            for offset, site_id in enumerate(missing, start=1):
+                conn.execute(
+                    "INSERT INTO keysets (id, site_id) VALUES (?, ?)",
+                    (int(max_id) + offset, site_id),
+                )
+        self._snap = self._load()
 
     def _load(self) -> _Snapshot:
         keysets = {
@@ -230,3 +270,29 @@ class KeyRing:
             )
         ]
         return _snapshot(keys, keysets)
+
+
+def _reserve_ids(conn: sqlite3.Connection) -> list[int]:
+    """Take the next block of key ids for this operator, inside the caller's transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE name = ?", (_META_NEXT_KEY_ID,)).fetchone()
+    (max_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM keys").fetchone()
+    start = max(int(row[0]) if row else 1, int(max_id) + 1)
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES (?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        (_META_NEXT_KEY_ID, str(start + _ID_BLOCK)),
+    )
+    return list(range(start, start + _ID_BLOCK))
+
+
+def _row(key: Key) -> tuple[object, ...]:
+    """The ``keys`` table's columns for one key, in :data:`_INSERT_KEY`'s order."""
+    return (
+        key.id,
+        key.keyset_id,
+        key.site_id,
+        key.secret,
+        key.created_s,
+        key.activates_s,
+        key.expires_s,
+    )

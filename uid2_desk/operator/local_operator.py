@@ -19,6 +19,7 @@ from uid2_desk.operator.optouts import OptOutRegistry
 from uid2_desk.operator.request_log import RequestLog
 from uid2_desk.operator.salts import SaltTable
 from uid2_desk.operator.store import OperatorStore
+from uid2_desk.operator.writer import BackgroundWriter
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 
 
@@ -48,7 +49,7 @@ class LocalOperator:
         clock: WarpClock,
         store: OperatorStore,
         clients: ClientRegistry,
-        log: RequestLog,
+        writer: BackgroundWriter,
         admin: OperatorAdmin,
         admin_token: str,
         asgi_app: OperatorHttp,
@@ -58,7 +59,7 @@ class LocalOperator:
         self.clock = clock
         self._store = store
         self._clients = clients
-        self._log = log
+        self._writer = writer
         self.admin = admin
         self.admin_token = admin_token
         self.asgi_app = asgi_app
@@ -98,13 +99,14 @@ class LocalOperator:
         admin_token = secrets.token_urlsafe(32)
         core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock)
         app = build_asgi_app(core, admin=admin, admin_token=admin_token, faults=faults, log=log)
+        writer = BackgroundWriter([log.flush, keys.flush])
         return cls(
             data_dir=data_dir,
             lifetimes=lifetimes,
             clock=own_clock,
             store=store,
             clients=clients,
-            log=log,
+            writer=writer,
             admin=admin,
             admin_token=admin_token,
             asgi_app=app,
@@ -121,12 +123,12 @@ class LocalOperator:
         return self._closed
 
     def close(self) -> None:
-        """Write the request log out and close the database (idempotent)."""
+        """Save what is still in memory (request log, new keys), close the database (idempotent)."""
         if self._closed:
             return
         self._closed = True
         try:
-            self._log.close()
+            self._writer.close()
         finally:
             self._store.close()
 

@@ -1,8 +1,9 @@
 """The log of every request the operator served, from any client, kept in its database.
 
-The request path only appends to an in-memory buffer; a small writer thread moves the buffer
-into SQLite every :data:`FLUSH_INTERVAL_S` (and :meth:`RequestLog.read` flushes first, so a
-reader always sees every request answered before it asked). No API key or secret is ever
+The request path only appends to an in-memory buffer; the operator's background writer
+(:mod:`uid2_desk.operator.writer`) moves it into SQLite with :meth:`RequestLog.flush` (and
+:meth:`RequestLog.read` flushes first, so a reader always sees every request answered before
+it asked). No API key or secret is ever
 stored: a row names the client and the key's short id.
 """
 
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 
 from uid2_desk.operator.store import OperatorStore
 
-FLUSH_INTERVAL_S = 0.2
 #: Rows returned by one read unless asked otherwise.
 DEFAULT_READ_LIMIT = 1000
 
@@ -58,11 +58,6 @@ class RequestLog:
         self._store = store
         self._pending: deque[ServedRequest] = deque()
         self._flush_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name="uid2-operator-request-log", daemon=True
-        )
-        self._thread.start()
 
     def append(self, entry: ServedRequest) -> None:
         """Queue one entry (cheap; safe from any thread)."""
@@ -125,18 +120,3 @@ class RequestLog:
             )
             for r in rows
         ]
-
-    def close(self) -> None:
-        """Stop the writer thread and write what is left."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-        self.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(FLUSH_INTERVAL_S):
-            try:
-                self.flush()
-            except Exception:
-                # Keep the writer alive: the entries stay queued and the next flush retries.
-                continue

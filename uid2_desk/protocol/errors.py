@@ -31,7 +31,8 @@ exceptions (``binascii.Error``, ``cryptography.exceptions.InvalidTag``, ``httpx.
     │   └── KeychainUnavailableError    no OS keychain backend on this machine
     ├── EnvironmentMismatchError        identity used against another environment
     ├── StorageError                    the desk's own database cannot be read or written
-    └── ScenarioError                   a scenario definition is invalid
+    ├── ScenarioError                   a scenario definition is invalid
+    └── OperatorStateError              the local operator's own state cannot serve a request
 """
 
 from __future__ import annotations
@@ -194,3 +195,7 @@ class StorageError(Uid2DeskError):
 
 class ScenarioError(Uid2DeskError):
     """A scenario definition is malformed or names something that does not exist."""
+
+
+class OperatorStateError(Uid2DeskError):
+    """The local operator's own state cannot serve a request (say, no key for a site)."""

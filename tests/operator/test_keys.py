@@ -1,0 +1,132 @@
+"""The operator's keys: made when time needs them, never by writing SQLite on the request path.
+
+A request that needs a new key (the clock moved past what the current keys may encrypt)
+gets one from memory at once; the key reaches the database from the background writer, so
+a request never waits behind a database lock, and a restart still decrypts its tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.operator.support import generate, open_refresh
+from uid2_desk.operator import Lifetimes, LocalOperator
+from uid2_desk.operator.keys import KEY_ROTATION_PERIOD_S, KeyRing, NoActiveKeyError
+from uid2_desk.operator.store import DB_FILENAME, OperatorStore
+from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.protocol.errors import OperatorStateError, Uid2DeskError
+
+START_MS = 1_767_225_600_000
+#: Far enough that every key made at START_MS is too short-lived for new tokens.
+PAST_EVERY_KEY_MS = (KEY_ROTATION_PERIOD_S + Lifetimes.local().refresh_s + 60) * 1000
+
+
+@pytest.fixture
+def database_locked(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """Another connection holding the operator database's write lock (as a slow writer)."""
+    LocalOperator.open(tmp_path / "op").close()
+    conn = sqlite3.connect(tmp_path / "op" / DB_FILENAME, isolation_level=None, timeout=1)
+    yield conn
+    conn.close()
+
+
+def _client(operator: LocalOperator) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=operator.asgi_app), base_url="http://operator.test"
+    )
+
+
+@pytest.mark.asyncio
+async def test_a_request_needing_new_keys_never_waits_for_the_database(
+    tmp_path: Path, database_locked: sqlite3.Connection
+) -> None:
+    clock = ManualClock(START_MS)
+    operator = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=Lifetimes.local())
+    keys_before = {key.id for key in operator.admin.all_keys()}
+    clock.advance(PAST_EVERY_KEY_MS)
+    database_locked.execute("BEGIN IMMEDIATE")
+    try:
+        async with _client(operator) as client:
+            started = time.monotonic()
+            reply = await asyncio.wait_for(
+                generate(
+                    client, operator.credentials.publisher, clock.now_ms(), email="k@example.com"
+                ),
+                timeout=5,
+            )
+            elapsed_s = time.monotonic() - started
+    finally:
+        database_locked.execute("ROLLBACK")
+        operator.close()
+
+    assert reply["status"] == "success"
+    assert elapsed_s < 1.0
+    assert {key.id for key in operator.admin.all_keys()} > keys_before
+
+
+@pytest.mark.asyncio
+async def test_keys_made_for_a_request_are_saved_and_refresh_after_a_restart(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(START_MS)
+    first = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=Lifetimes.local())
+    clock.advance(PAST_EVERY_KEY_MS)
+    try:
+        async with _client(first) as client:
+            identity = await generate(
+                client, first.credentials.publisher, clock.now_ms(), email="k@example.com"
+            )
+    finally:
+        first.close()
+    clock.advance(1_000)
+
+    second = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=Lifetimes.local())
+    try:
+        async with _client(second) as client:
+            response = await client.post(
+                "/v2/token/refresh", content=identity["body"]["refresh_token"]
+            )
+    finally:
+        second.close()
+
+    assert open_refresh(response, identity["body"]["refresh_response_key"])["status"] == "success"
+
+
+def test_two_operators_on_one_data_dir_never_give_two_keys_the_same_id(tmp_path: Path) -> None:
+    clock = ManualClock(START_MS)
+    a = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=Lifetimes.local())
+    b = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=Lifetimes.local())
+    try:
+        new_a = a.admin.rotate_keys()
+        new_b = b.admin.rotate_keys()
+    finally:
+        a.close()
+        b.close()
+
+    assert not set(new_a) & set(new_b)
+    with LocalOperator.open(tmp_path / "op", clock=clock) as reopened:
+        ids = [key.id for key in reopened.admin.all_keys()]
+    assert set(new_a) | set(new_b) <= set(ids)
+
+
+def test_a_site_without_a_keyset_is_a_desk_error_with_a_message_for_people(
+    tmp_path: Path,
+) -> None:
+    store = OperatorStore.open_in(tmp_path)
+    try:
+        ring = KeyRing.open(store, Lifetimes.local(), [999], START_MS)
+        with pytest.raises(NoActiveKeyError) as caught:
+            ring.site_key(4242, START_MS)
+    finally:
+        store.close()
+
+    assert isinstance(caught.value, OperatorStateError)
+    assert isinstance(caught.value, Uid2DeskError)
+    assert "4242" in str(caught.value)
