@@ -39,7 +39,7 @@ from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
-from uid2_desk.publisher.scenario.player import Stage
+from uid2_desk.publisher.scenario.stage import Stage
 
 JOURNAL_FILE = "journal.sqlite3"
 OPERATOR_DIR = "operator"

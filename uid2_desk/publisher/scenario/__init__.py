@@ -2,7 +2,8 @@
 
 - :mod:`.model`: :class:`Scenario`, :class:`Step`, :class:`Caption`, :class:`Expectation`.
 - :mod:`.loader`: :func:`load_all`, :func:`find_scenario`, :func:`load_scenario` (the schema).
-- :mod:`.player`: :class:`ScenarioPlayer` on a :class:`Stage`; results in :mod:`.results`.
+- :mod:`.player`: :class:`ScenarioPlayer` on a :class:`Stage` (:mod:`.stage`); results in
+  :mod:`.results`.
 """
 
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all, load_scenario
@@ -14,8 +15,9 @@ from uid2_desk.publisher.scenario.model import (
     Scenario,
     Step,
 )
-from uid2_desk.publisher.scenario.player import LocalAdmin, ScenarioPlayer, Stage
+from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.publisher.scenario.results import Check, StepResult, StepStatus
+from uid2_desk.publisher.scenario.stage import LocalAdmin, Stage
 
 __all__ = [
     "Action",

@@ -3,9 +3,9 @@
 :class:`ScenarioPlayer` is Qt-free; the GUI's scenario player and the kiosk drive it with
 :meth:`~ScenarioPlayer.step`, :meth:`~ScenarioPlayer.play`, :meth:`~ScenarioPlayer.pause` and
 :meth:`~ScenarioPlayer.reset`, and the CLI plays it headless. What it can do besides the
-publisher's own operations comes from a :class:`Stage`: a time warp, the local operator's
-admin surface, a buyer. A scenario that needs something the stage lacks is skipped, step by
-step, with the reason (a remote operator cannot be told to opt a user out).
+publisher's own operations comes from a :class:`~.stage.Stage`: a time warp, the local
+operator's admin surface, a buyer. A scenario that needs something the stage lacks is skipped,
+step by step, with the reason (a remote operator cannot be told to opt a user out).
 """
 
 from __future__ import annotations
@@ -14,74 +14,20 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.protocol.errors import ScenarioError, Uid2DeskError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
-from uid2_desk.publisher.bid import BidResult, Buyer
-from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice, TestUser
+from uid2_desk.publisher.bid import BidResult
+from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice
 from uid2_desk.publisher.policy import PolicyKind
-from uid2_desk.publisher.publisher import Publisher
-from uid2_desk.publisher.recorder import Event
 from uid2_desk.publisher.scenario.checks import Observation, check_expectations
-from uid2_desk.publisher.scenario.model import Action, LocalFeature, Scenario, Step, WaitUntil
+from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
+from uid2_desk.publisher.scenario.stage import LocalAdmin, Stage
 
-#: Scenario ``endpoint`` names → operator paths (``any`` means every endpoint).
-FAULT_ENDPOINTS = {
-    "generate": "/v2/token/generate",
-    "refresh": "/v2/token/refresh",
-    "validate": "/v2/token/validate",
-    "key_bidstream": "/v2/key/bidstream",
-    "any": None,
-}
-
-
-class LocalAdmin(Protocol):
-    """The local operator's admin surface, as scenarios use it."""
-
-    async def opt_out(self, user: TestUser) -> None:
-        """Record an opt-out for the user's DII now, as the opt-out portal would."""
-        ...
-
-    async def add_fault(
-        self, fault: str, endpoint: str | None, count: int | None, latency_ms: int = 0
-    ) -> None:
-        """Make the operator fail (``http_500``...) on ``endpoint`` for ``count`` requests."""
-        ...
-
-    async def clear_faults(self) -> None:
-        """Remove every injected fault."""
-        ...
-
-
-@dataclass
-class Stage:
-    """What a scenario plays on.
-
-    Attributes:
-        publisher: the desk's publisher.
-        warp: moves the clock shared by the desk and the operator forward by N ms, or ``None``
-            when time cannot be warped (a remote operator keeps its own time).
-        admin: the local operator's admin surface, or ``None`` on a remote environment.
-        buyer: a buyer with DSP credentials, or ``None`` when there are none.
-    """
-
-    publisher: Publisher
-    warp: Callable[[int], None] | None = None
-    admin: LocalAdmin | None = None
-    buyer: Buyer | None = None
-
-    def missing(self, feature: LocalFeature) -> bool:
-        """Whether this stage lacks ``feature``."""
-        have = {
-            LocalFeature.TIME_WARP: self.warp,
-            LocalFeature.ADMIN_OPT_OUT: self.admin,
-            LocalFeature.FAULTS: self.admin,
-            LocalFeature.BUYER_KEYS: self.buyer,
-        }
-        return have[feature] is None
+# Stage and LocalAdmin live in .stage; they stay importable from here, as before.
+__all__ = ["LocalAdmin", "ScenarioPlayer", "Stage"]
 
 
 @dataclass
@@ -238,29 +184,15 @@ class ScenarioPlayer:
         elif action is Action.WAIT:
             await self._wait(step)
         elif action is Action.FAULT:
-            assert self.stage.admin is not None
-            endpoint = FAULT_ENDPOINTS[str(step.param("endpoint", "any"))]
             count = step.param("count")
-            fault = str(step.param("fault"))
-            await self.stage.admin.add_fault(
-                fault,
-                endpoint,
+            await self.stage.inject_fault(
+                str(step.param("fault")),
+                str(step.param("endpoint", "any")),
                 None if count is None else int(count),
                 int(step.param("latency_ms", 0) or 0),
             )
-            times = "until cleared" if count is None else f"for {count} request(s)"
-            await pub.record_event(
-                Event.OPERATOR_FAULT,
-                summary=f"The local operator will answer {fault} on {endpoint or 'every endpoint'} "
-                f"{times}",
-                detail={"fault": fault, "endpoint": endpoint or "any", "times": str(count)},
-            )
         elif action is Action.CLEAR_FAULTS:
-            assert self.stage.admin is not None
-            await self.stage.admin.clear_faults()
-            await pub.record_event(
-                Event.OPERATOR_FAULT, summary="The local operator answers normally again"
-            )
+            await self.stage.clear_faults()
         else:
             user_id = self._require_user(step)
             if action is Action.REFRESH:
@@ -279,14 +211,7 @@ class ScenarioPlayer:
                     interval_ms=None if interval is None else int(interval) * 1000,
                 )
             elif action is Action.OPT_OUT:
-                assert self.stage.admin is not None
-                user = pub.snapshot(user_id).user
-                await self.stage.admin.opt_out(user)
-                await pub.record_event(
-                    Event.USER_OPTED_OUT,
-                    user_id=user_id,
-                    summary=f"{user.label} opts out of UID2 (the operator records it now)",
-                )
+                await self.stage.opt_out(user_id)
             elif action is Action.BID:
                 assert self.stage.buyer is not None
                 run.bid = await self.stage.buyer.bid(user_id)
