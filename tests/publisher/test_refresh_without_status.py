@@ -20,6 +20,7 @@ from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.protocol.errors import OperatorClientError
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher import PolicyKind, UserSnapshot, UserState
+from uid2_desk.publisher.outcomes import refresh_failure
 
 REFRESH = "/v2/token/refresh"
 
@@ -195,3 +196,29 @@ async def test_a_manual_429_keeps_the_identity_and_asks_to_refresh_again_later(
     )
     assert after.last_error == str(info.value)
     assert (await desk.publisher.refresh(snap.user.id)).state is UserState.REFRESHED
+
+
+@pytest.mark.parametrize(
+    ("http", "status", "state"),
+    [
+        (400, "expired_token", UserState.REFRESH_EXPIRED),
+        (400, "invalid_token", UserState.INVALID),
+        (400, "client_error", UserState.INVALID),
+        (400, "error", UserState.INVALID),
+        (400, None, None),
+        (404, None, None),
+        (408, None, None),
+        (429, None, None),
+    ],
+)
+def test_only_a_uid2_status_about_the_token_ends_the_identity(
+    http: int, status: str | None, state: UserState | None
+) -> None:
+    error = OperatorClientError("refused", status=status, http_status=http)
+    assert refresh_failure(error, now_ms=1_000, refresh_expires_ms=2_000).state is state
+
+
+def test_an_unauthenticated_error_after_refresh_expires_means_refresh_expired() -> None:
+    error = OperatorClientError("refused", status="error", http_status=400)
+    failure = refresh_failure(error, now_ms=2_000, refresh_expires_ms=2_000)
+    assert failure.state is UserState.REFRESH_EXPIRED
