@@ -89,6 +89,17 @@ _REFRESH_STATUS_TEXT = {
 }
 
 
+_URL_HINT = "Check the environment URL."
+# A status-less 4xx usually means the request never reached a UID2 operator (a wrong path, a
+# proxy), so the URL is the first suspect; these codes are the exceptions, where the URL is
+# right and what helps is waiting.
+_STATUSLESS_HINTS = {
+    408: "The server gave up waiting for the request; try again.",
+    429: "The operator (or a gateway in front of it) is rate-limiting: wait a moment and try "
+    "again, with fewer calls per second.",
+}
+
+
 def operator_error(
     reply: WireReply, endpoint: str, masked_key: str, env_name: str
 ) -> OperatorError:
@@ -116,7 +127,7 @@ def operator_error(
         elif status is None:
             text = (
                 f"{env_name} answered {endpoint} with HTTP {code} and no operator status "
-                f"({_snippet(reply.body)}). Check the environment URL."
+                f"({_snippet(reply.body)}). {_STATUSLESS_HINTS.get(code, _URL_HINT)}"
             )
         else:
             hint = next((h for k, h in _HINTS.items() if message and k in message), "")
