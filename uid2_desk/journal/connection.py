@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
 from uid2_desk.journal.schema import migrate
+from uid2_desk.owner_only import make_owner_only
 from uid2_desk.protocol.errors import StorageError
 
 #: Keep the WAL file from growing without bound on a kiosk that runs for days.
@@ -16,29 +16,6 @@ WAL_SIZE_LIMIT = 8 * 1024 * 1024
 #: appends, since every page a commit touches is written whole to the WAL (measured: 4 KB
 #: 1,650 appends/s and 3.1 KB per entry; 8 KB 1,440/s, 2.2 KB; 16 KB 1,130/s, 2.0 KB).
 PAGE_SIZE = 8192
-#: The journal holds DII and tokens: readable by its owner only. SQLite gives the ``-wal`` and
-#: ``-shm`` files the database file's permissions.
-FILE_MODE = 0o600
-_SIDE_FILES = ("-wal", "-shm", "-journal")
-
-
-def _owner_only(path: Path) -> None:
-    """Create ``path`` with :data:`FILE_MODE`, or narrow an existing journal's permissions.
-
-    Creating the file ourselves means it is never readable by others, not even for the
-    instant before a chmod. Journals written by earlier versions (0644) are narrowed, with
-    their side files, when opened.
-    """
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
-    for file in (path, *(path.with_name(path.name + s) for s in _SIDE_FILES)):
-        try:
-            if file.stat().st_mode & 0o777 != FILE_MODE:
-                file.chmod(FILE_MODE)
-        except FileNotFoundError:
-            continue
-        except PermissionError:
-            continue  # another user's file: not ours to narrow, and SQLite may still open it
 
 
 def open_connection(path: Path) -> sqlite3.Connection:
@@ -51,7 +28,7 @@ def open_connection(path: Path) -> sqlite3.Connection:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _owner_only(path)
+        make_owner_only(path)  # it holds DII and tokens
         db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(

@@ -10,14 +10,13 @@ stalls the server in a way that shows. ``sqlite3.Error`` is translated into
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import stat
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from uid2_desk.owner_only import make_owner_only
 from uid2_desk.protocol.errors import StorageError
 
 DB_FILENAME = "operator.sqlite3"
@@ -77,17 +76,6 @@ CREATE TABLE IF NOT EXISTS served_requests (
 """
 
 
-def _make_private(path: Path) -> None:
-    """Tighten the database (and any WAL files left over) to 0600.
-
-    A file made by an older build or copied in keeps its mode; SQLite gives new ``-wal`` and
-    ``-shm`` files the database's mode, so fixing the database first covers those too.
-    """
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
-            os.chmod(file, 0o600)
-
-
 class OperatorStore:
     """A lock-protected SQLite connection to ``DATA_DIR/operator.sqlite3``.
 
@@ -101,11 +89,7 @@ class OperatorStore:
         self._closed = False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists():
-                # Create the file ourselves so it is never readable by others, not even
-                # for the instant before a chmod.
-                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-            _make_private(path)
+            make_owner_only(path)  # it holds the clients' API keys and secrets
             self._conn = sqlite3.connect(
                 path, check_same_thread=False, isolation_level=None, timeout=10.0
             )

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from uid2_desk.owner_only import make_owner_only
 from uid2_desk.protocol.errors import PayloadError, StorageError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import ChainLink, TestUser, UserState
-from uid2_desk.publisher.owner_only import make_owner_only
 from uid2_desk.publisher.policy import DEFAULT_INTERVAL_MS, PolicyKind
 
 STORE_FILE = "desk.sqlite3"
