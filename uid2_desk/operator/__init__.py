@@ -17,7 +17,7 @@ from uid2_desk.operator.credentials import ClientCredentials, IssuedCredentials
 from uid2_desk.operator.faults import ActiveFault, Fault, FaultKind
 from uid2_desk.operator.lifetimes import LifetimeProfile, Lifetimes
 from uid2_desk.operator.local_operator import LocalOperator
-from uid2_desk.operator.optouts import OptOutRecord
+from uid2_desk.operator.optouts import StoredOptOut
 from uid2_desk.operator.request_log import ServedRequest
 from uid2_desk.operator.server import OperatorServer
 
@@ -32,6 +32,6 @@ __all__ = [
     "LocalOperator",
     "OperatorAdmin",
     "OperatorServer",
-    "OptOutRecord",
     "ServedRequest",
+    "StoredOptOut",
 ]

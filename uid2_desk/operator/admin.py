@@ -11,7 +11,7 @@ from __future__ import annotations
 from uid2_desk.operator.faults import ActiveFault, Fault, FaultBoard
 from uid2_desk.operator.issuer import TokenIssuer
 from uid2_desk.operator.keys import KeyRing
-from uid2_desk.operator.optouts import OptOutRecord, OptOutRegistry
+from uid2_desk.operator.optouts import OptOutRegistry, StoredOptOut
 from uid2_desk.operator.request_log import DEFAULT_READ_LIMIT, RequestLog, ServedRequest
 from uid2_desk.protocol.clock import WarpClock
 from uid2_desk.protocol.errors import InputError
@@ -39,7 +39,7 @@ class OperatorAdmin:
         self._clock = clock
         self._log = log
 
-    def opt_out(self, kind: DiiKind | str, value: str) -> OptOutRecord:
+    def opt_out(self, kind: DiiKind | str, value: str) -> StoredOptOut:
         """Opt a DII out now, as if the user had used the opt-out portal.
 
         ``kind`` is ``email``, ``phone``, ``email_hash`` or ``phone_hash``; ``value`` is
@@ -55,7 +55,7 @@ class OperatorAdmin:
         dii = parse_dii(dii_kind, value)
         return self._issuer.opt_out(dii.hash_b64, dii.identity_type, self._clock.now_ms())
 
-    def opt_outs(self) -> list[OptOutRecord]:
+    def opt_outs(self) -> list[StoredOptOut]:
         """Every opt-out recorded, oldest first."""
         return self._optouts.all()
 

@@ -15,7 +15,7 @@ from enum import Enum
 
 from uid2_desk.operator.keys import KeyRing
 from uid2_desk.operator.lifetimes import Lifetimes
-from uid2_desk.operator.optouts import OptOutRecord, OptOutRegistry
+from uid2_desk.operator.optouts import OptOutRegistry, StoredOptOut
 from uid2_desk.operator.salts import SaltTable
 from uid2_desk.protocol.crypto import KEY_LENGTH, random_bytes
 from uid2_desk.protocol.errors import DecryptionError, TokenDecryptError, TokenFormatError
@@ -197,11 +197,11 @@ class TokenIssuer:
         )
         return RefreshResult(RefreshOutcome.REFRESHED, identity)
 
-    def optout_record(self, advertising_id: str) -> OptOutRecord | None:
+    def optout_record(self, advertising_id: str) -> StoredOptOut | None:
         """The opt-out of the DII behind a raw UID, if it opted out."""
         return self._optouts.for_advertising_id(advertising_id)
 
-    def opt_out(self, identity_hash: str, identity_type: IdentityType, now_ms: int) -> OptOutRecord:
+    def opt_out(self, identity_hash: str, identity_type: IdentityType, now_ms: int) -> StoredOptOut:
         """Record that this DII opted out at ``now_ms``."""
         flh = self._salts.first_level_hash(identity_hash)
         advertising_id = base64.b64encode(

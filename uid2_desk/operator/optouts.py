@@ -18,8 +18,9 @@ from uid2_desk.protocol.tokens import IdentityType
 
 
 @dataclass(frozen=True)
-class OptOutRecord:
-    """One opt-out.
+class StoredOptOut:
+    """One opt-out as the operator's store keeps it (not the client's
+    :class:`~uid2_desk.client.results.OptOutRecord`, an entry of a ``/v2/optout/status`` reply).
 
     Attributes:
         advertising_id: base64 raw UID of the DII at the time of the opt-out.
@@ -38,14 +39,14 @@ class OptOutRegistry:
     def __init__(self, store: OperatorStore) -> None:
         self._store = store
         self._lock = threading.Lock()
-        by_hash: dict[bytes, OptOutRecord] = {}
+        by_hash: dict[bytes, StoredOptOut] = {}
         for flh, adv, kind, when in store.query(
             "SELECT first_level_hash, advertising_id, identity_type, optout_ms FROM optouts"
         ):
-            by_hash[base64.b64decode(flh)] = OptOutRecord(str(adv), IdentityType(kind), int(when))
+            by_hash[base64.b64decode(flh)] = StoredOptOut(str(adv), IdentityType(kind), int(when))
         self._publish(by_hash)
 
-    def _publish(self, by_hash: dict[bytes, OptOutRecord]) -> None:
+    def _publish(self, by_hash: dict[bytes, StoredOptOut]) -> None:
         # Replace both views at once; readers never see a half-updated registry.
         self._by_hash = MappingProxyType(by_hash)
         self._by_advertising_id = MappingProxyType({r.advertising_id: r for r in by_hash.values()})
@@ -56,9 +57,9 @@ class OptOutRegistry:
         advertising_id: str,
         identity_type: IdentityType,
         now_ms: int,
-    ) -> OptOutRecord:
+    ) -> StoredOptOut:
         """Record (or renew) an opt-out at ``now_ms``."""
-        record = OptOutRecord(advertising_id, identity_type, now_ms)
+        record = StoredOptOut(advertising_id, identity_type, now_ms)
         with self._lock:
             with self._store.transaction() as conn:
                 conn.execute(
@@ -74,14 +75,14 @@ class OptOutRegistry:
             self._publish({**self._by_hash, first_level_hash: record})
         return record
 
-    def for_first_level_hash(self, first_level_hash: bytes) -> OptOutRecord | None:
+    def for_first_level_hash(self, first_level_hash: bytes) -> StoredOptOut | None:
         """The opt-out of this DII, if any."""
         return self._by_hash.get(first_level_hash)
 
-    def for_advertising_id(self, advertising_id: str) -> OptOutRecord | None:
+    def for_advertising_id(self, advertising_id: str) -> StoredOptOut | None:
         """The opt-out of the DII that maps to this raw UID, if any."""
         return self._by_advertising_id.get(advertising_id)
 
-    def all(self) -> list[OptOutRecord]:
+    def all(self) -> list[StoredOptOut]:
         """Every opt-out, oldest first."""
         return sorted(self._by_hash.values(), key=lambda r: r.optout_ms)
