@@ -4,6 +4,7 @@
 - :mod:`.loader`: :func:`load_all`, :func:`find_scenario`, :func:`load_scenario` (the schema).
 - :mod:`.player`: :class:`ScenarioPlayer` on a :class:`Stage` (:mod:`.stage`); results in
   :mod:`.results`.
+- :mod:`.waits`: :func:`deadline_ms` and :func:`landing_ms`, where a ``wait`` step waits to.
 """
 
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all, load_scenario
@@ -18,6 +19,7 @@ from uid2_desk.publisher.scenario.model import (
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.publisher.scenario.results import Check, StepResult, StepStatus
 from uid2_desk.publisher.scenario.stage import LocalAdmin, Stage
+from uid2_desk.publisher.scenario.waits import deadline_ms, landing_ms
 
 __all__ = [
     "Action",
@@ -32,7 +34,9 @@ __all__ = [
     "Step",
     "StepResult",
     "StepStatus",
+    "deadline_ms",
     "find_scenario",
+    "landing_ms",
     "load_all",
     "load_scenario",
 ]

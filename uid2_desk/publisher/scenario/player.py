@@ -25,6 +25,7 @@ from uid2_desk.publisher.scenario.checks import Observation, check_expectations
 from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
 from uid2_desk.publisher.scenario.stage import LocalAdmin, Stage
+from uid2_desk.publisher.scenario.waits import landing_ms
 
 # Stage and LocalAdmin live in .stage; they stay importable from here, as before.
 __all__ = ["LocalAdmin", "ScenarioPlayer", "Stage"]
@@ -263,14 +264,8 @@ class ScenarioPlayer:
             identity = pub.snapshot(self._require_user(step)).identity
             if identity is None:
                 raise ScenarioError(f"step {step.id}: the user has no identity to wait for.")
-            # The operator and the buyers' SDKs call a token expired only once its expiry is
-            # strictly past (``expires < now``), so expiry waits land 1 ms after the moment;
-            # refresh_from is due at the moment itself.
-            target = {
-                WaitUntil.REFRESH_DUE: identity.refresh_from_ms,
-                WaitUntil.IDENTITY_EXPIRES: identity.identity_expires_ms + 1,
-                WaitUntil.REFRESH_EXPIRES: identity.refresh_expires_ms + 1,
-            }[WaitUntil(str(step.param("until")))]
+            # Expiry waits land just past the moment, where desk and operator agree (.waits).
+            target = landing_ms(identity, WaitUntil(str(step.param("until"))))
             delta = target - pub.clock.now_ms()
             if delta > 0:
                 self.stage.warp(delta)
