@@ -138,8 +138,13 @@ class OperatorCalls:
                 record, new_state, f"{call} answered success", force=True
             )
         elif result.is_optout:
+            # The consequence of the optout answer is the guide's next step: no identity is
+            # stored (1-f) or the stored one is dropped (3-d), and the device gets no UID2.
             record = replace(base, identity=None, identity_set_ms=None)
-            record = await self._book.move(record, UserState.OPTED_OUT, f"{call} answered optout")
+            step = Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET
+            record = await self._book.move(
+                record, UserState.OPTED_OUT, f"{call} answered optout", step=step
+            )
         else:
             message = (
                 f"The operator answered {result.status.value} for {record.user.label}: no token "

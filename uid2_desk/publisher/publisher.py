@@ -238,7 +238,9 @@ class Publisher:
             await self._rec.event(
                 Event.POLICY,
                 record.user,
-                summary=f"{record.user.label}: refresh {record.policy.label} → {policy.label}",
+                summary=(
+                    f"{record.user.label}: refresh policy {record.policy.label} → {policy.label}"
+                ),
                 detail={
                     "from": record.policy.value,
                     "to": policy.value,

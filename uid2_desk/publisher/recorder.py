@@ -4,8 +4,11 @@ Step numbers follow the server-only guide (design.md §5) and event names are th
 :mod:`uid2_desk.walkthrough.layout` draws: ``sign_in_requested`` at 1-b (drawn as 1-a…1-c),
 the generate exchange at 1-d (its reply 1-e), ``identity_set`` at 1-f or 3-d, ``bid`` at 2-a
 (drawn as 2-a…2-c), ``user_returns`` at 3-a, the refresh exchange at 3-b (reply 3-c),
-``logout`` at 4-a and ``state_changed`` at 4-b for the identity being cleared. Other state
-changes, policy changes and refusals carry no step and are drawn as notes.
+``logout`` at 4-a and ``state_changed`` at 4-b for the identity being cleared. An ``optout``
+answer is followed by ``state_changed`` to ``opted_out`` at 1-f (generate: no identity) or
+3-d (refresh: the identity is dropped), drawn as that step in the opt-out colour. Other state
+changes, policy changes and refusals carry no step and are drawn as notes, captioned by their
+summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
 """
 
 from __future__ import annotations
