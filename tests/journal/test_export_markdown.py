@@ -123,4 +123,4 @@ def test_only_events_make_a_report_without_exchange_sections() -> None:
         name="time_warp",
     )
     report = report_text([event])
-    assert "Note over Publisher: time_warp: time warp of 30 s, done" in report
+    assert "Note over Publisher: time warp of 30 s, done" in report  # a caption, no raw name

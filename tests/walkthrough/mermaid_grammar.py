@@ -13,7 +13,8 @@ sequenceDiagram.jison``):
   must not begin with a keyword (``end``, ``note``, ``opt``, ``par``...).
 
 Beyond the grammar, rendering: ``<`` and ``>`` are read as HTML and ``%%`` as a comment, so
-the desk never writes them in text either. Every actor used must have been declared.
+the desk never writes them in text either, except Mermaid's line break ``<br/>`` in a note
+(the note's second line), exactly so spelled. Every actor used must have been declared.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _ARROW_RE = "|".join(re.escape(a) for a in ARROWS)
 _MESSAGE = re.compile(rf"^({_ID})({_ARROW_RE})({_ID}): ([^#\n;]+)$")
 _NOTE = re.compile(rf"^Note (left of|right of|over) ({_ID})(?:,({_ID}))?: ([^#\n;]+)$")
 _UNSAFE_TEXT = ("<", ">", "%%")
+#: The one piece of markup a note may carry: Mermaid's line break.
+LINE_BREAK = "<br/>"
 
 
 def _text_problems(text: str, where: str) -> list[str]:
@@ -71,7 +74,10 @@ def mermaid_problems(source: str) -> list[str]:
             ]
         elif m := _NOTE.match(line):
             _, first, second, text = m.groups()
-            problems += _text_problems(text, where)
+            parts = text.split(LINE_BREAK)
+            if any(not part.strip() for part in parts):
+                problems.append(f"{where}: an empty line in a note")
+            problems += _text_problems("".join(parts), where)
             problems += [
                 f"{where}: {a} is not declared" for a in (first, second) if a and a not in declared
             ]

@@ -26,20 +26,28 @@ M = LayoutMetrics()
 
 
 def event(
-    seq: int, name: str, step: str | None = None, *, outcome: str | None = None, summary: str = ""
+    seq: int,
+    name: str,
+    step: str | None = None,
+    *,
+    outcome: str | None = None,
+    summary: str = "",
+    detail: tuple[tuple[str, str], ...] = (),
+    session: str = "s",
 ) -> JournalEntry:
     """A light event entry, as ``Journal.entries()`` lists it."""
     return JournalEntry(
         seq=seq,
         at_ms=seq,
         kind=EntryKind.EVENT,
-        session="s",
+        session=session,
         user="jane@example.com",
         environment="local",
         step=step,
         outcome=outcome,
         summary=summary,
         exchange=None,
+        detail=detail,
         name=name,
     )
 
@@ -107,8 +115,8 @@ def test_a_journal_walkthrough_is_laid_out_step_by_step(tmp_path: Path, recorded
         (w.timeout.seq, "request", "1-d", P, OP, "1-d POST /v2/token/generate"),
         (w.timeout.seq, "reply", "1-e", OP, P, "1-e no answer"),
     ]
-    assert [(n.seq, n.lane, n.text) for n in diagram.notes] == [
-        (w.state_changed.seq, P, "state_changed: No identity → Established")
+    assert [(n.seq, n.lane, n.lines) for n in diagram.notes] == [
+        (w.state_changed.seq, P, ("No identity → Established",))
     ]
     rows = diagram.rows()
     assert len(rows) == 16
@@ -183,7 +191,7 @@ def test_exchange_labels_name_the_steps_and_the_outcome(
 
 
 def test_an_exchange_without_a_step_runs_between_publisher_and_operator() -> None:
-    request, reply = layout([exchange(1, "/v2/key/sharing")]).arrows
+    request, reply = layout([exchange(1, "/v2/token/validate")]).arrows
     assert (request.source, request.target, request.step) == (P, OP, None)
     assert (reply.source, reply.target, reply.kind) == (OP, P, ArrowKind.REPLY)
 
@@ -217,28 +225,33 @@ def test_events_map_to_steps_through_the_table(entry: JournalEntry, steps: list[
 
 
 @pytest.mark.parametrize(
-    "entry",
+    ("entry", "lines"),
     [
-        event(1, "state_changed", summary="Established → Refreshed"),
-        event(1, "policy", summary="on demand → automatic"),
-        event(1, "something_new"),
-        event(1, "something_new", "9-z"),
+        (
+            event(1, "state_changed", summary="Established → Refreshed"),
+            ("Established → Refreshed",),
+        ),
+        (event(1, "policy", summary="on demand → automatic"), ("on demand → automatic",)),
+        (event(1, "something_new"), ("Something new",)),
+        (event(1, "something_new", "9-z"), ("Something new",)),
+        (event(1, "time-warp"), ("Time warp",)),
     ],
 )
-def test_events_that_are_not_steps_become_notes_on_the_publisher_lane(entry: JournalEntry) -> None:
+def test_events_that_are_not_steps_become_notes_on_the_publisher_lane(
+    entry: JournalEntry, lines: tuple[str, ...]
+) -> None:
     diagram = layout([entry])
     assert diagram.arrows == ()
     [note] = diagram.notes
     assert (note.seq, note.lane, note.x) == (1, P, M.lane_x(P))
-    assert note.text.startswith(entry.name)
-    if entry.summary:
-        assert note.text == f"{entry.name}: {entry.summary}"
+    assert note.lines == lines
 
 
-def test_long_note_texts_are_cut_with_an_ellipsis() -> None:
-    [note] = layout([event(1, "policy", summary="x" * 500)]).notes
-    assert len(note.text) == M.max_note_chars
-    assert note.text.endswith("…")
+def test_long_note_texts_are_cut_with_an_ellipsis_line_by_line() -> None:
+    cause = (("cause", "y" * 300),)
+    [note] = layout([event(1, "policy", summary="x" * 500, detail=cause)]).notes
+    assert [len(line) for line in note.lines] == [M.max_note_chars, M.max_note_chars]
+    assert all(line.endswith("…") for line in note.lines)
 
 
 def test_a_click_on_an_arrow_selects_it_and_elsewhere_selects_nothing() -> None:
@@ -280,7 +293,7 @@ def test_arrows_for_lists_what_one_entry_drew() -> None:
     assert diagram.arrows_for(3) == ()
     note = diagram.note_for(2)
     assert note is not None
-    assert note.text == "policy"
+    assert note.text == "Policy"
     assert diagram.note_for(1) is None
 
 

@@ -35,7 +35,7 @@ def test_a_whole_walkthrough_becomes_valid_mermaid_row_for_row(
     assert "    Operator-->>Publisher: 1-e 200 success" in lines
     assert "    Operator--xPublisher: 3-c 400 error" in lines
     assert "    Operator--xPublisher: 1-e no answer" in lines
-    assert "    Note over Publisher: state_changed: No identity → Established" in lines
+    assert "    Note over Publisher: No identity → Established" in lines
     assert text.endswith("\n")
 
 
@@ -65,6 +65,28 @@ def test_hostile_event_text_still_gives_a_valid_diagram() -> None:
     assert mermaid_problems(text) == []
 
 
+def test_a_two_line_note_breaks_its_lines_with_mermaids_br() -> None:
+    entry = event(
+        1,
+        "state_changed",
+        outcome="established",
+        summary="Jane: No identity → Established (generate answered success)",
+        detail=(("cause", "generate answered success"),),
+    )
+    text = to_mermaid(layout([entry]))
+    assert mermaid_problems(text) == []
+    assert text.splitlines()[-1] == (
+        "    Note over Publisher: Jane: No identity → Established<br/>generate answered success"
+    )
+
+
+def test_markup_inside_a_note_line_is_still_neutralised() -> None:
+    entry = event(1, "policy", summary="<br/> <b>x</b>", detail=(("cause", "a<br/>b"),))
+    text = to_mermaid(layout([entry]))
+    assert mermaid_problems(text) == []
+    assert text.count("<br/>") == 1  # only the desk's own line break
+
+
 def test_the_checker_catches_what_would_break_mermaid() -> None:
     # The checker must be able to fail, or passing it proves nothing.
     bad = "\n".join(
@@ -76,6 +98,10 @@ def test_the_checker_catches_what_would_break_mermaid() -> None:
             "    Device->>Device: #1",
             "    Device=>Device: wrong arrow",
             "    participant End as a box",
+            "    Device->>Device: a<br/>b",
+            "    Note over Device: a<br>b",
+            "    Note over Device: a<br/>",
         ]
     )
-    assert len(mermaid_problems(bad)) == 5
+    flagged = {problem.split(" (", 1)[0] for problem in mermaid_problems(bad)}
+    assert flagged == {f"line {n}" for n in range(3, 11)}  # every line after the first two

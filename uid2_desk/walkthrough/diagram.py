@@ -8,7 +8,7 @@ pixels, ``x`` to the right and ``y`` down.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from uid2_desk.walkthrough.steps import Lane, step
@@ -111,20 +111,46 @@ class Arrow:
 
 @dataclass(frozen=True)
 class Note:
-    """A note box for an event that is not a step (state change, policy, unknown)."""
+    """A note box for an event that is not a step (state change, policy, unknown).
+
+    Attributes:
+        seq: the journal entry it comes from.
+        lane: the lane it sits on.
+        x, y: its centre.
+        width: its width.
+        lines: one or two lines of caption: what happened, then why (e.g.
+            ``Jane: No identity → Established`` over ``generate answered success``); see
+            :func:`~uid2_desk.walkthrough.notes.note_lines`.
+        outcome: the event's outcome, if any.
+    """
 
     seq: int
     lane: Lane
     x: float
     y: float
     width: float
-    text: str
+    lines: tuple[str, ...]
     outcome: str | None
+
+    @property
+    def text(self) -> str:
+        """The lines on one line (``what — why``), for a single-line label or a search."""
+        return NOTE_LINE_JOIN.join(self.lines)
+
+
+#: How :attr:`Note.text` joins a note's lines.
+NOTE_LINE_JOIN = " — "
 
 
 @dataclass(frozen=True)
 class Diagram:
-    """A laid-out sequence diagram: lanes, arrows and notes in row order, and its size."""
+    """A laid-out sequence diagram: lanes, arrows and notes in row order, and its size.
+
+    Rows follow ``seq``, with one exception: a buyer's key fetch is drawn after the 2-a
+    arrow of the bid that follows it (see :data:`~uid2_desk.walkthrough.rules.SIDE_EXCHANGES`),
+    so :attr:`arrows` is sorted by ``y`` but not always by ``seq``; :meth:`arrows_for` finds
+    an entry's arrows either way.
+    """
 
     lanes: tuple[LaneColumn, ...]
     arrows: tuple[Arrow, ...]
@@ -132,14 +158,20 @@ class Diagram:
     width: float
     height: float
     metrics: LayoutMetrics
+    _by_seq: dict[int, tuple[Arrow, ...]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        # An index built once keeps a report of thousands of entries linear.
+        by_seq: dict[int, list[Arrow]] = {}
+        for arrow in self.arrows:
+            by_seq.setdefault(arrow.seq, []).append(arrow)
+        self._by_seq.update((seq, tuple(arrows)) for seq, arrows in by_seq.items())
 
     def arrows_for(self, seq: int) -> tuple[Arrow, ...]:
-        """The arrows drawn for entry ``seq`` (empty if it became a note or is absent)."""
-        # Rows follow seq, so the arrows are sorted by seq: a binary search keeps a report
-        # of thousands of entries linear.
-        start = bisect.bisect_left(self.arrows, seq, key=lambda a: a.seq)
-        end = bisect.bisect_right(self.arrows, seq, lo=start, key=lambda a: a.seq)
-        return self.arrows[start:end]
+        """The arrows drawn for entry ``seq``, top to bottom (empty if it became a note)."""
+        return self._by_seq.get(seq, ())
 
     def note_for(self, seq: int) -> Note | None:
         """The note drawn for entry ``seq``, if it became one."""

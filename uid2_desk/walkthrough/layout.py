@@ -2,26 +2,38 @@
 
 :func:`layout` turns entries (light ones are enough) into a :class:`Diagram` of lanes, arrows
 and notes with coordinates; the Qt view paints it and :func:`to_mermaid` writes the same
-diagram for the Markdown report, so screen and report cannot disagree.
+diagram for the Markdown report, so screen and report cannot disagree. What is drawn for
+which entry comes from the tables of :mod:`~uid2_desk.walkthrough.rules`.
 
 Rows. Entries are taken in ``seq`` order; every arrow and every note gets its own row, so
-``y`` strictly increases with ``seq`` (and within one entry, request before reply).
+``y`` increases with ``seq`` (and within one entry, request before reply), with one exception:
+a side exchange with an ``after_step`` (the buyer's key fetch) that comes right before an
+entry drawing that step (the bid, 2-a…2-c) is drawn just after that step's arrow, where the
+guide's story has it: the token reaches the SSP, then the buyer fetches keys to decrypt it.
 
 Exchanges. One exchange gives a request arrow and a reply arrow. Their steps come from the
 entry's ``step`` (``1-d`` → reply ``1-e``, ``3-b`` → ``3-c``; a reply step given alone finds
-its request), else from the endpoint (generate → 1-d/1-e, refresh → 3-b/3-c), else none: the
-arrows then run publisher ↔ operator labelled with the endpoint only (validate, keys...).
-The reply is labelled with the HTTP status and the outcome (``1-e 200 success``,
+its request), else from the endpoint (generate → 1-d/1-e, refresh → 3-b/3-c). A side
+exchange (:data:`SIDE_EXCHANGES`: ``/v2/key/bidstream``, ``/v2/key/sharing``) runs between
+its caller's lane and the operator, labelled plainly (``buyer keys: POST /v2/key/bidstream``).
+Anything else runs publisher ↔ operator labelled with the endpoint only (validate...). The
+reply is labelled with the HTTP status and the outcome (``1-e 200 success``,
 ``3-c 200 optout``, ``3-c 400 error``) or ``no answer``.
 
-Events (table-driven, :data:`EVENT_STEPS`):
+Events:
 
-- an event whose name has a group of steps and whose ``step`` is in that group, or is
-  absent, draws the whole group (``sign_in_requested`` at ``1-b`` draws 1-a, 1-b, 1-c);
+- an event in :data:`EVENT_ARROWS` (by name, outcome and step, the step read from its
+  ``cause`` when absent) is that step with its own words: the opted-out ``state_changed``
+  after an ``optout`` answer is ``1-f No identity (opted out)`` or
+  ``3-d Identity cleared (opted out)``, in the opt-out colour;
+- an event whose name has a group of steps (:data:`EVENT_STEPS`) and whose ``step`` is in
+  that group, or is absent, draws the whole group (``sign_in_requested`` at ``1-b`` draws
+  1-a, 1-b, 1-c);
 - an event with any other known ``step`` draws that one step (``identity_set`` at ``3-d``,
   ``state_changed`` at ``4-b``);
 - anything else (``state_changed`` or ``policy`` without a step, unknown names) becomes a
-  note on the lane :data:`NOTE_LANES` gives (the publisher by default).
+  note on the lane :data:`NOTE_LANES` gives (the publisher by default), captioned by
+  :func:`~uid2_desk.walkthrough.notes.note_lines`.
 """
 
 from __future__ import annotations
@@ -39,13 +51,27 @@ from uid2_desk.walkthrough.diagram import (
     LayoutMetrics,
     Note,
 )
+from uid2_desk.walkthrough.notes import note_lines
+from uid2_desk.walkthrough.rules import (
+    CAUSE_STEPS,
+    ENDPOINT_STEPS,
+    EVENT_ARROWS,
+    EVENT_STEPS,
+    NOTE_LANES,
+    REPLY_STEPS,
+    SIDE_EXCHANGES,
+    EventArrow,
+    event_key,
+)
 from uid2_desk.walkthrough.steps import Lane, Step, step
 
-__all__ = [  # the diagram values stay importable from here, where they were first defined
+__all__ = [  # the diagram values and the tables stay importable from here, as before
     "ENDPOINT_STEPS",
+    "EVENT_ARROWS",
     "EVENT_STEPS",
     "NOTE_LANES",
     "REPLY_STEPS",
+    "SIDE_EXCHANGES",
     "Arrow",
     "ArrowKind",
     "Diagram",
@@ -57,35 +83,7 @@ __all__ = [  # the diagram values stay importable from here, where they were fir
     "note_at",
 ]
 
-#: Default steps of each event name (names are compared lower-case, ``-``/space as ``_``).
-EVENT_STEPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "sign_in_requested": ("1-a", "1-b", "1-c"),
-        "sign_in": ("1-a", "1-b", "1-c"),
-        "identity_set": ("1-f",),
-        "bid": ("2-a", "2-b", "2-c"),
-        "ad_request": ("2-a", "2-b", "2-c"),
-        "user_returns": ("3-a",),
-        "user_returned": ("3-a",),
-        "logout": ("4-a",),
-        "identity_cleared": ("4-b",),
-    }
-)
-#: The request step of each endpoint when the entry names none.
-ENDPOINT_STEPS: Mapping[str, str] = MappingProxyType(
-    {"/v2/token/generate": "1-d", "/v2/token/refresh": "3-b"}
-)
-#: The reply step that answers a request step.
-REPLY_STEPS: Mapping[str, str] = MappingProxyType({"1-d": "1-e", "3-b": "3-c"})
 _REQUEST_STEPS: Mapping[str, str] = MappingProxyType({v: k for k, v in REPLY_STEPS.items()})
-#: Where notes of a given event name sit (default: the publisher's lane).
-NOTE_LANES: Mapping[str, Lane] = MappingProxyType(
-    {"user_opted_out": Lane.OPERATOR, "operator_fault": Lane.OPERATOR}
-)
-
-
-def _event_key(name: str) -> str:
-    return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
 def _exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
@@ -102,12 +100,31 @@ def _exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
 
 
 def _event_steps(entry: JournalEntry) -> tuple[Step, ...]:
-    group = EVENT_STEPS.get(_event_key(entry.name), ())
+    group = EVENT_STEPS.get(event_key(entry.name), ())
     if entry.step is None or entry.step in group:
         ids = group
     else:
         ids = (entry.step,) if step(entry.step) else ()
     return tuple(s for s in (step(i) for i in ids) if s is not None)
+
+
+def _event_arrow(entry: JournalEntry) -> tuple[Step, EventArrow] | None:
+    """The step and words of an event drawn as a step of its own (:data:`EVENT_ARROWS`)."""
+    step_id = entry.step
+    if step_id is None:
+        cause = entry.detail_value("cause") or ""
+        step_id = CAUSE_STEPS.get(cause.split(" ", 1)[0])
+    spec = EVENT_ARROWS.get((event_key(entry.name), entry.outcome or "", step_id or ""))
+    found = step(step_id) if spec is not None and step_id else None
+    return None if found is None or spec is None else (found, spec)
+
+
+def _drawn_steps(entry: JournalEntry) -> tuple[str, ...]:
+    """The step ids an entry's arrows carry (for placing a side exchange after one)."""
+    if entry.kind is EntryKind.EXCHANGE:
+        return tuple(s.id for s in _exchange_steps(entry) if s is not None)
+    special = _event_arrow(entry)
+    return (special[0].id,) if special else tuple(s.id for s in _event_steps(entry))
 
 
 def _join(*parts: str | None) -> str:
@@ -121,13 +138,18 @@ def _reply_text(entry: JournalEntry) -> str:
 
 
 class _Builder:
-    """Accumulates rows; one instance per :func:`layout` call."""
+    """Accumulates rows; one instance per :func:`layout` call.
+
+    ``held`` keeps side exchanges waiting for the step they are drawn after (:meth:`hold`).
+    """
 
     def __init__(self, metrics: LayoutMetrics) -> None:
         self.m = metrics
         self.arrows: list[Arrow] = []
         self.notes: list[Note] = []
         self.row = 0
+        self.held: list[JournalEntry] = []
+        self._held_after: str | None = None
 
     def arrow(
         self,
@@ -137,6 +159,7 @@ class _Builder:
         lanes: tuple[Lane, Lane],
         *,
         label: str,
+        outcome: str | None = None,
     ) -> None:
         source, target = lanes
         self.arrows.append(
@@ -150,24 +173,41 @@ class _Builder:
                 x2=self.m.lane_x(target),
                 y=self.m.row_y(self.row),
                 label=label,
-                outcome=entry.outcome,
+                outcome=outcome if outcome is not None else entry.outcome,
                 http_status=entry.http_status,
             )
         )
         self.row += 1
+        if step_id is not None and step_id == self._held_after:
+            self.release()
+
+    def hold(self, entry: JournalEntry, after_step: str) -> None:
+        """Draw the side exchange ``entry`` right after the next arrow of ``after_step``."""
+        self.held.append(entry)
+        self._held_after = after_step
+
+    def release(self) -> None:
+        """Draw the held side exchanges now."""
+        held, self.held, self._held_after = self.held, [], None
+        for entry in held:
+            self.exchange(entry)
 
     def note(self, entry: JournalEntry) -> None:
-        lane = NOTE_LANES.get(_event_key(entry.name), Lane.PUBLISHER)
-        text = f"{entry.name}: {entry.summary}" if entry.summary else entry.name
-        if len(text) > self.m.max_note_chars:
-            text = text[: self.m.max_note_chars - 1].rstrip() + "…"
+        lane = NOTE_LANES.get(event_key(entry.name), Lane.PUBLISHER)
+        lines = note_lines(entry, self.m.max_note_chars)
         x = self.m.lane_x(lane)
         self.notes.append(
-            Note(entry.seq, lane, x, self.m.row_y(self.row), self.m.note_width, text, entry.outcome)
+            Note(
+                entry.seq, lane, x, self.m.row_y(self.row), self.m.note_width, lines, entry.outcome
+            )
         )
         self.row += 1
 
     def exchange(self, entry: JournalEntry) -> None:
+        side = SIDE_EXCHANGES.get(entry.name) if entry.step is None else None
+        if side is not None:
+            self._side_exchange(entry, side.who, side.source)
+            return
         request, reply = _exchange_steps(entry)
         source = request.source if request else Lane.PUBLISHER
         target = request.target if request else Lane.OPERATOR
@@ -187,7 +227,21 @@ class _Builder:
             label=_join(reply_id, _reply_text(entry)),
         )
 
+    def _side_exchange(self, entry: JournalEntry, who: str, source: Lane) -> None:
+        lanes = (source, Lane.OPERATOR)
+        self.arrow(
+            entry, ArrowKind.REQUEST, None, lanes, label=f"{who}: {entry.method} {entry.name}"
+        )
+        self.arrow(entry, ArrowKind.REPLY, None, lanes[::-1], label=f"{who}: {_reply_text(entry)}")
+
     def event(self, entry: JournalEntry) -> None:
+        special = _event_arrow(entry)
+        if special is not None:
+            s, spec = special
+            lanes = (s.source, s.target)
+            label = f"{s.id} {spec.title}"
+            self.arrow(entry, ArrowKind.EVENT, s.id, lanes, label=label, outcome=spec.outcome)
+            return
         steps = _event_steps(entry)
         if not steps:
             self.note(entry)
@@ -197,15 +251,32 @@ class _Builder:
             )
 
 
+def _held_until(entry: JournalEntry, following: JournalEntry | None) -> str | None:
+    """The step a side exchange waits for: the one the next entry (same session) draws."""
+    side = SIDE_EXCHANGES.get(entry.name) if entry.kind is EntryKind.EXCHANGE else None
+    if side is None or side.after_step is None or entry.step is not None or following is None:
+        return None
+    if following.session != entry.session or side.after_step not in _drawn_steps(following):
+        return None
+    return side.after_step
+
+
 def layout(entries: Sequence[JournalEntry], *, metrics: LayoutMetrics | None = None) -> Diagram:
     """Lay ``entries`` out (in ``seq`` order) as a :class:`Diagram`; see the module docstring."""
     m = metrics or LayoutMetrics()
     builder = _Builder(m)
-    for entry in sorted(entries, key=lambda e: e.seq):
-        if entry.kind is EntryKind.EXCHANGE:
+    ordered = sorted(entries, key=lambda e: e.seq)
+    for i, entry in enumerate(ordered):
+        following = ordered[i + 1] if i + 1 < len(ordered) else None
+        after = _held_until(entry, following)
+        if after is not None:
+            builder.hold(entry, after)
+        elif entry.kind is EntryKind.EXCHANGE:
             builder.exchange(entry)
         else:
             builder.event(entry)
+        if builder.held and after is None:
+            builder.release()  # the step it waited for was not drawn: draw it late, not never
     lanes = tuple(LaneColumn(lane, lane.title, m.lane_x(lane)) for lane in Lane)
     return Diagram(
         lanes=lanes,

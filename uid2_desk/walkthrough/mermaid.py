@@ -9,12 +9,18 @@ replaced too (:func:`mermaid_text`).
 
 Arrows: requests and events are solid (``->>``), replies dotted (``-->>``); an exchange that
 failed ends its reply with a cross (``--x``), a failed event too (``-x``).
+
+Notes keep their two lines (what happened, then why): Mermaid breaks a note's text at
+``<br/>`` (:data:`LINE_BREAK`), the one piece of markup the desk writes on purpose.
 """
 
 from __future__ import annotations
 
 from uid2_desk.journal.model import Outcome
 from uid2_desk.walkthrough.diagram import Arrow, ArrowKind, Diagram
+
+#: Mermaid's line break inside a message or note.
+LINE_BREAK = "<br/>"
 
 _REPLACEMENTS = (
     ("\r\n", " "),
@@ -57,5 +63,6 @@ def to_mermaid(diagram: Diagram) -> str:
                 f"{mermaid_text(item.label)}"
             )
         else:
-            lines.append(f"    Note over {item.lane.mermaid_id}: {mermaid_text(item.text)}")
+            text = LINE_BREAK.join(mermaid_text(line) for line in item.lines or ("",))
+            lines.append(f"    Note over {item.lane.mermaid_id}: {text}")
     return "\n".join(lines) + "\n"

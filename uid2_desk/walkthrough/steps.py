@@ -80,7 +80,8 @@ STEPS: tuple[Step, ...] = (
          "times, or with 'optout' if this person has asked not to be targeted."),
     Step("1-f", "Identity set", _P, _D,
          "The publisher keeps the tokens with the user's login on its server. From now on "
-         "the user's ad requests can carry the advertising token instead of any personal data."),
+         "the user's ad requests can carry the advertising token instead of any personal data. "
+         "After an 'optout' answer there is nothing to keep: this user gets no UID2."),
     Step("2-a", "Token to the SSP", _P, _S,
          "When an ad slot comes up, the publisher sends the advertising token with the ad "
          "request to its SSP, which passes it into the auction."),
@@ -101,8 +102,8 @@ STEPS: tuple[Step, ...] = (
          "answer, or 'optout' if the user opted out in the meantime: then the publisher must "
          "stop using UID2 for them."),
     Step("3-d", "Identity set", _P, _D,
-         "The publisher replaces the stored tokens with the new ones (or drops them after "
-         "an opt-out)."),
+         "The publisher replaces the stored tokens with the new ones, or, after an 'optout' "
+         "answer, drops them: no UID2 goes into this user's ad requests any more."),
     Step("4-a", "Logout", _D, _P,
          "The user logs out of the publisher's app or site."),
     Step("4-b", "Identity cleared", _P, _D,
