@@ -9,7 +9,8 @@ import pytest
 from tests.publisher.conftest import Desk
 from uid2_desk.operator import FaultKind
 from uid2_desk.protocol.errors import ScenarioError
-from uid2_desk.publisher import ScenarioPlayer, Stage, StepStatus
+from uid2_desk.protocol.normalize import DiiKind
+from uid2_desk.publisher import PolicyKind, ScenarioPlayer, Stage, StepStatus
 from uid2_desk.publisher.scenario import find_scenario, load_all
 from uid2_desk.publisher.scenario.loader import parse_scenario
 
@@ -165,3 +166,33 @@ async def test_scenarios_without_local_features_play_on_any_stage(desk: Desk) ->
     player = ScenarioPlayer(find_scenario("server-only"), Stage(publisher=desk.publisher))
     assert player.unsupported is None
     assert await player.play()
+
+
+@pytest.mark.asyncio
+async def test_another_users_refresh_during_a_wait_is_not_the_steps_exchange(
+    desk: Desk,
+) -> None:
+    other = await desk.publisher.sign_in(DiiKind.EMAIL, "other@example.com")
+    await desk.publisher.set_policy(other.user_id, PolicyKind.AUTOMATIC)
+    scenario = _scenario(
+        SIGN_IN,
+        _step(
+            "wait",
+            "wait",
+            until="refresh_due",
+            expect={"state": "refresh_due", "exchanges": 0},
+        ),
+    )
+    player = ScenarioPlayer(scenario, desk.services.stage())
+    refreshes_before = len(desk.exchanges("/v2/token/refresh"))
+
+    passed = await player.play()
+
+    assert passed, [r.line() for r in player.results if not r.held]
+    # The other user's automatic policy did refresh while the step waited...
+    assert len(desk.exchanges("/v2/token/refresh")) == refreshes_before + 1
+    assert desk.exchanges("/v2/token/refresh")[-1].user == "other@example.com"
+    # ...and the step lists only its own entries.
+    wait = player.results[-1]
+    seqs = {e.seq: e for e in desk.entries()}
+    assert all(seqs[s].user in (None, "jane@example.com") for s in wait.entries)
