@@ -12,7 +12,7 @@ from tests.journal.conftest import Walkthrough
 from tests.journal.recorded import T0
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from uid2_desk.journal import EntryKind, Journal, JournalEntry
-from uid2_desk.journal.export_markdown import fenced, report_text, write_report
+from uid2_desk.journal.export_markdown import fenced, md_escape, report_text, write_report
 from uid2_desk.journal.redaction import Redaction, redact_entry
 from uid2_desk.walkthrough import layout, to_mermaid
 
@@ -64,7 +64,10 @@ def test_there_is_one_section_per_entry_headed_by_its_diagram_labels(
         f"3-b POST /v2/token/refresh · 3-c 400 error (entry {walkthrough.refresh_expired.seq})"
         in (headings)
     )
-    assert f"Note: state\\_changed (entry {walkthrough.state_changed.seq})" in headings
+    note = layout(entries).note_for(walkthrough.state_changed.seq)
+    assert note is not None
+    assert f"Note: {md_escape(note.lines[0])} (entry {walkthrough.state_changed.seq})" in headings
+    assert not any("state\\_changed" in h for h in headings), "raw event names stay out"
 
 
 def test_exchange_sections_show_the_decrypted_request_and_reply(

@@ -91,7 +91,12 @@ def _summary_table(
 
 def _heading(entry: JournalEntry, diagram: Diagram) -> str:
     arrows = diagram.arrows_for(entry.seq)
-    title = " · ".join(a.label for a in arrows) if arrows else f"Note: {entry.name}"
+    if arrows:
+        title = " · ".join(a.label for a in arrows)
+    else:
+        # The same words the diagram's note shows, never the raw event name.
+        note = diagram.note_for(entry.seq)
+        title = f"Note: {note.lines[0]}" if note is not None and note.lines else "Note"
     return f"### {md_escape(title)} (entry {entry.seq})"
 
 
