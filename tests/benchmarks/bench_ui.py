@@ -212,7 +212,8 @@ import json, sys, time
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 from tests.ui.entries import many_entries
-from uid2_desk.ui.log_model import ExchangeLogModel, LogFilter, LogRow
+from uid2_desk.ui.log_model import ExchangeLogModel
+from uid2_desk.ui.log_rows import LogFilter, LogRow
 from uid2_desk.ui.log_panel import ExchangeLogPanel
 
 rows_n = int(sys.argv[1])

@@ -59,7 +59,7 @@ def test_production_is_red_and_named_in_the_title_from_the_first_paint(qtbot: Qt
     window = DeskWindow(DeskBridge(), manual_clock_now(), EnvironmentView.preview("prod"))
     qtbot.addWidget(window)
     assert window.strip.chip_text == "PRODUCTION"
-    assert environment_swatch("prod").background in window.strip.styleSheet()
+    assert window.strip.colour == environment_swatch("prod").background
     assert window.windowTitle().startswith("UID2 Desk — prod")
 
 

@@ -8,8 +8,9 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.ui.entries import event_entry, exchange_entry, many_entries
-from uid2_desk.ui.log_model import ROW_ROLE, ExchangeLogModel, LogColumn, LogFilter, LogRow
+from uid2_desk.ui.log_model import ROW_ROLE, ExchangeLogModel, LogColumn
 from uid2_desk.ui.log_panel import ExchangeLogPanel
+from uid2_desk.ui.log_rows import LogFilter, LogRow
 
 # Showing a top-level window on the offscreen platform logs this; it is not ours.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -69,7 +70,17 @@ def test_cells_show_time_user_step_endpoint_status_http_and_latency() -> None:
     assert cell(LogColumn.HTTP) == "200"
     assert cell(LogColumn.LATENCY) == "12 ms"
     assert model.index(0, 0).data(ROW_ROLE).seq == 7
-    assert model.headerData(LogColumn.HTTP, Qt.Orientation.Horizontal) == "HTTP"
+
+
+def test_the_log_table_header_names_every_column(qtbot: QtBot) -> None:
+    panel = ExchangeLogPanel(ExchangeLogModel())
+    qtbot.addWidget(panel)
+    header = panel.table.horizontalHeader()
+    titles = [
+        header.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())
+    ]
+    assert titles == [column.title for column in LogColumn]
+    assert titles[LogColumn.HTTP] == "HTTP"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QAccessible, QColor
+from PySide6.QtGui import QAccessible, QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -20,12 +20,12 @@ from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.publisher.model import ChainLink, TestUser, UserSnapshot, UserState
 from uid2_desk.publisher.policy import PolicyKind
-from uid2_desk.ui.actions import ActionContext, action_states
+from uid2_desk.ui.action_rules import ActionContext, action_states
 from uid2_desk.ui.chain_model import ChainModel
 from uid2_desk.ui.environment_view import EnvironmentStrip, EnvironmentView
 from uid2_desk.ui.identity_panel import IdentityPanel
 from uid2_desk.ui.sign_in_panel import PRESETS, SignInPanel
-from uid2_desk.ui.theme import environment_swatch, state_swatch
+from uid2_desk.ui.theme import ERROR_TEXT, WARNING_TEXT, environment_swatch, state_swatch
 from uid2_desk.ui.token_field import MASK_TEXT, TokenField
 from uid2_desk.ui.users_panel import STATE_ROLE, UsersModel
 
@@ -193,7 +193,7 @@ def test_identity_panel_shows_state_in_words_and_colour(qtbot: QtBot) -> None:
     panel.render_at(T0 + 31_000)
     assert panel.badge_text == "Refresh due"
     assert "refresh_from has passed" in panel.explanation_text
-    assert state_swatch("refresh_due").background in panel.badge.styleSheet()
+    assert panel.badge.background == state_swatch("refresh_due").background
     assert panel.countdowns[0].remaining_text == "0:01 ago"
     assert panel.countdowns[1].remaining_text == "in 1:29"
     assert panel.chain_model.rowCount() == 1
@@ -223,6 +223,13 @@ def test_clock_skew_warns_near_the_envelope_limit(qtbot: QtBot, skew_ms: int, le
     skew_label = panel.findChild(QWidget, "skew_label")
     assert skew_label is not None
     assert skew_label.property("level") == level
+    shown = skew_label.palette().color(QPalette.ColorRole.WindowText).name()
+    expected = {"warning": WARNING_TEXT, "error": ERROR_TEXT}.get(level)
+    if expected is None:
+        assert shown not in (WARNING_TEXT, ERROR_TEXT)
+    else:
+        assert shown == expected
+        assert skew_label.font().bold()
 
 
 def test_token_field_elides_but_copies_everything(qtbot: QtBot) -> None:
@@ -249,7 +256,7 @@ def test_the_environment_is_colour_coded_from_the_first_paint(
     strip = EnvironmentStrip(view)
     qtbot.addWidget(strip)
     assert strip.chip_text == chip
-    assert environment_swatch(view.kind).background in strip.styleSheet()
+    assert strip.colour == environment_swatch(view.kind).background
     assert view.window_title.startswith("UID2 Desk — ")
 
 

@@ -1,79 +1,20 @@
-"""The desk's actions (menu, toolbar, shortcuts) and when each is available.
+"""The desk's actions (menu, toolbar, shortcuts).
 
-:func:`action_states` is a pure function of what the window knows (services ready, an action
-in flight, the selected user's state, the environment), so the rules are tested without a
-window and the window only applies the result.
+When each is available is decided by :func:`uid2_desk.ui.action_rules.action_states`, a pure
+function tested without a window; :meth:`DeskActions.apply` applies its answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QIcon
 
 from uid2_desk.ui.theme import icon_path
 
-#: States whose identity carries a refresh token that may still work.
-_REFRESHABLE = frozenset({"established", "refreshed", "refresh_due", "expired", "invalid"})
-#: States whose advertising token may go into the bidstream.
-_USABLE = frozenset({"established", "refreshed", "refresh_due"})
-
-
-@dataclass(frozen=True)
-class ActionContext:
-    """What the availability of actions depends on.
-
-    Attributes:
-        ready: the services (operator, journal, publisher) are up.
-        busy: a user action is in flight.
-        state: the selected user's state value, or ``None`` when nobody is selected.
-        has_identity: the selected user holds an identity.
-        local: the environment is the embedded local operator.
-    """
-
-    ready: bool
-    busy: bool
-    state: str | None
-    has_identity: bool
-    local: bool
-
-
-@dataclass(frozen=True)
-class ActionStates:
-    """Which actions are enabled."""
-
-    sign_in: bool
-    refresh: bool
-    validate: bool
-    log_out: bool
-    remove_user: bool
-    policy: bool
-    opt_out: bool
-    send_to_ssp: bool
-    lifetimes: bool
-    exports: bool
-    environments: bool
-
-
-def action_states(ctx: ActionContext) -> ActionStates:
-    """Decide which actions make sense now."""
-    free = ctx.ready and not ctx.busy
-    selected = free and ctx.state is not None
-    state = ctx.state or ""
-    return ActionStates(
-        sign_in=free,
-        refresh=selected and ctx.has_identity and state in _REFRESHABLE,
-        validate=selected and ctx.has_identity,
-        log_out=selected and state != "no_identity",
-        remove_user=selected,
-        policy=selected,
-        opt_out=selected and ctx.local and state != "opted_out",
-        send_to_ssp=selected and ctx.has_identity and state in _USABLE,
-        lifetimes=free and ctx.local,
-        exports=ctx.ready,
-        environments=not ctx.busy,
-    )
+if TYPE_CHECKING:
+    from uid2_desk.ui.action_rules import ActionStates
 
 
 class DeskActions(QObject):
@@ -113,7 +54,6 @@ class DeskActions(QObject):
         self.dismiss = self._make("dismiss", "&Dismiss message", None, "Esc")
         self.quit = self._make("quit", "&Quit", None, "Ctrl+Q")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
-        self._tips()
 
     def _make(self, name: str, text: str, icon: str | None, shortcut: str) -> QAction:
         action = QAction(text, self)
@@ -123,11 +63,20 @@ class DeskActions(QObject):
             if path.exists():
                 action.setIcon(QIcon(str(path)))
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # Through the property: setShortcut()'s overloads take a Qt.Key, and resolving
+            # them creates every ``Qt`` enum (see ``qt_values``). The context stays Qt's
+            # default, the window.
+            action.setProperty("shortcut", shortcut)
         return action
 
-    def _tips(self) -> None:
+    def describe(self) -> None:
+        """Give the actions their status and tool tips (shortcuts as the platform writes them).
+
+        Not needed for the window's first paint, and naming the platform's format creates
+        QKeySequence's enums (~2 ms): the window calls this once it has painted.
+        """
+        from PySide6.QtGui import QKeySequence
+
         tips = (
             (self.sign_in, "Generate an identity for the identifier in the sign-in panel"),
             (self.refresh, "Refresh the selected user's identity now"),
@@ -145,6 +94,24 @@ class DeskActions(QObject):
             action.setStatusTip(tip)
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+
+    def disable_until_ready(self) -> None:
+        """Grey what needs the services, as the rules do while they are not up yet."""
+        for action in (
+            self.sign_in,
+            self.refresh,
+            self.validate,
+            self.log_out,
+            self.remove_user,
+            self.user_returns,
+            self.auto_refresh,
+            self.opt_out,
+            self.send_to_ssp,
+            self.export_har,
+            self.export_jsonl,
+            self.export_markdown,
+        ):
+            action.setEnabled(False)
 
     def apply(self, states: ActionStates) -> None:
         """Enable and disable actions as ``states`` says."""

@@ -7,7 +7,7 @@ keeps working underneath.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from uid2_desk.ui.theme import banner_colours
@@ -15,6 +15,9 @@ from uid2_desk.ui.theme import banner_colours
 
 class Banner(QWidget):
     """A dismissable one-line message with a level colour (error, warning, info).
+
+    The banner is hidden until the first message, so its parts are built then, not before
+    the window's first paint.
 
     Signals:
         dismissed(): the user closed the banner.
@@ -29,42 +32,53 @@ class Banner(QWidget):
         super().__init__(parent)
         self.setObjectName("banner")
         self.setAccessibleName("Message banner")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.level: str | None = None
-        self._title = QLabel(self)
-        self._title.setObjectName("banner_title")
-        self._title.setTextFormat(Qt.TextFormat.PlainText)
-        self._text = QLabel(self)
-        self._text.setObjectName("banner_text")
-        self._text.setWordWrap(True)
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._close = QToolButton(self)
-        self._close.setObjectName("banner_close")
-        self._close.setText("✕")
-        self._close.setAutoRaise(True)
-        self._close.setToolTip("Dismiss this message (Esc)")
-        self._close.setAccessibleName("Dismiss message")
+        self._parts: tuple[QLabel, QLabel] | None = None
+        self.hide()
+
+    def _build(self) -> tuple[QLabel, QLabel]:
+        """The title and text labels (and the close button), built on first use."""
+        if self._parts is not None:
+            return self._parts
+        from PySide6.QtCore import Qt
+
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        title = QLabel(self)
+        title.setObjectName("banner_title")
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        text = QLabel(self)
+        text.setObjectName("banner_text")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setObjectName("banner_close")
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss this message (Esc)")
+        close.setAccessibleName("Dismiss message")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 6, 6)
-        layout.addWidget(self._title, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self._text, 1)
-        layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
-        self._close.clicked.connect(self.dismiss)
-        self.hide()
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(text, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        close.clicked.connect(self.dismiss)
+        self._parts = (title, text)
+        return self._parts
 
     @property
     def text(self) -> str:
         """The message shown (empty when hidden)."""
-        return "" if self.isHidden() else self._text.text()
+        return "" if self.isHidden() or self._parts is None else self._parts[1].text()
 
     @property
     def title(self) -> str:
         """The bold heading shown before the message."""
-        return self._title.text()
+        return "" if self._parts is None else self._parts[0].text()
 
     def show_message(self, level: str, title: str, message: str) -> None:
         """Show ``title: message`` coloured for ``level``; replaces any current message."""
+        title_label, text_label = self._build()
         self.level = level
         background, foreground = banner_colours(level)
         self.setStyleSheet(
@@ -72,8 +86,8 @@ class Banner(QWidget):
             f"{foreground}; }} QLabel {{ color: {foreground}; }}"
             " QLabel#banner_title { font-weight: bold; }"
         )
-        self._title.setText(title)
-        self._text.setText(message)
+        title_label.setText(title)
+        text_label.setText(message)
         self.setAccessibleDescription(f"{title}: {message}")
         self.show()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
 
 if TYPE_CHECKING:
     from uid2_desk.publisher.model import DeskEvent
@@ -49,12 +49,22 @@ class DeskBridge(QObject):
         self.released = False
         self._buffer: list[tuple[SignalInstance, tuple[Any, ...]]] = []
         self._unsubscribe: Callable[[], None] | None = None
-        self._from_other_thread.connect(self._replay, Qt.ConnectionType.QueuedConnection)
+        self._queued = False
 
     def attach(self, publisher: Publisher) -> None:
         """Subscribe to ``publisher``'s events (replacing any earlier subscription)."""
         self.detach()
+        self._connect_queue()
         self._unsubscribe = publisher.subscribe(self.deliver)
+
+    def _connect_queue(self) -> None:
+        # Connected on first need, not in __init__: naming the connection type creates every
+        # ``Qt`` enum, which the window's first paint does without (see ``qt_values``).
+        if not self._queued:
+            from PySide6.QtCore import Qt
+
+            self._from_other_thread.connect(self._replay, Qt.ConnectionType.QueuedConnection)
+            self._queued = True
 
     def detach(self) -> None:
         """Stop listening to the publisher."""
@@ -78,6 +88,7 @@ class DeskBridge(QObject):
     def post(self, signal: SignalInstance, *args: Any) -> None:
         """Emit ``signal(*args)`` on the GUI thread, or buffer it until :meth:`release`."""
         if QThread.currentThread() is not self.thread():
+            self._connect_queue()
             self._from_other_thread.emit((signal, args))
             return
         if not self.released:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
 
+from uid2_desk.ui.qt_values import DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
 from uid2_desk.ui.timefmt import format_clock
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from uid2_desk.publisher.model import ChainLink
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Returns the row's journal seq (int).
-SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
+SEQ_ROLE = USER_ROLE + 1
 
 
 class ChainColumn(IntEnum):
@@ -80,25 +83,27 @@ class ChainModel(QAbstractTableModel):
         self,
         section: int,
         orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
+        role: int = DISPLAY_ROLE,
     ) -> Any:
         """Column titles."""
+        from PySide6.QtCore import Qt
+
         if (
             orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
+            and role == DISPLAY_ROLE
             and 0 <= section < len(_TITLES)
         ):
             return _TITLES[section]
         return None
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         """Cell text; the journal seq under :data:`SEQ_ROLE`."""
         if not index.isValid() or not 0 <= index.row() < len(self._links):
             return None
         link = self._links[index.row()]
         if role == SEQ_ROLE:
             return link.journal_seq
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role not in (DISPLAY_ROLE, TOOLTIP_ROLE):
             return None
         column = ChainColumn(index.column())
         if column is ChainColumn.TIME:
@@ -112,4 +117,4 @@ class ChainModel(QAbstractTableModel):
         if self.masked:
             return "•••• masked"
         token = link.advertising_token
-        return token if role == Qt.ItemDataRole.ToolTipRole else f"{token[:12]}…{token[-6:]}"
+        return token if role == TOOLTIP_ROLE else f"{token[:12]}…{token[-6:]}"

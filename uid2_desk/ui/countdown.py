@@ -7,72 +7,24 @@ is given; it owns no timer. The identity panel feeds all three countdowns from o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from uid2_desk.ui.live_text import LiveText
-from uid2_desk.ui.timefmt import format_local_time, format_remaining
+from uid2_desk.ui.live_text import LiveText, fill_with
+from uid2_desk.ui.qt_values import ALIGN_RIGHT
+
+if TYPE_CHECKING:
+    from uid2_desk.ui.countdown_reading import Urgency
 
 BAR_STEPS = 1000
-_RIGHT = Qt.AlignmentFlag.AlignRight
 
 
-class Urgency(StrEnum):
-    """How close the target is; the bar's and the time's colours follow it."""
-
-    IDLE = "idle"
-    CALM = "calm"
-    NEAR = "near"
-    PASSED = "passed"
-
-
-@dataclass(frozen=True)
-class CountdownReading:
-    """A countdown evaluated at one instant (pure; the widget only displays it).
-
-    Attributes:
-        fraction: elapsed share of the interval, 0.0 to 1.0.
-        remaining: ``in 4:59`` or ``0:12 ago``.
-        at: the target as local wall-clock time.
-        urgency: the colour band.
-    """
-
-    fraction: float
-    remaining: str
-    at: str
-    urgency: Urgency
-
-
-def read_countdown(start_ms: int, target_ms: int, now_ms: int) -> CountdownReading:
-    """Evaluate the interval ``start_ms``..``target_ms`` at ``now_ms``."""
-    span = max(target_ms - start_ms, 1)
-    fraction = min(max((now_ms - start_ms) / span, 0.0), 1.0)
-    left = target_ms - now_ms
-    if left <= 0:
-        urgency = Urgency.PASSED
-    elif left <= span * 0.2:
-        urgency = Urgency.NEAR
-    else:
-        urgency = Urgency.CALM
-    return CountdownReading(
-        fraction=fraction,
-        remaining=format_remaining(target_ms, now_ms),
-        at=format_local_time(target_ms, now_ms),
-        urgency=urgency,
-    )
-
-
-_LEFT_COLOURS = {Urgency.NEAR: "#b45309", Urgency.PASSED: "#b91c1c"}
-_BAR_COLOURS = {
-    Urgency.IDLE: "#94a3b8",
-    Urgency.CALM: "#16a34a",
-    Urgency.NEAR: "#d97706",
-    Urgency.PASSED: "#dc2626",
-}
+#: Colours by ``Urgency`` value (the enum itself loads with the first reading).
+_LEFT_COLOURS = {"near": "#b45309", "passed": "#b91c1c"}
+_BAR_COLOURS = {"idle": "#94a3b8", "calm": "#16a34a", "near": "#d97706", "passed": "#dc2626"}
 _TRACK = "#e2e8f0"
 #: Widest time-left texts, for intervals under a day and longer ones.
 _SHORT = "23:59:59 ago"
@@ -99,7 +51,10 @@ class CountdownBar(QWidget):
         self.setFixedHeight(10)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         # Opaque on the panel's white: a tick repaints the bar and nothing beneath it.
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        fill_with(self, _PANEL)
+        # The track and fill colours live in the palette (see LiveText for why).
+        self._set_palette_colour(QPalette.ColorRole.Base, _TRACK)
+        self._set_palette_colour(QPalette.ColorRole.Highlight, _BAR_COLOURS["idle"])
 
     def set_value(self, value: int) -> None:
         """Move the bar (a repaint, coalesced with the rest of the tick)."""
@@ -112,22 +67,31 @@ class CountdownBar(QWidget):
         """Fill with ``colour`` from now on."""
         if colour != self.colour:
             self.colour = colour
-            self.update()
+            self._set_palette_colour(QPalette.ColorRole.Highlight, colour)
+
+    def _set_palette_colour(self, role: QPalette.ColorRole, colour: str) -> None:
+        palette = self.palette()
+        palette.setColor(role, QColor(colour))
+        self.setPalette(palette)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """Track, then the filled share."""
+        """Track, then the filled share (Qt has filled the panel's white beneath)."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        rect = self.rect()
-        painter.fillRect(rect, QColor(_PANEL))
-        painter.setBrush(QColor(_TRACK))
-        painter.drawRoundedRect(rect, 4, 4)
+        palette = self.palette()
+        rect = QRectF(self.rect())
+        painter.fillPath(_rounded(rect), palette.base())
         filled = round(rect.width() * self.value / BAR_STEPS)
         if filled > 0:
-            painter.setBrush(QColor(self.colour or _BAR_COLOURS[Urgency.IDLE]))
-            painter.drawRoundedRect(rect.adjusted(0, 0, filled - rect.width(), 0), 4, 4)
+            rect.setWidth(filled)
+            painter.fillPath(_rounded(rect), palette.highlight())
         painter.end()
+
+
+def _rounded(rect: QRectF) -> QPainterPath:
+    path = QPainterPath()
+    path.addRoundedRect(rect, 4, 4)
+    return path
 
 
 class CountdownWidget(QWidget):
@@ -144,7 +108,7 @@ class CountdownWidget(QWidget):
         super().__init__(parent)
         self.title = title
         self.interval: tuple[int, int] | None = None
-        self._urgency = Urgency.IDLE
+        self._urgency = "idle"  # an ``Urgency`` value
         self._name = QLabel(title, self)
         self._name.setObjectName("countdown_name")
         self._name.setToolTip(hint)
@@ -152,7 +116,7 @@ class CountdownWidget(QWidget):
         self._bar.setObjectName("countdown_bar")
         self._bar.setAccessibleName(f"{title} progress")
         # Changing every second: LiveText repaints without re-laying out the window.
-        self._left = LiveText(_SHORT, self, align=_RIGHT, bold=True, mono=True)
+        self._left = LiveText(_SHORT, self, align=ALIGN_RIGHT, bold=True, mono=True)
         self._left.setObjectName("countdown_left")
         self._left.setAccessibleName(f"{title} time left")
         self._left.setText("—")
@@ -170,12 +134,14 @@ class CountdownWidget(QWidget):
         layout.addWidget(self._bar, 1)
         layout.addWidget(self._left)
         layout.addWidget(self._at)
-        self._apply_urgency(Urgency.IDLE)
+        self._apply_urgency("idle")
 
     @property
     def urgency(self) -> Urgency:
         """The colour band last rendered."""
-        return self._urgency
+        from uid2_desk.ui.countdown_reading import Urgency
+
+        return Urgency(self._urgency)
 
     @property
     def remaining_text(self) -> str:
@@ -201,19 +167,21 @@ class CountdownWidget(QWidget):
             self._bar.set_value(0)
             self._left.setText("—")
             self._at.setText("")
-            self._apply_urgency(Urgency.IDLE)
+            self._apply_urgency("idle")
 
     def render_at(self, now_ms: int) -> None:
         """Show the countdown as of ``now_ms``."""
         if self.interval is None:
             return
+        from uid2_desk.ui.countdown_reading import read_countdown
+
         reading = read_countdown(self.interval[0], self.interval[1], now_ms)
         self._bar.set_value(round(reading.fraction * BAR_STEPS))
         self._left.setText(reading.remaining)
         self._at.setText(f"at {reading.at}")
         self._apply_urgency(reading.urgency)
 
-    def _apply_urgency(self, urgency: Urgency) -> None:
+    def _apply_urgency(self, urgency: str) -> None:
         if urgency == self._urgency and self._bar.colour is not None:
             return
         self._urgency = urgency

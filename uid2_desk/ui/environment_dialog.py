@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.ui.look import Badge
 from uid2_desk.ui.tasks import TaskRunner
-from uid2_desk.ui.theme import badge_style, environment_swatch
+from uid2_desk.ui.theme import environment_swatch
 
 if TYPE_CHECKING:
     from uid2_desk.client.credentials import Credentials
@@ -76,7 +77,7 @@ class EnvironmentDialog(QDialog):
         for env in KNOWN_ENVIRONMENTS:
             self.environment.addItem(env.display_name, env.id)
         self.environment.addItem("Custom URL…", _CUSTOM)
-        self._chip = QLabel(self)
+        self._chip = Badge(self)
         self._chip.setObjectName("env_dialog_chip")
         self.url = QLineEdit(self)
         self.url.setObjectName("env_url")
@@ -173,8 +174,7 @@ class EnvironmentDialog(QDialog):
         self.save_button.setEnabled(not local)
         kind = "local" if local else "custom" if custom else self._kind_of(str(value))
         swatch = environment_swatch(kind)
-        self._chip.setText(swatch.label)
-        self._chip.setStyleSheet(badge_style(swatch))
+        self._chip.set_badge(swatch.label, swatch.background, swatch.foreground)
         self._chip.setToolTip(swatch.explanation)
         self._result.setText("")
         if local:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from uid2_desk.ui.theme import badge_style, environment_swatch
+from uid2_desk.ui.look import Badge, set_colours, set_font
+from uid2_desk.ui.qt_values import set_enum_properties
+from uid2_desk.ui.theme import environment_swatch
 
 if TYPE_CHECKING:
     from uid2_desk.client.environments import Environment
@@ -81,17 +82,18 @@ class EnvironmentStrip(QWidget):
     def __init__(self, view: EnvironmentView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("environment_strip")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.view = view
-        self._chip = QLabel(self)
+        self._chip = Badge(self, padding=(10, 2))
         self._chip.setObjectName("environment_chip")
         self._chip.setAccessibleName("Environment")
         self._title = QLabel(self)
         self._title.setObjectName("environment_title")
-        self._title.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_properties(self._title, textFormat="PlainText")
         self._detail = QLabel(self)
         self._detail.setObjectName("environment_detail")
-        self._detail.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_properties(self._detail, textFormat="PlainText")
+        for label in (self._title, self._detail):
+            set_font(label, bold=True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 10, 4)
         layout.addWidget(self._chip)
@@ -106,6 +108,11 @@ class EnvironmentStrip(QWidget):
         return self._chip.text()
 
     @property
+    def colour(self) -> str:
+        """The band's colour, ``#rrggbb``."""
+        return self.palette().color(self.backgroundRole()).name()
+
+    @property
     def detail_text(self) -> str:
         """The address and lifetimes line."""
         return self._detail.text()
@@ -114,18 +121,11 @@ class EnvironmentStrip(QWidget):
         """Show ``view``."""
         self.view = view
         swatch = environment_swatch(view.kind)
-        self._chip.setText(swatch.label)
+        # A white chip in the environment's colour, on a band of that colour.
+        self._chip.set_badge(swatch.label, swatch.foreground, swatch.background)
         self._chip.setToolTip(swatch.explanation)
-        self._chip.setStyleSheet(
-            badge_style(swatch, padding="2px 10px")
-            + f" background-color: #ffffff; color: {swatch.background};"
-        )
         self._title.setText(view.title)
-        self.setStyleSheet(
-            f"QWidget#environment_strip {{ background-color: {swatch.background}; }}"
-            f" QLabel#environment_title, QLabel#environment_detail {{ color: {swatch.foreground};"
-            " font-weight: bold; }"
-        )
+        set_colours(self, text=swatch.foreground, window=swatch.background, fill=True)
         self.setAccessibleName(f"Environment: {swatch.label}, {view.title}")
 
     def set_detail(self, text: str) -> None:

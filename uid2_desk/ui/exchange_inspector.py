@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uid2_desk.ui.look import set_font
 from uid2_desk.ui.timefmt import format_skew, format_timestamp
 
 if TYPE_CHECKING:
@@ -66,8 +67,24 @@ def _row(name: str, value: str) -> str:
     return f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
 
 
+#: The tabs, in order, and whether each shows rich text.
+_TABS: tuple[tuple[str, bool], ...] = (
+    ("Summary", True),
+    ("Request", False),
+    ("Envelope", True),
+    ("Reply", True),
+    ("Headers", True),
+    ("Timings", True),
+)
+_NO_EXCHANGE = "A lifecycle event: no exchange went over the wire."
+
+
 class ExchangeInspector(QWidget):
     """Tabs showing one journal entry in full.
+
+    Only the tab in sight is built and filled: the others get their text view the first time
+    they are shown (the first paint shows only the summary), and each tab renders the entry
+    when it comes into view.
 
     Signals:
         copied(str): the JSON text put on the clipboard.
@@ -85,12 +102,15 @@ class ExchangeInspector(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("inspector_tabs")
         self.tabs.setAccessibleName("Exchange inspector")
-        self._summary = self._text_tab("Summary", rich=True)
-        self._request = self._text_tab("Request")
-        self._envelope = self._text_tab("Envelope", rich=True)
-        self._reply = self._text_tab("Reply", rich=True)
-        self._headers = self._text_tab("Headers", rich=True)
-        self._timings = self._text_tab("Timings", rich=True)
+        self._views: dict[str, QTextEdit] = {}
+        self._rendered: set[str] = set()
+        self._pages: list[QVBoxLayout] = []
+        for title, _rich in _TABS:
+            page = QWidget(self.tabs)
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(0, 0, 0, 0)
+            self._pages.append(page_layout)
+            self.tabs.addTab(page, title)
         self._title = QLabel("Select a row of the log to inspect it.", self)
         self._title.setObjectName("inspector_title")
         self._title.setWordWrap(True)
@@ -105,37 +125,77 @@ class ExchangeInspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
         layout.addWidget(self.tabs, 1)
+        self._show_tab(0)
         self._copy.clicked.connect(self.copy_as_json)
+        self.tabs.currentChanged.connect(self._show_tab)
 
-    def _text_tab(self, title: str, *, rich: bool = False) -> QTextEdit:
-        view = QTextEdit(self)
-        view.setObjectName("mono_view" if not rich else f"inspector_{title.lower()}")
-        view.setReadOnly(True)
-        view.setAcceptRichText(rich)
-        view.setAccessibleName(f"Inspector: {title}")
-        self.tabs.addTab(view, title)
+    def _view(self, index: int) -> QTextEdit:
+        """The text view of tab ``index``, built on first use."""
+        title, rich = _TABS[index]
+        view = self._views.get(title)
+        if view is None:
+            page = self._pages[index]
+            view = QTextEdit(page.parentWidget())
+            view.setObjectName("mono_view" if not rich else f"inspector_{title.lower()}")
+            view.setReadOnly(True)
+            view.setAcceptRichText(rich)
+            view.setAccessibleName(f"Inspector: {title}")
+            if not rich:
+                set_font(view, mono=True)
+            page.addWidget(view)
+            self._views[title] = view
         return view
+
+    def _show_tab(self, index: int) -> None:
+        """Tab ``index`` came into view: build it and show the entry in it."""
+        if 0 <= index < len(_TABS):
+            self._render(index)
 
     def tab_text(self, title: str) -> str:
         """The plain text of the tab named ``title`` (for tests and accessibility)."""
-        for index in range(self.tabs.count()):
-            if self.tabs.tabText(index) == title:
-                widget = self.tabs.widget(index)
-                if isinstance(widget, QTextEdit):
-                    return widget.toPlainText()
+        for index, (name, _rich) in enumerate(_TABS):
+            if name == title:
+                return self._render(index).toPlainText()
         raise KeyError(title)
 
     def show_entry(self, entry: JournalEntry | None) -> None:
         """Show ``entry`` (a full entry for exchanges), or clear when ``None``."""
         self.entry = entry
         self._copy.setEnabled(entry is not None)
+        self._rendered.clear()
         if entry is None:
             self._title.setText("Select a row of the log to inspect it.")
-            for view in self._views():
-                view.clear()
-            return
-        self._title.setText(f"#{entry.seq} · {entry.summary}")
-        exchange = entry.exchange
+        else:
+            self._title.setText(f"#{entry.seq} · {entry.summary}")
+        self._show_tab(self.tabs.currentIndex())
+
+    def _render(self, index: int) -> QTextEdit:
+        """Fill tab ``index`` with the entry shown, unless it already shows it."""
+        view = self._view(index)
+        title = _TABS[index][0]
+        if title in self._rendered:
+            return view
+        self._rendered.add(title)
+        entry = self.entry
+        if entry is None:
+            view.clear()
+        elif title == "Summary":
+            view.setHtml(self._summary_html(entry))
+        elif entry.exchange is None:
+            view.setPlainText(_NO_EXCHANGE)
+        elif title == "Request":
+            view.setPlainText(pretty_json(entry.exchange.request_plaintext) or "(no payload)")
+        else:
+            render = {
+                "Envelope": self._envelope_html,
+                "Reply": self._reply_html,
+                "Headers": self._headers_html,
+                "Timings": self._timings_html,
+            }[title]
+            view.setHtml(render(entry.exchange))
+        return view
+
+    def _summary_html(self, entry: JournalEntry) -> str:
         rows = [
             _row("When", format_timestamp(entry.at_ms)),
             _row("Kind", str(entry.kind)),
@@ -145,28 +205,9 @@ class ExchangeInspector(QWidget):
             _row("Environment", entry.environment),
         ]
         rows.extend(_row(key, value) for key, value in entry.detail)
-        if exchange is None:
-            self._summary.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
-            for view in (self._request, self._envelope, self._reply, self._headers, self._timings):
-                view.setPlainText("A lifecycle event: no exchange went over the wire.")
-            return
-        rows.extend(self._exchange_rows(exchange))
-        self._summary.setHtml(f"<table cellspacing='4'>{''.join(rows)}</table>")
-        self._request.setPlainText(pretty_json(exchange.request_plaintext) or "(no payload)")
-        self._envelope.setHtml(self._envelope_html(exchange))
-        self._reply.setHtml(self._reply_html(exchange))
-        self._headers.setHtml(self._headers_html(exchange))
-        self._timings.setHtml(self._timings_html(exchange))
-
-    def _views(self) -> list[QTextEdit]:
-        return [
-            self._summary,
-            self._request,
-            self._envelope,
-            self._reply,
-            self._headers,
-            self._timings,
-        ]
+        if entry.exchange is not None:
+            rows.extend(self._exchange_rows(entry.exchange))
+        return f"<table cellspacing='4'>{''.join(rows)}</table>"
 
     @staticmethod
     def _exchange_rows(exchange: Exchange) -> list[str]:

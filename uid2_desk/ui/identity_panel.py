@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
 from uid2_desk.ui.chain_model import SEQ_ROLE, ChainColumn, ChainModel
 from uid2_desk.ui.countdown import CountdownWidget
 from uid2_desk.ui.live_text import LiveText
-from uid2_desk.ui.theme import badge_style, state_swatch
+from uid2_desk.ui.look import Badge, Card, set_colours, set_font
+from uid2_desk.ui.qt_values import set_enum_properties
+from uid2_desk.ui.theme import ERROR_TEXT, WARNING_TEXT, state_swatch
 from uid2_desk.ui.timefmt import format_remaining, format_skew
 from uid2_desk.ui.token_field import TokenField
 from uid2_desk.ui.token_inspector import TokenInspector
@@ -69,9 +70,9 @@ class IdentityPanel(QWidget):
         self._now_ms = 0
         self._title = QLabel("No user selected", self)
         self._title.setObjectName("identity_title")
-        self._title.setTextFormat(Qt.TextFormat.PlainText)
-        self._title.setStyleSheet("font-size: 15px; font-weight: bold;")
-        self._badge = QLabel(self)
+        set_enum_properties(self._title, textFormat="PlainText")
+        set_font(self._title, bold=True, pixel_size=15)
+        self._badge = Badge(self, padding=(10, 3))
         self._badge.setObjectName("state_badge")
         self._badge.setAccessibleName("Identity state")
         self._explanation = QLabel("Sign a test user in, or pick one from the list.", self)
@@ -83,8 +84,8 @@ class IdentityPanel(QWidget):
         # One line, elided: the banner carries the whole message; the tooltip too.
         self._error = QLabel(self)
         self._error.setObjectName("identity_error")
-        self._error.setStyleSheet("color: #b91c1c;")
-        self._error.setTextFormat(Qt.TextFormat.PlainText)
+        set_colours(self._error, text=ERROR_TEXT)
+        set_enum_properties(self._error, textFormat="PlainText")
         self._error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._error_full = ""
         self.advertising = TokenField("Advertising token", self)
@@ -97,17 +98,12 @@ class IdentityPanel(QWidget):
         self._skew = QLabel("Clock skew to the operator: not measured yet", self)
         self._skew.setObjectName("skew_label")
         self._skew.setWordWrap(True)
+        self._skew.setProperty("level", "ok")
+        self._skew_plain = self._skew.palette()
         self.inspector = TokenInspector(self)
         self.chain_model = ChainModel(self)
-        self._chain = QTableView(self)
-        self._chain.setObjectName("chain_table")
-        self._chain.setAccessibleName("Refresh chain")
-        self._chain.setModel(self.chain_model)
-        self._chain.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._chain.verticalHeader().hide()
-        self._chain.horizontalHeader().setSectionResizeMode(
-            ChainColumn.TOKEN, QHeaderView.ResizeMode.Stretch
-        )
+        # The chain's table is built when its tab is first shown (not at the first paint).
+        self._chain: QTableView | None = None
         self._build_layout()
         self._connect_signals()
         self.show_snapshot(None)
@@ -116,16 +112,16 @@ class IdentityPanel(QWidget):
         head = QHBoxLayout()
         head.addWidget(self._title, 1)
         head.addWidget(self._badge)
-        tokens = QGroupBox("Tokens", self)
-        token_form = QFormLayout(tokens)
+        tokens = Card("Tokens", self)
+        token_form = QFormLayout()
         token_form.addRow("Advertising:", self.advertising)
         token_form.addRow("Refresh:", self.refresh)
-        times = QGroupBox("Countdowns", self)
-        time_layout = QVBoxLayout(times)
+        tokens.body.addLayout(token_form)
+        times = Card("Countdowns", self)
         for countdown in self.countdowns:
             countdown.setParent(times)
-            time_layout.addWidget(countdown)
-        time_layout.addWidget(self._skew)
+            times.add(countdown)
+        times.add(self._skew)
         left = QVBoxLayout()
         left.addLayout(head)
         left.addWidget(self._explanation)
@@ -141,7 +137,9 @@ class IdentityPanel(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("identity_tabs")
         self.tabs.addTab(scroll, "Token inspector")
-        self.tabs.addTab(self._chain, "Refresh chain")
+        self._chain_page = QWidget(self.tabs)
+        QVBoxLayout(self._chain_page).setContentsMargins(0, 0, 0, 0)
+        self.tabs.addTab(self._chain_page, "Refresh chain")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(left, 3)
@@ -150,7 +148,30 @@ class IdentityPanel(QWidget):
     def _connect_signals(self) -> None:
         self.advertising.copied.connect(self.token_copied)
         self.refresh.copied.connect(self.token_copied)
-        self._chain.activated.connect(self._on_chain_activated)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
+
+    def _on_tab_shown(self, index: int) -> None:
+        if index == 1:
+            self.chain_table()
+
+    def chain_table(self) -> QTableView:
+        """The refresh chain's table, built on first use."""
+        if self._chain is None:
+            table = QTableView(self._chain_page)
+            table.setObjectName("chain_table")
+            table.setAccessibleName("Refresh chain")
+            table.setModel(self.chain_model)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.verticalHeader().hide()
+            table.horizontalHeader().setSectionResizeMode(
+                ChainColumn.TOKEN, QHeaderView.ResizeMode.Stretch
+            )
+            table.activated.connect(self._on_chain_activated)
+            layout = self._chain_page.layout()
+            if layout is not None:
+                layout.addWidget(table)
+            self._chain = table
+        return self._chain
 
     # --- reading, for tests and accessibility ------------------------------------------------
     @property
@@ -185,7 +206,12 @@ class IdentityPanel(QWidget):
         self._elide_error()
 
     def _elide_error(self) -> None:
-        text = f"Last error: {self._error_full}" if self._error_full else ""
+        if not self._error_full:
+            self._error.setText("")
+            return
+        from PySide6.QtCore import Qt
+
+        text = f"Last error: {self._error_full}"
         width = max(self._error.width(), 200)
         metrics = self._error.fontMetrics()
         self._error.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
@@ -196,7 +222,7 @@ class IdentityPanel(QWidget):
         self._elide_error()
 
     @property
-    def badge(self) -> QLabel:
+    def badge(self) -> Badge:
         """The state badge widget (screenshot tests read its colour)."""
         return self._badge
 
@@ -206,8 +232,7 @@ class IdentityPanel(QWidget):
         self.snapshot = snapshot
         state = "no_identity" if snapshot is None else str(snapshot.state)
         swatch = state_swatch(state)
-        self._badge.setText(swatch.label)
-        self._badge.setStyleSheet(badge_style(swatch, padding="3px 10px"))
+        self._badge.set_badge(swatch.label, swatch.background, swatch.foreground)
         self._badge.setAccessibleDescription(swatch.explanation)
         if snapshot is None:
             self._title.setText("No user selected")
@@ -281,9 +306,20 @@ class IdentityPanel(QWidget):
             if assessment.message:
                 text += f" — {assessment.message}"
             self._skew.setText(text)
+        self._show_skew_level(level)
+
+    def _show_skew_level(self, level: str) -> None:
+        """Amber and bold for a warning, red and bold beyond; plain when fine."""
+        if level == self._skew.property("level"):
+            return
         self._skew.setProperty("level", level)
-        self._skew.style().unpolish(self._skew)
-        self._skew.style().polish(self._skew)
+        colour = {"warning": WARNING_TEXT, "error": ERROR_TEXT}.get(level)
+        self._skew.setPalette(self._skew_plain)
+        if colour is not None:
+            set_colours(self._skew, text=colour)
+        font = self._skew.font()
+        font.setBold(colour is not None)
+        self._skew.setFont(font)
 
     def set_contents(self, contents: AdvertisingTokenContents | None, note: str = "") -> None:
         """Show the decrypted contents of the current advertising token."""

@@ -8,9 +8,11 @@ itself when its text changes.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from uid2_desk.ui.qt_values import ALIGN_LEFT, ALIGN_VCENTER
 
 
 class LiveText(QWidget):
@@ -19,8 +21,11 @@ class LiveText(QWidget):
     Attributes:
         template: text as wide as the widest expected value (sets the size hint).
 
-    ``background`` is the colour of the panel it sits on (white in the desk); with one, the
-    widget paints opaquely. ``None`` leaves it transparent.
+    ``align`` is ``Qt.AlignmentFlag`` as an int (see ``qt_values``). ``background`` is the
+    colour of the panel it sits on (white in the desk); with one, the widget is opaque (Qt
+    fills it, and a repaint never repaints what lies beneath). ``None`` leaves it transparent.
+    Colours live in the widget's palette, where the painter picks them up: naming a colour
+    to a painter (``setPen``, a ``QBrush``) creates every ``Qt`` enum (see ``qt_values``).
     """
 
     def __init__(
@@ -28,7 +33,7 @@ class LiveText(QWidget):
         template: str,
         parent: QWidget | None = None,
         *,
-        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        align: int = ALIGN_LEFT,
         bold: bool = False,
         mono: bool = False,
         expanding: bool = False,
@@ -36,13 +41,13 @@ class LiveText(QWidget):
     ) -> None:
         super().__init__(parent)
         self.template = template
-        # Opaque on the panels' white: a repaint then never repaints the (styled) parents.
-        self._background = None if background is None else QColor(background)
-        if self._background is not None:
-            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        if background is not None:
+            # Opaque on the panels' white: a repaint never repaints the (styled) parents.
+            fill_with(self, background)
         self._text = ""
-        self._colour: QColor | None = None
-        self._align = align | Qt.AlignmentFlag.AlignVCenter
+        self._colour: str | None = None
+        self._default_colour = self.palette().color(QPalette.ColorRole.WindowText)
+        self._align = align | ALIGN_VCENTER
         font = self.font()
         if mono:
             font.setFamily("DejaVu Sans Mono")
@@ -87,17 +92,36 @@ class LiveText(QWidget):
             self.update()
 
     def set_colour(self, colour: str | None) -> None:
-        """Draw in ``colour`` (``#rrggbb``), or the palette's text colour for ``None``."""
-        self._colour = None if colour is None else QColor(colour)
-        self.update()
+        """Draw in ``colour`` (``#rrggbb``), or the inherited text colour for ``None``."""
+        if colour == self._colour:
+            return
+        self._colour = colour
+        palette = self.palette()
+        shown = self._default_colour if colour is None else QColor(colour)
+        palette.setColor(QPalette.ColorRole.WindowText, shown)
+        self.setPalette(palette)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Draw the text, elided if the widget is narrower than it."""
-        painter = QPainter(self)
-        if self._background is not None:
-            painter.fillRect(self.rect(), self._background)
-        painter.setPen(self._colour or self.palette().windowText().color())
+        painter = QPainter(self)  # its pen: the palette's text colour
         rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, int(self._align), shown)
+        metrics = self.fontMetrics()
+        shown = self._text
+        if metrics.horizontalAdvance(shown) > rect.width():
+            from PySide6.QtCore import Qt
+
+            shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, self._align, shown)
         painter.end()
+
+
+def fill_with(widget: QWidget, colour: str) -> None:
+    """Make ``widget`` opaque: Qt fills it with ``colour`` before each paint.
+
+    Like the ``WA_OpaquePaintEvent`` attribute, an opaque fill tells Qt that a repaint of the
+    widget needs nothing beneath it repainted (and it names no ``Qt`` enum: ``qt_values``).
+    """
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)

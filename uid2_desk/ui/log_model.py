@@ -7,11 +7,15 @@ filtering is cheap. Filtering happens inside this model over pre-computed, lower
 keys (one list comprehension over 100,000 rows takes a few tens of milliseconds), because a
 ``QSortFilterProxyModel`` calls back into Python once per row and cell (measured in
 ``tests/benchmarks/bench_ui.py``). Only a *filter change* resets the model.
+
+The column titles are :attr:`LogColumn.title`; the model has no ``headerData`` of its own,
+because a view calls it with a ``Qt.Orientation`` as soon as it is given the model, which
+would create every ``Qt`` enum before the window's first paint (see ``qt_values``). The log
+panel's header reads the titles from a model of their own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -20,16 +24,25 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
 
+from uid2_desk.ui.qt_values import (
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
 from uid2_desk.ui.timefmt import format_clock
 
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
+    from uid2_desk.ui.log_rows import LogFilter, LogRow
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -37,7 +50,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 BATCH_INTERVAL_MS = 50
 
 #: A role that returns the row's :class:`LogRow`.
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = USER_ROLE + 1
 
 
 class LogColumn(IntEnum):
@@ -74,92 +87,6 @@ _STATUS_COLOURS = {
 }
 
 
-@dataclass(frozen=True)
-class LogRow:
-    """One line of the log, derived from a journal entry.
-
-    Attributes:
-        seq: the journal sequence number (to fetch the full entry for the inspector).
-        at_ms: when it happened, desk clock.
-        user: the test user, or ``""``.
-        step: the walkthrough step, or ``""``.
-        endpoint: the endpoint path for exchanges, the event name for events.
-        status: the outcome (``success``, ``optout``, ``error``) or ``""``.
-        http: the HTTP status as text, ``""`` when none.
-        latency_ms: the exchange's duration, if measured.
-        is_exchange: exchange (``True``) or lifecycle event.
-        summary: one human line (tooltip).
-        haystack: lower-cased text the free-text filter searches.
-    """
-
-    seq: int
-    at_ms: int
-    user: str
-    step: str
-    endpoint: str
-    status: str
-    http: str
-    latency_ms: float | None
-    is_exchange: bool
-    summary: str
-    haystack: str
-
-    @classmethod
-    def from_entry(cls, entry: JournalEntry) -> LogRow:
-        """Build the row for a (light or full) journal entry."""
-        http = "" if entry.http_status is None else str(entry.http_status)
-        user = entry.user or ""
-        step = entry.step or ""
-        status = entry.outcome or ""
-        is_exchange = entry.kind == "exchange"
-        details = " ".join(value for _, value in entry.detail)
-        haystack = " ".join((entry.summary, user, entry.name, step, status, http, details))
-        return cls(
-            seq=entry.seq,
-            at_ms=entry.at_ms,
-            user=user,
-            step=step,
-            endpoint=entry.name,
-            status=status,
-            http=http,
-            latency_ms=entry.duration_ms,
-            is_exchange=is_exchange,
-            summary=entry.summary,
-            haystack=haystack.lower(),
-        )
-
-
-@dataclass(frozen=True)
-class LogFilter:
-    """What the log shows; every field set narrows it.
-
-    Attributes:
-        text: words that must all appear (case-insensitive) somewhere in the row.
-        endpoint: exactly this endpoint or event name.
-        status: exactly this outcome.
-        user: exactly this test user.
-    """
-
-    text: str = ""
-    endpoint: str | None = None
-    status: str | None = None
-    user: str | None = None
-
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing is filtered out."""
-        return not self.text.strip() and not (self.endpoint or self.status or self.user)
-
-    def accepts(self, row: LogRow) -> bool:
-        """Whether ``row`` passes this filter."""
-        return (
-            (self.endpoint is None or row.endpoint == self.endpoint)
-            and (self.status is None or row.status == self.status)
-            and (self.user is None or row.user == self.user)
-            and all(word in row.haystack for word in self.text.lower().split())
-        )
-
-
 class ExchangeLogModel(QAbstractTableModel):
     """All journal entries of the session as rows, of which a filtered subset is shown.
 
@@ -168,7 +95,8 @@ class ExchangeLogModel(QAbstractTableModel):
         counts_changed(int, int): ``(shown, total)`` after an insert or a filter change.
 
     Attributes:
-        log_filter: the filter in force.
+        log_filter: the filter in force (the rows and the filter are in
+            :mod:`~uid2_desk.ui.log_rows`, imported with the first entry).
     """
 
     facets_changed = Signal()
@@ -176,7 +104,7 @@ class ExchangeLogModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.log_filter = LogFilter()
+        self._filter: LogFilter | None = None
         self._rows: list[LogRow] = []
         self._shown: list[int] = []
         self._seen: set[int] = set()
@@ -191,8 +119,19 @@ class ExchangeLogModel(QAbstractTableModel):
         self._timer.timeout.connect(self.flush)
 
     # --- feeding ---------------------------------------------------------------------------
+    @property
+    def log_filter(self) -> LogFilter:
+        """The filter in force (at first, the one that shows everything)."""
+        if self._filter is None:
+            from uid2_desk.ui.log_rows import LogFilter
+
+            self._filter = LogFilter()
+        return self._filter
+
     def append_entry(self, entry: JournalEntry) -> None:
         """Queue one entry; it appears with the next batch (within 50 ms)."""
+        from uid2_desk.ui.log_rows import LogRow
+
         self._pending.append(LogRow.from_entry(entry))
         if not self._timer.isActive():
             self._timer.start()
@@ -232,7 +171,7 @@ class ExchangeLogModel(QAbstractTableModel):
         """Show only the rows ``log_filter`` accepts."""
         if log_filter == self.log_filter:
             return
-        self.log_filter = log_filter
+        self._filter = log_filter
         shown = self._matching(log_filter)
         self.beginResetModel()
         self._shown = shown
@@ -299,37 +238,19 @@ class ExchangeLogModel(QAbstractTableModel):
         """One column per :class:`LogColumn`."""
         return 0 if parent.isValid() else len(LogColumn)
 
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        """Column titles."""
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(LogColumn)
-        ):
-            return LogColumn(section).title
-        return None
-
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         """Cell text, colour, alignment and tooltip."""
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return None
         row = self._rows[self._shown[index.row()]]
         column = LogColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return _display(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column is LogColumn.STATUS:
+        if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
             return _STATUS_COLOURS.get(row.status)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            LogColumn.HTTP,
-            LogColumn.LATENCY,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
+            return ALIGN_RIGHT | ALIGN_VCENTER
+        if role == TOOLTIP_ROLE:
             return row.summary
         if role == ROW_ROLE:
             return row

@@ -7,7 +7,10 @@ follows only while its scroll bar sits at the bottom.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelection, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,7 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uid2_desk.ui.log_model import ExchangeLogModel, LogColumn, LogFilter
+from uid2_desk.ui.log_model import ExchangeLogModel, LogColumn
+from uid2_desk.ui.look import set_colours, set_font
+from uid2_desk.ui.theme import HEADER, ROW_SELECTION, TEXT, WINDOW
+
+if TYPE_CHECKING:
+    from uid2_desk.ui.log_rows import LogFilter
 
 #: Text filter changes settle for this long before the (possibly 100k-row) filter runs.
 FILTER_DELAY_MS = 150
@@ -65,12 +73,19 @@ class ExchangeLogPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
+        set_colours(self.table, Highlight=ROW_SELECTION, HighlightedText=TEXT, AlternateBase=WINDOW)
         self.table.verticalHeader().hide()
         # Fixed row heights keep a 100k-row table from measuring every row.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
         header = self.table.horizontalHeader()
+        # The header reads the titles from a standard model, in C++ (see log_model).
+        titles = QStandardItemModel(0, len(LogColumn), self)
+        titles.setHorizontalHeaderLabels([column.title for column in LogColumn])
+        header.setModel(titles)
         header.setHighlightSections(False)
+        set_font(header, bold=True)
+        set_colours(header, Button=HEADER)
         for column, width in _WIDTHS:
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)
@@ -132,6 +147,8 @@ class ExchangeLogPanel(QWidget):
 
     def current_filter(self) -> LogFilter:
         """The filter described by the bar's fields."""
+        from uid2_desk.ui.log_rows import LogFilter
+
         return LogFilter(
             text=self._search.text(),
             endpoint=self._endpoint.currentData(),

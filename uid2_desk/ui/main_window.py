@@ -6,7 +6,7 @@ beside the identity panel; below, the exchange log beside the exchange inspector
 bar repeats the environment and shows the operator becoming ready.
 
 Behaviour lives elsewhere: :class:`~uid2_desk.ui.handlers.DeskHandlers` (the action slots),
-the panels (rendering), :func:`~uid2_desk.ui.actions.action_states` (what is enabled).
+the panels (rendering), :func:`~uid2_desk.ui.action_rules.action_states` (what is enabled).
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QGroupBox,
     QLabel,
     QMainWindow,
     QSplitter,
@@ -28,24 +27,27 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.protocol.clock import Clock
-from uid2_desk.ui.actions import ActionContext, DeskActions, action_states
+from uid2_desk.ui.actions import DeskActions
 from uid2_desk.ui.banner import Banner
 from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.deferred_walkthrough import DeferredWalkthrough
 from uid2_desk.ui.environment_view import EnvironmentStrip, EnvironmentView, describe_operator
 from uid2_desk.ui.exchange_inspector import ExchangeInspector
 from uid2_desk.ui.handlers import DeskHandlers
 from uid2_desk.ui.identity_panel import IdentityPanel
 from uid2_desk.ui.log_model import ExchangeLogModel
 from uid2_desk.ui.log_panel import ExchangeLogPanel
+from uid2_desk.ui.look import Card, set_colours
+from uid2_desk.ui.qt_values import set_enum_properties
 from uid2_desk.ui.sign_in_panel import SignInPanel
 from uid2_desk.ui.status_bar import DeskStatusBar
-from uid2_desk.ui.theme import icon_path
+from uid2_desk.ui.theme import TOOLBAR, icon_path
 from uid2_desk.ui.ticker import SecondTicker
 from uid2_desk.ui.users_panel import UsersModel, UsersPanel
-from uid2_desk.ui.walkthrough_dock import install_walkthrough
 
 if TYPE_CHECKING:
     from uid2_desk.services import DeskServices
+    from uid2_desk.ui.walkthrough_dock import WalkthroughDock
 
 #: The refresh policies offered, as (value, label); values are ``PolicyKind`` values.
 POLICIES: tuple[tuple[str, str], ...] = (
@@ -82,7 +84,7 @@ class DeskWindow(QMainWindow):
         status: the children.
         policy_combo, lifetimes_combo: toolbar choosers.
         walkthrough: the Walkthrough dock (:mod:`uid2_desk.ui.walkthrough_dock`), hidden
-            until View ▸ Walkthrough.
+            until View ▸ Walkthrough; built after the first paint.
         ready: whether the services are up.
         first_paint_at: ``time.monotonic()`` when the window first painted (benchmarks).
     """
@@ -117,6 +119,7 @@ class DeskWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._build_central(view)
         self.ticker = SecondTicker(clock, self)
+        self._walkthrough = DeferredWalkthrough(self)
         self.handlers = DeskHandlers(
             window=self,
             users=self.users,
@@ -130,13 +133,11 @@ class DeskWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect_signals()
-        # The Walkthrough dock (sequence diagram, scenario player, opt-out lab) wires itself.
-        self.walkthrough = install_walkthrough(self)
         self.status.set_operator(
             "Starting the local operator…" if view.is_local else f"Connecting to {view.title}…"
         )
         self.strip.set_detail("starting…")
-        self.update_actions()
+        self._show_not_ready()
 
     # --- construction ----------------------------------------------------------------------
     def _combo(self, name: str, accessible: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
@@ -171,7 +172,8 @@ class DeskWindow(QMainWindow):
         toolbar = QToolBar("Actions", self)
         toolbar.setObjectName("main_toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        set_colours(toolbar, window=TOOLBAR, fill=True)
+        set_enum_properties(toolbar, toolButtonStyle="ToolButtonTextBesideIcon")
         toolbar.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
         toolbar.addSeparator()
         toolbar.addAction(a.auto_refresh)
@@ -207,33 +209,29 @@ class DeskWindow(QMainWindow):
         layout.addWidget(body, 1)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(6, 4, 6, 4)
-        main = QSplitter(Qt.Orientation.Vertical, body)
-        main.setObjectName("main_splitter")
+        main = _splitter("main_splitter", "Vertical", body)
         body_layout.addWidget(main)
-        top = QSplitter(Qt.Orientation.Horizontal, main)
-        top.setObjectName("top_splitter")
-        left = QSplitter(Qt.Orientation.Vertical, top)
-        left.setObjectName("left_splitter")
-        sign_in_box = QGroupBox("Sign in", left)
+        top = _splitter("top_splitter", "Horizontal", main)
+        left = _splitter("left_splitter", "Vertical", top)
+        sign_in_box = Card("Sign in", left)
         self.sign_in = SignInPanel(sign_in_box)
-        QVBoxLayout(sign_in_box).addWidget(self.sign_in)
-        users_box = QGroupBox("Test users", left)
+        sign_in_box.add(self.sign_in)
+        users_box = Card("Test users", left)
         self.users = UsersPanel(UsersModel(self), users_box)
-        QVBoxLayout(users_box).addWidget(self.users)
+        users_box.add(self.users)
         left.setStretchFactor(1, 1)
-        identity_box = QGroupBox("Identity", top)
+        identity_box = Card("Identity", top)
         self.identity = IdentityPanel(identity_box)
-        QVBoxLayout(identity_box).addWidget(self.identity)
+        identity_box.add(self.identity)
         top.setStretchFactor(1, 1)
         top.setSizes([330, 1000])
-        bottom = QSplitter(Qt.Orientation.Horizontal, main)
-        bottom.setObjectName("bottom_splitter")
-        log_box = QGroupBox("Exchange log", bottom)
+        bottom = _splitter("bottom_splitter", "Horizontal", main)
+        log_box = Card("Exchange log", bottom)
         self.log_panel = ExchangeLogPanel(self.log_model, log_box)
-        QVBoxLayout(log_box).addWidget(self.log_panel)
-        inspector_box = QGroupBox("Exchange inspector", bottom)
+        log_box.add(self.log_panel)
+        inspector_box = Card("Exchange inspector", bottom)
         self.inspector = ExchangeInspector(inspector_box)
-        QVBoxLayout(inspector_box).addWidget(self.inspector)
+        inspector_box.add(self.inspector)
         bottom.setSizes([760, 560])
         main.setStretchFactor(0, 1)
         main.setStretchFactor(1, 1)
@@ -256,6 +254,10 @@ class DeskWindow(QMainWindow):
         b.startup_progress.connect(self.strip.set_detail)
         b.services_ready.connect(self.attach_services)
         b.startup_failed.connect(self.show_startup_failure)
+        # The Walkthrough dock (sequence diagram, scenario player, opt-out lab).
+        b.entry_appended.connect(self._walkthrough.add_entry)
+        b.user_changed.connect(self._walkthrough.show_user)
+        b.services_ready.connect(self._walkthrough.attach)
         # Actions.
         a.sign_in.triggered.connect(self.sign_in.submit)
         self.sign_in.sign_in_requested.connect(h.sign_in)
@@ -288,9 +290,24 @@ class DeskWindow(QMainWindow):
         h.runner.settled.connect(self._action_settled)
         h.runner.failed.connect(self.show_failure)
 
+    @property
+    def walkthrough(self) -> WalkthroughDock:
+        """The Walkthrough dock (built now if the window has not painted yet)."""
+        return self._walkthrough.dock
+
+    def _show_not_ready(self) -> None:
+        # What update_actions() shows before the services are up, without loading the rules
+        # (and their dataclasses) before the first paint; a test checks the two agree.
+        self.desk_actions.disable_until_ready()
+        self.sign_in.set_actions_enabled(False)
+        self.policy_combo.setEnabled(False)
+        self.lifetimes_combo.setEnabled(False)
+
     # --- slots that only render ----------------------------------------------------------------
     def update_actions(self) -> None:
         """Enable what makes sense for the selection, the services and what is in flight."""
+        from uid2_desk.ui.action_rules import ActionContext, action_states
+
         user_id = self.users.selected_user_id()
         snapshot = None if user_id is None else self.users.model.snapshot(user_id)
         ctx = ActionContext(
@@ -330,7 +347,7 @@ class DeskWindow(QMainWindow):
         """The services are going away (restart or close): grey everything."""
         self.handlers.services = None
         self.ready = False
-        self.walkthrough.detach()
+        self._walkthrough.detach()
         self.update_actions()
 
     def show_notice(self, level: str, message: str) -> None:
@@ -367,14 +384,24 @@ class DeskWindow(QMainWindow):
             self.lifetimes_requested.emit(value)
 
     # --- events ------------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        """Announce the first paint once (the services start after it)."""
-        handled = super().event(event)
-        if not self._painted and event.type() == QEvent.Type.UpdateRequest:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """On the first paint, arrange to announce it once the whole window is painted."""
+        super().paintEvent(event)
+        if not self._painted:
             self._painted = True
-            self.first_paint_at = time.monotonic()
-            self.first_painted.emit()
-        return handled
+            # The children paint after this returns; the timer fires once all is on screen.
+            QTimer.singleShot(0, self, self._announce_first_paint)
+
+    def _announce_first_paint(self) -> None:
+        self.first_paint_at = time.monotonic()
+        self.first_painted.emit()
+        # What the first paint did not need, done as soon as the loop is idle.
+        QTimer.singleShot(0, self, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        self.desk_actions.describe()
+        self.update_actions()
+        self._walkthrough.build()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Stop ticking and let the composition root close the services."""
@@ -383,3 +410,13 @@ class DeskWindow(QMainWindow):
         self.handlers.lookups.cancel_all()
         self.closing.emit()
         super().closeEvent(event)
+
+
+def _splitter(name: str, orientation: str, parent: QWidget) -> QSplitter:
+    """A splitter; ``orientation`` is ``Horizontal`` or ``Vertical`` (see :mod:`qt_values`)."""
+    # ``parent`` by keyword: a positional first argument makes PySide weigh the
+    # ``QSplitter(Qt.Orientation, ...)`` overload, which creates every ``Qt`` enum.
+    splitter = QSplitter(parent=parent)
+    splitter.setObjectName(name)
+    set_enum_properties(splitter, orientation=orientation)
+    return splitter

@@ -19,7 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,6 +37,7 @@ from uid2_desk.publisher.optout_poll import (
 )
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.caption_view import CaptionView
+from uid2_desk.ui.look import Badge, Card, PrimaryButton, set_colours
 from uid2_desk.ui.optout_guide import (
     GUIDE_CAPTIONS,
     PRESETS,
@@ -49,7 +49,7 @@ from uid2_desk.ui.optout_guide import (
 )
 from uid2_desk.ui.optout_poll_box import PollControls
 from uid2_desk.ui.tasks import TaskRunner
-from uid2_desk.ui.theme import badge_style, state_swatch
+from uid2_desk.ui.theme import ERROR_TEXT, HINT_TEXT, state_swatch
 
 PROGRESS_REFRESH_MS = 500
 
@@ -90,24 +90,26 @@ class OptOutLab(QWidget):
         self._render()
 
     def _build(self) -> None:
-        self.guided = QGroupBox("Guided opt-out (local operator)", self)
+        self.guided = Card("Guided opt-out (local operator)", self)
         self.address = QLineEdit(self.guided)
         self.address.setObjectName("optout_address")
         self.address.setAccessibleName("Viewer's email address")
         self.sign_in_button = QPushButton("Sign in", self.guided)
-        self.opt_out_button = QPushButton("Opt out now", self.guided)
+        self.opt_out_button = PrimaryButton("Opt out now", self.guided)
         self.opt_out_button.setObjectName("primary_button")
         self.refresh_button = QPushButton("Refresh now", self.guided)
         self.auto_button = QPushButton("Let the automatic policy refresh", self.guided)
-        self.state_badge = QLabel("", self.guided)
+        self.state_badge = Badge(self.guided)
         self.state_badge.setObjectName("optout_state")
         self.guide_caption = CaptionView(self.guided)
         self.error = QLabel("", self.guided)
         self.error.setObjectName("sign_in_error")
         self.error.setWordWrap(True)
+        set_colours(self.error, text=ERROR_TEXT)
         self.remote_hint = QLabel("", self.guided)
         self.remote_hint.setObjectName("panel_hint")
         self.remote_hint.setWordWrap(True)
+        set_colours(self.remote_hint, text=HINT_TEXT)
         row = QHBoxLayout()
         row.addWidget(self.address, 1)
         row.addWidget(self.sign_in_button)
@@ -116,7 +118,7 @@ class OptOutLab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.state_badge)
-        guided = QVBoxLayout(self.guided)
+        guided = self.guided.body
         guided.addLayout(row)
         guided.addLayout(buttons)
         guided.addWidget(self.remote_hint)
@@ -303,9 +305,9 @@ class OptOutLab(QWidget):
         self.stop_button.setEnabled(self.polling_active)
         self.guide_caption.show_caption(GUIDE_CAPTIONS[stage])
         if self._snapshot is None:
-            self.state_badge.setText("")
-            self.state_badge.setStyleSheet("")
+            self.state_badge.clear()
         else:
             swatch = state_swatch(self._snapshot.state.value)
-            self.state_badge.setText(f"{self._snapshot.user.label}: {swatch.label}")
-            self.state_badge.setStyleSheet(badge_style(swatch))
+            label = f"{self._snapshot.user.label}: {swatch.label}"
+            self.state_badge.set_badge(label, swatch.background, swatch.foreground)
+            self.state_badge.show()

@@ -7,13 +7,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +24,7 @@ from uid2_desk.publisher.optout_poll import (
     PollOutcome,
     PollProgress,
 )
+from uid2_desk.ui.look import Card
 from uid2_desk.ui.optout_guide import PRESETS, poll_line
 
 PROGRESS_STEPS = 1000
@@ -34,7 +33,7 @@ OUTCOME_COLOURS = {PollOutcome.OPTED_OUT: "#15803d"}
 OTHER_OUTCOME_COLOUR = "#b45309"
 
 
-class PollControls(QGroupBox):
+class PollControls(Card):
     """The controls; the lab connects the buttons and feeds progress in.
 
     Attributes:
@@ -78,7 +77,7 @@ class PollControls(QGroupBox):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         buttons.addStretch(1)
-        layout = QVBoxLayout(self)
+        layout = self.body
         layout.addLayout(preset_row)
         layout.addLayout(form)
         layout.addLayout(buttons)

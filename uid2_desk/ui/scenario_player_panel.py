@@ -30,9 +30,11 @@ from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer, Stage
 from uid2_desk.publisher.scenario.results import StepResult
 from uid2_desk.ui.caption_view import CaptionView
+from uid2_desk.ui.look import PrimaryButton, set_colours
 from uid2_desk.ui.paced_player import PacedPlayer, WaitInfo
 from uid2_desk.ui.player_steps_model import PlayerStepsModel, StepColumn, step_rows
 from uid2_desk.ui.tasks import TaskRunner
+from uid2_desk.ui.theme import HINT_TEXT
 from uid2_desk.ui.timefmt import format_duration
 
 #: Rest between two steps while playing, so each arrow and caption can be seen.
@@ -89,7 +91,8 @@ class ScenarioPlayerPanel(QWidget):
         self.summary = QLabel("", self)
         self.summary.setObjectName("panel_hint")
         self.summary.setWordWrap(True)
-        self.play_button = QPushButton("Play", self)
+        set_colours(self.summary, text=HINT_TEXT)
+        self.play_button = PrimaryButton("Play", self)
         self.play_button.setObjectName("primary_button")
         self.pause_button = QPushButton("Pause", self)
         self.step_button = QPushButton("Step", self)

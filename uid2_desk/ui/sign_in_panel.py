@@ -10,19 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from uid2_desk.protocol.errors import InputError
+from uid2_desk.ui.look import PrimaryButton, set_colours
+from uid2_desk.ui.qt_values import set_enum_properties
+from uid2_desk.ui.theme import ERROR_TEXT, INVALID_FILL
 
 if TYPE_CHECKING:
     from uid2_desk.protocol.normalize import Dii, DiiKind
@@ -94,6 +96,7 @@ class SignInPanel(QWidget):
             self.kind.addItem(title, kind)
         self.value = QLineEdit(self)
         self.value.setObjectName("sign_in_value")
+        self._value_plain = self.value.palette()
         self.value.setAccessibleName("Email, phone or hash to sign in with")
         self.value.setClearButtonEnabled(True)
         self.presets = QComboBox(self)
@@ -114,11 +117,13 @@ class SignInPanel(QWidget):
         self._message = QLabel(self)
         self._message.setObjectName("sign_in_error")
         self._message.setWordWrap(True)
+        set_colours(self._message, text=ERROR_TEXT)
         for label in (self._normalized, self._hash, self._message):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            set_enum_properties(
+                label, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse"
+            )
         self._hash.setWordWrap(True)
-        self.button = QPushButton("Sign in", self)
+        self.button = PrimaryButton("Sign in", self)
         self.button.setObjectName("primary_button")
         self.button.setAccessibleName("Sign in with this identifier")
         form = QFormLayout()
@@ -226,9 +231,12 @@ class SignInPanel(QWidget):
                 self._normalized.setText(self.dii.normalized or "(a hash is sent as it is)")
                 self._hash.setText(self.dii.hash_b64)
                 self._show_message("")
-        self.value.setProperty("invalid", self.error is not None)
-        self.value.style().unpolish(self.value)
-        self.value.style().polish(self.value)
+        invalid = self.error is not None
+        if bool(self.value.property("invalid")) != invalid:
+            self.value.setProperty("invalid", invalid)
+            self.value.setPalette(self._value_plain)
+            if invalid:  # a pale red field while the normaliser refuses the input
+                set_colours(self.value, Base=INVALID_FILL)
         self._update_button()
 
     def _show_message(self, text: str) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QGroupBox,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uid2_desk.ui.look import Card, set_font
 from uid2_desk.ui.timefmt import format_timestamp
 
 if TYPE_CHECKING:
@@ -83,18 +83,19 @@ class SendToSspDialog(QDialog):
         shown = "•••• masked for the demo ••••" if masked else token
         self.snippet = json.dumps(openrtb_eids(shown, scope), indent=2)
         self._full_snippet = json.dumps(openrtb_eids(token, scope), indent=2)
-        snippet_box = QGroupBox("Bid request: OpenRTB 2.6 user.eids", self)
+        snippet_box = Card("Bid request: OpenRTB 2.6 user.eids", self)
         text = QPlainTextEdit(self.snippet, snippet_box)
         text.setObjectName("mono_view")
+        set_font(text, mono=True)
         text.setReadOnly(True)
         text.setAccessibleName("OpenRTB user.eids snippet")
         copy = QPushButton("Copy snippet", snippet_box)
         copy.setObjectName("ssp_copy")
         copy.clicked.connect(self.copy_snippet)
-        box_layout = QVBoxLayout(snippet_box)
+        box_layout = snippet_box.body
         box_layout.addWidget(text)
         box_layout.addWidget(copy, 0, Qt.AlignmentFlag.AlignRight)
-        buyer_box = QGroupBox("What the buyer sees", self)
+        buyer_box = Card("What the buyer sees", self)
         self._buyer = QLabel(buyer_box)
         self._buyer.setObjectName("ssp_buyer")
         self._buyer.setWordWrap(True)
@@ -106,7 +107,7 @@ class SendToSspDialog(QDialog):
                 "Only on the local operator: the desk holds DSP credentials for its own "
                 "operator, not for this environment."
             )
-        QVBoxLayout(buyer_box).addWidget(self._buyer)
+        buyer_box.add(self._buyer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

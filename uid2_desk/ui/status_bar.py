@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.theme import badge_style, environment_swatch
+from uid2_desk.ui.look import Badge, set_colours
+from uid2_desk.ui.qt_values import set_enum_properties
+from uid2_desk.ui.theme import STATUS_BAR, environment_swatch
 
 
 class DeskStatusBar(QStatusBar):
@@ -20,11 +21,12 @@ class DeskStatusBar(QStatusBar):
     def __init__(self, view: EnvironmentView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("desk_status_bar")
-        self._chip = QLabel(self)
+        set_colours(self, window=STATUS_BAR, fill=True)
+        self._chip = Badge(self, padding=(8, 1))
         self._chip.setObjectName("status_environment_chip")
         self._operator = QLabel(self)
         self._operator.setObjectName("status_operator")
-        self._operator.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_properties(self._operator, textFormat="PlainText")
         self._activity = QLabel(self)
         self._activity.setObjectName("status_activity")
         self.addWidget(self._chip)
@@ -50,8 +52,7 @@ class DeskStatusBar(QStatusBar):
     def set_environment(self, view: EnvironmentView) -> None:
         """Colour the chip for ``view``."""
         swatch = environment_swatch(view.kind)
-        self._chip.setText(swatch.label)
-        self._chip.setStyleSheet(badge_style(swatch, padding="1px 8px"))
+        self._chip.set_badge(swatch.label, swatch.background, swatch.foreground)
         self._chip.setToolTip(f"{view.title}: {swatch.explanation}")
 
     def set_operator(self, text: str) -> None:

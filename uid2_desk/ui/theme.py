@@ -139,17 +139,33 @@ def banner_colours(level: str) -> tuple[str, str]:
     return next(((bg, fg) for k, bg, fg in BANNER_COLOURS if k == level), ("#e5e7eb", "#111827"))
 
 
-def badge_style(swatch: Swatch, *, radius: int = 4, padding: str = "2px 8px") -> str:
-    """A style sheet fragment that paints a label as ``swatch``'s badge."""
-    return (
-        f"background-color: {swatch.background}; color: {swatch.foreground};"
-        f" border-radius: {radius}px; padding: {padding}; font-weight: bold;"
-    )
-
-
-def style_sheet_path() -> Path:
-    """Where the desk's application style sheet lives."""
-    return resource_path("styles", "desk.qss")
+#: The frame around the panels: window background, panel fill, borders, words.
+WINDOW = "#f8fafc"
+PANEL = "#ffffff"
+BORDER = "#cbd5e1"
+TITLE_TEXT = "#334155"
+HINT_TEXT = "#475569"
+TEXT = "#0f172a"
+TOOLBAR = "#f1f5f9"
+STATUS_BAR = "#e2e8f0"
+HEADER = "#e2e8f0"
+#: Selected rows of the log and the users list: a light blue that keeps the text dark.
+ROW_SELECTION = "#bfdbfe"
+#: Inputs: focus and selection.
+FOCUS = "#2563eb"
+#: The primary button (Sign in, Play...): enabled fill, disabled fill, disabled words.
+PRIMARY = "#1d4ed8"
+PRIMARY_BORDER = "#1e40af"
+PRIMARY_DISABLED = "#93c5fd"
+PRIMARY_DISABLED_TEXT = "#eff6ff"
+#: Words that say something went wrong, or right.
+ERROR_TEXT = "#b91c1c"
+OK_TEXT = "#166534"
+WARNING_TEXT = "#b45309"
+#: The fill of an input whose contents the normaliser refused.
+INVALID_FILL = "#fee2e2"
+#: The family of the monospaced text (tokens, countdowns, JSON).
+MONO_FAMILY = "DejaVu Sans Mono"
 
 
 def icon_path(name: str) -> Path:

@@ -7,9 +7,10 @@ which would show 59, 59, 57 when the event loop is briefly busy).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from uid2_desk.protocol.clock import Clock
+from uid2_desk.ui.qt_values import set_enum_properties
 
 #: Land a few milliseconds after the boundary, so "now" is safely in the new second.
 BOUNDARY_MARGIN_MS = 5
@@ -40,7 +41,7 @@ class SecondTicker(QObject):
         self._timer.setObjectName("second_ticker_timer")
         self._timer.setSingleShot(True)
         # A coarse timer may fire up to 5 % early, which could land before the boundary.
-        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        set_enum_properties(self._timer, timerType="PreciseTimer")
         self._timer.timeout.connect(self.tick)
 
     @property

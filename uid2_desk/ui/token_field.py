@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QIcon, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
+
+from uid2_desk.ui.look import set_font
+from uid2_desk.ui.qt_values import set_enum_properties
 
 MASK_TEXT = "•••••••• masked for the demo ••••••••"
 
@@ -30,10 +33,10 @@ class TokenField(QWidget):
         self.masked = False
         self._text = QLabel(self)
         self._text.setObjectName("token_text")
-        self._text.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum_properties(self._text, textFormat="PlainText")
         self._text.setAccessibleName(name)
         self._text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._text.setStyleSheet("font-family: 'DejaVu Sans Mono', monospace;")
+        set_font(self._text, mono=True)
         self._copy = QToolButton(self)
         self._copy.setObjectName("token_copy")
         self._copy.setText("Copy")
@@ -49,7 +52,7 @@ class TokenField(QWidget):
     def set_icon(self, icon: QIcon) -> None:
         """Give the copy button an icon (text stays for accessibility)."""
         self._copy.setIcon(icon)
-        self._copy.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        set_enum_properties(self._copy, toolButtonStyle="ToolButtonTextBesideIcon")
 
     @property
     def shown_text(self) -> str:
@@ -88,6 +91,8 @@ class TokenField(QWidget):
             self._text.setText(MASK_TEXT)
             self._text.setToolTip(f"{self.name} hidden (View ▸ Mask tokens)")
             return
+        from PySide6.QtCore import Qt
+
         width = max(self._text.width(), 120)
         elided = self._text.fontMetrics().elidedText(
             self.token, Qt.TextElideMode.ElideMiddle, width

@@ -11,10 +11,10 @@ import base64
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.ui.qt_values import set_enum_properties
 from uid2_desk.ui.timefmt import format_timestamp
 
 if TYPE_CHECKING:
@@ -78,10 +78,13 @@ class TokenInspector(QWidget):
         self.masked = False
         self._label = QLabel(self)
         self._label.setObjectName("token_inspector_text")
-        self._label.setTextFormat(Qt.TextFormat.RichText)
         self._label.setWordWrap(True)
-        self._label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum_properties(
+            self._label,
+            textFormat="RichText",
+            alignment="AlignTop|AlignLeft",
+            textInteractionFlags="TextSelectableByMouse",
+        )
         self._label.setAccessibleName("Token inspector")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRect,
     QSize,
-    Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -28,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uid2_desk.ui.theme import state_swatch
+from uid2_desk.ui.look import set_colours
+from uid2_desk.ui.qt_values import ACCESSIBLE_TEXT_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
+from uid2_desk.ui.theme import ROW_SELECTION, TEXT, state_swatch
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPainter
@@ -39,11 +40,11 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Returns the row's ``UserSnapshot``.
-SNAPSHOT_ROLE = Qt.ItemDataRole.UserRole + 1
+SNAPSHOT_ROLE = USER_ROLE + 1
 #: Returns the row's state value (``established``...).
-STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+STATE_ROLE = USER_ROLE + 2
 #: Returns the user's id.
-USER_ID_ROLE = Qt.ItemDataRole.UserRole + 3
+USER_ID_ROLE = USER_ROLE + 3
 
 
 class UsersModel(QAbstractListModel):
@@ -96,17 +97,17 @@ class UsersModel(QAbstractListModel):
         """How many users (a flat list: none under a valid parent)."""
         return 0 if parent.isValid() else len(self._rows)
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
         """Label, badge state, tooltip and the snapshot itself."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         snapshot = self._rows[index.row()]
         swatch = state_swatch(snapshot.state)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return snapshot.user.label
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return f"{snapshot.user.label}: {swatch.label}. {swatch.explanation}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return f"{snapshot.user.label}, {swatch.label}"
         if role == SNAPSHOT_ROLE:
             return snapshot
@@ -122,8 +123,9 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         """Label (elided) on the left, badge on the right."""
-        # Imported on the first row painted: QStyle's enums alone take ~10 ms to create,
+        # Imported on the first row painted: QStyle's and Qt's enums take ~50 ms to create,
         # and the list is empty at the window's first paint.
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QColor, QFontMetrics, QPainter
         from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
@@ -190,6 +192,7 @@ class UsersPanel(QWidget):
         self.model = model
         self.view = QListView(self)
         self.view.setObjectName("users_list")
+        set_colours(self.view, Highlight=ROW_SELECTION, HighlightedText=TEXT)
         self.view.setAccessibleName("Test users")
         self.view.setModel(model)
         self.view.setItemDelegate(BadgeDelegate(self.view))

@@ -1,22 +1,26 @@
-"""The "Walkthrough" dock of the desk window, built once the services are up.
+"""The "Walkthrough" dock of the desk window, built after the window's first paint.
 
 The window paints before the publisher layer is imported (start-up is measured against a bare
 window), so this module imports only Qt at load time: the dock starts with a one-line
 placeholder, and :class:`~uid2_desk.ui.walkthrough_panel.WalkthroughPanel` is built on the
 first journal entry or when the services are ready, whichever comes first.
 
-:func:`install_walkthrough` adds the dock to a desk window and wires it: the bridge's entries
-and users in; a click on an arrow selects that exchange in the log (the inspector follows) or,
-when the log's filter hides it, opens it in the inspector directly; the panel's failures go
-to the window's banner.
+:func:`install_walkthrough` adds the dock to a desk window and wires it: a click on an arrow
+selects that exchange in the log (the inspector follows) or, when the log's filter hides it,
+opens it in the inspector directly; the panel's failures go to the window's banner. The
+window hands it the bridge's entries and users
+(:class:`~uid2_desk.ui.deferred_walkthrough.DeferredWalkthrough`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QWidget
+
+from uid2_desk.ui.look import set_colours
+from uid2_desk.ui.theme import HINT_TEXT
 
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
@@ -45,6 +49,7 @@ class WalkthroughDock(QDockWidget):
         self._placed = False
         placeholder = QLabel("The walkthrough opens when the desk has started…", self)
         placeholder.setObjectName("panel_hint")
+        set_colours(placeholder, text=HINT_TEXT)
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWidget(placeholder)
 
@@ -119,19 +124,17 @@ class WalkthroughDock(QDockWidget):
 
 
 def install_walkthrough(window: DeskWindow) -> WalkthroughDock:
-    """Add the Walkthrough dock to ``window`` and connect it to the bridge.
+    """Add the Walkthrough dock to ``window`` and to its View menu.
 
     The dock starts hidden and floating, so the desk keeps its layout on a 1366×768 screen;
     View ▸ Walkthrough (Ctrl+Shift+W) opens it beside the window, where it can be docked.
+    The window feeds it the bridge's news
+    (:class:`~uid2_desk.ui.deferred_walkthrough.DeferredWalkthrough`).
     """
     dock = WalkthroughDock(window)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.setFloating(True)
     dock.hide()
-    bridge: Any = window.bridge
-    bridge.entry_appended.connect(dock.add_entry)
-    bridge.user_changed.connect(dock.show_user)
-    bridge.services_ready.connect(dock.attach)
     toggle = dock.toggleViewAction()
     toggle.setText("&Walkthrough")
     toggle.setShortcut("Ctrl+Shift+W")

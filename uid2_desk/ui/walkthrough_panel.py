@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from uid2_desk.journal import JournalEntry
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.publisher.scenario.model import Scenario
+from uid2_desk.ui.look import set_colours
 from uid2_desk.ui.optout_lab import OptOutLab
 from uid2_desk.ui.scenario_player_panel import ScenarioPlayerPanel
 from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
+from uid2_desk.ui.theme import HINT_TEXT
 
 if TYPE_CHECKING:
     from uid2_desk.services import DeskServices
@@ -70,6 +72,7 @@ class WalkthroughPanel(QWidget):
         self.follow.setChecked(True)
         self.count = QLabel("", diagram_tab)
         self.count.setObjectName("panel_hint")
+        set_colours(self.count, text=HINT_TEXT)
         bar = QHBoxLayout()
         for button in (self.zoom_out, self.zoom_in, self.fit, self.fit_width):
             bar.addWidget(button)

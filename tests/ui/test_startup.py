@@ -1,0 +1,175 @@
+"""Paint first: what the desk window's first paint does without, and that it is still whole.
+
+The window is measured against a bare PySide6 window (tests/benchmarks/bench_ui.py); these
+tests keep the reasons it can be fast from quietly coming back: no ``Qt`` namespace enums
+(95 enums, ~40 ms), no QStyle enums, no style sheet, none of the services' modules and none
+of the widgets nobody sees yet before the first paint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from pytestqt.qtbot import QtBot
+
+from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.ui import qt_values
+from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.environment_view import EnvironmentView
+from uid2_desk.ui.main_window import DeskWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_PAINT_CHILD = """
+import json, os, sys
+os.environ["UID2_DESK_EXIT_WHEN"] = "first-paint"
+from uid2_desk.app import run_gui
+from uid2_desk.cli import build_parser
+
+code = run_gui(build_parser().parse_args(["--data-dir", sys.argv[1]]))
+import PySide6.QtCore, PySide6.QtWidgets
+from PySide6.QtWidgets import QApplication
+
+app = QApplication.instance()
+print("report " + json.dumps({
+    "code": code,
+    "qt_enums": "Qt" in vars(PySide6.QtCore),
+    "qstyle": "QStyle" in vars(PySide6.QtWidgets),
+    "style_sheet": app.styleSheet(),
+    "modules": sorted(sys.modules),
+}), flush=True)
+"""
+
+#: Modules the first paint must not wait for: services, and what is built after it.
+LATER = (
+    "asyncio",
+    "qasync",
+    "httpx",
+    "uid2_desk.services",
+    "uid2_desk.publisher",
+    "uid2_desk.journal",
+    "uid2_desk.operator",
+    "uid2_desk.client",
+    "uid2_desk.ui.walkthrough_dock",
+    "uid2_desk.ui.action_rules",
+    "uid2_desk.ui.log_rows",
+    "uid2_desk.ui.countdown_reading",
+)
+
+
+@pytest.fixture(scope="module")
+def first_paint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    data_dir = tmp_path_factory.mktemp("first-paint")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_CHILD, str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next((x for x in result.stdout.splitlines() if x.startswith("report ")), None)
+    assert line is not None, result.stderr[-2000:]
+    report: dict[str, object] = json.loads(line[len("report ") :])
+    return report
+
+
+def test_the_window_paints_without_creating_the_qt_namespace_enums(
+    first_paint: dict[str, object],
+) -> None:
+    assert first_paint["code"] == 0
+    assert first_paint["qt_enums"] is False
+
+
+def test_the_window_paints_without_a_style_sheet_or_a_qstyle_in_python(
+    first_paint: dict[str, object],
+) -> None:
+    assert first_paint["style_sheet"] == ""
+    assert first_paint["qstyle"] is False
+
+
+def test_the_first_paint_waits_for_no_service_and_nothing_built_later(
+    first_paint: dict[str, object],
+) -> None:
+    modules = first_paint["modules"]
+    assert isinstance(modules, list)
+    loaded = [m for m in modules for later in LATER if m == later or m.startswith(later + ".")]
+    assert loaded == []
+    assert "uid2_desk.ui.main_window" in modules  # the child did build the window
+
+
+def test_the_ints_used_before_the_first_paint_are_the_qt_enum_values() -> None:
+    role = Qt.ItemDataRole
+    align = Qt.AlignmentFlag
+    assert role.DisplayRole.value == qt_values.DISPLAY_ROLE
+    assert role.ToolTipRole.value == qt_values.TOOLTIP_ROLE
+    assert role.TextAlignmentRole.value == qt_values.TEXT_ALIGNMENT_ROLE
+    assert role.ForegroundRole.value == qt_values.FOREGROUND_ROLE
+    assert role.AccessibleTextRole.value == qt_values.ACCESSIBLE_TEXT_ROLE
+    assert role.UserRole.value == qt_values.USER_ROLE
+    assert align.AlignLeft.value == qt_values.ALIGN_LEFT
+    assert align.AlignRight.value == qt_values.ALIGN_RIGHT
+    assert align.AlignHCenter.value == qt_values.ALIGN_HCENTER
+    assert align.AlignVCenter.value == qt_values.ALIGN_VCENTER
+
+
+def test_a_mistyped_enum_key_is_refused_not_ignored(qtbot: QtBot) -> None:
+    window = DeskWindow(DeskBridge(), ManualClock(0), EnvironmentView.preview("local"))
+    qtbot.addWidget(window)
+    with pytest.raises(ValueError, match="textFormat"):
+        qt_values.set_enum_properties(window.status, textFormat="PlainTxt")
+
+
+def test_before_the_services_are_up_the_window_enables_what_the_rules_say(
+    qtbot: QtBot,
+) -> None:
+    window = DeskWindow(DeskBridge(), ManualClock(0), EnvironmentView.preview("local"))
+    qtbot.addWidget(window)
+
+    def shown() -> dict[str, bool]:
+        actions = window.desk_actions.findChildren(QAction)
+        states = {a.objectName(): a.isEnabled() for a in actions}
+        states["sign_in_button"] = window.sign_in.button.isEnabled()
+        states["policy_combo"] = window.policy_combo.isEnabled()
+        states["lifetimes_combo"] = window.lifetimes_combo.isEnabled()
+        return states
+
+    at_construction = shown()
+    window.update_actions()  # the rules, as applied once the services report
+    assert shown() == at_construction
+    assert at_construction["action_environments"] is True
+    assert at_construction["action_sign_in"] is False
+
+
+def test_the_keyboard_shortcuts_are_the_documented_ones(qtbot: QtBot) -> None:
+    window = DeskWindow(DeskBridge(), ManualClock(0), EnvironmentView.preview("local"))
+    qtbot.addWidget(window)
+    a = window.desk_actions
+    expected = {
+        a.sign_in: "Ctrl+Return",
+        a.refresh: "F5",
+        a.validate: "F6",
+        a.log_out: "Ctrl+Shift+L",
+        a.user_returns: "Ctrl+U",
+        a.remove_user: "Ctrl+Del",
+        a.auto_refresh: "Ctrl+T",
+        a.opt_out: "Ctrl+Shift+O",
+        a.send_to_ssp: "Ctrl+B",
+        a.mask_tokens: "Ctrl+M",
+        a.export_markdown: "Ctrl+S",
+        a.environments: "Ctrl+E",
+        a.find: "Ctrl+F",
+        a.dismiss: "Esc",
+        a.quit: "Ctrl+Q",
+    }
+    for action, keys in expected.items():
+        assert action.shortcut().toString() == keys, action.objectName()
+        assert action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
