@@ -61,6 +61,21 @@ def body_text(body: bytes) -> str:
         return body.hex(" ")
 
 
+def skew_text(exchange: Exchange) -> str | None:
+    """The operator's clock minus the desk's, saying how far to trust it; ``None`` if unknown.
+
+    An envelope timestamp gives milliseconds (``+0.4 s``). A reply without one (a refresh
+    reply, an error) leaves only the ``Date`` header, whole seconds, so the skew is shown in
+    whole seconds with its ±1 s: ``+2 s (±1 s: from the reply's Date header)``.
+    """
+    skew_ms = exchange.clock_skew_ms
+    if skew_ms is None:
+        return None
+    if exchange.clock_skew_resolution_ms == 1000:
+        return f"{round(skew_ms / 1000):+d} s (±1 s: from the reply's Date header)"
+    return format_skew(skew_ms)
+
+
 def _row(name: str, value: str) -> str:
     from html import escape
 
@@ -218,8 +233,9 @@ class ExchangeInspector(QWidget):
             _row("Operator status", exchange.operator_status or "—"),
             _row("Total time", f"{exchange.timings.total_ms:.1f} ms"),
         ]
-        if exchange.clock_skew_ms is not None:
-            rows.append(_row("Clock skew", format_skew(exchange.clock_skew_ms)))
+        skew = skew_text(exchange)
+        if skew is not None:
+            rows.append(_row("Clock skew", skew))
         if exchange.error:
             rows.append(_row("Error", exchange.error))
         return rows

@@ -27,6 +27,7 @@ from uid2_desk.protocol.clock import Clock
 from uid2_desk.publisher.scenario.model import Action, WaitUntil
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.publisher.scenario.results import StepResult
+from uid2_desk.publisher.scenario.waits import deadline_ms
 
 #: How much of a wait is always warped rather than waited (see the module docstring).
 WAIT_MARGIN_MS = 1_000
@@ -73,12 +74,7 @@ def wait_target_ms(player: ScenarioPlayer) -> tuple[str, int] | None:
     if identity is None:
         return None
     moment = WaitUntil(str(until))
-    target = {
-        WaitUntil.REFRESH_DUE: identity.refresh_from_ms,
-        WaitUntil.IDENTITY_EXPIRES: identity.identity_expires_ms,
-        WaitUntil.REFRESH_EXPIRES: identity.refresh_expires_ms,
-    }[moment]
-    return moment.value, target
+    return moment.value, deadline_ms(identity, moment)
 
 
 class PacedPlayer:

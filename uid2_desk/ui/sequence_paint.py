@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
+from uid2_desk.walkthrough.diagram import NOTE_LINE_JOIN
 from uid2_desk.walkthrough.layout import Arrow, ArrowKind, Diagram, Note
 
 #: Arrow and label colours by outcome; anything else (requests, plain events) is neutral.
@@ -130,12 +131,8 @@ class DiagramPainter:
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _band(self, painter: QPainter, diagram: Diagram, seq: int, fill: str) -> None:
-        rows = [a.y for a in diagram.arrows_for(seq)] + [n.y for n in diagram.notes if n.seq == seq]
-        if not rows:
-            return
-        half = diagram.metrics.row_height / 2
-        rect = QRectF(0, min(rows) - half, diagram.width, max(rows) - min(rows) + 2 * half)
-        painter.fillRect(rect, QColor(fill))
+        for rect in band_rects(diagram, seq):
+            painter.fillRect(rect, QColor(fill))
 
     def _arrow(self, painter: QPainter, diagram: Diagram, arrow: Arrow) -> None:
         colour = QColor(arrow_colour(arrow))
@@ -189,37 +186,50 @@ class DiagramPainter:
         painter.setPen(QColor(arrow_colour(arrow)))
         painter.drawText(rect, align | Qt.AlignmentFlag.AlignBottom, text)
 
+    def note_lines(self, diagram: Diagram, note: Note) -> list[str]:
+        """The lines painted in ``note``'s box: its own lines, each elided to the box's width.
+
+        When two lines do not fit the row's height (a very small row), they are joined on
+        one line, elided, rather than clipped.
+        """
+        inner = _note_inner(diagram, note)
+        metrics = QFontMetricsF(self._label_font)
+        lines = list(note.lines) or [""]
+        if len(lines) > 1 and metrics.lineSpacing() * len(lines) > inner.height():
+            lines = [NOTE_LINE_JOIN.join(lines)]
+        width = max(inner.width(), 10.0)
+        return [metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines]
+
     def _note(self, painter: QPainter, diagram: Diagram, note: Note) -> None:
-        h = diagram.metrics.row_height - 6
-        box = QRectF(note.x - note.width / 2, note.y - h / 2, note.width, h)
+        inner = _note_inner(diagram, note)
+        box = inner.adjusted(-8, -1, 8, 1)
         painter.setPen(QPen(QColor(NOTE_BORDER), 1.0))
         painter.setBrush(QBrush(QColor(NOTE_FILL)))
         painter.drawRoundedRect(box, 4, 4)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setFont(self._label_font)
-        inner = box.adjusted(8, 1, -8, -1)
-        metrics = QFontMetricsF(self._label_font)
-        lines = wrap_two_lines(note.text, metrics, inner.width())
-        if len(lines) == 2 and metrics.lineSpacing() * 2 > inner.height():
-            lines = [metrics.elidedText(note.text, Qt.TextElideMode.ElideRight, inner.width())]
         painter.setPen(QColor(HEADER_TEXT))
         painter.drawText(
-            inner, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "\n".join(lines)
+            inner,
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            "\n".join(self.note_lines(diagram, note)),
         )
 
 
-def wrap_two_lines(text: str, metrics: QFontMetricsF, width: float) -> list[str]:
-    """``text`` on at most two lines of ``width``: whole words first, the rest elided."""
-    if metrics.horizontalAdvance(text) <= width:
-        return [text]
-    words = text.split(" ")
-    first = ""
-    for count in range(len(words), 0, -1):
-        candidate = " ".join(words[:count])
-        if metrics.horizontalAdvance(candidate) <= width:
-            first = candidate
-            rest = " ".join(words[count:])
-            break
-    if not first:  # one enormous word: cut it
-        return [metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)]
-    return [first, metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)]
+def _note_inner(diagram: Diagram, note: Note) -> QRectF:
+    """The text area of a note's box (the box less its padding)."""
+    h = diagram.metrics.row_height - 6
+    box = QRectF(note.x - note.width / 2, note.y - h / 2, note.width, h)
+    return box.adjusted(8, 1, -8, -1)
+
+
+def band_rects(diagram: Diagram, seq: int) -> list[QRectF]:
+    """The highlight band of entry ``seq``: one full-width rectangle per row it draws.
+
+    One per row, not one from its first row to its last: a bid's rows (2-a, then 2-b, 2-c)
+    have the buyer's key fetch, another entry, drawn between them.
+    """
+    half = diagram.metrics.row_height / 2
+    note = diagram.note_for(seq)
+    rows = [a.y for a in diagram.arrows_for(seq)] + ([note.y] if note is not None else [])
+    return [QRectF(0, y - half, diagram.width, 2 * half) for y in sorted(rows)]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.sequence_feed import DESK_METRICS, RELAYOUT_DELAY_MS, SequenceFeed
-from uid2_desk.ui.sequence_paint import DiagramPainter, DiagramStyle
+from uid2_desk.ui.sequence_paint import DiagramPainter, DiagramStyle, band_rects
 from uid2_desk.walkthrough import Diagram, arrow_at, layout, note_at
 
 __all__ = ["DESK_METRICS", "RELAYOUT_DELAY_MS", "SequenceFeed", "SequenceView"]
@@ -139,12 +139,16 @@ class SequenceView(QGraphicsView):
     def select_seq(self, seq: int | None) -> None:
         """Highlight entry ``seq``'s rows (``None`` clears) and bring them into view."""
         self._painter.selected = seq
-        if seq is not None:
-            rows = [a.y for a in self.diagram.arrows_for(seq)]
-            rows += [n.y for n in self.diagram.notes if n.seq == seq]
-            if rows:
-                self.ensureVisible(QRectF(0, min(rows) - 20, 10, max(rows) - min(rows) + 40))
+        bands = band_rects(self.diagram, seq) if seq is not None else []
+        if bands:
+            top, bottom = bands[0].top(), bands[-1].bottom()
+            self.ensureVisible(QRectF(0, top, 10, bottom - top))
         self.viewport().update()
+
+    def selection_bands(self) -> list[QRectF]:
+        """The selection band's rectangles (scene coordinates): one per row of the entry."""
+        seq = self._painter.selected
+        return [] if seq is None else band_rects(self.diagram, seq)
 
     def entry_at(self, scene_x: float, scene_y: float) -> int | None:
         """The entry drawn at a scene point (arrow or note), if any."""
@@ -284,7 +288,7 @@ class SequenceView(QGraphicsView):
             event.accept()
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        """Tooltips: the step's plain-words caption, or a note's full text."""
+        """Tooltips: the step's plain-words caption, or a note's lines in full."""
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             point: QPointF = self.mapToScene(event.pos())
             text = self._tooltip_at(point.x(), point.y())
@@ -300,4 +304,4 @@ class SequenceView(QGraphicsView):
         if arrow is not None:
             return f"{arrow.label}\n\n{arrow.caption}" if arrow.caption else arrow.label
         note = note_at(self.diagram, x, y)
-        return None if note is None else note.text
+        return None if note is None else "\n".join(note.lines)
