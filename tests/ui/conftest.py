@@ -3,7 +3,9 @@
 Tests are synchronous pytest-qt tests that drive a ``qasync.QEventLoop`` created with
 ``already_running=True`` and wait with ``qtbot.waitUntil``/``waitSignal`` (platform-notes:
 ``waitSignal`` inside an ``async def`` test hangs). One loop serves the whole session: a
-second qasync loop on the same QApplication never runs its callbacks.
+second qasync loop on the same QApplication never runs its callbacks. It is asyncio's running
+loop only during the tests that use it, so core tests collected after ui tests can still use
+``asyncio.run`` and pytest-asyncio.
 """
 
 from __future__ import annotations
@@ -30,28 +32,44 @@ from uid2_desk.ui.main_window import DeskWindow
 
 @pytest.fixture(scope="session")
 def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """The session's qasync loop, running whenever Qt's event loop runs.
+    """The session's qasync loop, driven whenever Qt processes events in a ui test.
 
-    Its default executor is a plain thread pool, shut down (joined) at the end of the
-    session: qasync's own QThread executor would still be running when the interpreter
-    exits, because a loop created ``already_running`` is never closed.
+    Created ``already_running`` (Qt's loop is pytest-qt's, not ours), which makes qasync
+    declare itself the thread's running asyncio loop from then on. Left that way, every
+    ``asyncio.run()`` and every pytest-asyncio test collected after a ui test would fail
+    ("cannot be called from a running event loop"); so it is the running loop only while a
+    test holds the :func:`loop` fixture. Its default executor is a plain thread pool, joined
+    at the end of the session, and the loop is closed then.
     """
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(qapp, already_running=True)
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio._set_running_loop(None)
     executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ui-test")
     loop.set_default_executor(executor)
-    asyncio.set_event_loop(loop)
-    yield loop
-    executor.shutdown(wait=True)
+    try:
+        yield loop
+    finally:
+        executor.shutdown(wait=True)
+        loop.stop()  # qasync's word for "no longer running": it never ran Qt's loop itself
+        loop.close()
 
 
 @pytest.fixture
 def loop(qasync_loop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
-    """The qasync loop; the test fails if it leaves a task running (napari's rule)."""
+    """The qasync loop, running for this test; it fails if it leaves a task running.
+
+    (napari's rule.) Outside the test asyncio sees no loop at all, as in any other test.
+    """
+    asyncio.set_event_loop(qasync_loop)
+    asyncio._set_running_loop(qasync_loop)
     before = set(asyncio.all_tasks(qasync_loop))
-    yield qasync_loop
-    leftover = [t for t in asyncio.all_tasks(qasync_loop) - before if not t.done()]
-    for task in leftover:
-        task.cancel()
+    try:
+        yield qasync_loop
+        leftover = [t for t in asyncio.all_tasks(qasync_loop) - before if not t.done()]
+        for task in leftover:
+            task.cancel()
+    finally:
+        asyncio._set_running_loop(None)
+        asyncio.set_event_loop(None)
     assert not leftover, f"the test left tasks running: {leftover}"
 
 
