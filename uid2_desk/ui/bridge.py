@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 if TYPE_CHECKING:
     from uid2_desk.publisher.model import DeskEvent
@@ -87,6 +87,8 @@ class DeskBridge(QObject):
 
     def post(self, signal: SignalInstance, *args: Any) -> None:
         """Emit ``signal(*args)`` on the GUI thread, or buffer it until :meth:`release`."""
+        from PySide6.QtCore import QThread  # here: nothing is posted before the first paint
+
         if QThread.currentThread() is not self.thread():
             self._connect_queue()
             self._from_other_thread.emit((signal, args))

@@ -5,17 +5,19 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject
 
 from uid2_desk.ui.qt_values import DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
 from uid2_desk.ui.timefmt import format_clock
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    ModelIndex = QModelIndex | QPersistentModelIndex
     from PySide6.QtCore import Qt
 
     from uid2_desk.publisher.model import ChainLink
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Returns the row's journal seq (int).
 SEQ_ROLE = USER_ROLE + 1

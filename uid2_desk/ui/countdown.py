@@ -57,11 +57,17 @@ class CountdownBar(QWidget):
         self._set_palette_colour(QPalette.ColorRole.Highlight, _BAR_COLOURS["idle"])
 
     def set_value(self, value: int) -> None:
-        """Move the bar (a repaint, coalesced with the rest of the tick)."""
+        """Move the bar; repainted (with the rest of the tick) only if a pixel changed."""
         value = min(max(value, 0), BAR_STEPS)
         if value != self.value:
+            shown = self._filled(self.value)
             self.value = value
-            self.update()
+            # A long interval moves the bar less than a pixel a second: no repaint then.
+            if self._filled(value) != shown:
+                self.update()
+
+    def _filled(self, value: int) -> int:
+        return round(self.width() * value / BAR_STEPS)
 
     def set_colour(self, colour: str) -> None:
         """Fill with ``colour`` from now on."""
@@ -81,7 +87,7 @@ class CountdownBar(QWidget):
         palette = self.palette()
         rect = QRectF(self.rect())
         painter.fillPath(_rounded(rect), palette.base())
-        filled = round(rect.width() * self.value / BAR_STEPS)
+        filled = self._filled(self.value)
         if filled > 0:
             rect.setWidth(filled)
             painter.fillPath(_rounded(rect), palette.highlight())

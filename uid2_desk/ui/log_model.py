@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QTimer,
     Signal,
 )
@@ -41,10 +40,12 @@ from uid2_desk.ui.qt_values import (
 from uid2_desk.ui.timefmt import format_clock
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    ModelIndex = QModelIndex | QPersistentModelIndex
     from uid2_desk.journal import JournalEntry
     from uid2_desk.ui.log_rows import LogFilter, LogRow
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Bursts of appends closer together than this are inserted as one batch.
 BATCH_INTERVAL_MS = 50

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,8 @@ from uid2_desk.ui.look import set_colours, set_font
 from uid2_desk.ui.theme import HEADER, ROW_SELECTION, TEXT, WINDOW
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QItemSelection
+
     from uid2_desk.ui.log_rows import LogFilter
 
 #: Text filter changes settle for this long before the (possibly 100k-row) filter runs.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 def format_duration(ms: int) -> str:
@@ -33,9 +36,9 @@ def format_remaining(target_ms: int, now_ms: int) -> str:
 
 def format_local_time(epoch_ms: int, now_ms: int | None = None) -> str:
     """The local wall-clock time of ``epoch_ms``; on another day, the date and the minute."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000).astimezone()
+    moment = _local(epoch_ms)
     if now_ms is not None:
-        today = datetime.fromtimestamp(now_ms / 1000).astimezone().date()
+        today = _local(now_ms).date()
         if moment.date() == today:
             return moment.strftime("%H:%M:%S")
     return moment.strftime("%a %d %b %H:%M")
@@ -43,16 +46,22 @@ def format_local_time(epoch_ms: int, now_ms: int | None = None) -> str:
 
 def format_timestamp(epoch_ms: int) -> str:
     """A full local timestamp with milliseconds, for logs and inspectors."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000).astimezone()
+    moment = _local(epoch_ms)
     return moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{epoch_ms % 1000:03d} " + moment.strftime("%Z")
 
 
 def format_clock(epoch_ms: int) -> str:
     """``HH:MM:SS.mmm`` local time, for the log's time column."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000).astimezone()
+    moment = _local(epoch_ms)
     return moment.strftime("%H:%M:%S.") + f"{epoch_ms % 1000:03d}"
 
 
 def format_skew(skew_ms: int) -> str:
     """A signed clock skew in seconds, e.g. ``+0.4 s`` or ``-61.0 s``."""
     return f"{skew_ms / 1000:+.1f} s"
+
+
+def _local(epoch_ms: int) -> datetime:
+    from datetime import datetime  # imported on first use: the first paint shows no time
+
+    return datetime.fromtimestamp(epoch_ms / 1000).astimezone()

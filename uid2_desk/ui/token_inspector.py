@@ -8,7 +8,6 @@ operator; the window fetches them through a service call and passes the result i
 from __future__ import annotations
 
 import base64
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -55,8 +54,7 @@ def contents_rows(contents: AdvertisingTokenContents, *, masked: bool) -> list[t
 
 def _table(rows: list[tuple[str, str]]) -> str:
     body = "".join(
-        f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
-        for k, v in rows
+        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>" for k, v in rows
     )
     return f"<table cellspacing='2'>{body}</table>"
 
@@ -130,12 +128,19 @@ class TokenInspector(QWidget):
         try:
             header = inspect_token(self.token)
         except Uid2DeskError as err:
-            self._label.setText(f"<b>Not a readable token:</b> {html.escape(str(err))}")
+            self._label.setText(f"<b>Not a readable token:</b> {escape(str(err))}")
             return
         parts = ["<h4>Header (no key needed)</h4>", _table(header_rows(header))]
         if self.contents is not None:
             parts.append("<h4>Decrypted with the local operator's keys</h4>")
             parts.append(_table(contents_rows(self.contents, masked=self.masked)))
         elif self.contents_note:
-            parts.append(f"<p><i>{html.escape(self.contents_note)}</i></p>")
+            parts.append(f"<p><i>{escape(self.contents_note)}</i></p>")
         self._label.setText("".join(parts))
+
+
+def escape(text: str) -> str:
+    """``text`` made safe for the label's rich text."""
+    from html import escape as html_escape  # imported with the first token shown
+
+    return html_escape(text)

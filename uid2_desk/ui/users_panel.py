@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QItemSelection,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QRect,
     QSize,
     Signal,
@@ -32,12 +30,14 @@ from uid2_desk.ui.qt_values import ACCESSIBLE_TEXT_ROLE, DISPLAY_ROLE, TOOLTIP_R
 from uid2_desk.ui.theme import ROW_SELECTION, TEXT, state_swatch
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QItemSelection, QPersistentModelIndex
+
+    ModelIndex = QModelIndex | QPersistentModelIndex
     from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     from uid2_desk.publisher.model import UserSnapshot
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 #: Returns the row's ``UserSnapshot``.
 SNAPSHOT_ROLE = USER_ROLE + 1
