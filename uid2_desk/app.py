@@ -142,7 +142,8 @@ def _application(factory: type[QApplication]) -> QApplication:
         # eleven enums (570 members) take ~13 ms to create before the first paint.
         app = factory([*sys.argv[:1], "-style", "Fusion"])
     app.setApplicationName("UID2 Desk")
-    app.setApplicationDisplayName("UID2 Desk")
+    # No application display name: Qt would append it to every window title on X11 and
+    # Wayland ("UID2 Desk — Local operator — UID2 Desk"); the title already names the app.
     app.setDesktopFileName("uid2-desk")
     # The desk closes its services itself when the window closes, then leaves the loop.
     app.setQuitOnLastWindowClosed(False)
