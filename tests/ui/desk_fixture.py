@@ -14,6 +14,8 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from uid2_desk.app import DeskApp
@@ -92,18 +94,9 @@ class Desk:
         """Type an email or phone in the sign-in panel and press Sign in; wait for it."""
         panel = self.window.sign_in
         panel.set_input(DiiKind.PHONE if value.startswith("+") else DiiKind.EMAIL, "")
-        self.qtbot.keyClicks(panel.value, value)
+        QTest.keyClicks(panel.value, value)
         before = self.window.users.model.rowCount()
-        self.qtbot.mouseClick(panel.button, _LEFT)
+        QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
         self.qtbot.waitUntil(lambda: self.window.users.model.rowCount() > before, timeout=15_000)
         self.settle()
         return self.selected()
-
-
-def _left_button() -> Any:
-    from PySide6.QtCore import Qt
-
-    return Qt.MouseButton.LeftButton
-
-
-_LEFT = _left_button()

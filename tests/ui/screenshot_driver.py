@@ -188,8 +188,10 @@ class Driver:
         await self.settle()
         self.record("refresh_due")
 
-        operator = self.desk.services.operator  # type: ignore[union-attr]
-        operator.admin.set_fault(Fault(FaultKind.HTTP_503, "/v2/token/refresh", times=1))
+        services = self.desk.services
+        assert services is not None
+        assert services.operator is not None
+        services.operator.admin.set_fault(Fault(FaultKind.HTTP_503, "/v2/token/refresh", times=1))
         w.desk_actions.refresh.trigger()
         await self.settle()
         self.record("error_banner")

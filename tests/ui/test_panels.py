@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QColor, QPalette
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -16,6 +18,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.ui.desk_fixture import Desk
+from tests.ui.model_check import check_model
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.publisher.model import ChainLink, TestUser, UserSnapshot, UserState
@@ -80,13 +83,13 @@ def test_sign_in_shows_normalized_value_and_hash_as_you_type(qtbot: QtBot) -> No
     panel = SignInPanel()
     qtbot.addWidget(panel)
     panel.set_actions_enabled(True)
-    qtbot.keyClicks(panel.value, "  Jane.Doe+News@GMAIL.com")
+    QTest.keyClicks(panel.value, "  Jane.Doe+News@GMAIL.com")
     assert panel.normalized_text == "janedoe@gmail.com"
     assert panel.hash_text == parse_dii(DiiKind.EMAIL, "janedoe@gmail.com").hash_b64
     assert panel.message_text == ""
     assert panel.button.isEnabled()
     with qtbot.waitSignal(panel.sign_in_requested) as blocker:
-        qtbot.mouseClick(panel.button, _left())
+        QTest.mouseClick(panel.button, Qt.MouseButton.LeftButton)
     assert blocker.args == [DiiKind.EMAIL, "  Jane.Doe+News@GMAIL.com", False]
 
 
@@ -150,14 +153,14 @@ def test_users_model_inserts_replaces_and_removes_without_reset(
     qtmodeltester: ModelTester,
 ) -> None:
     model = UsersModel()
-    qtmodeltester.check(model)
+    check_model(qtmodeltester, model)
     resets: list[bool] = []
     model.modelReset.connect(lambda: resets.append(True))
     alice, bob = _user("alice@example.com", "a"), _user("bob@example.com", "b")
     model.upsert(_snapshot(alice, UserState.NO_IDENTITY))
     model.upsert(_snapshot(bob, UserState.ESTABLISHED, identity=_identity()))
     model.upsert(_snapshot(alice, UserState.OPTED_OUT))
-    qtmodeltester.check(model)
+    check_model(qtmodeltester, model)
     assert model.rowCount() == 2
     assert model.index(0, 0).data(STATE_ROLE) == "opted_out"
     assert "Opted out" in model.index(0, 0).data(_tooltip_role())
@@ -168,7 +171,7 @@ def test_users_model_inserts_replaces_and_removes_without_reset(
 
 def test_chain_model_grows_by_inserts_and_masks_tokens(qtmodeltester: ModelTester) -> None:
     model = ChainModel()
-    qtmodeltester.check(model)
+    check_model(qtmodeltester, model)
     first = ChainLink(T0, "generate", "success", TOKEN, 1)
     second = ChainLink(T0 + 30_000, "refresh", "success", TOKEN[::-1], 4)
     inserted: list[tuple[int, int]] = []
@@ -180,7 +183,7 @@ def test_chain_model_grows_by_inserts_and_masks_tokens(qtmodeltester: ModelTeste
     assert model.index(1, 3).data().startswith(TOKEN[::-1][:12])
     model.set_masked(True)
     assert model.index(1, 3).data() == "•••• masked"
-    qtmodeltester.check(model)
+    check_model(qtmodeltester, model)
 
 
 # --- identity ----------------------------------------------------------------------------------
@@ -339,22 +342,18 @@ def test_tab_order_walks_sign_in_then_users_then_log(desk: Desk) -> None:
     window.show()
     desk.qtbot.waitExposed(window)
     window.sign_in.presets.setFocus()
-    order = [window.sign_in.presets]
+    order: list[QWidget] = [window.sign_in.presets]
     widget: QWidget = window.sign_in.presets
     for _ in range(8):
-        widget = widget.nextInFocusChain()
+        after = widget.nextInFocusChain()
+        assert after is not None
+        widget = after
         order.append(widget)
     names = [w.objectName() for w in order]
     assert (
         names.index("sign_in_kind") < names.index("sign_in_value") < names.index("primary_button")
     )
     assert "users_list" in names
-
-
-def _left() -> object:
-    from PySide6.QtCore import Qt
-
-    return Qt.MouseButton.LeftButton
 
 
 def _tooltip_role() -> int:

@@ -38,7 +38,8 @@ STATES = {
 
 def _close(actual: str, expected: str, tolerance: int = 12) -> bool:
     a, e = QColor(actual), QColor(expected)
-    return all(abs(x - y) <= tolerance for x, y in zip(a.getRgb()[:3], e.getRgb()[:3], strict=True))
+    pairs = ((a.red(), e.red()), (a.green(), e.green()), (a.blue(), e.blue()))
+    return all(abs(x - y) <= tolerance for x, y in pairs)
 
 
 @pytest.fixture(scope="module", params=SIZES)
