@@ -112,3 +112,11 @@ async def test_subscribers_hear_every_user_change(desk: Desk) -> None:
     states = [e.snapshot.state for e in desk.events if isinstance(e, UserChanged)]
     assert states[0] is UserState.NO_IDENTITY
     assert states[-1] is UserState.ESTABLISHED
+
+
+@pytest.mark.asyncio
+async def test_journal_entries_name_the_user_as_the_users_list_does(desk: Desk) -> None:
+    snap = await desk.publisher.sign_in(DiiKind.EMAIL, "Jane.Doe+news@gmail.com")
+
+    assert snap.user.label == "janedoe@gmail.com"
+    assert {e.user for e in desk.entries()} == {snap.user.label}

@@ -134,4 +134,5 @@ class JournalRecorder:
 
 
 def _who(user: TestUser | None) -> str | None:
-    return None if user is None else user.entered
+    # The same name the users list shows, so a log row and its user read alike.
+    return None if user is None else user.label
