@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from uid2_desk.ui.chain_model import SEQ_ROLE, ChainColumn, ChainModel
 from uid2_desk.ui.countdown import CountdownWidget
 from uid2_desk.ui.live_text import LiveText
-from uid2_desk.ui.look import Badge, Card, set_colours, set_font
+from uid2_desk.ui.look import Badge, Card, set_colours, set_font, style_header
 from uid2_desk.ui.qt_values import set_enum_properties
 from uid2_desk.ui.theme import ERROR_TEXT, WARNING_TEXT, state_swatch
 from uid2_desk.ui.timefmt import format_remaining, format_skew
@@ -163,6 +163,7 @@ class IdentityPanel(QWidget):
             table.setModel(self.chain_model)
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.verticalHeader().hide()
+            style_header(table.horizontalHeader())
             table.horizontalHeader().setSectionResizeMode(
                 ChainColumn.TOKEN, QHeaderView.ResizeMode.Stretch
             )

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.log_model import ExchangeLogModel, LogColumn
-from uid2_desk.ui.look import set_colours, set_font
-from uid2_desk.ui.theme import HEADER, ROW_SELECTION, TEXT, WINDOW
+from uid2_desk.ui.look import set_colours, style_header
+from uid2_desk.ui.theme import ROW_SELECTION, TEXT, WINDOW
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection
@@ -86,8 +86,7 @@ class ExchangeLogPanel(QWidget):
         titles.setHorizontalHeaderLabels([column.title for column in LogColumn])
         header.setModel(titles)
         header.setHighlightSections(False)
-        set_font(header, bold=True)
-        set_colours(header, Button=HEADER)
+        style_header(header)
         for column, width in _WIDTHS:
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)

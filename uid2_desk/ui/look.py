@@ -86,6 +86,12 @@ def set_font(
     widget.setFont(font)
 
 
+def style_header(header: QWidget) -> None:
+    """A table's column titles: bold, on the header grey."""
+    set_font(header, bold=True)
+    set_colours(header, Button=theme.HEADER)
+
+
 def rounded(rect: QRectF, radius: float) -> QPainterPath:
     """A rounded rectangle as a path (filled with a palette brush)."""
     path = QPainterPath()

@@ -30,7 +30,7 @@ from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer, Stage
 from uid2_desk.publisher.scenario.results import StepResult
 from uid2_desk.ui.caption_view import CaptionView
-from uid2_desk.ui.look import PrimaryButton, set_colours
+from uid2_desk.ui.look import PrimaryButton, set_colours, style_header
 from uid2_desk.ui.paced_player import PacedPlayer, WaitInfo
 from uid2_desk.ui.player_steps_model import PlayerStepsModel, StepColumn, step_rows
 from uid2_desk.ui.tasks import TaskRunner
@@ -117,6 +117,7 @@ class ScenarioPlayerPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setSelectionMode(QTableView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
+        style_header(header)
         header.setSectionResizeMode(StepColumn.MARK, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(StepColumn.STEP, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(StepColumn.OUTCOME, QHeaderView.ResizeMode.Stretch)
