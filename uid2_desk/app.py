@@ -45,8 +45,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
         return run_kiosk(args)
     # Start-up makes only objects that live as long as the window (modules, classes,
-    # widgets): the cycle collector's passes over them, a twentieth of the time to first
-    # paint, would free nothing. It runs again after the first paint, on what comes later.
+    # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
+    # would free nothing. It runs again after the first paint, on what comes later.
     gc.disable()
     _import_qt_free_modules_first()
     from PySide6.QtWidgets import QApplication
