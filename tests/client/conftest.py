@@ -2,36 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import keyring
-import keyring.backends.fail
-import pytest
-
-from tests.client.memory_keyring import MemoryKeyring
 from tests.client.operator_fixtures import clock, http, operator, publisher
+from tests.keychain_fixtures import memory_keyring, no_keychain
 
-__all__ = ["clock", "http", "operator", "publisher"]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An in-memory keychain for the duration of one test."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keychain() -> Iterator[None]:
-    """keyring's ``fail`` backend: what a headless Linux box without Secret Service has."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
+__all__ = ["clock", "http", "memory_keyring", "no_keychain", "operator", "publisher"]

@@ -15,19 +15,19 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import keyring
-import keyring.backends.fail
 import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.client.memory_keyring import MemoryKeyring
+from tests.keychain_fixtures import memory_keyring, no_keychain
 from tests.ui.desk_fixture import Desk, manual_clock_now
 from uid2_desk.app import DeskApp
 from uid2_desk.ui.bridge import DeskBridge
 from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
+
+__all__ = ["memory_keyring", "no_keychain"]
 
 
 @pytest.fixture(scope="session")
@@ -104,26 +104,3 @@ def desk(qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Itera
         running.run(app.stop_services())
         window.close()
         window.deleteLater()
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An in-memory OS keychain for one test."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keychain() -> Iterator[None]:
-    """keyring's ``fail`` backend: a headless Linux box without a Secret Service."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
-    try:
-        yield
-    finally:
-        keyring.set_keyring(previous)
