@@ -21,11 +21,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.keychain_fixtures import memory_keyring, no_keychain
-from tests.ui.desk_fixture import Desk, manual_clock_now
-from uid2_desk.app import DeskApp
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.main_window import DeskWindow
+from tests.ui.desk_fixture import Desk, close_desk, open_desk
 
 __all__ = ["memory_keyring", "no_keychain"]
 
@@ -76,31 +72,11 @@ def loop(qasync_loop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEve
 @pytest.fixture
 def desk(qtbot: QtBot, loop: asyncio.AbstractEventLoop, tmp_path: Path) -> Iterator[Desk]:
     """The desk window on the local operator (loopback port), started and ready."""
-    clock = manual_clock_now()
-    bridge = DeskBridge()
-    # Not qtbot.addWidget: pytest-qt would delete the window before this fixture's teardown
-    # has stopped the services that render into it.
-    window = DeskWindow(bridge, clock, EnvironmentView.preview("local"))
-    bridge.release()
-    app = DeskApp(
-        app=QApplication.instance(),  # type: ignore[arg-type]
-        window=window,
-        bridge=bridge,
-        clock=clock,
-        env="local",
-        data_dir=tmp_path / "desk",
-        drive_policies=False,
-    )
-    running = Desk(window=window, app=app, clock=clock, qtbot=qtbot, loop=loop)
-    window.ticker.start()
-    running.run(app.start_services())
-    qtbot.waitUntil(lambda: window.ready, timeout=15_000)
-    window.log_model.flush()
+    running = open_desk(qtbot, loop, tmp_path / "desk")
+    running.window.ticker.start()
+    qtbot.waitUntil(lambda: running.window.ready, timeout=15_000)
+    running.window.log_model.flush()
     try:
         yield running
     finally:
-        window.ticker.stop()
-        running.settle()
-        running.run(app.stop_services())
-        window.close()
-        window.deleteLater()
+        close_desk(running)

@@ -12,10 +12,12 @@ import asyncio
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from uid2_desk.app import DeskApp
@@ -23,6 +25,8 @@ from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.services import DeskServices
+from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
 
 _T = TypeVar("_T")
@@ -100,3 +104,38 @@ class Desk:
         self.qtbot.waitUntil(lambda: self.window.users.model.rowCount() > before, timeout=15_000)
         self.settle()
         return self.selected()
+
+
+def open_desk(
+    qtbot: QtBot, loop: asyncio.AbstractEventLoop, data_dir: Path, env: str = "local"
+) -> Desk:
+    """Build the window and its composition root on ``env`` and start the services.
+
+    The window is not given to ``qtbot.addWidget``: pytest-qt would delete it before the
+    caller's teardown has stopped the services that render into it; :func:`close_desk` does.
+    """
+    clock = manual_clock_now()
+    bridge = DeskBridge()
+    window = DeskWindow(bridge, clock, EnvironmentView.preview(env))
+    bridge.release()
+    app = DeskApp(
+        app=QApplication.instance(),  # type: ignore[arg-type]
+        window=window,
+        bridge=bridge,
+        clock=clock,
+        env=env,
+        data_dir=data_dir,
+        drive_policies=False,
+    )
+    desk = Desk(window=window, app=app, clock=clock, qtbot=qtbot, loop=loop)
+    desk.run(app.start_services())
+    return desk
+
+
+def close_desk(desk: Desk) -> None:
+    """Stop the countdown ticker and the services, then close and delete the window."""
+    desk.window.ticker.stop()
+    desk.settle()
+    desk.run(desk.app.stop_services())
+    desk.window.close()
+    desk.window.deleteLater()

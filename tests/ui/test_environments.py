@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from tests.ui.desk_fixture import Desk, manual_clock_now
-from uid2_desk.app import DeskApp
+from tests.ui.desk_fixture import Desk, close_desk, manual_clock_now, open_desk
 from uid2_desk.ui.bridge import DeskBridge
 from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
@@ -31,28 +30,11 @@ def prod_desk(
     """The desk on UID2 production with no credentials (nothing can reach the network)."""
     monkeypatch.delenv("UID2_API_KEY", raising=False)
     monkeypatch.delenv("UID2_SECRET", raising=False)
-    clock = manual_clock_now()
-    bridge = DeskBridge()
-    window = DeskWindow(bridge, clock, EnvironmentView.preview("prod"))
-    bridge.release()
-    app = DeskApp(
-        app=QApplication.instance(),  # type: ignore[arg-type]
-        window=window,
-        bridge=bridge,
-        clock=clock,
-        env="prod",
-        data_dir=tmp_path / "desk",
-        drive_policies=False,
-    )
-    desk = Desk(window=window, app=app, clock=clock, qtbot=qtbot, loop=loop)
-    desk.run(app.start_services())
+    desk = open_desk(qtbot, loop, tmp_path / "desk", env="prod")
     try:
         yield desk
     finally:
-        desk.settle()
-        desk.run(app.stop_services())
-        window.close()
-        window.deleteLater()
+        close_desk(desk)
 
 
 def test_production_is_red_and_named_in_the_title_from_the_first_paint(qtbot: QtBot) -> None:
