@@ -64,9 +64,9 @@ def is_rate_limited(error: Uid2DeskError) -> bool:
 def rate_limited(error: OperatorError, *, retry_in_ms: int | None) -> OperatorError:
     """The 429 error again, its message saying what it means and what happens next.
 
-    The client's text for a 4xx without a status points at the environment URL, which is
-    wrong advice for a rate limiter: the URL is right, the operator wants fewer calls.
-    ``retry_in_ms`` is when the user's policy tries again (``None``: it will not).
+    The client already says what a 429 means; only the publisher knows what happens next,
+    so this message adds when the user's policy tries again (``retry_in_ms``; ``None``: it
+    will not).
     """
     said = f": “{error.operator_message}”" if error.operator_message else ""
     if retry_in_ms is None:
