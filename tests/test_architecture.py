@@ -66,3 +66,17 @@ def test_version_flag_works_without_qt() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("uid2-desk ")
+
+
+def test_no_module_selects_a_pyside_feature() -> None:
+    """The desk imports its window past PySide's ``__feature__`` hook (uid2_desk/app.py).
+
+    That is only sound while no module asks for snake_case or true_property: a module
+    imported past the hook would silently get Qt's usual names instead.
+    """
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "__feature__" in _imported_modules(path)
+    )
+    assert users == []

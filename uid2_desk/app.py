@@ -1,27 +1,30 @@
 """Composition root of the GUI: Qt application, bridge, window, loop, then the services.
 
-Paint first. The window appears before anything it does not need is imported: the qasync
-loop, httpx, the operator, the journal and the publisher load after the first paint (the
-window shows "Starting the local operator…" meanwhile), and what the window builds before
-it is kept to what is seen (see ``uid2_desk.ui.qt_values`` and ``uid2_desk.ui.look``), so
-start-up to first paint stays near one and a half times a bare PySide6 window's
-(tests/benchmarks/bench_ui.py). Then :func:`uid2_desk.services.open_services` starts the
-desk's parts off the GUI thread, the bridge subscribes to the publisher, and the window
-enables itself.
+Paint first. The window's frame appears before anything it does not need is imported: the
+menus, toolbar, environment strip, status bar ("Starting the local operator…"), the five
+panels' cards and the sign-in panel paint, then the window completes its other four panels
+(:meth:`uid2_desk.ui.main_window.DeskWindow.complete`) and paints again, whole. The qasync
+loop, httpx, the operator, the journal and the publisher load after that. What is built
+before the first paint is kept to what is seen (see ``uid2_desk.ui.qt_values`` and
+``uid2_desk.ui.look``); tests/benchmarks/bench_ui.py measures both paints against a bare
+PySide6 window. Then :func:`uid2_desk.services.open_services` starts the desk's parts off
+the GUI thread, the bridge subscribes to the publisher, and the window enables itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import builtins
 import gc
-import linecache
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import asyncio
 
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication
 
     from uid2_desk.protocol.clock import Clock
@@ -34,10 +37,11 @@ if TYPE_CHECKING:
 #: The lifetimes profile the GUI starts the local operator with: a whole lifecycle in
 #: five minutes, so the countdowns visibly move (the toolbar switches profiles).
 DEFAULT_LIFETIMES = "demo"
-#: For benchmarks and smoke tests: quit at ``first-paint`` or once ``ready``, printing the
-#: first paint's ``time.monotonic()`` and the peak RSS on stdout.
+#: For benchmarks and smoke tests: quit at ``first-paint`` (once the whole window has painted)
+#: or once ``ready``, printing the ``time.monotonic()`` of the frame's first paint and of the
+#: whole window's, and the peak RSS, on stdout.
 EXIT_WHEN_ENV = "UID2_DESK_EXIT_WHEN"
-#: The longest the window waits for its first paint before carrying on regardless.
+#: The longest start-up waits for the window to paint before carrying on regardless.
 FIRST_PAINT_WAIT_MS = 3000
 
 
@@ -51,31 +55,41 @@ def run_gui(args: argparse.Namespace) -> int:
     # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
     # would free nothing. It runs again after the first paint, on what comes later.
     gc.disable()
-    _import_qt_free_modules_first()
+    plain_import = builtins.__import__
     from PySide6.QtWidgets import QApplication
 
-    from uid2_desk.protocol.clock import WarpClock
-    from uid2_desk.ui.bridge import DeskBridge
-    from uid2_desk.ui.environment_view import EnvironmentView
-    from uid2_desk.ui.main_window import DeskWindow
-
-    # PySide's import hook read the source of every module imported after it (looking for
-    # ``from __feature__ import``); the lines stay in linecache, 1.4 MiB nobody reads.
-    linecache.clearcache()
+    # PySide replaces ``__import__`` with a hook that reads the whole source of every module
+    # imported after it, looking for ``from __feature__ import`` (snake_case and
+    # true_property). The desk never uses those features (tests/test_architecture.py keeps
+    # it so), so the window's ~35 modules are imported past the hook, and their source is
+    # never read: ~3 % of the time to first paint.
+    pyside_import = builtins.__import__
+    builtins.__import__ = plain_import
+    try:
+        from uid2_desk.protocol.clock import WarpClock
+        from uid2_desk.ui.bridge import DeskBridge
+        from uid2_desk.ui.environment_view import EnvironmentView
+        from uid2_desk.ui.main_window import DeskWindow
+    finally:
+        builtins.__import__ = pyside_import
     app = _application(QApplication)
     clock = WarpClock()
     bridge = DeskBridge()
-    window = DeskWindow(bridge, clock, EnvironmentView.preview(getattr(args, "env", "local")))
-    bridge.release()
+    view = EnvironmentView.preview(getattr(args, "env", "local"))
+    # The frame paints first; the window completes itself right after (see DeskWindow).
+    window = DeskWindow(bridge, clock, view, complete=False)
     _place(window)
     window.show()
-    if not _wait_for_first_paint(window):
+    if not _wait_until(window.completed):
         print("uid2-desk: the window did not paint within 3 s; carrying on", file=sys.stderr)
+    window.complete()  # (if it never painted)
+    bridge.release()
     gc.freeze()  # what start-up made stays: later collections need not look at it again
     gc.enable()
     exit_when = os.environ.get(EXIT_WHEN_ENV, "")
     if exit_when:
         print(f"uid2-desk: first-paint-monotonic {window.first_paint_at}", flush=True)
+        print(f"uid2-desk: whole-window-monotonic {window.completed_at}", flush=True)
     if exit_when == "first-paint":
         _report_peak_rss()
         return 0
@@ -100,6 +114,7 @@ def run_gui(args: argparse.Namespace) -> int:
     with loop:
         code: int = loop.run_until_complete(desk.run())
     if exit_when:
+        print(f"uid2-desk: ready-monotonic {desk.ready_at}", flush=True)
         _report_peak_rss()
     return code
 
@@ -112,22 +127,6 @@ def _report_peak_rss() -> None:
         return
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"uid2-desk: peak-rss-kib {peak_kib}", flush=True)
-
-
-def _import_qt_free_modules_first() -> None:
-    """Import the window's Qt-free dependencies before PySide6.
-
-    Once PySide6 is loaded, its ``__feature__`` import hook reads the source of every module
-    imported afterwards (about a third of a millisecond each, plus ``linecache`` memory);
-    modules loaded before it are not inspected. This trims the time to first paint.
-    """
-    import dataclasses  # noqa: F401
-    import enum  # noqa: F401
-
-    import uid2_desk.protocol.clock
-    import uid2_desk.protocol.errors
-    import uid2_desk.ui.theme
-    import uid2_desk.ui.timefmt  # noqa: F401
 
 
 def _application(factory: type[QApplication]) -> QApplication:
@@ -166,17 +165,17 @@ def _place(window: DeskWindow) -> None:
     window.resize(width, height)
 
 
-def _wait_for_first_paint(window: DeskWindow) -> bool:
-    """Run Qt's own loop until the window has painted once (or 3 s passed)."""
+def _wait_until(signal: SignalInstance) -> bool:
+    """Run Qt's own loop until ``signal`` is emitted (or 3 s passed); say whether it was."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    painted: list[bool] = []
+    emitted: list[bool] = []
     waiter = QEventLoop()
-    window.first_painted.connect(lambda: painted.append(True))
-    window.first_painted.connect(waiter.quit)
+    signal.connect(lambda: emitted.append(True))
+    signal.connect(waiter.quit)
     QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiter.quit)
     waiter.exec()
-    return bool(painted)
+    return bool(emitted)
 
 
 class DeskApp:
@@ -190,6 +189,7 @@ class DeskApp:
         lifetimes: the local operator's lifetimes profile.
         services: the running services, if any.
         driver: the policy driver ticking the publisher, if running.
+        ready_at: ``time.monotonic()`` when the services first came up (benchmarks).
 
     ``drive_policies=False`` leaves ticking to the caller (tests advance a fake clock and
     call ``publisher.tick()``); ``in_process_operator`` mounts the operator in the HTTP
@@ -221,6 +221,7 @@ class DeskApp:
         self.services: DeskServices | None = None
         self.driver: PolicyDriver | None = None
         self._exit_when_ready = exit_when_ready
+        self.ready_at: float | None = None
         self._drive_policies = drive_policies
         self._in_process = in_process_operator
         self._closed: asyncio.Future[None] | None = None
@@ -240,6 +241,7 @@ class DeskApp:
         self._closed = loop.create_future()
         self.window.ticker.start()
         await self.start_services()
+        self.ready_at = time.monotonic()
         if self._exit_when_ready:
             self.window.close()
         await self._closed

@@ -23,6 +23,8 @@ from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.ui import qt_values
 from uid2_desk.ui.bridge import DeskBridge
 from uid2_desk.ui.environment_view import EnvironmentView
+from uid2_desk.ui.identity_panel import IdentityPanel
+from uid2_desk.ui.look import Card
 from uid2_desk.ui.main_window import DeskWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +34,18 @@ import json, os, sys
 os.environ["UID2_DESK_EXIT_WHEN"] = "first-paint"
 from uid2_desk.app import run_gui
 from uid2_desk.cli import build_parser
+from uid2_desk.ui.main_window import DeskWindow
 
+at_first_paint = {}
+complete = DeskWindow.complete
+
+def complete_noting_what_the_first_paint_loaded(window):
+    if not window.is_complete:
+        at_first_paint["painted"] = window.first_paint_at is not None
+        at_first_paint["modules"] = sorted(sys.modules)
+    complete(window)
+
+DeskWindow.complete = complete_noting_what_the_first_paint_loaded
 code = run_gui(build_parser().parse_args(["--data-dir", sys.argv[1]]))
 import PySide6.QtCore, PySide6.QtWidgets
 from PySide6.QtWidgets import QApplication
@@ -43,11 +56,13 @@ print("report " + json.dumps({
     "qt_enums": "Qt" in vars(PySide6.QtCore),
     "qstyle": "QStyle" in vars(PySide6.QtWidgets),
     "style_sheet": app.styleSheet(),
+    "painted_before_completing": at_first_paint["painted"],
+    "modules_at_first_paint": at_first_paint["modules"],
     "modules": sorted(sys.modules),
 }), flush=True)
 """
 
-#: Modules the first paint must not wait for: services, and what is built after it.
+#: Modules the window must not wait for: the services, and what is built after it paints.
 LATER = (
     "asyncio",
     "qasync",
@@ -58,10 +73,24 @@ LATER = (
     "uid2_desk.operator",
     "uid2_desk.client",
     "uid2_desk.ui.walkthrough_dock",
-    "uid2_desk.ui.action_rules",
     "uid2_desk.ui.log_rows",
     "uid2_desk.ui.countdown_reading",
 )
+#: Modules of what the window completes after its first paint (the frame's was enough).
+AFTER_FIRST_PAINT = (
+    "uid2_desk.ui.action_rules",
+    "uid2_desk.ui.identity_panel",
+    "uid2_desk.ui.log_panel",
+    "uid2_desk.ui.log_model",
+    "uid2_desk.ui.exchange_inspector",
+    "uid2_desk.ui.users_panel",
+    "uid2_desk.ui.handlers",
+)
+
+
+def _loaded(modules: object, names: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules for name in names if m == name or m.startswith(name + ".")]
 
 
 @pytest.fixture(scope="module")
@@ -96,14 +125,20 @@ def test_the_window_paints_without_a_style_sheet_or_a_qstyle_in_python(
     assert first_paint["qstyle"] is False
 
 
-def test_the_first_paint_waits_for_no_service_and_nothing_built_later(
+def test_the_window_waits_for_no_service_and_nothing_built_later(
     first_paint: dict[str, object],
 ) -> None:
-    modules = first_paint["modules"]
-    assert isinstance(modules, list)
-    loaded = [m for m in modules for later in LATER if m == later or m.startswith(later + ".")]
-    assert loaded == []
-    assert "uid2_desk.ui.main_window" in modules  # the child did build the window
+    assert _loaded(first_paint["modules"], LATER) == []
+    assert "uid2_desk.ui.identity_panel" in first_paint["modules"]  # the window is whole
+
+
+def test_the_first_paint_is_the_frame_and_the_panels_come_after_it(
+    first_paint: dict[str, object],
+) -> None:
+    assert first_paint["painted_before_completing"] is True
+    at_first_paint = first_paint["modules_at_first_paint"]
+    assert _loaded(at_first_paint, AFTER_FIRST_PAINT + LATER) == []
+    assert "uid2_desk.ui.sign_in_panel" in at_first_paint  # the frame's one live panel
 
 
 def test_the_ints_used_before_the_first_paint_are_the_qt_enum_values() -> None:
@@ -173,3 +208,74 @@ def test_the_keyboard_shortcuts_are_the_documented_ones(qtbot: QtBot) -> None:
     for action, keys in expected.items():
         assert action.shortcut().toString() == keys, action.objectName()
         assert action.shortcutContext() == Qt.ShortcutContext.WindowShortcut
+
+
+def _painted_whole(qtbot: QtBot, *, complete: bool) -> DeskWindow:
+    window = DeskWindow(
+        DeskBridge(), ManualClock(0), EnvironmentView.preview("local"), complete=complete
+    )
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.completed_at is not None)
+    return window
+
+
+def test_a_window_completed_after_its_first_paint_looks_exactly_like_one_built_whole(
+    qtbot: QtBot,
+) -> None:
+    built_whole = _painted_whole(qtbot, complete=True).grab().toImage()
+    completed_later = _painted_whole(qtbot, complete=False)
+    assert completed_later.first_paint_at is not None
+    assert completed_later.completed_at is not None
+    assert completed_later.completed_at > completed_later.first_paint_at
+    assert completed_later.grab().toImage() == built_whole
+
+
+def test_the_frame_shows_every_card_title_and_the_sign_in_panel_only(qtbot: QtBot) -> None:
+    window = DeskWindow(
+        DeskBridge(), ManualClock(0), EnvironmentView.preview("local"), complete=False
+    )
+    qtbot.addWidget(window)
+    titles = sorted(card.title() for card in window.findChildren(Card))
+    assert titles == ["Exchange inspector", "Exchange log", "Identity", "Sign in", "Test users"]
+    assert window.sign_in.isVisibleTo(window)
+    assert not hasattr(window, "identity")
+    assert window.desk_actions.sign_in.isEnabled() is False
+
+
+def test_completing_twice_builds_the_panels_once(qtbot: QtBot) -> None:
+    window = DeskWindow(DeskBridge(), ManualClock(0), EnvironmentView.preview("local"))
+    qtbot.addWidget(window)
+    identity = window.identity
+    window.complete()
+    assert window.identity is identity
+    assert len(window.findChildren(IdentityPanel)) == 1
+
+
+def test_a_window_closed_before_it_completed_closes_quietly(qtbot: QtBot) -> None:
+    window = DeskWindow(
+        DeskBridge(), ManualClock(0), EnvironmentView.preview("local"), complete=False
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.closing):
+        window.close()
+
+
+def test_completing_the_window_leaves_the_focus_where_it_was(qtbot: QtBot) -> None:
+    window = DeskWindow(
+        DeskBridge(), ManualClock(0), EnvironmentView.preview("local"), complete=False
+    )
+    qtbot.addWidget(window)
+    focus_at_first_paint: list[bool] = []
+
+    def type_into_the_value_field() -> None:  # before the window completes
+        window.sign_in.value.setFocus()
+        focus_at_first_paint.append(window.sign_in.value.hasFocus())
+
+    window.first_painted.connect(type_into_the_value_field)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.completed_at is not None)
+    assert focus_at_first_paint == [True]
+    assert window.sign_in.value.hasFocus()

@@ -125,6 +125,10 @@ class Card(QWidget):
         self.body = QVBoxLayout()
         self.body.setContentsMargins(14, 6, 14, 12)
         self.body.setSpacing(6)  # nested layouts (a form) inherit it
+        # Until the content comes, a stretch holds the title at the top (an empty layout
+        # takes no space, and the title would sink to the middle).
+        self.body.addStretch(1)
+        self._empty = True
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -141,6 +145,9 @@ class Card(QWidget):
 
     def add(self, widget: QWidget) -> None:
         """Put ``widget`` in the card."""
+        if self._empty:
+            self._empty = False
+            self.body.takeAt(0)  # the stretch
         self.body.addWidget(widget)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802

@@ -5,6 +5,15 @@ the message banner, then a vertical splitter: above, the sign-in panel and the t
 beside the identity panel; below, the exchange log beside the exchange inspector. The status
 bar repeats the environment and shows the operator becoming ready.
 
+Built in two steps, so the window is on screen at once (paint first): the frame (menus,
+toolbar, environment strip, status bar, the five titled cards, and the sign-in panel, the
+one thing a person can use while the operator starts) paints first; :meth:`DeskWindow.complete`
+then builds the test users, identity, log and inspector panels into their cards, while the
+operator is still starting, and wires everything (:mod:`uid2_desk.ui.window_wiring`). Those
+four show nothing but their empty state until the services are up. Tests and tools get the
+whole window from the constructor; the desk's start-up (:mod:`uid2_desk.app`) asks for the
+frame, paints it, then completes it.
+
 Behaviour lives elsewhere: :class:`~uid2_desk.ui.handlers.DeskHandlers` (the action slots),
 the panels (rendering), :func:`~uid2_desk.ui.action_rules.action_states` (what is enabled).
 """
@@ -16,52 +25,31 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.ui.actions import DeskActions
 from uid2_desk.ui.banner import Banner
 from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.deferred_walkthrough import DeferredWalkthrough
 from uid2_desk.ui.environment_view import EnvironmentStrip, EnvironmentView, describe_operator
-from uid2_desk.ui.exchange_inspector import ExchangeInspector
-from uid2_desk.ui.handlers import DeskHandlers
-from uid2_desk.ui.identity_panel import IdentityPanel
-from uid2_desk.ui.log_model import ExchangeLogModel
-from uid2_desk.ui.log_panel import ExchangeLogPanel
-from uid2_desk.ui.look import Card, set_colours
+from uid2_desk.ui.look import Card
 from uid2_desk.ui.qt_values import set_enum_properties
 from uid2_desk.ui.sign_in_panel import SignInPanel
 from uid2_desk.ui.status_bar import DeskStatusBar
-from uid2_desk.ui.theme import TOOLBAR, icon_path
-from uid2_desk.ui.ticker import SecondTicker
-from uid2_desk.ui.users_panel import UsersModel, UsersPanel
+from uid2_desk.ui.theme import icon_path
+from uid2_desk.ui.window_chrome import LIFETIMES, POLICIES, DeskToolbar, build_menus, chooser
 
 if TYPE_CHECKING:
     from uid2_desk.services import DeskServices
+    from uid2_desk.ui.deferred_walkthrough import DeferredWalkthrough
+    from uid2_desk.ui.exchange_inspector import ExchangeInspector
+    from uid2_desk.ui.handlers import DeskHandlers
+    from uid2_desk.ui.identity_panel import IdentityPanel
+    from uid2_desk.ui.log_model import ExchangeLogModel
+    from uid2_desk.ui.log_panel import ExchangeLogPanel
+    from uid2_desk.ui.ticker import SecondTicker
+    from uid2_desk.ui.users_panel import UsersPanel
     from uid2_desk.ui.walkthrough_dock import WalkthroughDock
-
-#: The refresh policies offered, as (value, label); values are ``PolicyKind`` values.
-POLICIES: tuple[tuple[str, str], ...] = (
-    ("manual", "Manual"),
-    ("automatic", "Automatic (SDK-like)"),
-    ("on_return", "When the user returns"),
-    ("interval", "Fixed interval"),
-)
-#: Lifetimes profiles of the local operator, as (value, label).
-LIFETIMES: tuple[tuple[str, str], ...] = (
-    ("demo", "demo (30 s · 2 min · 5 min)"),
-    ("local", "local (15 min · 1 h · 24 h)"),
-    ("prod", "prod (1 h · 72 h · 30 d)"),
-)
 
 
 class DeskWindow(QMainWindow):
@@ -69,6 +57,7 @@ class DeskWindow(QMainWindow):
 
     Signals:
         first_painted(): the window has been painted once (start the services now).
+        completed(): the whole window, panels included, has been painted.
         lifetimes_requested(str): the person picked another lifetimes profile.
         environments_requested(): open the environments and credentials dialog.
         closing(): the window is closing (stop the services).
@@ -78,18 +67,21 @@ class DeskWindow(QMainWindow):
         clock: the desk clock the countdowns follow.
         view: the environment shown.
         desk_actions: every action (menus, toolbar, shortcuts).
-        handlers: the action slots.
-        ticker: the once-a-second tick of the countdowns.
-        banner, strip, sign_in, users, identity, log_model, log_panel, inspector,
-        status: the children.
+        banner, strip, sign_in, status: the frame's children.
         policy_combo, lifetimes_combo: toolbar choosers.
+        is_complete: whether :meth:`complete` has built the rest.
+        handlers, ticker, users, identity, log_model, log_panel, inspector: what
+            :meth:`complete` builds (the action slots, the once-a-second tick of the
+            countdowns, the panels).
         walkthrough: the Walkthrough dock (:mod:`uid2_desk.ui.walkthrough_dock`), hidden
-            until View ▸ Walkthrough; built after the first paint.
+            until View ▸ Walkthrough; built once the whole window has painted.
         ready: whether the services are up.
-        first_paint_at: ``time.monotonic()`` when the window first painted (benchmarks).
+        first_paint_at, completed_at: ``time.monotonic()`` when the frame, then the whole
+            window, first painted (benchmarks).
     """
 
     first_painted = Signal()
+    completed = Signal()
     lifetimes_requested = Signal(str)
     environments_requested = Signal()
     closing = Signal()
@@ -100,6 +92,8 @@ class DeskWindow(QMainWindow):
         clock: Clock,
         view: EnvironmentView,
         parent: QWidget | None = None,
+        *,
+        complete: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("desk_window")
@@ -107,92 +101,34 @@ class DeskWindow(QMainWindow):
         self.clock = clock
         self.view = view
         self.ready = False
+        self.is_complete = False
         self.first_paint_at: float | None = None
-        self._painted = False
+        self.completed_at: float | None = None
+        self._paints_awaited = ["frame"]
         self.setWindowTitle(view.window_title)
         icon = icon_path("uid2-desk")
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self.desk_actions = DeskActions(self)
-        self.log_model = ExchangeLogModel(self)
         self.status = DeskStatusBar(view, self)
         self.setStatusBar(self.status)
-        self._build_central(view)
-        self.ticker = SecondTicker(clock, self)
-        self._walkthrough = DeferredWalkthrough(self)
-        self.handlers = DeskHandlers(
-            window=self,
-            users=self.users,
-            identity=self.identity,
-            inspector=self.inspector,
-            banner=self.banner,
-            parent=self,
-        )
-        self.policy_combo = self._combo("policy_combo", "Refresh policy", POLICIES)
-        self.lifetimes_combo = self._combo("lifetimes_combo", "Lifetimes profile", LIFETIMES)
-        self._build_menus()
-        self._build_toolbar()
-        self._connect_signals()
+        self._build_frame(view)
+        self.policy_combo = chooser("policy_combo", "Refresh policy", POLICIES, self)
+        self.lifetimes_combo = chooser("lifetimes_combo", "Lifetimes profile", LIFETIMES, self)
+        build_menus(self, self.desk_actions)
+        self.toolbar = DeskToolbar(self.desk_actions, self.policy_combo, self.lifetimes_combo, self)
+        self.addToolBar(self.toolbar)
+        self.toolbar.show_lifetimes(view.is_local)
         self.status.set_operator(
             "Starting the local operator…" if view.is_local else f"Connecting to {view.title}…"
         )
         self.strip.set_detail("starting…")
         self._show_not_ready()
+        if complete:
+            self.complete()
 
     # --- construction ----------------------------------------------------------------------
-    def _combo(self, name: str, accessible: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        combo.setToolTip(accessible)
-        for value, label in items:
-            combo.addItem(label, value)
-        return combo
-
-    def _build_menus(self) -> None:
-        a = self.desk_actions
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.export_har, a.export_jsonl, a.export_markdown])
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        user_menu = bar.addMenu("&User")
-        user_menu.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
-        user_menu.addSeparator()
-        user_menu.addActions([a.auto_refresh, a.user_returns, a.opt_out, a.send_to_ssp])
-        user_menu.addSeparator()
-        user_menu.addAction(a.remove_user)
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([a.mask_tokens, a.find, a.dismiss])
-        env_menu = bar.addMenu("&Environment")
-        env_menu.addAction(a.environments)
-
-    def _build_toolbar(self) -> None:
-        a = self.desk_actions
-        toolbar = QToolBar("Actions", self)
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        set_colours(toolbar, window=TOOLBAR, fill=True)
-        set_enum_properties(toolbar, toolButtonStyle="ToolButtonTextBesideIcon")
-        toolbar.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
-        toolbar.addSeparator()
-        toolbar.addAction(a.auto_refresh)
-        toolbar.addWidget(self.policy_combo)
-        toolbar.addSeparator()
-        toolbar.addActions([a.opt_out, a.send_to_ssp])
-        toolbar.addSeparator()
-        self._lifetimes_label = QLabel(" Lifetimes: ", self)
-        self._lifetimes_label.setBuddy(self.lifetimes_combo)
-        self._lifetimes_action = toolbar.addWidget(self._lifetimes_label)
-        self._lifetimes_combo_action = toolbar.addWidget(self.lifetimes_combo)
-        toolbar.addSeparator()
-        toolbar.addAction(a.mask_tokens)
-        self.addToolBar(toolbar)
-        local = self.view.is_local
-        self._lifetimes_action.setVisible(local)
-        self._lifetimes_combo_action.setVisible(local)
-
-    def _build_central(self, view: EnvironmentView) -> None:
+    def _build_frame(self, view: EnvironmentView) -> None:
         # Containers first, then each panel created inside its final parent: re-parenting a
         # built panel makes Qt re-apply the style sheet to its whole subtree, which cost a
         # third of the window's construction time.
@@ -205,7 +141,7 @@ class DeskWindow(QMainWindow):
         layout.addWidget(self.strip)
         self.banner = Banner(central)
         layout.addWidget(self.banner)
-        body = QWidget(central)
+        body = self._body = QWidget(central)
         layout.addWidget(body, 1)
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(6, 4, 6, 4)
@@ -216,84 +152,74 @@ class DeskWindow(QMainWindow):
         sign_in_box = Card("Sign in", left)
         self.sign_in = SignInPanel(sign_in_box)
         sign_in_box.add(self.sign_in)
-        users_box = Card("Test users", left)
-        self.users = UsersPanel(UsersModel(self), users_box)
-        users_box.add(self.users)
+        self._users_box = Card("Test users", left)
         left.setStretchFactor(1, 1)
-        identity_box = Card("Identity", top)
-        self.identity = IdentityPanel(identity_box)
-        identity_box.add(self.identity)
+        self._identity_box = Card("Identity", top)
         top.setStretchFactor(1, 1)
         top.setSizes([330, 1000])
         bottom = _splitter("bottom_splitter", "Horizontal", main)
-        log_box = Card("Exchange log", bottom)
-        self.log_panel = ExchangeLogPanel(self.log_model, log_box)
-        log_box.add(self.log_panel)
-        inspector_box = Card("Exchange inspector", bottom)
-        self.inspector = ExchangeInspector(inspector_box)
-        inspector_box.add(self.inspector)
+        self._log_box = Card("Exchange log", bottom)
+        self._inspector_box = Card("Exchange inspector", bottom)
         bottom.setSizes([760, 560])
         main.setStretchFactor(0, 1)
         main.setStretchFactor(1, 1)
         main.setSizes([400, 330])
+
+    def complete(self) -> None:
+        """Build the panels the first paint did without, and wire the window (once)."""
+        if self.is_complete:
+            return
+        from uid2_desk.ui.deferred_walkthrough import DeferredWalkthrough
+        from uid2_desk.ui.exchange_inspector import ExchangeInspector
+        from uid2_desk.ui.handlers import DeskHandlers
+        from uid2_desk.ui.identity_panel import IdentityPanel
+        from uid2_desk.ui.log_model import ExchangeLogModel
+        from uid2_desk.ui.log_panel import ExchangeLogPanel
+        from uid2_desk.ui.ticker import SecondTicker
+        from uid2_desk.ui.users_panel import UsersModel, UsersPanel
+        from uid2_desk.ui.window_wiring import wire_window
+
+        self.is_complete = True
+        # Built out of sight, then shown: showing lays the whole body out at once, at its
+        # final size, as when the window is built whole (panels added to a body on screen
+        # would be laid out small first; a word-wrapped label then keeps a needless
+        # scroll bar).
+        on_screen = self._body.isVisible()
+        if on_screen:
+            self._body.hide()
+        self.log_model: ExchangeLogModel = ExchangeLogModel(self)
+        self.users: UsersPanel = UsersPanel(UsersModel(self), self._users_box)
+        self._users_box.add(self.users)
+        self.identity: IdentityPanel = IdentityPanel(self._identity_box)
+        self._identity_box.add(self.identity)
+        self.log_panel: ExchangeLogPanel = ExchangeLogPanel(self.log_model, self._log_box)
+        self._log_box.add(self.log_panel)
+        self.inspector: ExchangeInspector = ExchangeInspector(self._inspector_box)
+        self._inspector_box.add(self.inspector)
+        if on_screen:
+            self._body.show()
         self.setTabOrder(self.sign_in.button, self.users.view)
         self.setTabOrder(self.users.view, self.log_panel.search)
-
-    # --- wiring ------------------------------------------------------------------------------
-    def _connect_signals(self) -> None:
-        a, h, b = self.desk_actions, self.handlers, self.bridge
-        # Core news through the bridge.
-        b.user_changed.connect(h.user_changed)
-        b.user_changed.connect(self.update_actions)
-        b.user_removed.connect(h.user_removed)
-        b.user_removed.connect(self.update_actions)
-        b.entry_appended.connect(self.log_model.append_entry)
-        b.entry_appended.connect(h.entry_appended)
-        b.notice.connect(self.show_notice)
-        b.startup_progress.connect(self.status.set_operator)
-        b.startup_progress.connect(self.strip.set_detail)
-        b.services_ready.connect(self.attach_services)
-        b.startup_failed.connect(self.show_startup_failure)
-        # The Walkthrough dock (sequence diagram, scenario player, opt-out lab).
-        b.entry_appended.connect(self._walkthrough.add_entry)
-        b.user_changed.connect(self._walkthrough.show_user)
-        b.services_ready.connect(self._walkthrough.attach)
-        # Actions.
-        a.sign_in.triggered.connect(self.sign_in.submit)
-        self.sign_in.sign_in_requested.connect(h.sign_in)
-        a.refresh.triggered.connect(h.refresh)
-        a.validate.triggered.connect(h.validate)
-        a.log_out.triggered.connect(h.log_out)
-        a.user_returns.triggered.connect(h.user_returns)
-        a.remove_user.triggered.connect(h.remove_user)
-        a.auto_refresh.triggered.connect(h.set_auto_refresh)
-        a.opt_out.triggered.connect(h.opt_out)
-        a.send_to_ssp.triggered.connect(h.send_to_ssp)
-        a.mask_tokens.toggled.connect(h.set_masked)
-        a.find.triggered.connect(self.log_panel.search.setFocus)
-        a.dismiss.triggered.connect(self.banner.dismiss)
-        a.quit.triggered.connect(self.close)
-        a.environments.triggered.connect(self.environments_requested)
-        a.export_har.triggered.connect(lambda: h.export("har"))
-        a.export_jsonl.triggered.connect(lambda: h.export("jsonl"))
-        a.export_markdown.triggered.connect(lambda: h.export("markdown"))
-        self.policy_combo.activated.connect(self._policy_chosen)
-        self.lifetimes_combo.activated.connect(self._lifetimes_chosen)
-        # Selection and views.
-        self.users.user_selected.connect(h.show_user)
-        self.users.user_selected.connect(self.update_actions)
-        self.log_panel.entry_selected.connect(h.show_entry)
-        self.identity.chain_entry_activated.connect(self.log_panel.select_seq)
-        self.ticker.ticked.connect(self.identity.render_at)
-        # Action life cycle: grey while running, explain failures, restore afterwards.
-        h.runner.started.connect(self._action_started)
-        h.runner.settled.connect(self._action_settled)
-        h.runner.failed.connect(self.show_failure)
+        self.ticker: SecondTicker = SecondTicker(self.clock, self)
+        self.deferred_walkthrough: DeferredWalkthrough = DeferredWalkthrough(self)
+        self.handlers: DeskHandlers = DeskHandlers(
+            window=self,
+            users=self.users,
+            identity=self.identity,
+            inspector=self.inspector,
+            banner=self.banner,
+            parent=self,
+        )
+        wire_window(self)
+        if on_screen:
+            # Showing the body again repaints it (the window's background under it first):
+            # the next paint is the whole window's.
+            self._paints_awaited.append("whole")
 
     @property
     def walkthrough(self) -> WalkthroughDock:
         """The Walkthrough dock (built now if the window has not painted yet)."""
-        return self._walkthrough.dock
+        return self.deferred_walkthrough.dock
 
     def _show_not_ready(self) -> None:
         # What update_actions() shows before the services are up, without loading the rules
@@ -335,8 +261,7 @@ class DeskWindow(QMainWindow):
         self.setWindowTitle(self.view.window_title)
         self.strip.set_view(self.view)
         self.status.set_environment(self.view)
-        self._lifetimes_action.setVisible(self.view.is_local)
-        self._lifetimes_combo_action.setVisible(self.view.is_local)
+        self.toolbar.show_lifetimes(self.view.is_local)
         described = describe_operator(services)
         self.status.set_operator(described)
         self.strip.set_detail(described)
@@ -347,7 +272,7 @@ class DeskWindow(QMainWindow):
         """The services are going away (restart or close): grey everything."""
         self.handlers.services = None
         self.ready = False
-        self._walkthrough.detach()
+        self.deferred_walkthrough.detach()
         self.update_actions()
 
     def show_notice(self, level: str, message: str) -> None:
@@ -365,49 +290,63 @@ class DeskWindow(QMainWindow):
         self.strip.set_detail("not connected")
         self.banner.show_message("error", "Start-up failed", message)
 
-    def _action_started(self, what: str) -> None:
+    def action_started(self, what: str) -> None:
+        """An action began: say so, and grey what must wait for it."""
         self.status.set_activity(f"{what}…")
         self.update_actions()
 
-    def _action_settled(self, _what: str) -> None:
+    def action_settled(self, _what: str) -> None:
+        """An action ended: clear the activity and restore the actions."""
         self.status.set_activity("")
         self.update_actions()
 
-    def _policy_chosen(self, index: int) -> None:
+    def policy_chosen(self, index: int) -> None:
+        """The person picked the refresh policy at ``index`` for the selected user."""
         value = self.policy_combo.itemData(index)
         if isinstance(value, str):
             self.handlers.set_policy(value)
 
-    def _lifetimes_chosen(self, index: int) -> None:
+    def lifetimes_chosen(self, index: int) -> None:
+        """The person picked the lifetimes profile at ``index``."""
         value = self.lifetimes_combo.itemData(index)
         if isinstance(value, str):
             self.lifetimes_requested.emit(value)
 
     # --- events ------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """On the first paint, arrange to announce it once the whole window is painted."""
+        """After the frame's first paint, and the whole window's, announce it."""
         super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
+        if self._paints_awaited:
             # The children paint after this returns; the timer fires once all is on screen.
-            QTimer.singleShot(0, self, self._announce_first_paint)
+            painted = self._paints_awaited.pop(0)
+            announce = self._announce_frame if painted == "frame" else self._announce_whole
+            QTimer.singleShot(0, self, announce)
 
-    def _announce_first_paint(self) -> None:
+    def _announce_frame(self) -> None:
         self.first_paint_at = time.monotonic()
         self.first_painted.emit()
-        # What the first paint did not need, done as soon as the loop is idle.
+        if self.is_complete and not self._paints_awaited:
+            self._announce_whole()  # built whole before it painted: the frame was all of it
+        # What the first paint did not need, as soon as the loop is idle.
         QTimer.singleShot(0, self, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.complete()
         self.desk_actions.describe()
         self.update_actions()
-        self._walkthrough.build()
+
+    def _announce_whole(self) -> None:
+        self.completed_at = time.monotonic()
+        self.completed.emit()
+        # The hidden Walkthrough dock, once what is seen is all there.
+        QTimer.singleShot(0, self, self.deferred_walkthrough.build)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Stop ticking and let the composition root close the services."""
-        self.ticker.stop()
-        self.handlers.runner.cancel_all()
-        self.handlers.lookups.cancel_all()
+        if self.is_complete:
+            self.ticker.stop()
+            self.handlers.runner.cancel_all()
+            self.handlers.lookups.cancel_all()
         self.closing.emit()
         super().closeEvent(event)
 
