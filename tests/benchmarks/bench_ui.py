@@ -7,9 +7,14 @@ warm-up run fills it):
 
 - start-up to first paint: from spawning the process to the window's first paint, read from
   ``time.monotonic()`` (one clock for parent and child). Ours is ``python -m uid2_desk`` with
-  ``UID2_DESK_EXIT_WHEN=first-paint``; the reference is a QMainWindow shown and painted.
-- peak RSS (``ru_maxrss``) at first paint, ours vs the bare window; and, reported only, the
-  desk's peak once the embedded operator, journal and publisher are running.
+  ``UID2_DESK_EXIT_WHEN=first-paint``; the reference is a QMainWindow shown and painted. Both
+  take the time the same way: on the loop's next turn after the window's first paint event,
+  when the children have painted too. The desk's first paint is its frame (menus, toolbar,
+  environment, status, the five cards and the sign-in panel); reported beside it, the time
+  until the whole window, the other four panels too, has painted, and until the desk is
+  ready (operator up, actions enabled).
+- peak RSS (``ru_maxrss``) once the whole window has painted, ours vs the bare window; and,
+  reported only, the desk's peak once the embedded operator, journal and publisher are up.
 - idle CPU: the desk signed in, three countdowns ticking and the policy driver running, CPU
   time over 30 s (smoke: 3 s) as a share of one core.
 - the exchange log with 100,000 journal entries: the time to apply a text filter in our
@@ -29,7 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 TARGET_RATIO = 1.5
 IDLE_CPU_TARGET_PERCENT = 0.5
@@ -39,22 +44,26 @@ ROOT = Path(__file__).resolve().parents[2]
 
 BARE_WINDOW = """
 import resource, sys, time
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.UpdateRequest:
-            print(f"first-paint-monotonic {time.monotonic()}", flush=True)
-            QApplication.quit()
-        return False
+class BareWindow(QMainWindow):
+    painted = False
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:  # measured as the desk measures itself: once all is painted
+            self.painted = True
+            QTimer.singleShot(0, self.announce)
+
+    def announce(self):
+        print(f"first-paint-monotonic {time.monotonic()}", flush=True)
+        QApplication.quit()
 
 app = QApplication(sys.argv[:1])
-window = QMainWindow()
+window = BareWindow()
 window.setWindowTitle("bare")
 window.resize(1366, 768)
-watch = FirstPaint()
-window.installEventFilter(watch)
 window.show()
 app.exec()
 print(f"peak-rss-kib {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
@@ -68,19 +77,35 @@ def _env(pycache: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def _spawn(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run ``cmd``; return (ms from spawn to first paint, peak RSS in MiB)."""
+class Startup(NamedTuple):
+    """One start-up, timed from spawning the process (ms), and its peak RSS (MiB)."""
+
+    first_paint_ms: float
+    whole_window_ms: float
+    ready_ms: float | None
+    peak_rss_mib: float
+
+
+def _spawn(cmd: list[str], env: dict[str, str]) -> Startup:
+    """Run ``cmd`` and read what it reported (the bare window's whole window is its first)."""
     started = time.monotonic()
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
-    painted = rss_kib = None
+    said: dict[str, float] = {}
     for line in result.stdout.splitlines():
-        if "first-paint-monotonic" in line:
-            painted = float(line.split()[-1])
-        elif "peak-rss-kib" in line:
-            rss_kib = int(line.split()[-1])
-    if painted is None or rss_kib is None:
+        for key in ("first-paint-monotonic", "whole-window-monotonic", "ready-monotonic"):
+            if key in line:
+                said[key] = (float(line.split()[-1]) - started) * 1000.0
+        if "peak-rss-kib" in line:
+            said["rss"] = int(line.split()[-1]) / 1024.0
+    if "first-paint-monotonic" not in said or "rss" not in said:
         raise RuntimeError(f"{cmd[1:3]} reported nothing: {result.stderr[-1500:]}")
-    return (painted - started) * 1000.0, rss_kib / 1024.0
+    first = said["first-paint-monotonic"]
+    return Startup(
+        first_paint_ms=first,
+        whole_window_ms=said.get("whole-window-monotonic", first),
+        ready_ms=said.get("ready-monotonic"),
+        peak_rss_mib=said["rss"],
+    )
 
 
 def _row(
@@ -103,16 +128,19 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
     ready_env = _env(pycache, UID2_DESK_EXIT_WHEN="ready")
     _spawn(desk, paint_env)  # warm-up: fills the bytecode cache for both
     _spawn(bare, paint_env)
-    ours: list[tuple[float, float]] = []
-    reference: list[tuple[float, float]] = []
+    ours: list[Startup] = []
+    reference: list[Startup] = []
     for _ in range(runs):  # interleaved, so load on the machine hits both alike
         ours.append(_spawn(desk, paint_env))
         reference.append(_spawn(bare, paint_env))
-    ready_rss = statistics.median(_spawn(desk, ready_env)[1] for _ in range(max(1, runs // 3)))
-    ours_ms = statistics.median(t for t, _ in ours)
-    ref_ms = statistics.median(t for t, _ in reference)
-    ours_rss = statistics.median(r for _, r in ours)
-    ref_rss = statistics.median(r for _, r in reference)
+    ready = [_spawn(desk, ready_env) for _ in range(max(1, runs // 3))]
+    ref_ms = statistics.median(r.first_paint_ms for r in reference)
+    ours_ms = statistics.median(r.first_paint_ms for r in ours)
+    whole_ms = statistics.median(r.whole_window_ms for r in ours)
+    ready_ms = statistics.median(r.ready_ms or 0.0 for r in ready)
+    ours_rss = statistics.median(r.peak_rss_mib for r in ours)
+    ref_rss = statistics.median(r.peak_rss_mib for r in reference)
+    ready_rss = statistics.median(r.peak_rss_mib for r in ready)
     return [
         _row(
             "ui: start-up to first paint, median ms (vs bare PySide6 window)",
@@ -122,7 +150,21 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
             ours_ms / ref_ms <= TARGET_RATIO,
         ),
         _row(
-            "ui: peak RSS at first paint, MiB (vs bare PySide6 window)",
+            "ui: start-up to the whole window painted, median ms (vs bare window)",
+            whole_ms,
+            ref_ms,
+            "report only",
+            True,
+        ),
+        _row(
+            "ui: start-up to ready (operator up, actions enabled), median ms",
+            ready_ms,
+            None,
+            "report only",
+            True,
+        ),
+        _row(
+            "ui: peak RSS with the whole window painted, MiB (vs bare PySide6 window)",
             ours_rss,
             ref_rss,
             f"<= {TARGET_RATIO}x",
