@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import contextlib
 import gc
 import os
 import sys
@@ -41,6 +42,19 @@ DEFAULT_LIFETIMES = "demo"
 #: or once ``ready``, printing the ``time.monotonic()`` of the frame's first paint and of the
 #: whole window's, and the peak RSS, on stdout.
 EXIT_WHEN_ENV = "UID2_DESK_EXIT_WHEN"
+#: What the services need, imported on a worker thread once the window has painted (~0.4 s
+#: of asyncio, qasync, httpx, the operator's server and keyring that would otherwise freeze
+#: the window); the GUI thread's later imports of them are then only look-ups.
+SERVICE_MODULES = (
+    "asyncio",
+    "qasync",
+    "uid2_desk.settings",
+    "uid2_desk.services",
+    "uid2_desk.publisher.driver",
+    "uid2_desk.ui.credentials_flow",
+)
+#: How often the GUI thread looks whether those imports are done.
+IMPORT_POLL_MS = 10
 #: The longest start-up waits for the window to paint before carrying on regardless.
 FIRST_PAINT_WAIT_MS = 3000
 
@@ -60,18 +74,15 @@ def run_gui(args: argparse.Namespace) -> int:
 
     # PySide replaces ``__import__`` with a hook that reads the whole source of every module
     # imported after it, looking for ``from __feature__ import`` (snake_case and
-    # true_property). The desk never uses those features (tests/test_architecture.py keeps
-    # it so), so the window's ~35 modules are imported past the hook, and their source is
-    # never read: ~3 % of the time to first paint.
-    pyside_import = builtins.__import__
+    # true_property). The desk selects no feature (tests/test_architecture.py keeps it so),
+    # so it puts Python's own import back: the window's modules then load ~3 % sooner, and
+    # the services' hundreds of modules without their sources kept in ``linecache``.
     builtins.__import__ = plain_import
-    try:
-        from uid2_desk.protocol.clock import WarpClock
-        from uid2_desk.ui.bridge import DeskBridge
-        from uid2_desk.ui.environment_view import EnvironmentView
-        from uid2_desk.ui.main_window import DeskWindow
-    finally:
-        builtins.__import__ = pyside_import
+    from uid2_desk.protocol.clock import WarpClock
+    from uid2_desk.ui.bridge import DeskBridge
+    from uid2_desk.ui.environment_view import EnvironmentView
+    from uid2_desk.ui.main_window import DeskWindow
+
     app = _application(QApplication)
     clock = WarpClock()
     bridge = DeskBridge()
@@ -93,6 +104,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if exit_when == "first-paint":
         _report_peak_rss()
         return 0
+    _import_off_the_gui_thread(SERVICE_MODULES)
     import asyncio
 
     import qasync
@@ -163,6 +175,33 @@ def _place(window: DeskWindow) -> None:
     if area is not None:
         width, height = min(width, area.width()), min(height, area.height())
     window.resize(width, height)
+
+
+def _import_off_the_gui_thread(names: tuple[str, ...]) -> None:
+    """Import ``names`` on a worker thread while Qt's loop keeps the window answering.
+
+    A module that fails to import is left out of ``sys.modules``, so the GUI thread's own
+    import of it, later, raises the error where it is handled.
+    """
+    import threading
+    from importlib import import_module
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            for name in names:
+                import_module(name)
+
+    worker = threading.Thread(target=load, name="uid2-desk-imports", daemon=True)
+    worker.start()
+    waiter = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(IMPORT_POLL_MS)
+    poll.timeout.connect(lambda: None if worker.is_alive() else waiter.quit())
+    poll.start()
+    waiter.exec()
+    poll.stop()
 
 
 def _wait_until(signal: SignalInstance) -> bool:

@@ -15,6 +15,8 @@ warm-up run fills it):
   ready (operator up, actions enabled).
 - peak RSS (``ru_maxrss``) once the whole window has painted, ours vs the bare window; and,
   reported only, the desk's peak once the embedded operator, journal and publisher are up.
+- the longest the GUI thread stops answering between the first paint and ready (a queued
+  signal posted every 5 ms from another thread; see ``tests/ui/stall_probe.py``).
 - idle CPU: the desk signed in, three countdowns ticking and the policy driver running, CPU
   time over 30 s (smoke: 3 s) as a share of one core.
 - the exchange log with 100,000 journal entries: the time to apply a text filter in our
@@ -35,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
+
+from tests.ui.stall_probe import measure_stalls
 
 TARGET_RATIO = 1.5
 IDLE_CPU_TARGET_PERCENT = 0.5
@@ -226,6 +230,17 @@ print("idle " + json.dumps(result), flush=True)
 """
 
 
+def _stall_row(pycache: Path, data_dir: Path) -> dict[str, Any]:
+    stalls = measure_stalls(data_dir, pycache)
+    return _row(
+        "ui: longest GUI-thread stall from first paint to ready, ms (tests: < 200)",
+        stalls["longest_ms"],
+        None,
+        "report only",
+        True,
+    )
+
+
 def _idle_row(seconds: float, pycache: str, data_dir: str) -> dict[str, Any]:
     result = subprocess.run(
         [sys.executable, "-c", IDLE_CHILD, str(seconds), data_dir],
@@ -350,6 +365,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         tempfile.TemporaryDirectory(prefix="uid2-bench-ui-") as data_dir,
     ):
         rows = _startup_rows(2 if smoke else 9, pycache, data_dir)
+        rows.append(_stall_row(Path(pycache), Path(data_dir)))
         rows.append(_idle_row(3.0 if smoke else 30.0, pycache, data_dir))
         rows.extend(_log_rows(LOG_ROWS, pycache))
     return rows
