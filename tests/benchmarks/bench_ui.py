@@ -189,7 +189,8 @@ import asyncio, json, sys, time
 from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
-from uid2_desk.app import DeskApp, _application
+from uid2_desk.ui.desk_app import DeskApp
+from uid2_desk.ui.startup import desk_application
 from uid2_desk.protocol.clock import WarpClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.ui.bridge import DeskBridge
@@ -197,7 +198,7 @@ from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
 
 seconds, data_dir = float(sys.argv[1]), Path(sys.argv[2])
-app = _application(QApplication)
+app = desk_application(QApplication)
 clock = WarpClock()
 bridge = DeskBridge()
 window = DeskWindow(bridge, clock, EnvironmentView.preview("local"))

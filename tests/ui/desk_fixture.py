@@ -20,12 +20,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from uid2_desk.app import DeskApp
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.services import DeskServices
 from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.desk_app import DeskApp
 from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
 

@@ -26,13 +26,14 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from uid2_desk.app import DeskApp, _application
 from uid2_desk.operator import Fault, FaultKind
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.desk_app import DeskApp
 from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.ui.startup import desk_application
 
 
 def _colour_at(image: QImage, widget: QWidget, window: QWidget, where: QPoint) -> str:
@@ -64,7 +65,7 @@ class Driver:
     def __init__(self, size: tuple[int, int], out_dir: Path) -> None:
         self.size = size
         self.out_dir = out_dir
-        self.app = _application(QApplication)
+        self.app = desk_application(QApplication)
         self.clock = ManualClock(time.time_ns() // 1_000_000)
         self.bridge = DeskBridge()
         self.window = DeskWindow(self.bridge, self.clock, EnvironmentView.preview("local"))
