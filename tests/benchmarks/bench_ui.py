@@ -12,7 +12,8 @@ warm-up run fills it):
   when the children have painted too. The desk's first paint is its frame (menus, toolbar,
   environment, status, the five cards and the sign-in panel); reported beside it, the time
   until the whole window, the other four panels too, has painted, and until the desk is
-  ready (operator up, actions enabled).
+  ready (operator up, actions enabled). Runs alternate, desk then bare; the ratio is the
+  median of each pair's ratio.
 - peak RSS (``ru_maxrss``) once the whole window has painted, ours vs the bare window; and,
   reported only, the desk's peak once the embedded operator, journal and publisher are up.
 - the longest the GUI thread stops answering between the first paint and ready (a queued
@@ -113,13 +114,21 @@ def _spawn(cmd: list[str], env: dict[str, str]) -> Startup:
 
 
 def _row(
-    figure: str, ours: float, reference: float | None, target: str, passed: bool
+    figure: str,
+    ours: float,
+    reference: float | None,
+    target: str,
+    passed: bool,
+    *,
+    ratio: float | None = None,
 ) -> dict[str, Any]:
+    if ratio is None and reference:
+        ratio = ours / reference
     return {
         "figure": figure,
         "ours": round(ours, 2),
         "reference": None if reference is None else round(reference, 2),
-        "ratio": None if not reference else round(ours / reference, 3),
+        "ratio": None if ratio is None else round(ratio, 3),
         "target": target,
         "passed": passed,
     }
@@ -141,6 +150,14 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
     ref_ms = statistics.median(r.first_paint_ms for r in reference)
     ours_ms = statistics.median(r.first_paint_ms for r in ours)
     whole_ms = statistics.median(r.whole_window_ms for r in ours)
+    # Each desk run is paired with the bare run right after it: the median of the pairs'
+    # ratios cancels the machine's slow drifts, which the ratio of two medians does not.
+    paint_ratio = statistics.median(
+        o.first_paint_ms / r.first_paint_ms for o, r in zip(ours, reference, strict=True)
+    )
+    whole_ratio = statistics.median(
+        o.whole_window_ms / r.first_paint_ms for o, r in zip(ours, reference, strict=True)
+    )
     ready_ms = statistics.median(r.ready_ms or 0.0 for r in ready)
     ours_rss = statistics.median(r.peak_rss_mib for r in ours)
     ref_rss = statistics.median(r.peak_rss_mib for r in reference)
@@ -151,7 +168,8 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
             ours_ms,
             ref_ms,
             f"<= {TARGET_RATIO}x",
-            ours_ms / ref_ms <= TARGET_RATIO,
+            paint_ratio <= TARGET_RATIO,
+            ratio=paint_ratio,
         ),
         _row(
             "ui: start-up to the whole window painted, median ms (vs bare window)",
@@ -159,6 +177,7 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
             ref_ms,
             "report only",
             True,
+            ratio=whole_ratio,
         ),
         _row(
             "ui: start-up to ready (operator up, actions enabled), median ms",
@@ -365,7 +384,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         tempfile.TemporaryDirectory(prefix="uid2-bench-ui-pyc-") as pycache,
         tempfile.TemporaryDirectory(prefix="uid2-bench-ui-") as data_dir,
     ):
-        rows = _startup_rows(2 if smoke else 9, pycache, data_dir)
+        rows = _startup_rows(2 if smoke else 15, pycache, data_dir)
         rows.append(_stall_row(Path(pycache), Path(data_dir)))
         rows.append(_idle_row(3.0 if smoke else 30.0, pycache, data_dir))
         rows.extend(_log_rows(LOG_ROWS, pycache))
