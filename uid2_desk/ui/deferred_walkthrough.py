@@ -1,11 +1,12 @@
-"""The desk window's Walkthrough dock, built after the first paint instead of before it.
+"""The desk window's Walkthrough dock, built after the window has painted, not before.
 
-The dock starts hidden, so the first paint never shows it; building it (a floating dock is a
+The dock starts hidden, so no paint of the window needs it; building it (a floating dock is a
 native window of its own) and importing its module cost about a tenth of the window's
 start-up. :class:`DeferredWalkthrough` stands in for it from the start: the window feeds it
 the bridge's news, and the dock is built on the first piece of news, the first look at
-:attr:`DeferredWalkthrough.dock`, or the idle moment after the first paint, whichever comes
-first. Nothing said before is lost: the news that builds the dock is handed to it at once.
+:attr:`DeferredWalkthrough.dock`, or the idle moment after the whole window has painted,
+whichever comes first. Nothing said before is lost: the news that builds the dock is handed
+to it at once.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The "Walkthrough" dock of the desk window, built after the window's first paint.
+"""The "Walkthrough" dock of the desk window, built once the whole window has painted.
 
 The window paints before the publisher layer is imported (start-up is measured against a bare
 window), so this module imports only Qt at load time: the dock starts with a one-line
