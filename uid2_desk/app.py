@@ -36,8 +36,8 @@ SERVICE_MODULES = (
 )
 #: How often the GUI thread looks whether those imports are done.
 IMPORT_POLL_MS = 10
-#: The longest start-up waits for the window to paint before carrying on regardless.
-FIRST_PAINT_WAIT_MS = 3000
+#: The longest start-up waits for the whole window to paint before carrying on regardless.
+PAINT_WAIT_MS = 3000
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -48,22 +48,24 @@ def run_gui(args: argparse.Namespace) -> int:
         return run_kiosk(args)
     # Start-up makes only objects that live as long as the window (modules, classes,
     # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
-    # would free nothing. It runs again after the first paint, on what comes later.
+    # would free nothing. It runs again once the window has painted, on what comes later.
     gc.disable()
-    plain_import = builtins.__import__
     from PySide6.QtWidgets import QApplication
 
-    # PySide replaces ``__import__`` with a hook that reads the whole source of every module
-    # imported after it, looking for ``from __feature__ import`` (snake_case and
-    # true_property). The desk selects no feature (tests/test_architecture.py keeps it so),
-    # so it puts Python's own import back: the window's modules then load ~3 % sooner, and
-    # the services' hundreds of modules without their sources kept in ``linecache``.
-    builtins.__import__ = plain_import
+    # PySide wraps ``__import__`` twice: shiboken's support for star imports of its lazily
+    # loaded classes (kept as ``builtins.__orig_import__``), and around it a hook that reads
+    # the whole source of every module imported afterwards, looking for ``from __feature__
+    # import`` (snake_case, true_property). The desk selects no feature
+    # (tests/test_architecture.py keeps it so), so it drops the outer hook: the window's
+    # modules load ~3 % sooner, and the services' hundreds without their sources kept in
+    # ``linecache``.
+    builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
     from uid2_desk.protocol.clock import WarpClock
     from uid2_desk.ui.bridge import DeskBridge
     from uid2_desk.ui.environment_view import EnvironmentView
     from uid2_desk.ui.main_window import DeskWindow
     from uid2_desk.ui.startup import (
+        EarlyRequests,
         desk_application,
         import_off_the_gui_thread,
         place,
@@ -77,9 +79,11 @@ def run_gui(args: argparse.Namespace) -> int:
     view = EnvironmentView.preview(getattr(args, "env", "local"))
     # The frame paints first; the window completes itself right after (see DeskWindow).
     window = DeskWindow(bridge, clock, view, complete=False)
+    early = EarlyRequests(window)  # the window answers before the desk behind it exists
     place(window)
     window.show()
-    if not wait_until(window.completed, FIRST_PAINT_WAIT_MS):
+    painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)
+    if not painted and not early.closed:
         print("uid2-desk: the window did not paint within 3 s; carrying on", file=sys.stderr)
     window.complete()  # (if it never painted)
     bridge.release()
@@ -92,7 +96,11 @@ def run_gui(args: argparse.Namespace) -> int:
     if exit_when == "first-paint":
         report_peak_rss()
         return 0
-    import_off_the_gui_thread(SERVICE_MODULES, IMPORT_POLL_MS)
+    if not early.closed:
+        import_off_the_gui_thread(SERVICE_MODULES, IMPORT_POLL_MS)
+    early.stop_listening()
+    if early.closed:  # closed while starting: nothing runs yet that needs stopping
+        return 0
     import asyncio
 
     import qasync
@@ -112,6 +120,8 @@ def run_gui(args: argparse.Namespace) -> int:
         data_dir=data_dir,
         exit_when_ready=exit_when == "ready",
     )
+    if early.environments:
+        desk.open_environments()
     with loop:
         code: int = loop.run_until_complete(desk.run())
     if exit_when:

@@ -12,8 +12,9 @@ warm-up run fills it):
   when the children have painted too. The desk's first paint is its frame (menus, toolbar,
   environment, status, the five cards and the sign-in panel); reported beside it, the time
   until the whole window, the other four panels too, has painted, and until the desk is
-  ready (operator up, actions enabled). Runs alternate, desk then bare; the ratio is the
-  median of each pair's ratio.
+  ready (operator up, actions enabled). Runs go in pairs, desk and bare, each pair in turn
+  starting with the other; the ratio is the median of the pairs' ratios (so it is not the
+  ratio of the two medians shown beside it).
 - peak RSS (``ru_maxrss``) once the whole window has painted, ours vs the bare window; and,
   reported only, the desk's peak once the embedded operator, journal and publisher are up.
 - the longest the GUI thread stops answering between the first paint and ready (a queued
@@ -98,7 +99,7 @@ def _spawn(cmd: list[str], env: dict[str, str]) -> Startup:
     said: dict[str, float] = {}
     for line in result.stdout.splitlines():
         for key in ("first-paint-monotonic", "whole-window-monotonic", "ready-monotonic"):
-            if key in line:
+            if key in line and not line.endswith("None"):  # None: it never got there
                 said[key] = (float(line.split()[-1]) - started) * 1000.0
         if "peak-rss-kib" in line:
             said["rss"] = int(line.split()[-1]) / 1024.0
@@ -139,26 +140,32 @@ def _startup_rows(runs: int, pycache: str, data_dir: str) -> list[dict[str, Any]
     bare = [sys.executable, "-c", BARE_WINDOW]
     paint_env = _env(pycache, UID2_DESK_EXIT_WHEN="first-paint")
     ready_env = _env(pycache, UID2_DESK_EXIT_WHEN="ready")
-    _spawn(desk, paint_env)  # warm-up: fills the bytecode cache for both
+    _spawn(desk, ready_env)  # warm-up: fills the bytecode cache, services' modules too
     _spawn(bare, paint_env)
     ours: list[Startup] = []
     reference: list[Startup] = []
-    for _ in range(runs):  # interleaved, so load on the machine hits both alike
-        ours.append(_spawn(desk, paint_env))
-        reference.append(_spawn(bare, paint_env))
+    for pair in range(runs):  # in pairs, so load on the machine hits both alike
+        if pair % 2:  # ... and in turn which goes first
+            reference.append(_spawn(bare, paint_env))
+            ours.append(_spawn(desk, paint_env))
+        else:
+            ours.append(_spawn(desk, paint_env))
+            reference.append(_spawn(bare, paint_env))
     ready = [_spawn(desk, ready_env) for _ in range(max(1, runs // 3))]
+    if any(r.ready_ms is None for r in ready):
+        raise RuntimeError("the desk never became ready (its services did not start)")
     ref_ms = statistics.median(r.first_paint_ms for r in reference)
     ours_ms = statistics.median(r.first_paint_ms for r in ours)
     whole_ms = statistics.median(r.whole_window_ms for r in ours)
-    # Each desk run is paired with the bare run right after it: the median of the pairs'
-    # ratios cancels the machine's slow drifts, which the ratio of two medians does not.
+    # Each desk run is paired with the bare run beside it: the median of the pairs' ratios
+    # cancels the machine's slow drifts, which the ratio of two medians does not.
     paint_ratio = statistics.median(
         o.first_paint_ms / r.first_paint_ms for o, r in zip(ours, reference, strict=True)
     )
     whole_ratio = statistics.median(
         o.whole_window_ms / r.first_paint_ms for o, r in zip(ours, reference, strict=True)
     )
-    ready_ms = statistics.median(r.ready_ms or 0.0 for r in ready)
+    ready_ms = statistics.median(r.ready_ms for r in ready if r.ready_ms is not None)
     ours_rss = statistics.median(r.peak_rss_mib for r in ours)
     ref_rss = statistics.median(r.peak_rss_mib for r in reference)
     ready_rss = statistics.median(r.peak_rss_mib for r in ready)

@@ -41,7 +41,7 @@ class DeskApp:
         lifetimes: the local operator's lifetimes profile.
         services: the running services, if any.
         driver: the policy driver ticking the publisher, if running.
-        ready_at: ``time.monotonic()`` when the services first came up (benchmarks).
+        ready_at: ``time.monotonic()`` when the services came up at start (benchmarks).
 
     ``drive_policies=False`` leaves ticking to the caller (tests advance a fake clock and
     call ``publisher.tick()``); ``in_process_operator`` mounts the operator in the HTTP
@@ -77,6 +77,7 @@ class DeskApp:
         self._drive_policies = drive_policies
         self._in_process = in_process_operator
         self._closed: asyncio.Future[None] | None = None
+        self._close_requested = False
         self._session: str | None = None
         self._credentials: CredentialsFlow | None = None
         self._confirmed_production: set[str] = set()
@@ -89,11 +90,14 @@ class DeskApp:
         """Start the services, serve until the window closes, stop them; return 0."""
         import asyncio
 
+        if self._close_requested:  # closed before the desk began: nothing to start or stop
+            return 0
         loop = asyncio.get_running_loop()
         self._closed = loop.create_future()
         self.window.ticker.start()
         await self.start_services()
-        self.ready_at = time.monotonic()
+        if self.services is not None:
+            self.ready_at = time.monotonic()
         if self._exit_when_ready:
             self.window.close()
         await self._closed
@@ -214,6 +218,7 @@ class DeskApp:
         self.window.handlers.runner.run("Switch lifetimes", self.restart(lifetimes=profile), None)
 
     def _on_closing(self) -> None:
+        self._close_requested = True
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
 

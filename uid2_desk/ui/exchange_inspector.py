@@ -98,8 +98,8 @@ class ExchangeInspector(QWidget):
     """Tabs showing one journal entry in full.
 
     Only the tab in sight is built and filled: the others get their text view the first time
-    they are shown (the first paint shows only the summary), and each tab renders the entry
-    when it comes into view.
+    they are shown (the window starts with only the summary in sight), and each tab renders
+    the entry when it comes into view.
 
     Signals:
         copied(str): the JSON text put on the clipboard.

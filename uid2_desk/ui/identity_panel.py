@@ -102,7 +102,7 @@ class IdentityPanel(QWidget):
         self._skew_plain = self._skew.palette()
         self.inspector = TokenInspector(self)
         self.chain_model = ChainModel(self)
-        # The chain's table is built when its tab is first shown (not at the first paint).
+        # The chain's table is built when its tab is first shown (not while the window starts).
         self._chain: QTableView | None = None
         self._build_layout()
         self._connect_signals()

@@ -10,7 +10,7 @@ keys (one list comprehension over 100,000 rows takes a few tens of milliseconds)
 
 The column titles are :attr:`LogColumn.title`; the model has no ``headerData`` of its own,
 because a view calls it with a ``Qt.Orientation`` as soon as it is given the model, which
-would create every ``Qt`` enum before the window's first paint (see ``qt_values``). The log
+would create every ``Qt`` enum while the window starts (see ``qt_values``). The log
 panel's header reads the titles from a model of their own.
 """
 

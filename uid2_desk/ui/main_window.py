@@ -1,4 +1,4 @@
-"""The desk window: it builds its children and wires their signals, nothing more.
+"""The desk window: it builds its children and renders what the bridge says, nothing more.
 
 Layout (top to bottom): menu bar, toolbar, the environment strip in the environment's colour,
 the message banner, then a vertical splitter: above, the sign-in panel and the test users
@@ -23,7 +23,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -56,7 +56,7 @@ class DeskWindow(QMainWindow):
     """The main window.
 
     Signals:
-        first_painted(): the window has been painted once (start the services now).
+        first_painted(): the window's frame has been painted once.
         completed(): the whole window, panels included, has been painted.
         lifetimes_requested(str): the person picked another lifetimes profile.
         environments_requested(): open the environments and credentials dialog.
@@ -104,7 +104,9 @@ class DeskWindow(QMainWindow):
         self.is_complete = False
         self.first_paint_at: float | None = None
         self.completed_at: float | None = None
-        self._paints_awaited = ["frame"]
+        self._frame_awaited = True  # the first paint, announced by paintEvent()
+        self._whole_awaited = False  # the body's paint after complete(), see eventFilter()
+        self._completing = False
         self.setWindowTitle(view.window_title)
         icon = icon_path("uid2-desk")
         if icon.exists():
@@ -167,8 +169,9 @@ class DeskWindow(QMainWindow):
 
     def complete(self) -> None:
         """Build the panels the first paint did without, and wire the window (once)."""
-        if self.is_complete:
+        if self.is_complete or self._completing:
             return
+        self._completing = True
         from uid2_desk.ui.deferred_walkthrough import DeferredWalkthrough
         from uid2_desk.ui.exchange_inspector import ExchangeInspector
         from uid2_desk.ui.handlers import DeskHandlers
@@ -179,7 +182,6 @@ class DeskWindow(QMainWindow):
         from uid2_desk.ui.users_panel import UsersModel, UsersPanel
         from uid2_desk.ui.window_wiring import wire_window
 
-        self.is_complete = True
         # Built out of sight, then shown: showing lays the whole body out at once, at its
         # final size, as when the window is built whole (panels added to a body on screen
         # would be laid out small first; a word-wrapped label then keeps a needless
@@ -211,10 +213,12 @@ class DeskWindow(QMainWindow):
             parent=self,
         )
         wire_window(self)
-        if on_screen:
-            # Showing the body again repaints it (the window's background under it first):
-            # the next paint is the whole window's.
-            self._paints_awaited.append("whole")
+        self.is_complete = True
+        if on_screen and not self._frame_awaited:
+            # The frame is on screen: the body's next paint, now that it is shown again, is
+            # the whole window's. (Completed before the frame painted, the frame is whole.)
+            self._whole_awaited = True
+            self._body.installEventFilter(self)
 
     @property
     def walkthrough(self) -> WalkthroughDock:
@@ -314,19 +318,26 @@ class DeskWindow(QMainWindow):
 
     # --- events ------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        """After the frame's first paint, and the whole window's, announce it."""
+        """After the frame's first paint, announce it."""
         super().paintEvent(event)
-        if self._paints_awaited:
+        if self._frame_awaited:
+            self._frame_awaited = False
             # The children paint after this returns; the timer fires once all is on screen.
-            painted = self._paints_awaited.pop(0)
-            announce = self._announce_frame if painted == "frame" else self._announce_whole
-            QTimer.singleShot(0, self, announce)
+            QTimer.singleShot(0, self, self._announce_frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """After the body's first paint once complete, announce the whole window."""
+        if watched is self._body and self._whole_awaited and event.type() == QEvent.Type.Paint:
+            self._whole_awaited = False
+            self._body.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._announce_whole)
+        return False
 
     def _announce_frame(self) -> None:
         self.first_paint_at = time.monotonic()
         self.first_painted.emit()
-        if self.is_complete and not self._paints_awaited:
-            self._announce_whole()  # built whole before it painted: the frame was all of it
+        if self.is_complete and not self._whole_awaited:
+            self._announce_whole()  # completed before it painted: the frame was all of it
         # What the first paint did not need, as soon as the loop is idle.
         QTimer.singleShot(0, self, self._after_first_paint)
 

@@ -8,13 +8,17 @@ answers meanwhile), and reporting the peak RSS for the benchmarks.
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication, QWidget
+
+    from uid2_desk.ui.main_window import DeskWindow
+
+log = logging.getLogger(__name__)
 
 
 def report_peak_rss() -> None:
@@ -67,8 +71,9 @@ def place(window: QWidget) -> None:
 def import_off_the_gui_thread(names: tuple[str, ...], poll_ms: int) -> None:
     """Import ``names`` on a worker thread while Qt's loop keeps the window answering.
 
-    A module that fails to import is left out of ``sys.modules``, so the GUI thread's own
-    import of it, later, raises the error where it is handled.
+    A module that fails to import here is left out of ``sys.modules`` and the others are
+    still imported; the failure is logged, and raised again by the GUI thread's own import
+    of that module, later, in the same place as without this preloading.
     """
     import threading
     from importlib import import_module
@@ -76,9 +81,11 @@ def import_off_the_gui_thread(names: tuple[str, ...], poll_ms: int) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     def load() -> None:
-        with contextlib.suppress(Exception):
-            for name in names:
+        for name in names:
+            try:
                 import_module(name)
+            except Exception:  # the GUI thread's own import raises it again, where it is handled
+                log.debug("preloading %s failed", name, exc_info=True)
 
     worker = threading.Thread(target=load, name="uid2-desk-imports", daemon=True)
     worker.start()
@@ -91,14 +98,52 @@ def import_off_the_gui_thread(names: tuple[str, ...], poll_ms: int) -> None:
     poll.stop()
 
 
-def wait_until(signal: SignalInstance, timeout_ms: int) -> bool:
-    """Run Qt's own loop until ``signal`` is emitted (or ``timeout_ms`` passed); say which."""
+def wait_until(signal: SignalInstance, timeout_ms: int, *, unless: SignalInstance) -> bool:
+    """Run Qt's own loop until ``signal`` (True), or ``unless`` or ``timeout_ms`` (False)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
     emitted: list[bool] = []
     waiter = QEventLoop()
-    signal.connect(lambda: emitted.append(True))
-    signal.connect(waiter.quit)
+
+    def arrived() -> None:
+        emitted.append(True)
+        waiter.quit()
+
+    signal.connect(arrived)
+    unless.connect(waiter.quit)
     QTimer.singleShot(timeout_ms, waiter.quit)
     waiter.exec()
+    signal.disconnect(arrived)
+    unless.disconnect(waiter.quit)
     return bool(emitted)
+
+
+class EarlyRequests:
+    """What the person asks of the desk window before the desk behind it exists.
+
+    The window answers from its first paint on, while the services' modules load; closing
+    it or asking for the environments dialog then would reach no one. Start-up reads these
+    flags once the desk is built (and stops listening).
+
+    Attributes:
+        closed: the window was closed.
+        environments: the environments and credentials dialog was asked for.
+    """
+
+    def __init__(self, window: DeskWindow) -> None:
+        self.closed = False
+        self.environments = False
+        self._window = window
+        window.closing.connect(self._on_closing)
+        window.environments_requested.connect(self._on_environments)
+
+    def stop_listening(self) -> None:
+        """The desk now answers these itself."""
+        self._window.closing.disconnect(self._on_closing)
+        self._window.environments_requested.disconnect(self._on_environments)
+
+    def _on_closing(self) -> None:
+        self.closed = True
+
+    def _on_environments(self) -> None:
+        self.environments = True

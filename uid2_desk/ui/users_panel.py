@@ -124,7 +124,7 @@ class BadgeDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         """Label (elided) on the left, badge on the right."""
         # Imported on the first row painted: QStyle's and Qt's enums take ~50 ms to create,
-        # and the list is empty at the window's first paint.
+        # and the list is empty when the window starts.
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QColor, QFontMetrics, QPainter
         from PySide6.QtWidgets import QStyle, QStyleOptionViewItem

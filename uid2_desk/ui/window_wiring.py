@@ -62,6 +62,8 @@ def _wire_actions(window: DeskWindow) -> None:
     a.export_markdown.triggered.connect(lambda: h.export("markdown"))
     window.policy_combo.activated.connect(window.policy_chosen)
     window.lifetimes_combo.activated.connect(window.lifetimes_chosen)
+    if a.mask_tokens.isChecked():  # toggled on before the window was complete
+        h.set_masked(True)
 
 
 def _wire_views(window: DeskWindow) -> None:
