@@ -370,3 +370,13 @@ def test_a_window_completed_before_its_first_paint_is_whole_at_that_paint(qtbot:
     qtbot.waitUntil(lambda: window.completed_at is not None)
     qtbot.wait(50)
     assert announced == ["frame", "whole"]
+
+
+def test_masking_asked_for_before_the_window_completed_is_applied(qtbot: QtBot) -> None:
+    window = DeskWindow(
+        DeskBridge(), ManualClock(0), EnvironmentView.preview("local"), complete=False
+    )
+    qtbot.addWidget(window)
+    window.desk_actions.mask_tokens.setChecked(True)
+    window.complete()
+    assert window.handlers.masked is True
