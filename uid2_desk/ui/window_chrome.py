@@ -48,23 +48,25 @@ def chooser(
     return combo
 
 
-def build_menus(window: QMainWindow, a: DeskActions) -> None:
+def build_menus(window: QMainWindow, actions: DeskActions) -> None:
     """File, User, View and Environment menus (View ▸ Walkthrough joins with its dock)."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    file_menu.addActions([a.export_har, a.export_jsonl, a.export_markdown])
+    file_menu.addActions([actions.export_har, actions.export_jsonl, actions.export_markdown])
     file_menu.addSeparator()
-    file_menu.addAction(a.quit)
+    file_menu.addAction(actions.quit)
     user_menu = bar.addMenu("&User")
-    user_menu.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
+    user_menu.addActions([actions.sign_in, actions.refresh, actions.validate, actions.log_out])
     user_menu.addSeparator()
-    user_menu.addActions([a.auto_refresh, a.user_returns, a.opt_out, a.send_to_ssp])
+    user_menu.addActions(
+        [actions.auto_refresh, actions.user_returns, actions.opt_out, actions.send_to_ssp]
+    )
     user_menu.addSeparator()
-    user_menu.addAction(a.remove_user)
+    user_menu.addAction(actions.remove_user)
     view_menu = bar.addMenu("&View")
-    view_menu.addActions([a.mask_tokens, a.find, a.dismiss])
+    view_menu.addActions([actions.mask_tokens, actions.find, actions.dismiss])
     env_menu = bar.addMenu("&Environment")
-    env_menu.addAction(a.environments)
+    env_menu.addAction(actions.environments)
 
 
 class DeskToolbar(QToolBar):
@@ -75,19 +77,19 @@ class DeskToolbar(QToolBar):
     """
 
     def __init__(
-        self, a: DeskActions, policy: QComboBox, lifetimes: QComboBox, parent: QWidget
+        self, actions: DeskActions, policy: QComboBox, lifetimes: QComboBox, parent: QWidget
     ) -> None:
         super().__init__("Actions", parent)
         self.setObjectName("main_toolbar")
         self.setMovable(False)
         set_colours(self, window=TOOLBAR, fill=True)
         set_enum_properties(self, toolButtonStyle="ToolButtonTextBesideIcon")
-        self.addActions([a.sign_in, a.refresh, a.validate, a.log_out])
+        self.addActions([actions.sign_in, actions.refresh, actions.validate, actions.log_out])
         self.addSeparator()
-        self.addAction(a.auto_refresh)
+        self.addAction(actions.auto_refresh)
         self.addWidget(policy)
         self.addSeparator()
-        self.addActions([a.opt_out, a.send_to_ssp])
+        self.addActions([actions.opt_out, actions.send_to_ssp])
         self.addSeparator()
         self.lifetimes_label = QLabel(" Lifetimes: ", self)
         self.lifetimes_label.setBuddy(lifetimes)
@@ -96,7 +98,7 @@ class DeskToolbar(QToolBar):
             self.addWidget(lifetimes),
         ]
         self.addSeparator()
-        self.addAction(a.mask_tokens)
+        self.addAction(actions.mask_tokens)
 
     def show_lifetimes(self, shown: bool) -> None:
         """Show the lifetimes chooser (the local operator's) or hide it (anywhere else)."""
