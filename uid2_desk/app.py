@@ -84,7 +84,8 @@ def run_gui(args: argparse.Namespace) -> int:
     window.show()
     painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)
     if not painted and not early.closed:
-        print("uid2-desk: the window did not paint within 3 s; carrying on", file=sys.stderr)
+        late = f"the window did not paint within {PAINT_WAIT_MS // 1000} s; carrying on"
+        print(f"uid2-desk: {late}", file=sys.stderr)
     window.complete()  # (if it never painted)
     bridge.release()
     gc.freeze()  # what start-up made stays: later collections need not look at it again

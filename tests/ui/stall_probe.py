@@ -10,13 +10,13 @@ while the services start) and by the UI benchmark, which reports the figures.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.child_process import reported, run_child
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 TICK_MS = 5
 
 STALL_CHILD = """
@@ -65,19 +65,8 @@ def measure_stalls(data_dir: Path, pycache: Path) -> dict[str, float]:
     The child runs twice, with its bytecode cached in ``pycache`` by the first run, so the
     figures are those of an installed desk, not of one compiling its modules.
     """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPYCACHEPREFIX": str(pycache)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # An empty PYTHONDONTWRITEBYTECODE is as good as unset: the first run writes the cache.
+    env = {"PYTHONPYCACHEPREFIX": str(pycache), "PYTHONDONTWRITEBYTECODE": ""}
     for _ in range(2):
-        result = subprocess.run(
-            [sys.executable, "-c", STALL_CHILD, str(data_dir), str(TICK_MS)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    line = next((x for x in result.stdout.splitlines() if x.startswith("stalls ")), None)
-    if line is None:
-        raise RuntimeError(f"the stall probe reported nothing: {result.stderr[-1500:]}")
-    figures: dict[str, float] = json.loads(line[len("stalls ") :])
-    return figures
+        result = run_child(STALL_CHILD, str(data_dir), str(TICK_MS), env=env)
+    return reported(result, "stalls")

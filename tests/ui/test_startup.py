@@ -8,10 +8,7 @@ of the widgets nobody sees yet before the first paint.
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
+from tests.ui.child_process import reported, run_child
 from tests.ui.stall_probe import measure_stalls
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.ui import qt_values
@@ -27,8 +25,6 @@ from uid2_desk.ui.environment_view import EnvironmentView
 from uid2_desk.ui.identity_panel import IdentityPanel
 from uid2_desk.ui.look import Card
 from uid2_desk.ui.main_window import DeskWindow
-
-ROOT = Path(__file__).resolve().parents[2]
 
 FIRST_PAINT_CHILD = """
 import builtins, json, os, sys
@@ -98,19 +94,7 @@ def _loaded(modules: object, names: tuple[str, ...]) -> list[str]:
 @pytest.fixture(scope="module")
 def first_paint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     data_dir = tmp_path_factory.mktemp("first-paint")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, "-c", FIRST_PAINT_CHILD, str(data_dir)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    line = next((x for x in result.stdout.splitlines() if x.startswith("report ")), None)
-    assert line is not None, result.stderr[-2000:]
-    report: dict[str, object] = json.loads(line[len("report ") :])
-    return report
+    return reported(run_child(FIRST_PAINT_CHILD, str(data_dir)), "report")
 
 
 def test_the_window_paints_without_creating_the_qt_namespace_enums(
@@ -331,14 +315,7 @@ print("exit", run_gui(build_parser().parse_args(["--data-dir", data_dir])), flus
 
 
 def _start_and_ask_early(tmp_path: Path, when: str, ask: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", EARLY_CHILD, str(tmp_path), when, ask],
-        cwd=ROOT,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_child(EARLY_CHILD, str(tmp_path), when, ask, timeout=60)
 
 
 @pytest.mark.parametrize("when", ["frame", "whole"])
