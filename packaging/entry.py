@@ -2,7 +2,7 @@
 
 import sys
 
-from uid2_desk.cli import main
+from uid2_desk.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -118,7 +118,7 @@ def _open_user_store(path: Path) -> None:
 
 
 def _open_operator_store(path: Path) -> None:
-    from uid2_desk.operator.store import OperatorStore
+    from uid2_desk.operator.state.store import OperatorStore
 
     OperatorStore(path).close()
 

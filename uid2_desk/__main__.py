@@ -1,5 +1,5 @@
 """Allows ``python -m uid2_desk``."""
 
-from uid2_desk.cli import main
+from uid2_desk.cli.main import main
 
 raise SystemExit(main())

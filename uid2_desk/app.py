@@ -3,10 +3,10 @@
 Paint first. The window's frame appears before anything it does not need is imported: the
 menus, toolbar, environment strip, status bar ("Starting the local operator…"), the five
 panels' cards and the sign-in panel paint, then the window completes its other four panels
-(:meth:`uid2_desk.ui.main_window.DeskWindow.complete`) and paints again, whole. The qasync
+(:meth:`uid2_desk.ui.window.main_window.DeskWindow.complete`) and paints again, whole. The qasync
 loop, httpx, the operator, the journal and the publisher load after that. What is built
-before the first paint is kept to what is seen (see ``uid2_desk.ui.qt_values`` and
-``uid2_desk.ui.look``); tests/benchmarks/bench_ui.py measures both paints against a bare
+before the first paint is kept to what is seen (see ``uid2_desk.ui.common.qt_values`` and
+``uid2_desk.ui.common.look``); tests/benchmarks/bench_ui.py measures both paints against a bare
 PySide6 window. Then :func:`uid2_desk.services.open_services` starts the desk's parts off
 the GUI thread, the bridge subscribes to the publisher, and the window enables itself.
 """
@@ -31,8 +31,8 @@ SERVICE_MODULES = (
     "qasync",
     "uid2_desk.settings",
     "uid2_desk.services",
-    "uid2_desk.publisher.driver",
-    "uid2_desk.ui.credentials_flow",
+    "uid2_desk.publisher.refresh.driver",
+    "uid2_desk.ui.window.credentials_flow",
 )
 #: How often the GUI thread looks whether those imports are done.
 IMPORT_POLL_MS = 10
@@ -43,9 +43,10 @@ PAINT_WAIT_MS = 3000
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
     if getattr(args, "kiosk", False):
+        from uid2_desk.services import open_services
         from uid2_desk.ui.kiosk.shell import run_kiosk
 
-        return run_kiosk(args)
+        return run_kiosk(args, open_services)
     # Start-up makes only objects that live as long as the window (modules, classes,
     # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
     # would free nothing. It runs again once the window has painted, on what comes later.
@@ -61,10 +62,10 @@ def run_gui(args: argparse.Namespace) -> int:
     # ``linecache``.
     builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
     from uid2_desk.protocol.clock import WarpClock
-    from uid2_desk.ui.bridge import DeskBridge
-    from uid2_desk.ui.environment_view import EnvironmentView
-    from uid2_desk.ui.main_window import DeskWindow
-    from uid2_desk.ui.startup import (
+    from uid2_desk.ui.common.bridge import DeskBridge
+    from uid2_desk.ui.window.environment_view import EnvironmentView
+    from uid2_desk.ui.window.main_window import DeskWindow
+    from uid2_desk.ui.window.startup import (
         EarlyRequests,
         desk_application,
         import_off_the_gui_thread,
@@ -106,8 +107,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
     import qasync
 
+    from uid2_desk.services import open_services
     from uid2_desk.settings import resolve_data_dir
-    from uid2_desk.ui.desk_app import DeskApp
+    from uid2_desk.ui.window.desk_app import DeskApp
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     loop = qasync.QEventLoop(app)
@@ -120,6 +122,7 @@ def run_gui(args: argparse.Namespace) -> int:
         env=getattr(args, "env", "local"),
         data_dir=data_dir,
         exit_when_ready=exit_when == "ready",
+        open_services=open_services,
     )
     if early.environments:
         desk.open_environments()

@@ -32,8 +32,8 @@ from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import AsyncJournal
 from uid2_desk.operator import LocalOperator, OperatorServer
-from uid2_desk.operator.faults import Fault, FaultKind
-from uid2_desk.operator.lifetimes import Lifetimes
+from uid2_desk.operator.admin.faults import Fault, FaultKind
+from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 from uid2_desk.publisher.bid import Buyer
@@ -113,13 +113,18 @@ class DeskServices:
             return self.clock
         return None
 
+    @property
+    def local_admin(self) -> LocalAdminAdapter | None:
+        """The local operator's admin API (opt a user out now, faults), on local only."""
+        return None if self.operator is None else LocalAdminAdapter(self.operator)
+
     def stage(self) -> Stage:
         """What scenarios play on: the publisher plus whatever this environment allows."""
         warp = self.warp_clock
         return Stage(
             publisher=self.publisher,
             warp=None if warp is None else warp.warp,
-            admin=None if self.operator is None else LocalAdminAdapter(self.operator),
+            admin=self.local_admin,
             buyer=self.buyer,
         )
 
@@ -174,7 +179,7 @@ async def open_services(
     data_dir: Path,
     *,
     env: str = "local",
-    operator_mode: OperatorMode = OperatorMode.LOOPBACK,
+    operator_mode: OperatorMode | str = OperatorMode.LOOPBACK,
     operator_dir: Path | None = None,
     lifetimes: Lifetimes | str = "local",
     clock: Clock | None = None,
@@ -217,7 +222,7 @@ async def open_services(
                 LocalOperator.open, op_dir, clock=desk_clock, lifetimes=_lifetimes(lifetimes)
             )
             undo.push_async_callback(asyncio.to_thread, operator.close)
-            if operator_mode is OperatorMode.LOOPBACK:
+            if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
                 server = OperatorServer(operator, host="127.0.0.1", port=0)
                 await asyncio.to_thread(server.start)
                 undo.push_async_callback(asyncio.to_thread, server.stop)

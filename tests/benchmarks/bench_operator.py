@@ -26,7 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from uid2_desk.operator import Lifetimes, LocalOperator
-from uid2_desk.operator.server import LoopbackServer
+from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.envelope import open_response, seal_request, to_base64
 
 TARGET_RATIO = 0.5

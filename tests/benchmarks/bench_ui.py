@@ -215,13 +215,14 @@ import asyncio, json, sys, time
 from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
-from uid2_desk.ui.desk_app import DeskApp
-from uid2_desk.ui.startup import desk_application
+from uid2_desk.services import open_services
+from uid2_desk.ui.window.desk_app import DeskApp
+from uid2_desk.ui.window.startup import desk_application
 from uid2_desk.protocol.clock import WarpClock
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.window.environment_view import EnvironmentView
+from uid2_desk.ui.window.main_window import DeskWindow
 
 seconds, data_dir = float(sys.argv[1]), Path(sys.argv[2])
 app = desk_application(QApplication)
@@ -231,7 +232,15 @@ window = DeskWindow(bridge, clock, EnvironmentView.preview("local"))
 bridge.release()
 window.resize(1366, 768)
 window.show()
-desk = DeskApp(app=app, window=window, bridge=bridge, clock=clock, env="local", data_dir=data_dir)
+desk = DeskApp(
+    app=app,
+    window=window,
+    bridge=bridge,
+    clock=clock,
+    env="local",
+    data_dir=data_dir,
+    open_services=open_services,
+)
 result = {}
 
 async def main():
@@ -296,9 +305,9 @@ import json, sys, time
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 from tests.ui.entries import many_entries
-from uid2_desk.ui.log_model import ExchangeLogModel
-from uid2_desk.ui.log_rows import LogFilter, LogRow
-from uid2_desk.ui.log_panel import ExchangeLogPanel
+from uid2_desk.ui.log.log_model import ExchangeLogModel
+from uid2_desk.ui.log.log_rows import LogFilter, LogRow
+from uid2_desk.ui.log.log_panel import ExchangeLogPanel
 
 rows_n = int(sys.argv[1])
 app = QApplication(sys.argv[:1])

@@ -55,8 +55,8 @@ RUN_FROM_FILE = """\
 import sys
 from pathlib import Path
 
-from uid2_desk.cli import main
-from uid2_desk.publisher import cli
+from uid2_desk.cli.main import main
+from uid2_desk.cli import run as cli
 from uid2_desk.publisher.scenario.loader import load_scenario
 
 path = Path(sys.argv[1])

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from uid2_desk.operator.lifetimes import LifetimeProfile, Lifetimes
+from uid2_desk.operator.state.lifetimes import LifetimeProfile, Lifetimes
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher.scenario import ScenarioPlayer, StepStatus, find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Action, WaitUntil
 from uid2_desk.publisher.scenario.waits import deadline_ms
 from uid2_desk.services import DeskServices, OperatorMode, open_services
-from uid2_desk.ui.paced_player import PacedPlayer
+from uid2_desk.ui.walkthrough.paced_player import PacedPlayer
 
 #: 2026-09-21T…Z: a fixed, plausible "now" for the fake clock.
 START_MS = 1_790_000_000_000

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 
 from tests.integration.cli import desk_env, uid2_desk
+from uid2_desk.cli.exports import report_with_scenario
 from uid2_desk.journal import JournalFilter
 from uid2_desk.journal.export_har import write_har
 from uid2_desk.journal.export_jsonl import write_jsonl
 from uid2_desk.operator import ClientCredentials, LocalOperator, OperatorServer
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher import ScenarioPlayer
-from uid2_desk.publisher.cli_exports import report_with_scenario
 from uid2_desk.publisher.scenario import load_all
 from uid2_desk.services import OperatorMode, open_services
 

@@ -12,8 +12,8 @@ from tests.journal.conftest import Walkthrough
 from tests.journal.recorded import T0
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from uid2_desk.journal import EntryKind, Journal, JournalEntry
-from uid2_desk.journal.export_markdown import fenced, md_escape, report_text, write_report
 from uid2_desk.journal.redaction import Redaction, redact_entry
+from uid2_desk.report.markdown import fenced, md_escape, report_text, write_report
 from uid2_desk.walkthrough import layout, to_mermaid
 
 

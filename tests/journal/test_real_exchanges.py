@@ -21,11 +21,11 @@ from uid2_desk.client import Credentials, Environment, OperatorClient
 from uid2_desk.journal import AsyncJournal, JournalEntry
 from uid2_desk.journal.export_har import har_document, har_text
 from uid2_desk.journal.export_jsonl import jsonl_lines
-from uid2_desk.journal.export_markdown import report_text
 from uid2_desk.journal.redaction import Redaction
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.protocol.clock import ManualClock, SystemClock
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
+from uid2_desk.report.markdown import report_text
 from uid2_desk.walkthrough import layout
 
 URL = "http://operator.local"

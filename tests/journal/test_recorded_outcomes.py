@@ -17,7 +17,7 @@ from tests.journal.har_schema import har_problems
 from tests.journal.recorded import SKEW_MS, Recorded
 from uid2_desk.journal import Journal, JournalEntry
 from uid2_desk.journal.export_har import har_document
-from uid2_desk.journal.export_markdown import report_text
+from uid2_desk.report.markdown import report_text
 from uid2_desk.walkthrough import layout
 
 GENERATE, REFRESH = "/v2/token/generate", "/v2/token/refresh"

@@ -14,10 +14,10 @@ from tests.journal.recorded import PHONE, T0, Recorded
 from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.journal.export_har import har_document, har_text
 from uid2_desk.journal.export_jsonl import jsonl_lines
-from uid2_desk.journal.export_markdown import report_text
 from uid2_desk.journal.redaction import Redaction
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.protocol.normalize import hash_identifier, normalize_email, normalize_phone
+from uid2_desk.report.markdown import report_text
 
 EXTRA_SECRET = "CanaryExtraApiKey-0123456789"
 #: Jane's email as a person typed it; the recorded requests carry its normalised form.

@@ -10,7 +10,7 @@ import pytest_asyncio
 
 from tests.operator.support import bearer, generate, seal
 from uid2_desk.operator import LocalOperator, OperatorServer
-from uid2_desk.operator.admin_http import is_loopback_client
+from uid2_desk.operator.admin.http import is_loopback_client
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.errors import InputError, InvalidEmailError
 

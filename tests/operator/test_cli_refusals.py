@@ -1,6 +1,6 @@
 """``uid2-desk operator`` refuses what it cannot use with one clear line and exit status 2.
 
-Run in-process through the real entry point (``uid2_desk.cli.main``): every case here ends
+Run in-process through the real entry point (``uid2_desk.cli.main.main``): every case here ends
 before or right after the server starts, so no child process is needed.
 """
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from uid2_desk.cli import build_parser, main
-from uid2_desk.operator import cli as operator_cli
+from uid2_desk.cli import operator as operator_cli
+from uid2_desk.cli.main import build_parser, main
 
 
 def _one_line_error(err: str) -> str:

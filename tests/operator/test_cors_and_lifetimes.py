@@ -9,7 +9,7 @@ import pytest
 
 from tests.operator.support import generate
 from uid2_desk.operator import Lifetimes, LocalOperator
-from uid2_desk.operator.lifetimes import LifetimeProfile
+from uid2_desk.operator.state.lifetimes import LifetimeProfile
 from uid2_desk.protocol.clock import ManualClock
 
 ORIGIN = "https://publisher.example"

@@ -12,7 +12,7 @@ import pytest
 
 from tests.operator.support import bearer, generate, seal
 from uid2_desk.operator import LocalOperator
-from uid2_desk.operator.wire import json_bytes
+from uid2_desk.operator.http.wire import json_bytes
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.envelope import seal_request, to_base64
 

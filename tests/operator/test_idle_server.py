@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from uid2_desk.operator import LocalOperator, OperatorServer
-from uid2_desk.operator.server import IDLE_TICK_S, QuietServer
+from uid2_desk.operator.http.server import IDLE_TICK_S, QuietServer
 
 
 def test_an_idle_server_wakes_about_once_a_second_not_ten_times(tmp_path: Path) -> None:

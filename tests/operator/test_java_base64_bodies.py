@@ -17,7 +17,7 @@ import pytest
 
 from tests.operator.support import bearer, generate, open_refresh, open_reply, seal
 from uid2_desk.operator import LocalOperator
-from uid2_desk.operator.wire import json_bytes
+from uid2_desk.operator.http.wire import json_bytes
 from uid2_desk.protocol.clock import ManualClock
 
 GENERATE = "/v2/token/generate"

@@ -18,8 +18,8 @@ import pytest
 
 from tests.operator.support import generate, open_refresh
 from uid2_desk.operator import Lifetimes, LocalOperator
-from uid2_desk.operator.keys import KEY_ROTATION_PERIOD_S, KeyRing, NoActiveKeyError
-from uid2_desk.operator.store import DB_FILENAME, OperatorStore
+from uid2_desk.operator.state.keys import KEY_ROTATION_PERIOD_S, KeyRing, NoActiveKeyError
+from uid2_desk.operator.state.store import DB_FILENAME, OperatorStore
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.errors import OperatorStateError, Uid2DeskError
 

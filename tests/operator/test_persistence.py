@@ -11,7 +11,7 @@ import pytest
 
 from tests.operator.support import generate, open_refresh
 from uid2_desk.operator import Lifetimes, LocalOperator
-from uid2_desk.operator.store import DB_FILENAME
+from uid2_desk.operator.state.store import DB_FILENAME
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.tokens import decrypt_advertising_token, key_lookup

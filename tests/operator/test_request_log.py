@@ -11,8 +11,8 @@ import pytest
 
 from tests.operator.support import generate
 from uid2_desk.operator import Lifetimes, LocalOperator, ServedRequest
-from uid2_desk.operator.request_log import MAX_STORED_ROWS, PRUNE_BATCH_ROWS, RequestLog
-from uid2_desk.operator.store import OperatorStore
+from uid2_desk.operator.state.request_log import MAX_STORED_ROWS, PRUNE_BATCH_ROWS, RequestLog
+from uid2_desk.operator.state.store import OperatorStore
 from uid2_desk.protocol.clock import ManualClock
 
 START_MS = 1_767_225_600_000

@@ -17,7 +17,7 @@ import pytest_asyncio
 
 from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.operator import LocalOperator
-from uid2_desk.operator.lifetimes import Lifetimes
+from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher import DeskEvent, EntryAppended, Notice, Publisher
 from uid2_desk.services import DeskServices, OperatorMode, open_services

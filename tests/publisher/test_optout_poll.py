@@ -15,7 +15,7 @@ from uid2_desk.protocol.errors import (
     OperatorTimeoutError,
     UnauthorizedError,
 )
-from uid2_desk.publisher.optout_poll import (
+from uid2_desk.publisher.refresh.optout_poll import (
     OptOutPoller,
     PollBounds,
     PollOutcome,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from uid2_desk.publisher.policy import (
+from uid2_desk.publisher.refresh.policy import (
     DEFAULT_INTERVAL_MS,
     PolicyKind,
     RefreshTiming,

@@ -23,11 +23,11 @@ from pytestqt.qtbot import QtBot
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
-from uid2_desk.services import DeskServices
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.desk_app import DeskApp
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.services import DeskServices, open_services
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.window.desk_app import DeskApp
+from uid2_desk.ui.window.environment_view import EnvironmentView
+from uid2_desk.ui.window.main_window import DeskWindow
 
 _T = TypeVar("_T")
 
@@ -126,6 +126,7 @@ def open_desk(
         env=env,
         data_dir=data_dir,
         drive_policies=False,
+        open_services=open_services,
     )
     desk = Desk(window=window, app=app, clock=clock, qtbot=qtbot, loop=loop)
     desk.run(app.start_services())

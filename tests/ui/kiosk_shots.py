@@ -33,7 +33,7 @@ from uid2_desk.services import DeskServices, OperatorMode, open_services
 from uid2_desk.ui.kiosk.autoplay import KioskPacing, KioskStatus
 from uid2_desk.ui.kiosk.shell import KioskShell
 from uid2_desk.ui.kiosk.window import KioskWindow
-from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
+from uid2_desk.ui.walkthrough.sequence_view import SequenceFeed, SequenceView
 from uid2_desk.walkthrough import Arrow
 
 SCREEN = (1920, 1080)

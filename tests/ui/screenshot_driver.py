@@ -29,11 +29,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from uid2_desk.operator import Fault, FaultKind
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.desk_app import DeskApp
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.main_window import DeskWindow
-from uid2_desk.ui.startup import desk_application
+from uid2_desk.services import open_services
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.window.desk_app import DeskApp
+from uid2_desk.ui.window.environment_view import EnvironmentView
+from uid2_desk.ui.window.main_window import DeskWindow
+from uid2_desk.ui.window.startup import desk_application
 
 
 def _colour_at(image: QImage, widget: QWidget, window: QWidget, where: QPoint) -> str:
@@ -78,6 +79,7 @@ class Driver:
             env="local",
             data_dir=Path(tempfile.mkdtemp(prefix="uid2-desk-shots-")),
             drive_policies=False,
+            open_services=open_services,
         )
         self.report: dict[str, Any] = {"size": list(size), "states": {}}
 

@@ -23,8 +23,8 @@ STALL_CHILD = """
 import json, os, sys, time
 os.environ["UID2_DESK_EXIT_WHEN"] = "ready"
 from uid2_desk.app import run_gui
-from uid2_desk.cli import build_parser
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.cli.main import build_parser
+from uid2_desk.ui.window.main_window import DeskWindow
 
 TICK_MS = int(sys.argv[2])
 ticks, gaps_ms, timers = [], [], []

@@ -6,10 +6,10 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from uid2_desk.protocol.clock import ManualClock, WarpClock
-from uid2_desk.ui.countdown import BAR_STEPS, CountdownWidget
-from uid2_desk.ui.countdown_reading import Urgency, read_countdown
-from uid2_desk.ui.ticker import BOUNDARY_MARGIN_MS, SecondTicker, ms_to_next_second
-from uid2_desk.ui.timefmt import format_duration, format_remaining
+from uid2_desk.ui.common.ticker import BOUNDARY_MARGIN_MS, SecondTicker, ms_to_next_second
+from uid2_desk.ui.common.timefmt import format_duration, format_remaining
+from uid2_desk.ui.identity.countdown import BAR_STEPS, CountdownWidget
+from uid2_desk.ui.identity.countdown_reading import Urgency, read_countdown
 
 T0 = 1_704_067_200_000
 

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.client.memory_keyring import MemoryKeyring
 from tests.ui.desk_fixture import Desk
-from uid2_desk.ui.credentials_flow import CredentialsFlow
-from uid2_desk.ui.environment_dialog import EnvironmentDialog
-from uid2_desk.ui.ssp_dialog import SendToSspDialog, openrtb_eids
+from uid2_desk.ui.identity.ssp_dialog import SendToSspDialog, openrtb_eids
+from uid2_desk.ui.window.credentials_flow import CredentialsFlow
+from uid2_desk.ui.window.environment_dialog import EnvironmentDialog
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 

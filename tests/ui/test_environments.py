@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.ui.desk_fixture import Desk, close_desk, manual_clock_now, open_desk
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.main_window import DeskWindow
-from uid2_desk.ui.theme import environment_swatch
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.theme import environment_swatch
+from uid2_desk.ui.window.environment_view import EnvironmentView
+from uid2_desk.ui.window.main_window import DeskWindow
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 

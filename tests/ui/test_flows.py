@@ -15,7 +15,7 @@ from PySide6.QtTest import QTest
 from tests.ui.desk_fixture import Desk
 from uid2_desk.operator import Fault, FaultKind
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.ui.log_model import LogColumn
+from uid2_desk.ui.log.log_model import LogColumn
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QColor, QImage
 
 from tests.ui.xvfb_display import REPO, SCREENSHOTS, shoot, xvfb
 from uid2_desk.publisher.scenario.loader import find_scenario
-from uid2_desk.ui.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
+from uid2_desk.ui.walkthrough.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
 
 pytestmark = [pytest.mark.screenshot, pytest.mark.slow]
 

@@ -19,13 +19,13 @@ from pytestqt.qtbot import QtBot
 from tests.ui.stage_desk import LoopRunner
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher.scenario.loader import find_scenario
-from uid2_desk.services import DeskServices
+from uid2_desk.services import DeskServices, open_services
 from uid2_desk.ui.kiosk.autoplay import KioskPacing, KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.exit_chord import CHORD_WINDOW_MS, ExitChord
 from uid2_desk.ui.kiosk.screen_state import device_state, phase_line, short_token, top_line
 from uid2_desk.ui.kiosk.shell import KioskShell, kiosk_refusal, run_kiosk
 from uid2_desk.ui.kiosk.window import KioskWindow
-from uid2_desk.ui.paced_player import WaitInfo
+from uid2_desk.ui.walkthrough.paced_player import WaitInfo
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
 
@@ -185,7 +185,7 @@ def test_the_kiosk_refuses_production_before_any_window_opens(
     assert "refuses" in refusal
     assert "production operator" in refusal
     args = type("Args", (), {"env": env, "scenario": None, "data_dir": None})()
-    assert run_kiosk(args) == 2
+    assert run_kiosk(args, open_services) == 2
     assert "production operator" in capsys.readouterr().err
 
 

@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.ui.entries import event_entry, exchange_entry, many_entries
 from tests.ui.model_check import check_model
-from uid2_desk.ui.log_model import ROW_ROLE, ExchangeLogModel, LogColumn
-from uid2_desk.ui.log_panel import ExchangeLogPanel
-from uid2_desk.ui.log_rows import LogFilter, LogRow
+from uid2_desk.ui.log.log_model import ROW_ROLE, ExchangeLogModel, LogColumn
+from uid2_desk.ui.log.log_panel import ExchangeLogPanel
+from uid2_desk.ui.log.log_rows import LogFilter, LogRow
 
 # Showing a top-level window on the offscreen platform logs this; it is not ours.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")

@@ -20,11 +20,11 @@ from pytestqt.qtbot import QtBot
 from tests.ui.stage_desk import LoopRunner
 from uid2_desk.journal import EntryKind, JournalFilter
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.publisher.optout_poll import PollOutcome
+from uid2_desk.publisher.refresh.optout_poll import PollOutcome
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.services import DeskServices
-from uid2_desk.ui.optout_guide import GuideStage, guide_stage
-from uid2_desk.ui.optout_lab import OptOutLab
+from uid2_desk.ui.walkthrough.optout_guide import GuideStage, guide_stage
+from uid2_desk.ui.walkthrough.optout_lab import OptOutLab
 
 # Showing a top-level window on the offscreen platform logs this; it is not ours.
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

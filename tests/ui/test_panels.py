@@ -22,15 +22,15 @@ from tests.ui.model_check import check_model
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.publisher.model import ChainLink, TestUser, UserSnapshot, UserState
-from uid2_desk.publisher.policy import PolicyKind
-from uid2_desk.ui.action_rules import ActionContext, action_states
-from uid2_desk.ui.chain_model import ChainModel
-from uid2_desk.ui.environment_view import EnvironmentStrip, EnvironmentView
-from uid2_desk.ui.identity_panel import IdentityPanel
-from uid2_desk.ui.sign_in_panel import PRESETS, SignInPanel
-from uid2_desk.ui.theme import ERROR_TEXT, WARNING_TEXT, environment_swatch, state_swatch
-from uid2_desk.ui.token_field import MASK_TEXT, TokenField
-from uid2_desk.ui.users_panel import STATE_ROLE, UsersModel
+from uid2_desk.publisher.refresh.policy import PolicyKind
+from uid2_desk.ui.common.theme import ERROR_TEXT, WARNING_TEXT, environment_swatch, state_swatch
+from uid2_desk.ui.identity.chain_model import ChainModel
+from uid2_desk.ui.identity.identity_panel import IdentityPanel
+from uid2_desk.ui.identity.sign_in_panel import PRESETS, SignInPanel
+from uid2_desk.ui.identity.token_field import MASK_TEXT, TokenField
+from uid2_desk.ui.identity.users_panel import STATE_ROLE, UsersModel
+from uid2_desk.ui.window.action_rules import ActionContext, action_states
+from uid2_desk.ui.window.environment_view import EnvironmentStrip, EnvironmentView
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 

@@ -20,7 +20,12 @@ from uid2_desk.publisher.scenario.loader import find_scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.publisher.scenario.results import StepStatus
 from uid2_desk.services import DeskServices
-from uid2_desk.ui.paced_player import WAIT_MARGIN_MS, PacedPlayer, WaitInfo, wait_target_ms
+from uid2_desk.ui.walkthrough.paced_player import (
+    WAIT_MARGIN_MS,
+    PacedPlayer,
+    WaitInfo,
+    wait_target_ms,
+)
 
 
 class FakeTime:

@@ -20,8 +20,8 @@ from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher.scenario.loader import load_all, parse_scenario
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.services import DeskServices
-from uid2_desk.ui.player_steps_model import RowState, StepColumn
-from uid2_desk.ui.scenario_player_panel import ScenarioPlayerPanel
+from uid2_desk.ui.walkthrough.player_steps_model import RowState, StepColumn
+from uid2_desk.ui.walkthrough.scenario_player_panel import ScenarioPlayerPanel
 
 #: A scenario whose second expectation cannot hold: the step list must show it red.
 _WRONG = parse_scenario(

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from uid2_desk.protocol.errors import InvalidEmailError, OperatorTimeoutError
-from uid2_desk.ui.banner import Banner
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.tasks import TaskRunner
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.tasks import TaskRunner
+from uid2_desk.ui.window.banner import Banner
 
 
 def _banner(qtbot: QtBot) -> tuple[QWidget, Banner]:

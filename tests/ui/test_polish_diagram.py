@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from tests.walkthrough.test_layout import event, exchange
 from uid2_desk.journal import JournalEntry
-from uid2_desk.ui.sequence_paint import SELECTION_FILL, DiagramPainter, DiagramStyle
-from uid2_desk.ui.sequence_view import DESK_METRICS, SequenceView
+from uid2_desk.ui.walkthrough.sequence_paint import SELECTION_FILL, DiagramPainter, DiagramStyle
+from uid2_desk.ui.walkthrough.sequence_view import DESK_METRICS, SequenceView
 from uid2_desk.walkthrough import Diagram, LayoutMetrics, Note, layout
 
 KIOSK_LIKE = (

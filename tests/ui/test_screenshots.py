@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QColor
 
-from uid2_desk.ui.theme import banner_colours, environment_swatch, state_swatch
+from uid2_desk.ui.common.theme import banner_colours, environment_swatch, state_swatch
 
 pytestmark = pytest.mark.screenshot
 

@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from tests.ui.entries import event_entry, exchange_entry
 from tests.ui.stage_desk import LoopRunner
 from uid2_desk.journal import JournalEntry
-from uid2_desk.journal.export_markdown import report_text
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher.scenario.loader import find_scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
-from uid2_desk.ui.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
-from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
+from uid2_desk.report.markdown import report_text
+from uid2_desk.ui.walkthrough.sequence_paint import NEUTRAL_COLOUR, OUTCOME_COLOURS
+from uid2_desk.ui.walkthrough.sequence_view import SequenceFeed, SequenceView
 from uid2_desk.walkthrough import Arrow, ArrowKind, layout, to_mermaid
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")

@@ -12,8 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
 from tests.ui.desk_fixture import Desk
-from uid2_desk.ui.walkthrough_dock import FLOATING_SIZE, WalkthroughDock
-from uid2_desk.ui.walkthrough_panel import WalkthroughPanel
+from uid2_desk.ui.walkthrough.walkthrough_panel import WalkthroughPanel
+from uid2_desk.ui.window.walkthrough_dock import FLOATING_SIZE, WalkthroughDock
 from uid2_desk.walkthrough import ArrowKind
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")

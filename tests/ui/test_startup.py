@@ -19,19 +19,19 @@ from pytestqt.qtbot import QtBot
 from tests.ui.child_process import reported, run_child
 from tests.ui.stall_probe import measure_stalls
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.ui import qt_values
-from uid2_desk.ui.bridge import DeskBridge
-from uid2_desk.ui.environment_view import EnvironmentView
-from uid2_desk.ui.identity_panel import IdentityPanel
-from uid2_desk.ui.look import Card
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.ui.common import qt_values
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.look import Card
+from uid2_desk.ui.identity.identity_panel import IdentityPanel
+from uid2_desk.ui.window.environment_view import EnvironmentView
+from uid2_desk.ui.window.main_window import DeskWindow
 
 FIRST_PAINT_CHILD = """
 import builtins, json, os, sys
 os.environ["UID2_DESK_EXIT_WHEN"] = "first-paint"
 from uid2_desk.app import run_gui
-from uid2_desk.cli import build_parser
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.cli.main import build_parser
+from uid2_desk.ui.window.main_window import DeskWindow
 
 at_first_paint = {}
 complete = DeskWindow.complete
@@ -70,19 +70,19 @@ LATER = (
     "uid2_desk.journal",
     "uid2_desk.operator",
     "uid2_desk.client",
-    "uid2_desk.ui.walkthrough_dock",
-    "uid2_desk.ui.log_rows",
-    "uid2_desk.ui.countdown_reading",
+    "uid2_desk.ui.window.walkthrough_dock",
+    "uid2_desk.ui.log.log_rows",
+    "uid2_desk.ui.identity.countdown_reading",
 )
 #: Modules of what the window completes after its first paint (the frame's was enough).
 AFTER_FIRST_PAINT = (
-    "uid2_desk.ui.action_rules",
-    "uid2_desk.ui.identity_panel",
-    "uid2_desk.ui.log_panel",
-    "uid2_desk.ui.log_model",
-    "uid2_desk.ui.exchange_inspector",
-    "uid2_desk.ui.users_panel",
-    "uid2_desk.ui.handlers",
+    "uid2_desk.ui.window.action_rules",
+    "uid2_desk.ui.identity.identity_panel",
+    "uid2_desk.ui.log.log_panel",
+    "uid2_desk.ui.log.log_model",
+    "uid2_desk.ui.log.exchange_inspector",
+    "uid2_desk.ui.identity.users_panel",
+    "uid2_desk.ui.window.handlers",
 )
 
 
@@ -121,7 +121,7 @@ def test_the_window_waits_for_no_service_and_nothing_built_later(
     first_paint: dict[str, object],
 ) -> None:
     assert _loaded(first_paint["modules"], LATER) == []
-    assert "uid2_desk.ui.identity_panel" in first_paint["modules"]  # the window is whole
+    assert "uid2_desk.ui.identity.identity_panel" in first_paint["modules"]  # the window is whole
 
 
 def test_the_first_paint_is_the_frame_and_the_panels_come_after_it(
@@ -130,7 +130,7 @@ def test_the_first_paint_is_the_frame_and_the_panels_come_after_it(
     assert first_paint["painted_before_completing"] is True
     at_first_paint = first_paint["modules_at_first_paint"]
     assert _loaded(at_first_paint, AFTER_FIRST_PAINT + LATER) == []
-    assert "uid2_desk.ui.sign_in_panel" in at_first_paint  # the frame's one live panel
+    assert "uid2_desk.ui.identity.sign_in_panel" in at_first_paint  # the frame's one live panel
 
 
 def test_the_ints_used_before_the_first_paint_are_the_qt_enum_values() -> None:
@@ -292,9 +292,9 @@ def test_the_window_keeps_answering_while_the_services_start(
 EARLY_CHILD = """
 import sys
 from uid2_desk.app import run_gui
-from uid2_desk.cli import build_parser
-from uid2_desk.ui.desk_app import DeskApp
-from uid2_desk.ui.main_window import DeskWindow
+from uid2_desk.cli.main import build_parser
+from uid2_desk.ui.window.desk_app import DeskApp
+from uid2_desk.ui.window.main_window import DeskWindow
 
 data_dir, when, ask = sys.argv[1:4]
 init = DeskWindow.__init__

@@ -6,7 +6,7 @@
 - Values: :class:`JournalEntry`, :class:`JournalFilter`, :class:`EntryKind`, :class:`Outcome`.
 - Exports (import them from their modules; the Markdown report depends on
   :mod:`uid2_desk.walkthrough`): :mod:`~uid2_desk.journal.export_har`,
-  :mod:`~uid2_desk.journal.export_jsonl`, :mod:`~uid2_desk.journal.export_markdown`, with
+  :mod:`~uid2_desk.journal.export_jsonl`, :mod:`~uid2_desk.report.markdown`, with
   :class:`~uid2_desk.journal.redaction.Redaction`.
 """
 

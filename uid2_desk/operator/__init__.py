@@ -12,14 +12,14 @@ state in a data directory and an admin surface for the desk::
     server.stop(); operator.close()
 """
 
-from uid2_desk.operator.admin import OperatorAdmin
-from uid2_desk.operator.credentials import ClientCredentials, IssuedCredentials
-from uid2_desk.operator.faults import ActiveFault, Fault, FaultKind
-from uid2_desk.operator.lifetimes import LifetimeProfile, Lifetimes
+from uid2_desk.operator.admin.faults import ActiveFault, Fault, FaultKind
+from uid2_desk.operator.admin.service import OperatorAdmin
+from uid2_desk.operator.http.server import OperatorServer
 from uid2_desk.operator.local_operator import LocalOperator
-from uid2_desk.operator.optouts import StoredOptOut
-from uid2_desk.operator.request_log import ServedRequest
-from uid2_desk.operator.server import OperatorServer
+from uid2_desk.operator.state.credentials import ClientCredentials, IssuedCredentials
+from uid2_desk.operator.state.lifetimes import LifetimeProfile, Lifetimes
+from uid2_desk.operator.state.optouts import StoredOptOut
+from uid2_desk.operator.state.request_log import ServedRequest
 
 __all__ = [
     "ActiveFault",

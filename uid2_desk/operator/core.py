@@ -14,11 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from uid2_desk.operator import wire
-from uid2_desk.operator.credentials import ClientRecord, ClientRegistry, Role
-from uid2_desk.operator.envelopes import OpenedRequest, Rejection, open_request_body
+from uid2_desk.operator.http import wire
+from uid2_desk.operator.http.envelopes import OpenedRequest, Rejection, open_request_body
 from uid2_desk.operator.issuer import TokenIssuer
-from uid2_desk.operator.keys import KeyRing
+from uid2_desk.operator.state.credentials import ClientRecord, ClientRegistry, Role
+from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii

@@ -13,10 +13,10 @@ import base64
 from dataclasses import dataclass
 from enum import Enum
 
-from uid2_desk.operator.keys import KeyRing
-from uid2_desk.operator.lifetimes import Lifetimes
-from uid2_desk.operator.optouts import OptOutRegistry, StoredOptOut
-from uid2_desk.operator.salts import SaltTable
+from uid2_desk.operator.state.keys import KeyRing
+from uid2_desk.operator.state.lifetimes import Lifetimes
+from uid2_desk.operator.state.optouts import OptOutRegistry, StoredOptOut
+from uid2_desk.operator.state.salts import SaltTable
 from uid2_desk.protocol.crypto import KEY_LENGTH, random_bytes
 from uid2_desk.protocol.errors import DecryptionError, TokenDecryptError, TokenFormatError
 from uid2_desk.protocol.identity import Identity
@@ -152,7 +152,7 @@ class TokenIssuer:
     ) -> Identity | None:
         """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
 
-        Raises :class:`~uid2_desk.operator.keys.NoActiveKeyError` if the site has no key.
+        Raises :class:`~uid2_desk.operator.state.keys.NoActiveKeyError` if the site has no key.
         """
         if self.is_opted_out(identity_hash):
             return None

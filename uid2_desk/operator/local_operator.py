@@ -6,20 +6,20 @@ import secrets
 from pathlib import Path
 from types import TracebackType
 
-from uid2_desk.operator.admin import OperatorAdmin
-from uid2_desk.operator.app import build_asgi_app
+from uid2_desk.operator.admin.faults import FaultBoard
+from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
-from uid2_desk.operator.credentials import ClientRegistry, IssuedCredentials
-from uid2_desk.operator.faults import FaultBoard
-from uid2_desk.operator.http_layer import OperatorHttp
+from uid2_desk.operator.http.app import build_asgi_app
+from uid2_desk.operator.http.http_layer import OperatorHttp
 from uid2_desk.operator.issuer import TokenIssuer
-from uid2_desk.operator.keys import KeyRing
-from uid2_desk.operator.lifetimes import Lifetimes
-from uid2_desk.operator.optouts import OptOutRegistry
-from uid2_desk.operator.request_log import RequestLog
-from uid2_desk.operator.salts import SaltTable
-from uid2_desk.operator.store import OperatorStore
-from uid2_desk.operator.writer import BackgroundWriter
+from uid2_desk.operator.state.credentials import ClientRegistry, IssuedCredentials
+from uid2_desk.operator.state.keys import KeyRing
+from uid2_desk.operator.state.lifetimes import Lifetimes
+from uid2_desk.operator.state.optouts import OptOutRegistry
+from uid2_desk.operator.state.request_log import RequestLog
+from uid2_desk.operator.state.salts import SaltTable
+from uid2_desk.operator.state.store import OperatorStore
+from uid2_desk.operator.state.writer import BackgroundWriter
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 
 

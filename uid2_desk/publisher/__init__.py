@@ -10,7 +10,6 @@
 """
 
 from uid2_desk.publisher.bid import BidResult, Buyer
-from uid2_desk.publisher.driver import PolicyDriver
 from uid2_desk.publisher.model import (
     ChainLink,
     DeskEvent,
@@ -23,8 +22,9 @@ from uid2_desk.publisher.model import (
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.policy import PolicyKind
 from uid2_desk.publisher.publisher import Publisher
+from uid2_desk.publisher.refresh.driver import PolicyDriver
+from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario import (
     Scenario,
     ScenarioPlayer,

@@ -27,8 +27,8 @@ from uid2_desk.publisher.model import (
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.policy import RefreshTiming, due_at
 from uid2_desk.publisher.recorder import JournalRecorder
+from uid2_desk.publisher.refresh.policy import RefreshTiming, due_at
 from uid2_desk.publisher.store import AsyncUserStore, UserRecord
 
 #: States in which a refresh may be attempted by a policy.

@@ -12,7 +12,7 @@ from typing import Literal
 from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.publisher.policy import PolicyKind
+from uid2_desk.publisher.refresh.policy import PolicyKind
 
 
 class UserState(StrEnum):

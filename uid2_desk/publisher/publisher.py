@@ -38,9 +38,9 @@ from uid2_desk.publisher.model import (
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.policy import PolicyKind
-from uid2_desk.publisher.policy_runner import PolicyRunner
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.refresh.policy import PolicyKind
+from uid2_desk.publisher.refresh.runner import PolicyRunner
 from uid2_desk.publisher.store import AsyncUserStore, UserRecord
 
 

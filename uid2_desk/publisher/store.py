@@ -26,7 +26,7 @@ from uid2_desk.protocol.errors import PayloadError, StorageError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import ChainLink, TestUser, UserState
-from uid2_desk.publisher.policy import DEFAULT_INTERVAL_MS, PolicyKind
+from uid2_desk.publisher.refresh.policy import DEFAULT_INTERVAL_MS, PolicyKind
 
 STORE_FILE = "desk.sqlite3"
 _T = TypeVar("_T")

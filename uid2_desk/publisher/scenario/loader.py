@@ -34,7 +34,7 @@ from typing import Any
 
 from uid2_desk.protocol.errors import ScenarioError
 from uid2_desk.publisher.model import UserState
-from uid2_desk.publisher.policy import PolicyKind
+from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario.model import (
     Action,
     Caption,

@@ -20,7 +20,7 @@ from uid2_desk.protocol.errors import ScenarioError, Uid2DeskError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.publisher.bid import BidResult
 from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice
-from uid2_desk.publisher.policy import PolicyKind
+from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario.checks import Observation, check_expectations
 from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus

@@ -2,7 +2,8 @@
 
 :class:`KioskAutoplay` plays each scenario of its playlist on a fresh stage from a
 :class:`RunHost` (:class:`~uid2_desk.ui.kiosk.host.KioskHost`: a new journal session per run,
-old ones pruned), step by step through a :class:`~uid2_desk.ui.paced_player.PacedPlayer`:
+old ones pruned), step by step through a
+:class:`~uid2_desk.ui.walkthrough.paced_player.PacedPlayer`:
 a rest after each step to read the caption, waits shown in real time up to a cap, an end
 card between runs. Presenter controls, all safe to call at any moment from key handlers:
 
@@ -30,7 +31,7 @@ from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.publisher.scenario.model import Action, Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer, Stage
 from uid2_desk.publisher.scenario.results import StepResult
-from uid2_desk.ui.paced_player import PacedPlayer, WaitInfo
+from uid2_desk.ui.walkthrough.paced_player import PacedPlayer, WaitInfo
 
 #: The story order of the shipped scenarios; others follow by name.
 PLAYLIST_ORDER = (

@@ -1,7 +1,8 @@
 """The kiosk's identity countdowns: a name and a big time left over a full-width bar.
 
 The reading (fraction, time left, colour band) is the desk's own pure
-:func:`~uid2_desk.ui.countdown_reading.read_countdown`; only the arrangement differs from the desk's
+:func:`~uid2_desk.ui.identity.countdown_reading.read_countdown`; only the arrangement differs from
+the desk's
 one-row countdown, so the numbers stay legible from three metres.
 """
 
@@ -10,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QWidget
 
-from uid2_desk.ui.countdown import BAR_STEPS
-from uid2_desk.ui.countdown_reading import Urgency, read_countdown
+from uid2_desk.ui.identity.countdown import BAR_STEPS
+from uid2_desk.ui.identity.countdown_reading import Urgency, read_countdown
 
 
 class KioskCountdown(QWidget):

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from uid2_desk.journal import JournalEntry
 from uid2_desk.publisher.model import UserSnapshot
+from uid2_desk.ui.common.theme import state_swatch
+from uid2_desk.ui.common.timefmt import format_duration
 from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
-from uid2_desk.ui.theme import state_swatch
-from uid2_desk.ui.timefmt import format_duration
 
 #: The made-up streaming app the TV runs (the publisher).
 APP_NAME = "StreamBox"

@@ -5,10 +5,11 @@
   any window opens.
 - :class:`KioskShell` connects :class:`~uid2_desk.ui.kiosk.autoplay.KioskAutoplay` to the
   :class:`~uid2_desk.ui.kiosk.window.KioskWindow`: statuses and each run's publisher events in
-  (through a :class:`~uid2_desk.ui.bridge.DeskBridge`), presenter keys out.
-- :func:`run_kiosk` is the kiosk's composition root: the services on the local operator
-  (in process: a booth opens no port) with the demo lifetimes, in ``<data dir>/kiosk`` so the
-  kiosk's journal rotation never touches the desk's own journal.
+  (through a :class:`~uid2_desk.ui.common.bridge.DeskBridge`), presenter keys out.
+- :func:`run_kiosk` starts the kiosk: the services (opened by the ``open_services`` the
+  composition root passes in) on the local operator (in process: a booth opens no port)
+  with the demo lifetimes, in ``<data dir>/kiosk`` so the kiosk's journal rotation never
+  touches the desk's own journal.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ from uid2_desk.protocol.errors import InputError, ScenarioError
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
-from uid2_desk.ui.bridge import DeskBridge
+from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.ticker import SecondTicker
 from uid2_desk.ui.kiosk.autoplay import (
     KioskAutoplay,
     KioskPacing,
@@ -40,7 +42,6 @@ from uid2_desk.ui.kiosk.autoplay import (
 )
 from uid2_desk.ui.kiosk.host import KioskHost
 from uid2_desk.ui.kiosk.window import KioskWindow
-from uid2_desk.ui.ticker import SecondTicker
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -168,8 +169,13 @@ class KioskShell(QObject):
         self.window.show_status(status)
 
 
-def run_kiosk(args: argparse.Namespace) -> int:
-    """``uid2-desk --kiosk``: full screen until Ctrl+Shift+Q is pressed twice."""
+def run_kiosk(
+    args: argparse.Namespace, open_services: Callable[..., Awaitable[DeskServices]]
+) -> int:
+    """``uid2-desk --kiosk``: full screen until Ctrl+Shift+Q is pressed twice.
+
+    ``open_services`` is :func:`uid2_desk.services.open_services`, from the composition root.
+    """
     env = str(getattr(args, "env", "local"))
     scenario = getattr(args, "scenario", None)
     refusal = kiosk_refusal(env, scenario)
@@ -186,15 +192,20 @@ def run_kiosk(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        code: int = loop.run_until_complete(_serve(app, data_dir, kiosk_scenarios(scenario)))
+        code: int = loop.run_until_complete(
+            _serve(app, data_dir, kiosk_scenarios(scenario), open_services)
+        )
     return code
 
 
-async def _serve(app: QApplication, data_dir: Path, playlist: list[Scenario]) -> int:
-    from uid2_desk.services import OperatorMode, open_services
-
+async def _serve(
+    app: QApplication,
+    data_dir: Path,
+    playlist: list[Scenario],
+    open_services: Callable[..., Awaitable[DeskServices]],
+) -> int:
     services = await open_services(
-        data_dir, operator_mode=OperatorMode.IN_PROCESS, lifetimes="demo", returning=False
+        data_dir, operator_mode="in_process", lifetimes="demo", returning=False
     )
     try:
         window = KioskWindow(services.clock, SystemClock())

@@ -27,15 +27,15 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.resources import resource_path
-from uid2_desk.ui.caption_view import CaptionView
 from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.countdowns import KioskCountdown
 from uid2_desk.ui.kiosk.device_frame import DeviceFrame
 from uid2_desk.ui.kiosk.elided_label import ElidedLabel
 from uid2_desk.ui.kiosk.exit_chord import CHORD_TEXT, ExitChord
 from uid2_desk.ui.kiosk.screen_state import bid_token, device_state, phase_line, top_line
-from uid2_desk.ui.sequence_paint import DiagramStyle
-from uid2_desk.ui.sequence_view import SequenceFeed, SequenceView
+from uid2_desk.ui.walkthrough.caption_view import CaptionView
+from uid2_desk.ui.walkthrough.sequence_paint import DiagramStyle
+from uid2_desk.ui.walkthrough.sequence_view import SequenceFeed, SequenceView
 from uid2_desk.walkthrough import LayoutMetrics
 
 #: The diagram's sizes on the kiosk: wide lanes and tall rows for 20-pixel labels.

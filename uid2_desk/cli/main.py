@@ -1,0 +1,98 @@
+"""Command line of UID2 Desk (design.md §3): argument parsing and dispatch, nothing else.
+
+The sub-commands' work lives in their layers; this module only parses and delegates, importing
+each layer lazily so ``uid2-desk --version`` and ``uid2-desk operator`` never load Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from uid2_desk import __version__
+
+LIFETIME_PROFILES = ("demo", "local", "prod")
+MAX_PORT = 65535
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (pick a free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not a port; use 0 to {MAX_PORT} (0 picks a free one)"
+        )
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="uid2-desk",
+        description="See a UID2 server-only integration happen, exchange by exchange.",
+    )
+    parser.add_argument("--version", action="version", version=f"uid2-desk {__version__}")
+    parser.add_argument(
+        "--env",
+        default="local",
+        help="environment: local (default), integ, prod, prod-usw, prod-au, prod-jp, prod-sg, "
+        "prod-global, euid-integ, euid-prod, or a base URL",
+    )
+    parser.add_argument("--kiosk", action="store_true", help="start the full-screen kiosk shell")
+    parser.add_argument("--scenario", help="with --kiosk: play only this scenario")
+    parser.add_argument("--data-dir", help="where all state lives (default: $UID2_DESK_HOME)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    op = sub.add_parser("operator", help="run the local UID2 operator alone, for other clients")
+    op.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
+    op.add_argument("--port", type=port, default=8080, help="port; 0 picks a free one")
+    op.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
+    op.add_argument("--lifetimes", choices=LIFETIME_PROFILES, default="local")
+    op.add_argument("--refresh-from", type=int, metavar="SECONDS", help="override refresh_from")
+    op.add_argument("--identity-lifetime", type=int, metavar="SECONDS", help="override identity")
+    op.add_argument("--refresh-lifetime", type=int, metavar="SECONDS", help="override refresh")
+    op.add_argument("--credentials-out", metavar="FILE", help="write working credentials JSON")
+    op.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="permit binding a non-loopback interface (the operator is for testing only)",
+    )
+
+    sub.add_parser("scenarios", help="list the scenarios, one per line, name first")
+
+    run = sub.add_parser("run", help="play a scenario headless; exit 0 only if all held")
+    run.add_argument("name", metavar="SCENARIO")
+    run.add_argument("--env", dest="run_env", default=None, help="environment (default local)")
+    run.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
+    run.add_argument("--report", metavar="FILE.md", help="write a Markdown report")
+    run.add_argument("--har", metavar="FILE.har", help="write a HAR 1.2 file")
+    run.add_argument("--jsonl", metavar="FILE.jsonl", help="write the journal as JSON lines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``uid2-desk`` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "operator":
+        from uid2_desk.cli.operator import run_operator
+
+        return run_operator(args)
+    if args.command == "scenarios":
+        from uid2_desk.cli.run import list_scenarios
+
+        return list_scenarios(args)
+    if args.command == "run":
+        from uid2_desk.cli.run import run_scenario
+
+        return run_scenario(args)
+    from uid2_desk.app import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

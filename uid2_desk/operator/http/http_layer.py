@@ -1,0 +1,275 @@
+"""The outermost ASGI layer: body limit, CORS, ``Date``, injected faults and the request log.
+
+A plain ASGI class (no Starlette middleware stack) because it must see the server's own
+``send`` to drop a connection, and because it runs on every request. The admin surface
+(``/_desk/admin/...``) passes straight through: no CORS headers, no faults, not logged.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Sequence
+
+import anyio
+
+from uid2_desk.operator.admin.fault_effects import CapturedResponse, abort_connection, corrupt
+from uid2_desk.operator.admin.faults import FaultBoard, FaultKind, FaultPlan
+from uid2_desk.operator.http import wire
+from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from uid2_desk.operator.state.request_log import RequestLog, ServedRequest
+from uid2_desk.protocol.clock import Clock
+
+ADMIN_PREFIX = "/_desk/admin"
+#: The operator's MAX_REQUEST_BODY_SIZE.
+MAX_BODY_BYTES = 1024 * 1024
+#: Past this, an oversized body is no longer drained before answering 413.
+_DRAIN_LIMIT = 64 * 1024 * 1024
+CORS_METHODS = "GET,POST,OPTIONS"
+CORS_HEADERS = (
+    "X-UID2-Client-Version",
+    "Access-Control-Request-Method",
+    "Access-Control-Allow-Credentials",
+    "Access-Control-Allow-Origin",
+    "Access-Control-Allow-Headers",
+    "Content-Type",
+)
+#: Only /v2/token/validate also lets a browser send Authorization (OP createRoutesSetup).
+CORS_AUTHORIZATION_PATHS = frozenset({"/v2/token/validate"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def cors_allowed_headers(path: str) -> str:
+    """The ``Access-Control-Allow-Headers`` value for a path."""
+    names = CORS_HEADERS + (("Authorization",) if path in CORS_AUTHORIZATION_PATHS else ())
+    return ",".join(names)
+
+
+class _Writer:
+    """Forwards the response, adding CORS and Date headers, and logs the request once.
+
+    The log entry is written just before the last byte goes out (or the connection is
+    cut), so a client that has its answer can already read the entry.
+    """
+
+    def __init__(
+        self,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+        clock: Clock,
+        on_finish: Callable[[int], None],
+    ) -> None:
+        self._send = send
+        self._extra = extra
+        self._clock = clock
+        self._on_finish = on_finish
+        self._finished = False
+        self.status = 0
+
+    def finish(self) -> None:
+        """Log the request now (idempotent)."""
+        if not self._finished:
+            self._finished = True
+            self._on_finish(self.status)
+
+    async def send(self, message: Message) -> None:
+        """Forward one ASGI message, with our headers on the response start."""
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            headers = list(message.get("headers", ()))
+            present = {bytes(k).lower() for k, _ in headers}
+            date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
+            for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
+                if key not in present:
+                    headers.append((key, value))
+            message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            self.finish()
+        await self._send(message)
+
+    async def reply(
+        self,
+        status: int,
+        content: bytes,
+        content_type: str | None,
+        *,
+        length: int | None = None,
+        more_body: bool = False,
+        headers: Sequence[tuple[bytes, bytes]] = (),
+    ) -> None:
+        """Send a whole (or, with ``more_body``, a partial) response of our own."""
+        all_headers = list(headers)
+        if status != 204:
+            declared = len(content) if length is None else length
+            all_headers.append((b"content-length", str(declared).encode()))
+        if content_type:
+            all_headers.append((b"content-type", content_type.encode()))
+        await self.send({"type": "http.response.start", "status": status, "headers": all_headers})
+        await self.send({"type": "http.response.body", "body": content, "more_body": more_body})
+
+
+async def _read_body(receive: Receive) -> tuple[bytes | None, bool]:
+    """The whole request body, or ``None`` if the client left; and whether it was too big."""
+    body = bytearray()
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None, False
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total <= MAX_BODY_BYTES:
+            body += chunk
+        if total > _DRAIN_LIMIT or not message.get("more_body", False):
+            return bytes(body), total > MAX_BODY_BYTES
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    done = False
+
+    async def replay() -> Message:
+        nonlocal done
+        if done:
+            return await receive()
+        done = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+class OperatorHttp:
+    """The ASGI application the server runs: routes UID2 and admin requests."""
+
+    def __init__(
+        self,
+        uid2_app: ASGIApp,
+        admin_app: ASGIApp,
+        *,
+        clock: Clock,
+        faults: FaultBoard,
+        log: RequestLog,
+        routed_paths: frozenset[str],
+    ) -> None:
+        self._uid2_app = uid2_app
+        self._admin_app = admin_app
+        self._clock = clock
+        self._faults = faults
+        self._log = log
+        self._routed_paths = routed_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._uid2_app(scope, receive, send)
+        elif scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
+            await self._admin_app(scope, receive, send)
+        else:
+            await self._serve(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        arrived_ms = self._clock.now_ms()
+        path: str = scope["path"]
+        ctx = wire.RequestContext()
+        scope[wire.CONTEXT_SCOPE_KEY] = ctx
+        # Vert.x attaches a CorsHandler to each route: a path with no route gets no CORS.
+        origin = _header(scope, b"origin") if path in self._routed_paths else None
+        extra = (
+            [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
+            if origin
+            else []
+        )
+        plan = self._faults.take(path)
+
+        def log(http_status: int) -> None:
+            client = ctx.client
+            self._log.append(
+                ServedRequest(
+                    id=0,
+                    time_ms=arrived_ms,
+                    method=str(scope["method"]),
+                    path=path,
+                    client=client.name if client else None,
+                    key_id=client.key_id if client else None,
+                    status=ctx.status,
+                    http_status=http_status,
+                    latency_ms=(time.perf_counter() - started) * 1000,
+                    fault=plan.label,
+                )
+            )
+
+        out = _Writer(send, extra, self._clock, log)
+        try:
+            await self._handle(scope, receive, send, out=out, plan=plan, origin=origin)
+        finally:
+            out.finish()
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        *,
+        out: _Writer,
+        plan: FaultPlan,
+        origin: str | None,
+    ) -> None:
+        if plan.latency_ms:
+            await anyio.sleep(plan.latency_ms / 1000)
+        body, too_large = await _read_body(receive)
+        if body is None:
+            return
+        if too_large:
+            await out.reply(413, b"Request Entity Too Large", wire.TEXT_PLAIN)
+            return
+        if plan.outcome is FaultKind.DROP:
+            out.finish()
+            await abort_connection(send)
+            return
+        if plan.outcome is FaultKind.HTTP_500:
+            document = {"message": wire.MSG_UNKNOWN_STATE, "status": wire.UNKNOWN}
+            scope[wire.CONTEXT_SCOPE_KEY].status = wire.UNKNOWN
+            await out.reply(500, wire.json_bytes(document), wire.APPLICATION_JSON)
+            return
+        if plan.outcome is FaultKind.HTTP_503:
+            await out.reply(503, b"Service Unavailable", wire.TEXT_PLAIN)
+            return
+        requested = _header(scope, b"access-control-request-method")
+        if origin and scope["method"] == "OPTIONS" and requested is not None:
+            await self._preflight(out, scope["path"], requested)
+            return
+        replay = _replay(body, receive)
+        if plan.outcome in (FaultKind.MALFORMED, FaultKind.TRUNCATED):
+            captured = CapturedResponse()
+            await self._uid2_app(scope, replay, captured.send)
+            content = bytes(captured.body)
+            if plan.outcome is FaultKind.MALFORMED:
+                await out.reply(captured.status, corrupt(content), captured.content_type())
+                return
+            await out.reply(
+                captured.status,
+                content[: len(content) // 2],
+                captured.content_type(),
+                length=len(content),
+                more_body=True,
+            )
+            out.finish()
+            await abort_connection(send)
+            return
+        await self._uid2_app(scope, replay, out.send)
+
+    @staticmethod
+    async def _preflight(out: _Writer, path: str, requested_method: str) -> None:
+        if requested_method.strip().upper() not in CORS_METHODS.split(","):
+            await out.reply(403, b"CORS Rejected - Invalid method", wire.TEXT_PLAIN)
+            return
+        headers = [
+            (b"access-control-allow-methods", CORS_METHODS.encode()),
+            (b"access-control-allow-headers", cors_allowed_headers(path).encode()),
+        ]
+        await out.reply(204, b"", None, headers=headers)

@@ -1,0 +1,162 @@
+"""``/v2/token/generate``, ``/refresh``, ``/validate`` and ``/logout`` (uid2-protocol.md §3.1-3.3,
+§3.10), with the operator's statuses, HTTP codes and messages."""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from uid2_desk.operator.core import (
+    EnvelopeCall,
+    IdentifierProblem,
+    OperatorCore,
+    authenticate,
+    enveloped_route,
+    identifier_of,
+    problem_reply,
+)
+from uid2_desk.operator.http import wire
+from uid2_desk.operator.issuer import RefreshOutcome, Validation
+from uid2_desk.operator.state.credentials import Role
+from uid2_desk.operator.state.keys import NoActiveKeyError
+from uid2_desk.protocol.envelope import decode_base64_java, seal_refresh_reply, to_base64
+from uid2_desk.protocol.errors import (
+    DecryptionError,
+    EnvelopeError,
+    PayloadError,
+    TokenDecryptError,
+    TokenFormatError,
+)
+from uid2_desk.protocol.tokens import (
+    REFRESH_TOKEN_WRAPPER_LENGTH,
+    read_wrapper_header,
+    unwrap_refresh_token,
+)
+
+GENERATOR = frozenset({Role.GENERATOR})
+OPTOUT_ROLE = frozenset({Role.OPTOUT})
+ANY_ROLE: frozenset[Role] = frozenset()
+
+MSG_REFRESH_MISSING = "Required Parameter Missing: refresh_token"
+MSG_REFRESH_NOT_BASE64 = "Invalid body: Body is not valid base64."
+MSG_REFRESH_BAD_DATA = "Invalid data: Check encryption method and encryption key."
+MSG_REFRESH_BAD_FORMAT = "Invalid format: Payload is not valid json or missing required data."
+MSG_REFRESH_ERROR = "Error refreshing token"
+MSG_INVALID_TOKEN = "Invalid Token presented"
+MSG_EXPIRED_TOKEN = "Expired Token presented"
+
+
+class TokenRoutes:
+    """Handlers of the token endpoints over one :class:`OperatorCore`."""
+
+    def __init__(self, core: OperatorCore) -> None:
+        self._core = core
+
+    def routes(self) -> list[Route]:
+        """The Starlette routes of these endpoints."""
+        core = self._core
+        return [
+            enveloped_route(core, "/v2/token/generate", GENERATOR, self.generate),
+            Route("/v2/token/refresh", self.refresh, methods=["POST"]),
+            enveloped_route(core, "/v2/token/validate", GENERATOR, self.validate),
+            enveloped_route(core, "/v2/token/logout", OPTOUT_ROLE, self.logout),
+        ]
+
+    async def generate(self, call: EnvelopeCall) -> Response:
+        """Issue an identity for one DII, or ``optout``."""
+        core = self._core
+        dii = identifier_of(call.opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(call.request, dii)
+        now_ms = core.clock.now_ms()
+        try:
+            identity = core.issuer.generate(
+                dii.hash_b64, dii.identity_type, call.client.site_id, now_ms
+            )
+        except NoActiveKeyError:
+            return wire.no_active_key(call.request)
+        document = (
+            {"status": wire.OPTOUT}
+            if identity is None
+            else wire.success_document(identity.to_body())
+        )
+        return call.reply(document, now_ms)
+
+    async def refresh(self, request: Request) -> Response:
+        """Refresh with the 388-character token; never 401, API key optional."""
+        core = self._core
+        authenticated = authenticate(request, core, ANY_ROLE) is not None
+        text = (await request.body()).decode("utf-8", errors="replace")
+        if not text:
+            return wire.client_error(request, MSG_REFRESH_MISSING)
+        response_key: bytes | None = None
+        inner = text
+        if len(text) == REFRESH_TOKEN_WRAPPER_LENGTH:
+            try:
+                # The operator's Java decoder decides what is base64 (no whitespace).
+                decode_base64_java(text)
+                unwrapped = unwrap_refresh_token(text, core.keys.lookup)
+            except (EnvelopeError, TokenFormatError):
+                return wire.client_error(request, MSG_REFRESH_NOT_BASE64)
+            except TokenDecryptError:
+                _, key_id, _ = read_wrapper_header(text)
+                return wire.client_error(
+                    request,
+                    f"Invalid key: Generator of this token (Key ID: {key_id}) does not exist.",
+                )
+            except DecryptionError:
+                return wire.client_error(request, MSG_REFRESH_BAD_DATA)
+            except PayloadError:
+                return wire.client_error(request, MSG_REFRESH_BAD_FORMAT)
+            inner, response_key = unwrapped.inner_token, unwrapped.refresh_response_key
+        try:
+            result = core.issuer.refresh(inner, core.clock.now_ms())
+        except NoActiveKeyError:
+            if authenticated:
+                return wire.no_active_key(request)
+            return wire.error(request, 400, wire.GENERIC_ERROR, MSG_REFRESH_ERROR)
+        if result.outcome is RefreshOutcome.REFRESHED and result.identity is not None:
+            document = wire.success_document(result.identity.to_body())
+        elif result.outcome is RefreshOutcome.OPTOUT:
+            document = {"status": wire.OPTOUT}
+        elif not authenticated:
+            # Unauthenticated callers (browsers, apps) only ever learn "error".
+            return wire.error(request, 400, wire.GENERIC_ERROR, MSG_REFRESH_ERROR)
+        elif result.outcome is RefreshOutcome.EXPIRED:
+            return wire.error(request, 400, wire.EXPIRED_TOKEN, MSG_EXPIRED_TOKEN)
+        else:
+            return wire.error(request, 400, wire.INVALID_TOKEN, MSG_INVALID_TOKEN)
+        if response_key is None:
+            return wire.plain_json(request, 200, document)
+        wire.context_of(request).status = str(document["status"])
+        sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
+        return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": wire.TEXT_PLAIN})
+
+    async def validate(self, call: EnvelopeCall) -> Response:
+        """Say whether an advertising token belongs to a DII."""
+        core = self._core
+        dii = identifier_of(call.opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(call.request, dii)
+        token = call.payload.get("token")
+        if not isinstance(token, str):
+            return wire.client_error(call.request, "Invalid token")
+        verdict = core.issuer.validate(token, dii.hash_b64, dii.identity_type, call.client.site_id)
+        if verdict is Validation.INVALID_TOKEN:
+            return wire.client_error(call.request, "Invalid token")
+        if verdict is Validation.OTHER_SITE:
+            return wire.client_error(call.request, "Unauthorised to validate token")
+        return call.reply(wire.success_document(verdict is Validation.MATCH), core.clock.now_ms())
+
+    async def logout(self, call: EnvelopeCall) -> Response:
+        """Opt a DII out now (the OPTOUT role's endpoint)."""
+        core = self._core
+        dii = identifier_of(call.opened.payload)
+        if isinstance(dii, IdentifierProblem):
+            return problem_reply(call.request, dii)
+        now_ms = core.clock.now_ms()
+        # The one handler that writes to the database: keep it off the event loop.
+        await anyio.to_thread.run_sync(core.issuer.opt_out, dii.hash_b64, dii.identity_type, now_ms)
+        return call.reply(wire.success_document({"optout": "OK"}), now_ms)

@@ -1,0 +1,298 @@
+"""The operator's keys: master, refresh and one keyset per site, with created/activates/expires.
+
+Tokens are encrypted with the newest key of a keyset that is active now *and* outlives what
+it encrypts (identity lifetime for master and site keys, refresh lifetime for refresh keys);
+when no such key exists one is made, so tokens issued now can always be decrypted until they
+expire. :meth:`KeyRing.rotate` adds a fresh key to every keyset: new tokens use it, old tokens
+keep decrypting with the old keys until those expire (uid2-protocol.md §6.1).
+
+Reads come from an in-memory snapshot replaced as a whole on every change, so request
+handlers never wait for the database. A key a request needs is made in memory, with an id
+reserved in the database beforehand (so operators sharing a data directory never pick the
+same id), and saved by :meth:`KeyRing.flush`, which the operator's background writer calls:
+the request path never writes SQLite.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from uid2_desk.operator.state.lifetimes import DAY_S, Lifetimes
+from uid2_desk.operator.state.store import OperatorStore
+from uid2_desk.protocol.errors import OperatorStateError
+from uid2_desk.protocol.tokens import Key
+
+MASTER_KEYSET_ID = -1
+REFRESH_KEYSET_ID = -2
+#: What SDKs are told the master keyset is (the operator's MASTER_KEYSET_ID_FOR_SDKS).
+MASTER_KEYSET_ID_FOR_SDKS = 9_999_999
+MASTER_SITE_ID = -1
+REFRESH_SITE_ID = -2
+#: Site keysets are numbered from here (1 and 2 are the operator's own reserved ids).
+FIRST_SITE_KEYSET_ID = 3
+#: How long a key stays usable beyond the tokens it must outlive.
+KEY_ROTATION_PERIOD_S = 30 * DAY_S
+_KEY_BYTES = 32
+#: Key ids reserved ahead of need, and the stock below which a flush reserves more.
+_ID_BLOCK = 32
+_ID_LOW_WATER = 8
+#: The ``meta`` row holding the next key id no operator has reserved yet.
+_META_NEXT_KEY_ID = "next_key_id"
+_INSERT_KEY = (
+    "INSERT INTO keys (id, keyset_id, site_id, secret, created_s, activates_s, expires_s) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class NoActiveKeyError(OperatorStateError):
+    """No key can encrypt for this site; the operator answers 500 ``unknown``."""
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Every key by id and by keyset, and each site's keyset; replaced whole, never changed."""
+
+    by_id: MappingProxyType[int, Key]
+    by_keyset: MappingProxyType[int, tuple[Key, ...]]
+    keyset_by_site: MappingProxyType[int, int]
+
+
+def _snapshot(keys: list[Key], keyset_by_site: dict[int, int]) -> _Snapshot:
+    by_keyset: dict[int, list[Key]] = {}
+    for key in keys:
+        assert key.keyset_id is not None
+        by_keyset.setdefault(key.keyset_id, []).append(key)
+    return _Snapshot(
+        by_id=MappingProxyType({k.id: k for k in keys}),
+        by_keyset=MappingProxyType(
+            {
+                ks: tuple(sorted(group, key=lambda k: (k.activates_s, k.id)))
+                for ks, group in by_keyset.items()
+            }
+        ),
+        keyset_by_site=MappingProxyType(dict(keyset_by_site)),
+    )
+
+
+class KeyRing:
+    """All keys of the operator, their selection for encryption, creation and rotation."""
+
+    def __init__(self, store: OperatorStore, lifetimes: Lifetimes) -> None:
+        self._store = store
+        self._lifetimes = lifetimes
+        # Guards the snapshot, the unsaved keys and the reserved ids; never held over SQL.
+        self._write_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._unsaved: list[Key] = []
+        self._free_ids: list[int] = []
+        self._snap = self._load()
+
+    @classmethod
+    def open(
+        cls, store: OperatorStore, lifetimes: Lifetimes, site_ids: list[int], now_ms: int
+    ) -> KeyRing:
+        """Load the keys, give every site a keyset, and make sure each keyset has a key."""
+        ring = cls(store, lifetimes)
+        ring._ensure_keysets(site_ids)
+        ring.flush()  # reserves the first ids
+        ring.master_key(now_ms)
+        ring.refresh_key(now_ms)
+        for site_id in site_ids:
+            ring.site_key(site_id, now_ms)
+        ring.flush()
+        return ring
+
+    # -- lookups (hot path, lock-free) ---------------------------------------------------
+
+    def lookup(self, key_id: int) -> Key | None:
+        """Any key by id, refresh keys included (a ``KeyLookup`` for the token codec)."""
+        return self._snap.by_id.get(key_id)
+
+    def keyset_for_site(self, site_id: int) -> int | None:
+        """The keyset id of a site, if it has one."""
+        return self._snap.keyset_by_site.get(site_id)
+
+    def master_key(self, now_ms: int) -> Key:
+        """The master key that encrypts advertising tokens issued now."""
+        return self._active(MASTER_KEYSET_ID, MASTER_SITE_ID, self._lifetimes.identity_s, now_ms)
+
+    def refresh_key(self, now_ms: int) -> Key:
+        """The refresh key that encrypts refresh tokens issued now."""
+        return self._active(REFRESH_KEYSET_ID, REFRESH_SITE_ID, self._lifetimes.refresh_s, now_ms)
+
+    def site_key(self, site_id: int, now_ms: int) -> Key:
+        """The key of ``site_id``'s keyset for tokens issued now."""
+        keyset_id = self._snap.keyset_by_site.get(site_id)
+        if keyset_id is None:
+            raise NoActiveKeyError(f"site {site_id} has no keyset on this operator")
+        return self._active(keyset_id, site_id, self._lifetimes.identity_s, now_ms)
+
+    def published_keys(self, now_ms: int) -> list[Key]:
+        """Master and site keys that have not expired, oldest activation first."""
+        now_s = now_ms // 1000
+        return sorted(
+            (
+                k
+                for k in self._snap.by_id.values()
+                if k.keyset_id != REFRESH_KEYSET_ID and k.expires_s > now_s
+            ),
+            key=lambda k: (k.activates_s, k.id),
+        )
+
+    def all_keys(self) -> list[Key]:
+        """Every key, refresh keys included, by id."""
+        return sorted(self._snap.by_id.values(), key=lambda k: k.id)
+
+    # -- changes -------------------------------------------------------------------------
+
+    def rotate(self, now_ms: int) -> list[Key]:
+        """Add a new key, active now, to every keyset; return the new keys (saved)."""
+        with self._write_lock:
+            snap = self._snap
+            plans = [(MASTER_KEYSET_ID, MASTER_SITE_ID, self._lifetimes.identity_s)]
+            plans.append((REFRESH_KEYSET_ID, REFRESH_SITE_ID, self._lifetimes.refresh_s))
+            plans.extend(
+                (keyset_id, site_id, self._lifetimes.identity_s)
+                for site_id, keyset_id in sorted(snap.keyset_by_site.items())
+            )
+            created = self._add(plans, now_ms)
+        self.flush()
+        return created
+
+    def flush(self) -> None:
+        """Save the keys made since the last flush, and reserve ids when few are left.
+
+        Called by the operator's background writer, after a rotation, and on close; never
+        from a request. On failure the keys stay queued for the next flush.
+        """
+        with self._flush_lock:
+            with self._write_lock:
+                batch, self._unsaved = self._unsaved, []
+                reserve = len(self._free_ids) < _ID_LOW_WATER
+            if not batch and not reserve:
+                return
+            try:
+                with self._store.transaction() as conn:
+                    conn.executemany(_INSERT_KEY, [_row(key) for key in batch])
+                    reserved = _reserve_ids(conn) if reserve else []
+            except BaseException:
+                with self._write_lock:
+                    self._unsaved[:0] = batch
+                raise
+            with self._write_lock:
+                self._free_ids.extend(reserved)
+
+    def _active(self, keyset_id: int, site_id: int, needed_s: int, now_ms: int) -> Key:
+        key = self._pick(self._snap, keyset_id, needed_s, now_ms)
+        if key is not None:
+            return key
+        with self._write_lock:
+            # Another thread may have made one while we waited.
+            key = self._pick(self._snap, keyset_id, needed_s, now_ms)
+            if key is not None:
+                return key
+            return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
+
+    @staticmethod
+    def _pick(snap: _Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:
+        now_s = now_ms // 1000
+        # Tokens made now must stay decryptable until they expire (seconds rounded up).
+        must_outlive_s = -(-(now_ms + needed_s * 1000) // 1000)
+        for key in reversed(snap.by_keyset.get(keyset_id, ())):
+            if key.activates_s <= now_s < key.expires_s and key.expires_s >= must_outlive_s:
+                return key
+        return None
+
+    def _add(self, plans: list[tuple[int, int, int]], now_ms: int) -> list[Key]:
+        """Make keys in memory, queued for :meth:`flush` (call with ``_write_lock`` held)."""
+        now_s = now_ms // 1000
+        snap = self._snap
+        created = [
+            Key(
+                id=self._next_id(snap),
+                secret=secrets.token_bytes(_KEY_BYTES),
+                keyset_id=keyset_id,
+                site_id=site_id,
+                created_s=now_s,
+                activates_s=now_s,
+                expires_s=now_s + 1 + needed_s + KEY_ROTATION_PERIOD_S,
+            )
+            for keyset_id, site_id, needed_s in plans
+        ]
+        self._snap = _snapshot([*snap.by_id.values(), *created], dict(snap.keyset_by_site))
+        self._unsaved.extend(created)
+        return created
+
+    def _next_id(self, snap: _Snapshot) -> int:
+        if self._free_ids:
+            return self._free_ids.pop(0)
+        # Only if more keys were needed between two flushes than a block holds: unique
+        # here, though another operator on the same data directory could take it too.
+        taken = [*snap.by_id, *(k.id for k in self._unsaved)]
+        return max(taken, default=0) + 1
+
+    def _ensure_keysets(self, site_ids: list[int]) -> None:
+        """Give every site a keyset (from :meth:`open` only, before anyone else sees us)."""
+        missing = [s for s in site_ids if s not in self._snap.keyset_by_site]
+        if not missing:
+            return
+        with self._store.transaction() as conn:
+            (max_id,) = conn.execute(
+                "SELECT COALESCE(MAX(id), ?) FROM keysets", (FIRST_SITE_KEYSET_ID - 1,)
+            ).fetchone()
+            for offset, site_id in enumerate(missing, start=1):
+                conn.execute(
+                    "INSERT INTO keysets (id, site_id) VALUES (?, ?)",
+                    (int(max_id) + offset, site_id),
+                )
+        self._snap = self._load()
+
+    def _load(self) -> _Snapshot:
+        keysets = {
+            int(site): int(ks) for ks, site in self._store.query("SELECT id, site_id FROM keysets")
+        }
+        keys = [
+            Key(
+                id=int(kid),
+                secret=bytes(secret),
+                keyset_id=int(keyset_id),
+                site_id=int(site_id),
+                created_s=int(created),
+                activates_s=int(activates),
+                expires_s=int(expires),
+            )
+            for kid, keyset_id, site_id, secret, created, activates, expires in self._store.query(
+                "SELECT id, keyset_id, site_id, secret, created_s, activates_s, expires_s FROM keys"
+            )
+        ]
+        return _snapshot(keys, keysets)
+
+
+def _reserve_ids(conn: sqlite3.Connection) -> list[int]:
+    """Take the next block of key ids for this operator, inside the caller's transaction."""
+    row = conn.execute("SELECT value FROM meta WHERE name = ?", (_META_NEXT_KEY_ID,)).fetchone()
+    (max_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM keys").fetchone()
+    start = max(int(row[0]) if row else 1, int(max_id) + 1)
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES (?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        (_META_NEXT_KEY_ID, str(start + _ID_BLOCK)),
+    )
+    return list(range(start, start + _ID_BLOCK))
+
+
+def _row(key: Key) -> tuple[object, ...]:
+    """The ``keys`` table's columns for one key, in :data:`_INSERT_KEY`'s order."""
+    return (
+        key.id,
+        key.keyset_id,
+        key.site_id,
+        key.secret,
+        key.created_s,
+        key.activates_s,
+        key.expires_s,
+    )

@@ -1,0 +1,274 @@
+"""The exchange log's table model: append-only, batched, filtered in place.
+
+Lessons from MusicBrainz Picard's log view: rows are only ever *inserted* at the end
+(``beginInsertRows``; never a reset on append, so the selection and the scroll position
+survive a burst), bursts are gathered on a short named timer and inserted in one go, and
+filtering is cheap. Filtering happens inside this model over pre-computed, lower-cased row
+keys (one list comprehension over 100,000 rows takes a few tens of milliseconds), because a
+``QSortFilterProxyModel`` calls back into Python once per row and cell (measured in
+``tests/benchmarks/bench_ui.py``). Only a *filter change* resets the model.
+
+The column titles are :attr:`LogColumn.title`; the model has no ``headerData`` of its own,
+because a view calls it with a ``Qt.Orientation`` as soon as it is given the model, which
+would create every ``Qt`` enum while the window starts (see ``qt_values``). The log
+panel's header reads the titles from a model of their own.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from uid2_desk.ui.common.qt_values import (
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
+from uid2_desk.ui.common.timefmt import format_clock
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    ModelIndex = QModelIndex | QPersistentModelIndex
+    from uid2_desk.journal import JournalEntry
+    from uid2_desk.ui.log.log_rows import LogFilter, LogRow
+
+
+#: Bursts of appends closer together than this are inserted as one batch.
+BATCH_INTERVAL_MS = 50
+
+#: A role that returns the row's :class:`LogRow`.
+ROW_ROLE = USER_ROLE + 1
+
+
+class LogColumn(IntEnum):
+    """The log's columns, in display order."""
+
+    TIME = 0
+    USER = 1
+    STEP = 2
+    ENDPOINT = 3
+    STATUS = 4
+    HTTP = 5
+    LATENCY = 6
+
+    @property
+    def title(self) -> str:
+        """The column header."""
+        return _TITLES[self]
+
+
+_TITLES = {
+    LogColumn.TIME: "Time",
+    LogColumn.USER: "User",
+    LogColumn.STEP: "Step",
+    LogColumn.ENDPOINT: "Endpoint / event",
+    LogColumn.STATUS: "Status",
+    LogColumn.HTTP: "HTTP",
+    LogColumn.LATENCY: "Latency",
+}
+
+_STATUS_COLOURS = {
+    "success": QColor("#166534"),
+    "optout": QColor("#7e22ce"),
+    "error": QColor("#b91c1c"),
+}
+
+
+class ExchangeLogModel(QAbstractTableModel):
+    """All journal entries of the session as rows, of which a filtered subset is shown.
+
+    Signals:
+        facets_changed(): a new endpoint, status or user appeared (refresh the filter combos).
+        counts_changed(int, int): ``(shown, total)`` after an insert or a filter change.
+
+    Attributes:
+        log_filter: the filter in force (the rows and the filter are in
+            :mod:`~uid2_desk.ui.log.log_rows`, imported with the first entry).
+    """
+
+    facets_changed = Signal()
+    counts_changed = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._filter: LogFilter | None = None
+        self._rows: list[LogRow] = []
+        self._shown: list[int] = []
+        self._seen: set[int] = set()
+        self._pending: list[LogRow] = []
+        self._endpoints: set[str] = set()
+        self._statuses: set[str] = set()
+        self._users: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setObjectName("log_batch_timer")
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(BATCH_INTERVAL_MS)
+        self._timer.timeout.connect(self.flush)
+
+    # --- feeding ---------------------------------------------------------------------------
+    @property
+    def log_filter(self) -> LogFilter:
+        """The filter in force (at first, the one that shows everything)."""
+        if self._filter is None:
+            from uid2_desk.ui.log.log_rows import LogFilter
+
+            self._filter = LogFilter()
+        return self._filter
+
+    def append_entry(self, entry: JournalEntry) -> None:
+        """Queue one entry; it appears with the next batch (within 50 ms)."""
+        from uid2_desk.ui.log.log_rows import LogRow
+
+        self._pending.append(LogRow.from_entry(entry))
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def append_rows(self, rows: list[LogRow]) -> None:
+        """Insert rows now (bulk load, and the batch flush)."""
+        fresh = [row for row in rows if row.seq not in self._seen]
+        if not fresh:
+            return
+        self._seen.update(row.seq for row in fresh)
+        before = (len(self._endpoints), len(self._statuses), len(self._users))
+        for row in fresh:
+            self._endpoints.add(row.endpoint)
+            if row.status:
+                self._statuses.add(row.status)
+            if row.user:
+                self._users.add(row.user)
+        start = len(self._rows)
+        self._rows.extend(fresh)
+        accepted = [start + i for i, row in enumerate(fresh) if self.log_filter.accepts(row)]
+        if accepted:
+            first = len(self._shown)
+            self.beginInsertRows(QModelIndex(), first, first + len(accepted) - 1)
+            self._shown.extend(accepted)
+            self.endInsertRows()
+        if before != (len(self._endpoints), len(self._statuses), len(self._users)):
+            self.facets_changed.emit()
+        self.counts_changed.emit(len(self._shown), len(self._rows))
+
+    def flush(self) -> None:
+        """Insert every queued entry as one batch."""
+        self._timer.stop()
+        pending, self._pending = self._pending, []
+        self.append_rows(pending)
+
+    def set_filter(self, log_filter: LogFilter) -> None:
+        """Show only the rows ``log_filter`` accepts."""
+        if log_filter == self.log_filter:
+            return
+        self._filter = log_filter
+        shown = self._matching(log_filter)
+        self.beginResetModel()
+        self._shown = shown
+        self.endResetModel()
+        self.counts_changed.emit(len(self._shown), len(self._rows))
+
+    def _matching(self, log_filter: LogFilter) -> list[int]:
+        # Written as plain comprehensions over pre-computed keys: this is the hot loop.
+        rows = self._rows
+        candidates: range | list[int] = range(len(rows))
+        if log_filter.endpoint is not None:
+            endpoint = log_filter.endpoint
+            candidates = [i for i in candidates if rows[i].endpoint == endpoint]
+        if log_filter.status is not None:
+            status = log_filter.status
+            candidates = [i for i in candidates if rows[i].status == status]
+        if log_filter.user is not None:
+            user = log_filter.user
+            candidates = [i for i in candidates if rows[i].user == user]
+        for word in log_filter.text.lower().split():
+            candidates = [i for i in candidates if word in rows[i].haystack]
+        return list(candidates)
+
+    # --- reading ---------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        """How many entries the model holds (shown or not)."""
+        return len(self._rows)
+
+    @property
+    def pending(self) -> int:
+        """How many entries wait for the next batch."""
+        return len(self._pending)
+
+    def endpoints(self) -> list[str]:
+        """Every endpoint or event name seen, sorted."""
+        return sorted(self._endpoints)
+
+    def statuses(self) -> list[str]:
+        """Every outcome seen, sorted."""
+        return sorted(self._statuses)
+
+    def users(self) -> list[str]:
+        """Every test user seen, sorted."""
+        return sorted(self._users)
+
+    def row_at(self, row: int) -> LogRow:
+        """The shown row number ``row``."""
+        return self._rows[self._shown[row]]
+
+    def row_of_seq(self, seq: int) -> int | None:
+        """The shown row number of journal entry ``seq``, if shown."""
+        for number in range(len(self._shown) - 1, -1, -1):
+            if self._rows[self._shown[number]].seq == seq:
+                return number
+        return None
+
+    # --- QAbstractTableModel ---------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """Rows shown (none under a valid parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        """One column per :class:`LogColumn`."""
+        return 0 if parent.isValid() else len(LogColumn)
+
+    def data(self, index: ModelIndex, role: int = DISPLAY_ROLE) -> Any:
+        """Cell text, colour, alignment and tooltip."""
+        if not index.isValid() or not 0 <= index.row() < len(self._shown):
+            return None
+        row = self._rows[self._shown[index.row()]]
+        column = LogColumn(index.column())
+        if role == DISPLAY_ROLE:
+            return _display(row, column)
+        if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
+            return _STATUS_COLOURS.get(row.status)
+        if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
+            return ALIGN_RIGHT | ALIGN_VCENTER
+        if role == TOOLTIP_ROLE:
+            return row.summary
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+def _display(row: LogRow, column: LogColumn) -> str:
+    if column is LogColumn.TIME:
+        return format_clock(row.at_ms)
+    if column is LogColumn.USER:
+        return row.user
+    if column is LogColumn.STEP:
+        return row.step
+    if column is LogColumn.ENDPOINT:
+        return row.endpoint if row.is_exchange else f"· {row.endpoint}"
+    if column is LogColumn.STATUS:
+        return row.status
+    if column is LogColumn.HTTP:
+        return row.http
+    return "" if row.latency_ms is None else f"{row.latency_ms:.0f} ms"

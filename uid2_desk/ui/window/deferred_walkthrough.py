@@ -1,0 +1,70 @@
+"""The desk window's Walkthrough dock, built after the window has painted, not before.
+
+The dock starts hidden, so no paint of the window needs it; building it (a floating dock is a
+native window of its own) and importing its module cost about a tenth of the window's
+start-up. :class:`DeferredWalkthrough` stands in for it from the start: the window feeds it
+the bridge's news, and the dock is built on the first piece of news, the first look at
+:attr:`DeferredWalkthrough.dock`, or the idle moment after the whole window has painted,
+whichever comes first. Nothing said before is lost: the news that builds the dock is handed
+to it at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from uid2_desk.journal import JournalEntry
+    from uid2_desk.publisher.model import UserSnapshot
+    from uid2_desk.services import DeskServices
+    from uid2_desk.ui.window.main_window import DeskWindow
+    from uid2_desk.ui.window.walkthrough_dock import WalkthroughDock
+
+
+class DeferredWalkthrough:
+    """Builds the Walkthrough dock of ``window`` on first need and forwards news to it.
+
+    Attributes:
+        window: the desk window the dock belongs to.
+        built: whether the dock exists yet.
+    """
+
+    def __init__(self, window: DeskWindow) -> None:
+        self.window = window
+        self._dock: WalkthroughDock | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the dock exists yet."""
+        return self._dock is not None
+
+    @property
+    def dock(self) -> WalkthroughDock:
+        """The dock, built (and added to the window's View menu) on first use."""
+        if self._dock is None:
+            from uid2_desk.ui.window.walkthrough_dock import install_walkthrough
+
+            self._dock = install_walkthrough(self.window)
+        return self._dock
+
+    def build(self) -> None:
+        """Build the dock now (the window calls this once it has painted)."""
+        _ = self.dock
+
+    def add_entry(self, entry: JournalEntry) -> None:
+        """A journal entry of the session: the diagram draws it."""
+        self.dock.add_entry(entry)
+
+    def show_user(self, snapshot: UserSnapshot) -> None:
+        """A user changed: the opt-out lab follows its user."""
+        if self._dock is not None:
+            self._dock.show_user(snapshot)
+
+    def attach(self, services: DeskServices) -> None:
+        """The services are ready: the player and the lab work on them."""
+        self.dock.attach(services)
+
+    def detach(self) -> None:
+        """The services stop: stop what runs in the dock and clear the diagram."""
+        if self._dock is not None:
+            self._dock.detach()

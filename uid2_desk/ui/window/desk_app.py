@@ -1,0 +1,237 @@
+"""The desk window's services: started after the window paints, restarted, stopped.
+
+:class:`DeskApp` owns what runs behind one :class:`~uid2_desk.ui.window.main_window.DeskWindow`:
+it opens the services (:func:`uid2_desk.services.open_services`) when the window is up,
+attaches the bridge, starts the policy driver, restarts everything on another lifetimes
+profile or environment, and closes it all when the window closes. Built by the composition
+root (:mod:`uid2_desk.app`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+    from collections.abc import Awaitable, Callable
+
+    from PySide6.QtWidgets import QApplication
+
+    from uid2_desk.protocol.clock import Clock
+    from uid2_desk.publisher.refresh.driver import PolicyDriver
+    from uid2_desk.services import DeskServices
+    from uid2_desk.ui.common.bridge import DeskBridge
+    from uid2_desk.ui.window.credentials_flow import CredentialsFlow
+    from uid2_desk.ui.window.main_window import DeskWindow
+
+#: The lifetimes profile the GUI starts the local operator with: a whole lifecycle in
+#: five minutes, so the countdowns visibly move (the toolbar switches profiles).
+DEFAULT_LIFETIMES = "demo"
+
+
+class DeskApp:
+    """Starts, restarts and stops the services behind one window.
+
+    Attributes:
+        window: the desk window.
+        bridge: the core-to-Qt bridge.
+        clock: the desk clock before the services exist.
+        env: the environment name or URL.
+        lifetimes: the local operator's lifetimes profile.
+        services: the running services, if any.
+        driver: the policy driver ticking the publisher, if running.
+        ready_at: ``time.monotonic()`` when the services came up at start (benchmarks).
+
+    ``open_services`` is :func:`uid2_desk.services.open_services` (the composition root passes
+    it in). ``drive_policies=False`` leaves ticking to the caller (tests advance a fake clock and
+    call ``publisher.tick()``); ``in_process_operator`` mounts the operator in the HTTP
+    client instead of serving it on a loopback port.
+    """
+
+    def __init__(
+        self,
+        *,
+        app: QApplication,
+        window: DeskWindow,
+        bridge: DeskBridge,
+        clock: Clock,
+        env: str,
+        data_dir: os.PathLike[str] | str,
+        exit_when_ready: bool = False,
+        drive_policies: bool = True,
+        in_process_operator: bool = False,
+        open_services: Callable[..., Awaitable[DeskServices]],
+    ) -> None:
+        from pathlib import Path
+
+        self.app = app
+        self.window = window
+        self.bridge = bridge
+        self.clock = clock
+        self.env = env
+        self.data_dir = Path(data_dir)
+        self.lifetimes = DEFAULT_LIFETIMES
+        self.services: DeskServices | None = None
+        self.driver: PolicyDriver | None = None
+        self._exit_when_ready = exit_when_ready
+        self.ready_at: float | None = None
+        self._drive_policies = drive_policies
+        self._in_process = in_process_operator
+        self._open_services = open_services
+        self._closed: asyncio.Future[None] | None = None
+        self._close_requested = False
+        self._session: str | None = None
+        self._credentials: CredentialsFlow | None = None
+        self._confirmed_production: set[str] = set()
+        window.environments_requested.connect(self.open_environments)
+        window.lifetimes_requested.connect(self._on_lifetimes)
+        window.closing.connect(self._on_closing)
+        window.handlers.production_confirmed.connect(self._start_driver)
+
+    async def run(self) -> int:
+        """Start the services, serve until the window closes, stop them; return 0."""
+        import asyncio
+
+        if self._close_requested:  # closed before the desk began: nothing to start or stop
+            return 0
+        loop = asyncio.get_running_loop()
+        self._closed = loop.create_future()
+        self.window.ticker.start()
+        await self.start_services()
+        if self.services is not None:
+            self.ready_at = time.monotonic()
+        if self._exit_when_ready:
+            self.window.close()
+        await self._closed
+        await self.stop_services()
+        return 0
+
+    async def start_services(self) -> None:
+        """Open the services (operator, client, journal, publisher) and show them."""
+        from uid2_desk.protocol.errors import Uid2DeskError
+
+        bridge = self.bridge
+        local = self.env == "local"
+        bridge.post(
+            bridge.startup_progress,
+            "Starting the local operator…" if local else f"Opening {self.env}…",
+        )
+        try:
+            from uid2_desk.journal import JournalFilter
+
+            # The composition root hands in ``services.open_services``: the UI never imports
+            # the layer that builds the operator.
+            mode = "in_process" if self._in_process else "loopback"
+            services = await self._open_services(
+                self.data_dir,
+                env=self.env,
+                operator_mode=mode,
+                credential_store=self.credentials.store(),
+                lifetimes=self.lifetimes,
+                clock=self.clock,
+                require_credentials=False,
+                session=self._session,
+            )
+        except (Uid2DeskError, OSError, ValueError) as err:
+            bridge.post(bridge.startup_failed, _startup_message(err))
+            return
+        self.services = services
+        self._session = services.publisher.session
+        self.window.ticker.clock = services.clock
+        bridge.attach(services.publisher)
+        for snapshot in services.publisher.users():
+            bridge.post(bridge.user_changed, snapshot)
+        entries = await services.journal.entries(
+            JournalFilter(session=services.publisher.session), limit=None
+        )
+        for entry in entries:
+            bridge.post(bridge.entry_appended, entry)
+        bridge.post(bridge.services_ready, services)
+        if services.publisher.client is None:
+            bridge.post(
+                bridge.notice,
+                "warning",
+                f"No credentials for {services.environment.display_name}: open "
+                "Environment ▸ Environments and credentials (Ctrl+E) to enter an API key "
+                "and secret.",
+            )
+        if not services.environment.is_production:
+            self._start_driver()
+
+    @property
+    def credentials(self) -> CredentialsFlow:
+        """The credential stores (keychain, session), made on first use (after paint)."""
+        if self._credentials is None:
+            from uid2_desk.ui.window.credentials_flow import CredentialsFlow
+
+            self._credentials = CredentialsFlow()
+        return self._credentials
+
+    def open_environments(self) -> None:
+        """Show the environments and credentials dialog (window-modal, not blocking)."""
+        from uid2_desk.ui.window.environment_dialog import EnvironmentDialog
+
+        dialog = EnvironmentDialog(
+            self.credentials, self.env, self._confirmed_production, parent=self.window
+        )
+        dialog.switch_requested.connect(self.switch_environment)
+        dialog.open()
+
+    def switch_environment(self, env: str) -> None:
+        """Restart the services on ``env``."""
+        if env == self.env:
+            return
+        self.window.handlers.runner.run("Switch environment", self.restart(env=env), None)
+
+    def _start_driver(self) -> None:
+        from uid2_desk.publisher.refresh.driver import PolicyDriver
+
+        if not self._drive_policies or self.services is None:
+            return
+        if self.driver is not None and self.driver.running:
+            return
+        self.driver = PolicyDriver(self.services.publisher)
+        self.driver.start()
+
+    async def stop_services(self) -> None:
+        """Stop the driver, detach the bridge and close the services (reverse order)."""
+        self.window.detach_services()
+        self.bridge.detach()
+        if self.driver is not None:
+            await self.driver.stop()
+            self.driver = None
+        services, self.services = self.services, None
+        if services is not None:
+            await services.aclose()
+
+    async def restart(self, *, lifetimes: str | None = None, env: str | None = None) -> None:
+        """Stop the services and start them again with another profile or environment."""
+        if lifetimes is not None:
+            self.lifetimes = lifetimes
+        if env is not None and env != self.env:
+            self.env = env
+            self._session = None
+            self.window.handlers.production_ok = env in self._confirmed_production
+        await self.stop_services()
+        await self.start_services()
+
+    def _on_lifetimes(self, profile: str) -> None:
+        if profile == self.lifetimes:
+            return
+        self.window.handlers.runner.run("Switch lifetimes", self.restart(lifetimes=profile), None)
+
+    def _on_closing(self) -> None:
+        self._close_requested = True
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+
+
+def _startup_message(err: BaseException) -> str:
+    if isinstance(err, OSError):
+        return (
+            f"The desk could not open its data directory or a port ({err}). Check that the "
+            "data directory is writable, or choose another with --data-dir."
+        )
+    return str(err)

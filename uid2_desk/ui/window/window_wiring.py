@@ -1,0 +1,80 @@
+"""Who listens to whom in the desk window: the bridge's news, the actions, the selections.
+
+One function, :func:`wire_window`, called once the window's panels exist; kept apart from
+the window so the window's module is its layout and its rendering, and this the wiring.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from uid2_desk.ui.window.main_window import DeskWindow
+
+
+def wire_window(window: DeskWindow) -> None:
+    """Connect the bridge, the actions and the panels of ``window`` to their slots."""
+    _wire_news(window)
+    _wire_actions(window)
+    _wire_views(window)
+
+
+def _wire_news(window: DeskWindow) -> None:
+    """Core news, through the bridge, to the panels and the Walkthrough dock."""
+    b, h = window.bridge, window.handlers
+    b.user_changed.connect(h.user_changed)
+    b.user_changed.connect(window.update_actions)
+    b.user_removed.connect(h.user_removed)
+    b.user_removed.connect(window.update_actions)
+    b.entry_appended.connect(window.log_model.append_entry)
+    b.entry_appended.connect(h.entry_appended)
+    b.notice.connect(window.show_notice)
+    b.startup_progress.connect(window.status.set_operator)
+    b.startup_progress.connect(window.strip.set_detail)
+    b.services_ready.connect(window.attach_services)
+    b.startup_failed.connect(window.show_startup_failure)
+    walkthrough = window.deferred_walkthrough
+    b.entry_appended.connect(walkthrough.add_entry)
+    b.user_changed.connect(walkthrough.show_user)
+    b.services_ready.connect(walkthrough.attach)
+
+
+def _wire_actions(window: DeskWindow) -> None:
+    """Menu, toolbar and shortcut actions to the handlers."""
+    a, h = window.desk_actions, window.handlers
+    a.sign_in.triggered.connect(window.sign_in.submit)
+    window.sign_in.sign_in_requested.connect(h.sign_in)
+    a.refresh.triggered.connect(h.refresh)
+    a.validate.triggered.connect(h.validate)
+    a.log_out.triggered.connect(h.log_out)
+    a.user_returns.triggered.connect(h.user_returns)
+    a.remove_user.triggered.connect(h.remove_user)
+    a.auto_refresh.triggered.connect(h.set_auto_refresh)
+    a.opt_out.triggered.connect(h.opt_out)
+    a.send_to_ssp.triggered.connect(h.send_to_ssp)
+    a.mask_tokens.toggled.connect(h.set_masked)
+    a.find.triggered.connect(window.log_panel.search.setFocus)
+    a.dismiss.triggered.connect(window.banner.dismiss)
+    a.quit.triggered.connect(window.close)
+    a.environments.triggered.connect(window.environments_requested)
+    a.export_har.triggered.connect(lambda: h.export("har"))
+    a.export_jsonl.triggered.connect(lambda: h.export("jsonl"))
+    a.export_markdown.triggered.connect(lambda: h.export("markdown"))
+    window.policy_combo.activated.connect(window.policy_chosen)
+    window.lifetimes_combo.activated.connect(window.lifetimes_chosen)
+    if a.mask_tokens.isChecked():  # toggled on before the window was complete
+        h.set_masked(True)
+
+
+def _wire_views(window: DeskWindow) -> None:
+    """Selections between panels, the ticking countdowns, and the action life cycle."""
+    h = window.handlers
+    window.users.user_selected.connect(h.show_user)
+    window.users.user_selected.connect(window.update_actions)
+    window.log_panel.entry_selected.connect(h.show_entry)
+    window.identity.chain_entry_activated.connect(window.log_panel.select_seq)
+    window.ticker.ticked.connect(window.identity.render_at)
+    # Grey while an action runs, explain a failure, restore afterwards.
+    h.runner.started.connect(window.action_started)
+    h.runner.settled.connect(window.action_settled)
+    h.runner.failed.connect(window.show_failure)
