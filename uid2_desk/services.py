@@ -30,7 +30,7 @@ from uid2_desk.client.credential_stores import (
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
-from uid2_desk.journal import AsyncJournal
+from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.admin.faults import Fault, FaultKind
 from uid2_desk.operator.state.lifetimes import Lifetimes
@@ -41,7 +41,6 @@ from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
 
-JOURNAL_FILE = "journal.sqlite3"
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
 IN_PROCESS_URL = "http://local-operator.invalid"

@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from uid2_desk import __version__
 
 LIFETIME_PROFILES = ("demo", "local", "prod")
+#: The journal's sub-commands and their functions in :mod:`uid2_desk.cli.sessions`.
+_JOURNAL_COMMANDS = {
+    "sessions": "list_sessions",
+    "export": "export_session",
+    "check": "check_session",
+}
 MAX_PORT = 65535
 
 
@@ -57,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     op.add_argument("--refresh-lifetime", type=int, metavar="SECONDS", help="override refresh")
     op.add_argument("--credentials-out", metavar="FILE", help="write working credentials JSON")
     op.add_argument(
+        "--watch",
+        action="store_true",
+        help="print one line per served request (and why it failed, if it did)",
+    )
+    op.add_argument(
         "--allow-remote",
         action="store_true",
         help="permit binding a non-loopback interface (the operator is for testing only)",
@@ -71,6 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report", metavar="FILE.md", help="write a Markdown report")
     run.add_argument("--har", metavar="FILE.har", help="write a HAR 1.2 file")
     run.add_argument("--jsonl", metavar="FILE.jsonl", help="write the journal as JSON lines")
+
+    sessions = sub.add_parser("sessions", help="list the journal's sessions")
+    sessions.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
+    export = sub.add_parser("export", help="write a journal session as HAR, JSONL or Markdown")
+    check = sub.add_parser("check", help="run the integration checks over a session's traffic")
+    for journal_command in (export, check):
+        journal_command.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
+        journal_command.add_argument(
+            "--session", default="latest", help="latest (default) or an id from 'sessions'"
+        )
+    export.add_argument("--har", metavar="FILE.har", help="write a HAR 1.2 file")
+    export.add_argument("--jsonl", metavar="FILE.jsonl", help="write JSON lines")
+    export.add_argument("--report", metavar="FILE.md", help="write a Markdown report")
     return parser
 
 
@@ -89,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uid2_desk.cli.run import run_scenario
 
         return run_scenario(args)
+    if args.command in _JOURNAL_COMMANDS:
+        from uid2_desk.cli import sessions
+
+        command: Callable[[argparse.Namespace], int] = getattr(
+            sessions, _JOURNAL_COMMANDS[args.command]
+        )
+        return command(args)
     from uid2_desk.app import run_gui
 
     return run_gui(args)

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+from uid2_desk.cli.capture import OperatorCapture
 from uid2_desk.operator.http.server import OperatorServer, is_loopback_host
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.operator.state.lifetimes import Lifetimes
@@ -113,9 +114,19 @@ def run_operator(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    capture = OperatorCapture(data_dir, operator.clock, watch=bool(getattr(args, "watch", False)))
+    try:
+        capture.start()
+    except StorageError as exc:
+        operator.close()
+        print(f"uid2-desk operator: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    operator.capture_to(capture.feed)
     try:
         return _serve(operator, host, port, allow_remote, credentials_out)
     finally:
+        operator.capture_to(None)
+        capture.stop()  # after the server stopped: every served request is journaled
         operator.close()
 
 
@@ -201,7 +212,7 @@ def _announce(operator: LocalOperator, base_url: str, credentials_out: str | Non
     """Print where the operator listens and where its credentials are (never the keys)."""
     life = operator.lifetimes
     print(f"UID2 local operator listening on {base_url}", flush=True)
-    print(f"  data directory: {operator.data_dir}")
+    print(f"  data directory: {operator.data_dir} (what it serves is journaled there)")
     print(
         f"  lifetimes: refresh_from {life.refresh_from_s} s, identity {life.identity_s} s, "
         f"refresh {life.refresh_s} s"

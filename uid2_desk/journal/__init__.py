@@ -22,7 +22,11 @@ from uid2_desk.journal.model import (
 )
 from uid2_desk.journal.store import Journal
 
+#: The journal's file in a data directory (the desk's and ``uid2-desk operator``'s alike).
+JOURNAL_FILE = "journal.sqlite3"
+
 __all__ = [
+    "JOURNAL_FILE",
     "AsyncJournal",
     "EntryKind",
     "Journal",

@@ -5,7 +5,8 @@ Standard fields carry what went over the wire: ``request.postData.text`` is the 
 (base64 when it is not text). What only the desk knows travels in custom fields, which HAR
 allows when their names start with ``_``: ``_uid2RequestPlaintext``,
 ``_uid2ResponsePlaintext`` (decrypted payloads), ``_uid2Step``, ``_uid2Outcome``,
-``_uid2NonceOk``, ``_uid2Envelope`` (envelope parts in hex)... Events go to
+``_uid2NonceOk``, ``_uid2Envelope`` (envelope parts in hex), ``_uid2Extra`` (a captured
+request's client and the explanation of a failure)... Events go to
 ``log._uid2Events``. Each session is a HAR page.
 
 Timings: HAR allows ``-1`` ("does not apply or unknown") only for ``blocked``, ``dns``,
@@ -166,6 +167,8 @@ def _entry(entry: JournalEntry, ex: Exchange) -> dict[str, Any]:
             "response": _envelope(ex.response_envelope),
         },
         "_uid2Error": ex.error,
+        # Who sent a captured request (the local operator's capture), and why it failed.
+        "_uid2Extra": dict(ex.extra),
     }
 
 

@@ -19,6 +19,7 @@ from uid2_desk.operator.http.envelopes import OpenedRequest, Rejection, open_req
 from uid2_desk.operator.issuer import TokenIssuer
 from uid2_desk.operator.state.credentials import ClientRecord, ClientRegistry, Role
 from uid2_desk.operator.state.keys import KeyRing
+from uid2_desk.protocol.capture import AUTH_FACT
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
@@ -55,7 +56,12 @@ def authenticate(
     """
     token = wire.bearer_token(request.headers.get("authorization"))
     client = core.clients.by_api_key(token) if token else None
-    if client is None or (roles and not client.has_any_role(roles)):
+    notes = wire.context_of(request).notes
+    if client is None:
+        notes.fact(AUTH_FACT, "unknown_key" if token else "no_key")
+        return None
+    if roles and not client.has_any_role(roles):
+        notes.fact(AUTH_FACT, "missing_role:" + "/".join(sorted(roles)))
         return None
     wire.context_of(request).client = client
     return client
@@ -112,6 +118,9 @@ def enveloped_route(
         opened = open_request_body(
             body, request.headers.get("content-type"), client.secret_bytes, core.clock.now_ms()
         )
+        envelope = opened.envelope
+        if envelope is not None:
+            wire.context_of(request).notes.opened(envelope, core.clock.now_ms())
         if isinstance(opened, Rejection):
             return wire.client_error(request, opened.message)
         return await handler(EnvelopeCall(request, client, opened))

@@ -8,6 +8,7 @@ from types import TracebackType
 
 from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.service import OperatorAdmin
+from uid2_desk.operator.capture import CaptureSink
 from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http.app import build_asgi_app
 from uid2_desk.operator.http.http_layer import OperatorHttp
@@ -64,6 +65,10 @@ class LocalOperator:
         self.admin_token = admin_token
         self.asgi_app = asgi_app
         self._closed = False
+
+    def capture_to(self, sink: CaptureSink | None) -> None:
+        """Hand every request served from now on to ``sink`` as an exchange (``None``: stop)."""
+        self.asgi_app.capture = sink
 
     @classmethod
     def open(

@@ -19,6 +19,7 @@ from pathlib import Path
 from uid2_desk.journal.export_common import human_ms, prepare, write_text_atomic
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction
+from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.walkthrough.diagram import Diagram
 from uid2_desk.walkthrough.layout import layout
@@ -110,7 +111,9 @@ def _captions(entry: JournalEntry, diagram: Diagram) -> list[str]:
 
 
 def _exchange_facts(entry: JournalEntry, ex: Exchange) -> str:
-    rows = [
+    client = CapturedClient.of(ex)
+    rows = [("Sent by", _client_words(client))] if client is not None else []
+    rows += [
         ("Request", f"{ex.method} {ex.url}"),
         ("HTTP status", "no answer" if ex.http_status is None else str(ex.http_status)),
         ("Outcome", entry.outcome or "-"),
@@ -125,7 +128,19 @@ def _exchange_facts(entry: JournalEntry, ex: Exchange) -> str:
         rows.append(("Operator clock minus desk clock", f"{ex.clock_skew_ms:+d} ms{how}"))
     if ex.error:
         rows.append(("Error", ex.error))
+    why, fix = extra_value(ex, WHY), extra_value(ex, FIX)
+    if why:
+        rows.append(("Why", why))
+    if fix:
+        rows.append(("Fix", fix))
     return _table(rows)
+
+
+def _client_words(client: CapturedClient) -> str:
+    """``Your backend (publisher key UID2-C-L-999-…, uid2-client-python/2.9)``."""
+    facts = [f"{client.role} key {client.key}" if client.key else client.role]
+    facts += [v for v in (client.client_version, client.origin, client.app_name) if v]
+    return f"{lane_label(client)} ({', '.join(facts)})"
 
 
 def _section(entry: JournalEntry, diagram: Diagram) -> str:

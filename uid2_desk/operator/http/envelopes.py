@@ -14,6 +14,7 @@ from typing import Any
 
 from uid2_desk.operator.http import wire
 from uid2_desk.protocol.envelope import (
+    OpenedEnvelope,
     decode_base64_java,
     open_request,
     parse_request_envelope,
@@ -27,6 +28,7 @@ class Rejection:
     """Why a body is not a usable envelope: the operator's exact ``client_error`` message."""
 
     message: str
+    envelope: OpenedEnvelope | None = None
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,13 @@ class OpenedRequest:
         nonce: the 8 bytes to echo in the reply.
         payload: the JSON object sent, or ``None`` when the payload was empty.
         binary: whether the reply must be raw bytes (``application/octet-stream``).
+        envelope: the decrypted envelope as it was on the wire (for the capture).
     """
 
     nonce: bytes
     payload: dict[str, Any] | None
     binary: bool
+    envelope: OpenedEnvelope | None = None
 
 
 def open_request_body(
@@ -75,18 +79,18 @@ def _open_raw(raw: bytes, secret: bytes, now_ms: int, *, binary: bool) -> Opened
     except DecryptionError:
         return Rejection(wire.MSG_BAD_SECRET)
     if not timestamp_in_window(opened.timestamp_ms, now_ms):
-        return Rejection(wire.MSG_BAD_TIMESTAMP)
+        return Rejection(wire.MSG_BAD_TIMESTAMP, opened)
     payload: dict[str, Any] | None = None
     if opened.payload:
         try:
             parsed = json.loads(opened.payload.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            return Rejection(wire.MSG_BAD_PAYLOAD)
+            return Rejection(wire.MSG_BAD_PAYLOAD, opened)
         if not isinstance(parsed, dict):
             # Vert.x's JsonObject refuses anything but an object.
-            return Rejection(wire.MSG_BAD_PAYLOAD)
+            return Rejection(wire.MSG_BAD_PAYLOAD, opened)
         payload = parsed
-    return OpenedRequest(opened.nonce, payload, binary)
+    return OpenedRequest(opened.nonce, payload, binary, opened)
 
 
 def _java_base64(body: bytes) -> bytes | None:

@@ -15,6 +15,9 @@ import anyio
 
 from uid2_desk.operator.admin.fault_effects import CapturedResponse, abort_connection, corrupt
 from uid2_desk.operator.admin.faults import FaultBoard, FaultKind, FaultPlan
+from uid2_desk.operator.capture import CaptureSink
+from uid2_desk.operator.capture.builder import ServedBytes
+from uid2_desk.operator.capture.handover import hand_over
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from uid2_desk.operator.state.request_log import RequestLog, ServedRequest
@@ -71,6 +74,10 @@ class _Writer:
         self._on_finish = on_finish
         self._finished = False
         self.status = 0
+        #: The reply as sent, kept only while a capture sink is set.
+        self.keep = False
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body = bytearray()
 
     def finish(self) -> None:
         """Log the request now (idempotent)."""
@@ -89,8 +96,13 @@ class _Writer:
                 if key not in present:
                     headers.append((key, value))
             message = {**message, "headers": headers}
-        elif message["type"] == "http.response.body" and not message.get("more_body", False):
-            self.finish()
+            if self.keep:
+                self.headers = headers
+        elif message["type"] == "http.response.body":
+            if self.keep:
+                self.body += message.get("body", b"")
+            if not message.get("more_body", False):
+                self.finish()
         await self._send(message)
 
     async def reply(
@@ -162,6 +174,8 @@ class OperatorHttp:
         self._faults = faults
         self._log = log
         self._routed_paths = routed_paths
+        #: Who receives every served request as an exchange (``None``: nobody, no cost).
+        self.capture: CaptureSink | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -185,9 +199,22 @@ class OperatorHttp:
             else []
         )
         plan = self._faults.take(path)
+        capture = self.capture
+        request_body = bytearray()
 
         def log(http_status: int) -> None:
             client = ctx.client
+            if capture is not None:
+                served = ServedBytes(
+                    scope=scope,
+                    body=bytes(request_body),
+                    http_status=http_status,
+                    headers=out.headers,
+                    reply=bytes(out.body),
+                    arrived_ms=arrived_ms,
+                    total_ms=(time.perf_counter() - started) * 1000,
+                )
+                hand_over(capture, served, ctx)
             self._log.append(
                 ServedRequest(
                     id=0,
@@ -204,8 +231,11 @@ class OperatorHttp:
             )
 
         out = _Writer(send, extra, self._clock, log)
+        out.keep = capture is not None
         try:
-            await self._handle(scope, receive, send, out=out, plan=plan, origin=origin)
+            await self._handle(
+                scope, receive, send, out=out, plan=plan, origin=origin, kept=request_body
+            )
         finally:
             out.finish()
 
@@ -218,12 +248,14 @@ class OperatorHttp:
         out: _Writer,
         plan: FaultPlan,
         origin: str | None,
+        kept: bytearray,
     ) -> None:
         if plan.latency_ms:
             await anyio.sleep(plan.latency_ms / 1000)
         body, too_large = await _read_body(receive)
         if body is None:
             return
+        kept += body
         if too_large:
             await out.reply(413, b"Request Entity Too Large", wire.TEXT_PLAIN)
             return

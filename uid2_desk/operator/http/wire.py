@@ -9,12 +9,13 @@ The operator writes compact JSON (Jackson) with ``body``/``message`` before ``st
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from uid2_desk.operator.capture.notes import CaptureNotes
 from uid2_desk.operator.state.credentials import ClientRecord
 from uid2_desk.protocol.envelope import seal_response, to_base64
 
@@ -71,10 +72,12 @@ class RequestContext:
     Attributes:
         client: the authenticated client, if any.
         status: the UID2 ``status`` answered, if any.
+        notes: the decrypted request and reply, for the capture.
     """
 
     client: ClientRecord | None = None
     status: str | None = None
+    notes: CaptureNotes = field(default_factory=CaptureNotes)
 
 
 def context_of(request: Request) -> RequestContext:
@@ -136,7 +139,9 @@ def encrypted_reply(
     """A 200 reply sealed with the client secret, echoing the request's nonce."""
     status = document.get("status")
     context_of(request).status = status if isinstance(status, str) else None
-    sealed = seal_response(secret, json_bytes(document), timestamp_ms=now_ms, nonce=nonce).raw
+    envelope = seal_response(secret, json_bytes(document), timestamp_ms=now_ms, nonce=nonce)
+    context_of(request).notes.replied(document, envelope.parts)
+    sealed = envelope.raw
     if binary:
         return Response(sealed, 200, {"content-type": OCTET_STREAM})
     return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": TEXT_PLAIN})

@@ -131,6 +131,7 @@ class TokenRoutes:
         if response_key is None:
             return wire.plain_json(request, 200, document)
         wire.context_of(request).status = str(document["status"])
+        wire.context_of(request).notes.replied(document, None)
         sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
         return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": wire.TEXT_PLAIN})
 

@@ -1,0 +1,92 @@
+"""The operator command's capture: what it serves goes to the journal, and to the terminal.
+
+``uid2-desk operator`` journals every request it serves into the journal of its data
+directory (one session per run), and with ``--watch`` prints one line per request as it is
+journaled: time, client, method and path, HTTP and UID2 status, guide step; a failure adds a
+``why:`` line with the explanation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from uid2_desk.journal import JOURNAL_FILE
+from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
+from uid2_desk.journal.capture_users import ChainUsers
+from uid2_desk.journal.model import JournalEntry, new_session_id
+from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.walkthrough.captured import captured_step
+
+#: What marks a session produced by ``uid2-desk operator``.
+OPERATOR_SESSION_TAG = "operator"
+
+
+def watch_lines(entry: JournalEntry) -> list[str]:
+    """The ``--watch`` lines of one captured entry (one, or two with ``why:``)."""
+    exchange = entry.exchange
+    if exchange is None:
+        return []
+    client = CapturedClient.of(exchange)
+    who = lane_label(client) if client is not None else "UID2 Desk"
+    when = datetime.fromtimestamp(entry.at_ms / 1000).strftime("%H:%M:%S")
+    http = "---" if exchange.http_status is None else str(exchange.http_status)
+    status = exchange.operator_status or "-"
+    step = entry.step or "-"
+    lines = [f"{when}  {who:<24} {exchange.method} {exchange.endpoint}  {http} {status}  {step}"]
+    why = extra_value(exchange, WHY)
+    if why:
+        fix = extra_value(exchange, FIX)
+        lines.append(f"  why: {why}" + (f" Fix: {fix}" if fix else ""))
+    return lines
+
+
+class OperatorCapture:
+    """The capture of one ``uid2-desk operator`` run: feed, journal writer, watch printer.
+
+    Attributes:
+        feed: the operator's capture sink.
+        session: the journal session this run writes.
+    """
+
+    def __init__(
+        self, data_dir: Path, clock: Clock, *, watch: bool, out: TextIO | None = None
+    ) -> None:
+        self.feed = CaptureFeed()
+        tag = f"{OPERATOR_SESSION_TAG}{secrets.token_hex(2)}"
+        self.session = new_session_id(clock.now_ms(), tag)
+        self._out = out or sys.stdout
+        target = CaptureSession(
+            session=self.session,
+            environment="local",
+            step_of=captured_step,
+            user_of=ChainUsers(),
+        )
+        printer: Callable[[list[JournalEntry]], None] | None = self._print if watch else None
+        self._journaler = CaptureJournaler(self.feed, data_dir / JOURNAL_FILE, target, printer)
+
+    def start(self) -> None:
+        """Open the journal (raises :class:`~uid2_desk.protocol.errors.StorageError`)."""
+        self._journaler.start()
+
+    def stop(self) -> None:
+        """Journal what is still waiting, then close; say if anything was lost."""
+        self._journaler.stop()
+        lost = self.feed.dropped + self._journaler.failed
+        if lost:
+            reason = self._journaler.last_error or "the capture buffer was full"
+            print(
+                f"uid2-desk operator: {lost} served requests were not journaled ({reason})",
+                file=sys.stderr,
+            )
+
+    def _print(self, entries: list[JournalEntry]) -> None:
+        for entry in entries:
+            for line in watch_lines(entry):
+                print(line, file=self._out)
+        self._out.flush()

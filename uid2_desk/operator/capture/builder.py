@@ -1,0 +1,170 @@
+"""Build the :class:`Exchange` of one served request from its bytes and its notes.
+
+Runs once per request, after the last byte of the reply went out, on the request's thread:
+no I/O, no SQLite, a few dictionary look-ups and one JSON parse for the explanation.
+The ``Authorization`` header is masked here, before the exchange leaves the operator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from uid2_desk.operator.capture.notes import CaptureNotes
+from uid2_desk.protocol.capture import CAPTURED_BY, FIX, WHY, WHY_CODE, CapturedClient, with_extra
+from uid2_desk.protocol.exchange import Exchange, Timings
+from uid2_desk.protocol.explain import explain
+
+#: How much of an API key a capture shows (``UID2-C-L-999-`` and no more).
+VISIBLE_KEY_CHARS = 13
+_TEXT_TYPES = ("application/json", "text/plain")
+
+
+@dataclass(frozen=True)
+class ServedBytes:
+    """What went over the wire for one request.
+
+    Attributes:
+        scope: the ASGI scope (method, path, query, headers, client address).
+        body: the request body as received.
+        http_status: the status sent (0 when the connection was cut before one).
+        headers: the reply's headers as sent.
+        reply: the reply's body as sent.
+        arrived_ms: the operator's clock when the request arrived.
+        total_ms: how long serving it took.
+    """
+
+    scope: Mapping[str, Any]
+    body: bytes
+    http_status: int
+    headers: Iterable[tuple[bytes, bytes]]
+    reply: bytes
+    arrived_ms: int
+    total_ms: float
+
+
+def mask_key(api_key: str) -> str:
+    """An API key as captures show it: its readable prefix, then an ellipsis."""
+    return api_key[:VISIBLE_KEY_CHARS] + "…" if api_key else ""
+
+
+def build_exchange(
+    served: ServedBytes,
+    notes: CaptureNotes,
+    *,
+    role: str | None,
+    site_id: int | None,
+    status: str | None,
+) -> Exchange:
+    """The exchange of one served request: who sent it, both halves decrypted, explained."""
+    scope = served.scope
+    headers = _decoded(scope.get("headers", ()))
+    request_headers = tuple(
+        (name, _masked_authorization(value) if name.lower() == "authorization" else value)
+        for name, value in headers
+    )
+    response_headers = _decoded(served.headers)
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    path = str(scope.get("path", ""))
+    client = _client(scope, headers, query, role=role, site_id=site_id)
+    exchange = Exchange(
+        endpoint=path,
+        url=_url(scope, headers, path, query),
+        started_ms=served.arrived_ms,
+        timings=Timings(total_ms=served.total_ms),
+        method=str(scope.get("method", "POST")),
+        request_headers=request_headers,
+        request_plaintext=notes.request_plaintext or _plain_text(path, served.body),
+        request_body=served.body,
+        request_envelope=notes.request_envelope,
+        http_status=served.http_status or None,
+        response_headers=response_headers,
+        response_body=served.reply,
+        response_envelope=notes.reply_envelope,
+        response_plaintext=notes.reply_plaintext or _plain_reply(response_headers, served.reply),
+        operator_status=status,
+        server_time_ms=notes.server_time_ms,
+        server_date=_header(response_headers, "date"),
+        extra=((CAPTURED_BY, "operator"), *client.pairs(), *notes.facts),
+    )
+    explanation = explain(exchange)
+    if explanation is None:
+        return exchange
+    return with_extra(
+        exchange,
+        ((WHY_CODE, explanation.code), (WHY, explanation.cause), (FIX, explanation.fix)),
+    )
+
+
+def _client(
+    scope: Mapping[str, Any],
+    headers: tuple[tuple[str, str], ...],
+    query: str,
+    *,
+    role: str | None,
+    site_id: int | None,
+) -> CapturedClient:
+    key = _bearer(_header(headers, "authorization"))
+    version = _header(headers, "x-uid2-client-version") or _first(parse_qs(query), "client")
+    peer = scope.get("client")
+    remote = f"{peer[0]}:{peer[1]}" if peer else ""
+    return CapturedClient(
+        role=role or "unknown",
+        key=mask_key(key),
+        site_id="" if site_id is None else str(site_id),
+        client_version=version,
+        user_agent=_header(headers, "user-agent"),
+        remote=remote,
+        origin=_header(headers, "origin"),
+    )
+
+
+def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    return tuple((bytes(k).decode("latin-1"), bytes(v).decode("latin-1")) for k, v in raw)
+
+
+def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
+    return next((value for key, value in headers if key.lower() == name), "")
+
+
+def _first(values: dict[str, list[str]], name: str) -> str:
+    found = values.get(name)
+    return found[0] if found else ""
+
+
+def _bearer(value: str) -> str:
+    scheme, _, rest = value.partition(" ")
+    return rest.strip() if scheme.lower() == "bearer" else ""
+
+
+def _masked_authorization(value: str) -> str:
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() == "bearer" and rest.strip():
+        return f"{scheme} {mask_key(rest.strip())}"
+    return "[masked]" if value else value
+
+
+def _url(
+    scope: Mapping[str, Any], headers: tuple[tuple[str, str], ...], path: str, query: str
+) -> str:
+    host = _header(headers, "host")
+    if not host:
+        server = scope.get("server")
+        host = f"{server[0]}:{server[1]}" if server else "localhost"
+    return f"http://{host}{path}" + (f"?{query}" if query else "")
+
+
+def _plain_text(path: str, body: bytes) -> str | None:
+    """A body that is itself the plaintext: a refresh token, or JSON sent unencrypted."""
+    if path.endswith("/token/refresh") or body[:1] in (b"{", b"["):
+        return body.decode("utf-8", "replace") or None
+    return None
+
+
+def _plain_reply(headers: tuple[tuple[str, str], ...], reply: bytes) -> str | None:
+    content_type = _header(headers, "content-type").split(";")[0].strip().lower()
+    if content_type == "application/json" and reply:
+        return reply.decode("utf-8", "replace")
+    return None

@@ -1,0 +1,77 @@
+"""What a request turned out to contain, noted by the handlers as they go, for the capture.
+
+The HTTP layer sees only bytes. The handlers see the decrypted request and the reply before
+it is sealed; they note both here (one :class:`CaptureNotes` per request, in the request's
+context) and the capture builder reads them once the reply has gone out. Secrets are masked
+as they are noted: a reply's ``refresh_response_key`` and key ``secret`` values never leave
+the operator in a capture.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from uid2_desk.protocol.capture import SKEW_FACT
+from uid2_desk.protocol.envelope import OpenedEnvelope
+from uid2_desk.protocol.exchange import EnvelopeParts
+
+MASKED = "[masked]"
+#: Substrings of a JSON field name (lower case, ``_`` removed) whose value is a secret.
+_SECRET_PARTS = ("secret", "responsekey", "privatekey", "apikey")
+
+
+@dataclass
+class CaptureNotes:
+    """The decrypted halves of one request, and facts the reply does not carry.
+
+    Attributes:
+        request_envelope: the request envelope's parts, once it opened.
+        request_plaintext: the decrypted request JSON (or the refresh token).
+        reply_envelope: the sealed reply's parts.
+        reply_plaintext: the reply JSON before sealing, secrets masked.
+        server_time_ms: the reply envelope's timestamp.
+        facts: ``(key, value)`` pairs for the explanation table (``auth``, skew...).
+    """
+
+    request_envelope: EnvelopeParts | None = None
+    request_plaintext: str | None = None
+    reply_envelope: EnvelopeParts | None = None
+    reply_plaintext: str | None = None
+    server_time_ms: int | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+    def opened(self, envelope: OpenedEnvelope, now_ms: int) -> None:
+        """Note a request envelope that decrypted (its payload may still be refused)."""
+        self.request_envelope = envelope.parts
+        self.request_plaintext = envelope.payload.decode("utf-8", "replace")
+        self.facts.append((SKEW_FACT, str(envelope.timestamp_ms - now_ms)))
+
+    def replied(self, document: dict[str, Any], parts: EnvelopeParts | None) -> None:
+        """Note a sealed reply: the document it carried (masked) and the envelope's parts."""
+        self.reply_plaintext = json.dumps(mask_secrets(document), separators=(",", ":"))
+        self.reply_envelope = parts
+        if parts is not None:
+            self.server_time_ms = parts.timestamp_ms
+
+    def fact(self, key: str, value: str) -> None:
+        """Note a fact for the explanation (``auth``: ``unknown_key``...)."""
+        self.facts.append((key, value))
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of a JSON value with every secret-named field's value replaced by ``[masked]``."""
+    if isinstance(value, dict):
+        return {
+            k: MASKED if _is_secret(k) and v is not None else mask_secrets(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def _is_secret(name: str) -> bool:
+    flat = name.lower().replace("_", "").replace("-", "")
+    return any(part in flat for part in _SECRET_PARTS)
