@@ -31,6 +31,9 @@ from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
+from uid2_desk.journal.capture_feed import CaptureFeed, CaptureSession
+from uid2_desk.journal.capture_pump import CapturePump
+from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.admin.faults import Fault, FaultKind
 from uid2_desk.operator.state.lifetimes import Lifetimes
@@ -40,6 +43,7 @@ from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.walkthrough.captured import captured_step
 
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
@@ -93,6 +97,7 @@ class DeskServices:
         operator: the embedded operator, on local.
         server: its loopback server, in loopback mode.
         buyer: a buyer with the local operator's DSP credentials, on local.
+        capture: what journals other clients' requests to the embedded operator, on local.
     """
 
     data_dir: Path
@@ -104,6 +109,7 @@ class DeskServices:
     operator: LocalOperator | None = None
     server: OperatorServer | None = None
     buyer: Buyer | None = None
+    capture: CapturePump | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -149,8 +155,17 @@ class DeskServices:
         if cancelled:
             raise asyncio.CancelledError
 
+    async def _stop_capture(self) -> None:
+        if self.operator is not None:
+            self.operator.capture_to(None)
+        if self.capture is not None:
+            await self.capture.stop()
+
     async def _close_every_part(self) -> None:
-        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+        steps: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if self.capture is not None:
+            steps.append(("the capture", self._stop_capture))
+        steps += [
             ("the publisher", self.publisher.close),
             ("the journal", self.journal.close),
             ("the HTTP client", self.http.aclose),
@@ -247,8 +262,10 @@ async def open_services(
             session=session,
             returning=returning,
         )
-        buyer = None
+        buyer = capture = None
         if operator is not None:
+            capture = _capture_into(journal, publisher, operator)
+            undo.push_async_callback(capture.stop)
             dsp = operator.credentials.dsp
             buyer_client = OperatorClient(
                 http, environment, Credentials(dsp.api_key, dsp.secret), clock=desk_clock
@@ -265,7 +282,28 @@ async def open_services(
         operator=operator,
         server=server,
         buyer=buyer,
+        capture=capture,
     )
+
+
+def _capture_into(
+    journal: AsyncJournal, publisher: Publisher, operator: LocalOperator
+) -> CapturePump:
+    """What other clients send the embedded operator, into the desk's session (design.md §2).
+
+    The desk's own calls are left out (it journals them itself, with more context).
+    """
+    feed = CaptureFeed()
+    target = CaptureSession(
+        session=publisher.session,
+        environment=publisher.environment.id,
+        step_of=captured_step,
+        user_of=ChainUsers(),
+    )
+    pump = CapturePump(feed, journal, target)
+    pump.start()
+    operator.capture_to(feed)
+    return pump
 
 
 async def _remote_credentials(

@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from uid2_desk.journal.model import JournalEntry, JournalFilter
+from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
 from uid2_desk.journal.store import Journal
 from uid2_desk.protocol.exchange import Exchange
 
@@ -163,6 +163,33 @@ class AsyncJournal:
             outcome=outcome,
             summary=summary,
         )
+
+    async def append_exchanges(
+        self, batch: Sequence[LabelledExchange], *, session: str, environment: str
+    ) -> list[JournalEntry]:
+        """Append many exchanges in one transaction (one fsync); listeners hear each one."""
+        if self._closed:
+            raise RuntimeError("this AsyncJournal is closed")
+        journal = self._journal
+
+        def append_all() -> list[JournalEntry]:
+            with journal.bulk():
+                return [
+                    journal.append_exchange(
+                        item.exchange,
+                        session=session,
+                        user=item.user,
+                        environment=environment,
+                        step=item.step,
+                    )
+                    for item in batch
+                ]
+
+        future = asyncio.get_running_loop().run_in_executor(self._executor, append_all)
+        entries = await asyncio.shield(future)
+        for entry in entries:
+            self._notify(entry)
+        return entries
 
     async def append_event(
         self,

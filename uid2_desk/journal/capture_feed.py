@@ -41,6 +41,8 @@ class CaptureFeed:
         self._skip_desk = skip_desk
         self._ready = threading.Condition()
         self.dropped = 0
+        #: Called (on the capturing thread) after each exchange is taken in.
+        self.on_ready: Callable[[], None] | None = None
 
     def __call__(self, exchange: Exchange) -> None:
         """Take one exchange (the desk's own calls are skipped: the desk journals them)."""
@@ -54,11 +56,14 @@ class CaptureFeed:
                 return
             self._items.append(exchange)
             self._ready.notify()
+        on_ready = self.on_ready
+        if on_ready is not None:
+            on_ready()
 
     def take(self, most: int, timeout: float) -> list[Exchange]:
         """Up to ``most`` waiting exchanges, waiting up to ``timeout`` s for the first."""
         with self._ready:
-            if not self._items:
+            if not self._items and timeout > 0:
                 self._ready.wait(timeout)
             count = min(most, len(self._items))
             return [self._items.popleft() for _ in range(count)]

@@ -138,6 +138,15 @@ class JournalFilter:
         return tuple(self.text.lower().split())
 
 
+@dataclass(frozen=True)
+class LabelledExchange:
+    """An exchange about to be journaled, with the user and step it is filed under."""
+
+    exchange: Exchange
+    user: str | None
+    step: str | None
+
+
 def new_session_id(now_ms: int, suffix: str = "") -> str:
     """A sortable, readable session id such as ``20240101T000000Z-a1b2``.
 
