@@ -1,0 +1,120 @@
+"""The explanation table: every operator refusal a client can meet, in words a QA engineer acts on.
+
+Inputs are replies as the operator sends them (status, UID2 status, message); the table must
+name the cause and the fix, and stay silent on a plain success.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from uid2_desk.protocol.capture import CapturedClient, lane_label
+from uid2_desk.protocol.exchange import Exchange, Timings
+from uid2_desk.protocol.explain import explain
+
+
+def _reply(
+    path: str, http: int | None, document: dict[str, object] | None = None, **extra: str
+) -> Exchange:
+    text = json.dumps(document) if document is not None else None
+    status = document.get("status") if document else None
+    return Exchange(
+        endpoint=path,
+        url=f"http://127.0.0.1:8080{path}",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        http_status=http,
+        response_plaintext=text,
+        operator_status=status if isinstance(status, str) else None,
+        extra=tuple(extra.items()),
+    )
+
+
+def _error(path: str, http: int, status: str, message: str) -> Exchange:
+    return _reply(path, http, {"message": message, "status": status})
+
+
+@pytest.mark.parametrize(
+    ("exchange", "code", "words"),
+    [
+        (_error("/v2/token/generate", 400, "client_error", "Invalid body: Body is missing."),
+         "body_missing", "empty body"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid body: Body too short. Check encryption method."),
+         "envelope_too_short", "too short"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid body: Invalid request envelope format version: received 200, must be 1."),
+         "envelope_version", "first byte is not 1"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid payload in body: Data is not valid json string."),
+         "payload_not_json", "not a JSON object"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Required Parameter Missing: exactly one of [email, email_hash, phone, "
+                "phone_hash] must be specified"),
+         "identifier_count", "exactly one"),
+        (_error("/v2/token/generate", 400, "client_error", "Invalid Identifier"),
+         "invalid_identifier", "not a valid email"),
+        (_reply("/v2/token/refresh", 200, {"status": "optout"}), "optout", "opted out"),
+        (_error("/v2/token/refresh", 400, "expired_token", "Expired Token presented"),
+         "refresh_expired", "past refresh_expires"),
+        (_error("/v2/token/refresh", 400, "invalid_token", "Invalid Token presented"),
+         "refresh_token_foreign", "another environment"),
+        (_reply("/v2/identity/map", 200, {"status": "success", "body": {}}),
+         "deprecated_endpoint", "deprecated since 2026-09-30"),
+        (_reply("/v2/identity/buckets", 200, {"status": "success", "body": []}),
+         "deprecated_endpoint", "deprecated since 2026-09-30"),
+        (_reply("/v2/token/generate", 503), "unavailable", "503"),
+        (_reply("/v2/token/generate", 413), "too_large", "1 MiB"),
+        (_reply("/v2/token/generatee", 404), "unknown_path", "no endpoint /v2/token/generatee"),
+        (_reply("/v0/token/generate", 404), "legacy_endpoint", "v0 endpoint"),
+        (_reply("/v2/token/client-generate", 401, {"status": "unauthorized"}),
+         "cstg_keypair", "subscription id or the server public key"),
+        (_error("/v2/token/client-generate", 403, "invalid_http_origin",
+                "unexpected http origin"),
+         "cstg_origin", "unexpected http origin"),
+        (_error("/v2/token/generate", 500, "unknown", "Unknown error while generating token v2"),
+         "server_error", "Unknown error while generating token v2"),
+    ],
+)  # fmt: skip
+def test_each_refusal_has_its_cause_and_a_fix(exchange: Exchange, code: str, words: str) -> None:
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.code == code
+    assert words in explanation.cause
+    assert explanation.fix
+
+
+def test_a_success_needs_no_explanation() -> None:
+    assert explain(_reply("/v2/token/generate", 200, {"status": "success", "body": {}})) is None
+
+
+def test_a_clock_in_the_future_is_said_to_be_ahead() -> None:
+    old = _error(
+        "/v2/token/generate",
+        400,
+        "client_error",
+        "Invalid timestamp: Request too old or client time drift.",
+    )
+    ahead = Exchange(**{**old.__dict__, "extra": (("envelope_skew_ms", "125400"),)})
+    explanation = explain(ahead)
+    assert explanation is not None
+    assert "125.4 s ahead of the operator's clock" in explanation.cause
+
+
+@pytest.mark.parametrize(
+    ("client", "label"),
+    [
+        (CapturedClient(role="publisher"), "Your backend"),
+        (CapturedClient(role="dsp"), "Your buyer (DSP)"),
+        (CapturedClient(client_version="PrebidJS-11.36.0-UID2Module-1.1"),
+         "Browser: Prebid.js 11.36"),
+        (CapturedClient(role="cstg", app_name="com.example.tvapp"), "App com.example.tvapp"),
+        (CapturedClient(role="cstg", origin="http://localhost:8000"), "Page http://localhost:8000"),
+        (CapturedClient(origin="https://news.example"), "Browser at https://news.example"),
+        (CapturedClient(), "Unknown client"),
+    ],
+)  # fmt: skip
+def test_each_client_gets_a_lane_named_for_what_it_is(client: CapturedClient, label: str) -> None:
+    assert lane_label(client) == label
