@@ -11,39 +11,19 @@ from __future__ import annotations
 import secrets
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from uid2_desk.cli.watch import watch_lines
 from uid2_desk.journal import JOURNAL_FILE
 from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
 from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.journal.model import JournalEntry, new_session_id
-from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.walkthrough.captured import captured_step
 
 #: What marks a session produced by ``uid2-desk operator``.
 OPERATOR_SESSION_TAG = "operator"
-
-
-def watch_lines(entry: JournalEntry) -> list[str]:
-    """The ``--watch`` lines of one captured entry (one, or two with ``why:``)."""
-    exchange = entry.exchange
-    if exchange is None:
-        return []
-    client = CapturedClient.of(exchange)
-    who = lane_label(client) if client is not None else "UID2 Desk"
-    when = datetime.fromtimestamp(entry.at_ms / 1000).strftime("%H:%M:%S")
-    http = "---" if exchange.http_status is None else str(exchange.http_status)
-    status = exchange.operator_status or "-"
-    step = entry.step or "-"
-    lines = [f"{when}  {who:<24} {exchange.method} {exchange.endpoint}  {http} {status}  {step}"]
-    why = extra_value(exchange, WHY)
-    if why:
-        fix = extra_value(exchange, FIX)
-        lines.append(f"  why: {why}" + (f" Fix: {fix}" if fix else ""))
-    return lines
 
 
 class OperatorCapture:
