@@ -10,8 +10,9 @@ from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.http import AdminHttp
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
-from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.http.unexpected import unexpected_reply
+from uid2_desk.operator.routes.buckets import BucketRoutes
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
 from uid2_desk.operator.routes.token import TokenRoutes
@@ -19,8 +20,8 @@ from uid2_desk.operator.state.request_log import RequestLog
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    # What the operator answers for an exception nobody planned for.
-    return wire.error(request, 500, wire.UNKNOWN, wire.MSG_UNKNOWN_STATE)
+    # A bug of ours: answer as the endpoint's own catch block (or Vert.x) would.
+    return unexpected_reply(request)
 
 
 def build_asgi_app(
@@ -32,7 +33,12 @@ def build_asgi_app(
     log: RequestLog,
 ) -> OperatorHttp:
     """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
-    routes = [*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()]
+    routes = [
+        *TokenRoutes(core).routes(),
+        *KeyRoutes(core).routes(),
+        *MapRoutes(core).routes(),
+        *BucketRoutes(core).routes(),
+    ]
     uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
         uid2,
@@ -40,5 +46,4 @@ def build_asgi_app(
         clock=core.clock,
         faults=faults,
         log=log,
-        routed_paths=frozenset(route.path for route in routes),
     )

@@ -2,8 +2,8 @@
 
 An opt-out is keyed by the DII's first-level hash (what a refresh token carries) and also
 indexed by the raw UID it maps to (what ``/v2/optout/status`` is asked about). Generating for
-an opted-out DII answers ``optout``; refreshing a token whose identity was established at or
-before the opt-out answers ``optout`` too (uid2-protocol.md §3.2, §4).
+an opted-out DII answers ``optout``; so does refreshing any of its tokens, whenever the
+identity was established (``UIDOperatorService`` compares no times; uid2-protocol.md §3.2).
 """
 
 from __future__ import annotations
