@@ -154,13 +154,22 @@ class TokenIssuer:
         return None
 
     def generate(
-        self, identity_hash: str, identity_type: IdentityType, site_id: int, now_ms: int
+        self,
+        identity_hash: str,
+        identity_type: IdentityType,
+        site_id: int,
+        now_ms: int,
+        *,
+        legacy_v1: bool = False,
     ) -> Identity | None:
         """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
 
+        ``legacy_v1`` issues as ``/v1/token/generate`` did (UOV at 3b175ce1): no opt-out
+        check at all (``OptoutCheckPolicy.defaultPolicy()`` is ``DoNotRespect``), and the raw
+        inner refresh token without a ``refresh_response_key``.
         Raises :class:`~uid2_desk.operator.state.keys.NoActiveKeyError` if the site has no key.
         """
-        if self.is_opted_out(identity_hash):
+        if not legacy_v1 and self.is_opted_out(identity_hash):
             return None
         flh = self._salts.first_level_hash(identity_hash)
         publisher = PublisherIdentity(site_id=site_id)
@@ -171,10 +180,14 @@ class TokenIssuer:
             established_ms=now_ms,
             now_ms=now_ms,
             privacy_bits=SERVER_SIDE_PRIVACY_BITS,
+            wrap=not legacy_v1,
         )
 
-    def refresh(self, inner_token: str, now_ms: int) -> RefreshResult:
-        """Refresh with an inner (168-character) refresh token."""
+    def refresh(self, inner_token: str, now_ms: int, *, wrap: bool = True) -> RefreshResult:
+        """Refresh with an inner (168-character) refresh token.
+
+        Without ``wrap`` the new identity carries the raw inner refresh token (v1).
+        """
         try:
             token = decrypt_refresh_token(inner_token, self._keys.lookup)
         except (TokenFormatError, TokenDecryptError, DecryptionError):
@@ -200,6 +213,7 @@ class TokenIssuer:
             established_ms=token.established_ms,
             now_ms=now_ms,
             privacy_bits=token.privacy_bits,
+            wrap=wrap,
         )
         return RefreshResult(RefreshOutcome.REFRESHED, identity)
 
@@ -237,6 +251,7 @@ class TokenIssuer:
         established_ms: int,
         now_ms: int,
         privacy_bits: int,
+        wrap: bool,
     ) -> Identity:
         life = self._lifetimes
         master = self._keys.master_key(now_ms)
@@ -269,11 +284,15 @@ class TokenIssuer:
             first_level_hash=first_level_hash,
             refresh_key_id=refresh_key.id,
         )
-        response_key = random_bytes(KEY_LENGTH)
         inner = encrypt_refresh_token(refresh, refresh_key)
+        response_key = random_bytes(KEY_LENGTH) if wrap else None
         return Identity(
             advertising_token=encrypt_advertising_token(advertising, master, site),
-            refresh_token=wrap_refresh_token(inner, response_key, refresh_key, self.scope),
+            refresh_token=(
+                inner
+                if response_key is None
+                else wrap_refresh_token(inner, response_key, refresh_key, self.scope)
+            ),
             identity_expires_ms=now_ms + life.identity_ms,
             refresh_expires_ms=now_ms + life.refresh_ms,
             refresh_from_ms=now_ms + life.refresh_from_ms,

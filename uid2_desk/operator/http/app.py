@@ -15,6 +15,7 @@ from uid2_desk.operator.http.unexpected import unexpected_reply
 from uid2_desk.operator.routes.buckets import BucketRoutes
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
+from uid2_desk.operator.routes.legacy_v1 import LegacyV1Routes
 from uid2_desk.operator.routes.token import TokenRoutes
 from uid2_desk.operator.state.request_log import RequestLog
 
@@ -31,14 +32,20 @@ def build_asgi_app(
     admin_token: str,
     faults: FaultBoard,
     log: RequestLog,
+    legacy_v1: bool = False,
 ) -> OperatorHttp:
-    """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
+    """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer.
+
+    ``legacy_v1`` adds the GET ``/v1/token/...`` endpoints real operators no longer serve.
+    """
     routes = [
         *TokenRoutes(core).routes(),
         *KeyRoutes(core).routes(),
         *MapRoutes(core).routes(),
         *BucketRoutes(core).routes(),
     ]
+    if legacy_v1:
+        routes += LegacyV1Routes(core).routes()
     uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
         uid2,

@@ -1,4 +1,10 @@
-"""Which bare refresh tokens make the operator's decoder throw rather than say "invalid".
+"""Reading a refresh request's token: the 388-character wrapper, or a bare token.
+
+:func:`open_wrapper` unwraps the wrapper with ``V2RequestUtil.parseRefreshRequest``'s
+messages (used by v2 refresh and by v1 refresh, which accepted wrappers from the v1 JS SDK).
+
+:func:`decoder_throws` says which bare tokens make the operator's decoder throw rather than
+say "invalid".
 
 ``EncryptedTokenEncoder.decodeRefreshToken`` answers ``ClientInputValidationException``
 (a 400) for text that is not base64, an unknown version, an unknown key or a scope/type
@@ -11,8 +17,23 @@ from __future__ import annotations
 
 from uid2_desk.protocol.crypto import gcm_decrypt
 from uid2_desk.protocol.envelope import decode_base64_java
-from uid2_desk.protocol.errors import DecryptionError, EnvelopeError
-from uid2_desk.protocol.tokens import KeyLookup
+from uid2_desk.protocol.errors import (
+    DecryptionError,
+    EnvelopeError,
+    PayloadError,
+    TokenDecryptError,
+    TokenFormatError,
+)
+from uid2_desk.protocol.tokens import (
+    KeyLookup,
+    UnwrappedRefreshToken,
+    read_wrapper_header,
+    unwrap_refresh_token,
+)
+
+MSG_REFRESH_NOT_BASE64 = "Invalid body: Body is not valid base64."
+MSG_REFRESH_BAD_DATA = "Invalid data: Check encryption method and encryption key."
+MSG_REFRESH_BAD_FORMAT = "Invalid format: Payload is not valid json or missing required data."
 
 _V3_VERSION_BYTE = 0x70
 _V2_VERSION_BYTE = 0x02
@@ -21,6 +42,23 @@ _V3_HEADER = 6
 _V3_PAYLOAD_READ = 90
 #: The v2 header the decoder reads (created, expires, valid-till, key id: ``getInt(25)``).
 _V2_HEADER_READ = 29
+
+
+def open_wrapper(wrapper: str, keys: KeyLookup) -> UnwrappedRefreshToken | str:
+    """The inner token and response key of a 388-character wrapper, or the 400 message."""
+    try:
+        # The operator's Java decoder decides what is base64 (no whitespace).
+        decode_base64_java(wrapper)
+        return unwrap_refresh_token(wrapper, keys)
+    except (EnvelopeError, TokenFormatError):
+        return MSG_REFRESH_NOT_BASE64
+    except TokenDecryptError:
+        _, key_id, _ = read_wrapper_header(wrapper)
+        return f"Invalid key: Generator of this token (Key ID: {key_id}) does not exist."
+    except DecryptionError:
+        return MSG_REFRESH_BAD_DATA
+    except PayloadError:
+        return MSG_REFRESH_BAD_FORMAT
 
 
 def decoder_throws(token: str, keys: KeyLookup) -> bool:

@@ -23,30 +23,18 @@ from uid2_desk.operator.http.envelopes import is_octet_stream
 from uid2_desk.operator.http.unexpected import unexpected_reply
 from uid2_desk.operator.http.vertx_json import get_string
 from uid2_desk.operator.issuer import RefreshOutcome, Validation
-from uid2_desk.operator.routes.refresh_input import decoder_throws
+from uid2_desk.operator.routes.refresh_input import decoder_throws, open_wrapper
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import NoActiveKeyError
-from uid2_desk.protocol.envelope import decode_base64_java, seal_refresh_reply, to_base64
-from uid2_desk.protocol.errors import (
-    DecryptionError,
-    EnvelopeError,
-    PayloadError,
-    TokenDecryptError,
-    TokenFormatError,
-)
+from uid2_desk.protocol.envelope import seal_refresh_reply, to_base64
 from uid2_desk.protocol.tokens import (
     REFRESH_TOKEN_WRAPPER_LENGTH,
-    read_wrapper_header,
-    unwrap_refresh_token,
 )
 
 GENERATOR = frozenset({Role.GENERATOR})
 OPTOUT_ROLE = frozenset({Role.OPTOUT})
 ANY_ROLE: frozenset[Role] = frozenset()
 
-MSG_REFRESH_NOT_BASE64 = "Invalid body: Body is not valid base64."
-MSG_REFRESH_BAD_DATA = "Invalid data: Check encryption method and encryption key."
-MSG_REFRESH_BAD_FORMAT = "Invalid format: Payload is not valid json or missing required data."
 MSG_REFRESH_ERROR = "Error refreshing token"
 MSG_INVALID_TOKEN = "Invalid Token presented"
 MSG_EXPIRED_TOKEN = "Expired Token presented"
@@ -108,22 +96,9 @@ class TokenRoutes:
         response_key: bytes | None = None
         inner = text
         if len(text) == REFRESH_TOKEN_WRAPPER_LENGTH:
-            try:
-                # The operator's Java decoder decides what is base64 (no whitespace).
-                decode_base64_java(text)
-                unwrapped = unwrap_refresh_token(text, core.keys.lookup)
-            except (EnvelopeError, TokenFormatError):
-                return wire.client_error(request, MSG_REFRESH_NOT_BASE64)
-            except TokenDecryptError:
-                _, key_id, _ = read_wrapper_header(text)
-                return wire.client_error(
-                    request,
-                    f"Invalid key: Generator of this token (Key ID: {key_id}) does not exist.",
-                )
-            except DecryptionError:
-                return wire.client_error(request, MSG_REFRESH_BAD_DATA)
-            except PayloadError:
-                return wire.client_error(request, MSG_REFRESH_BAD_FORMAT)
+            unwrapped = open_wrapper(text, core.keys.lookup)
+            if isinstance(unwrapped, str):
+                return wire.client_error(request, unwrapped)
             inner, response_key = unwrapped.inner_token, unwrapped.refresh_response_key
         elif decoder_throws(text, core.keys.lookup):
             return unexpected_reply(request)
