@@ -370,12 +370,27 @@ async def test_an_empty_refresh_body_from_a_browser_is_an_error_refreshing_token
 
 
 @pytest.mark.asyncio
-async def test_an_unknown_path_is_a_plain_text_404(asgi_client: httpx.AsyncClient) -> None:
+async def test_an_unknown_path_is_vertxs_html_404(asgi_client: httpx.AsyncClient) -> None:
+    # vertx-web 4.5 RoutingContextImpl.checkHandleNoMatch: the router's default 404 page.
     response = await asgi_client.post("/v2/token/nonsense", content=b"x")
 
     assert response.status_code == 404
-    assert response.headers["content-type"].startswith("text/plain")
-    assert response.text == "Not Found"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.text == "<html><body><h1>Resource not found</h1></body></html>"
+
+
+@pytest.mark.asyncio
+async def test_a_known_path_with_the_wrong_method_is_an_empty_405_naming_the_method(
+    asgi_client: httpx.AsyncClient,
+) -> None:
+    # vertx-web 4.5 RoutingContextImpl.checkHandleNoMatch: no body, Allow joined by ",".
+    response = await asgi_client.get("/v2/token/generate")
+    health = await asgi_client.post("/ops/healthcheck")
+
+    assert response.status_code == 405
+    assert response.content == b""
+    assert response.headers["allow"] == "POST"
+    assert health.headers["allow"] == "GET"
 
 
 @pytest.mark.asyncio

@@ -11,6 +11,7 @@ from uid2_desk.operator.admin.http import AdminHttp
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.http.router_replies import method_not_allowed, not_found
 from uid2_desk.operator.http.unexpected import unexpected_reply
 from uid2_desk.operator.routes.buckets import BucketRoutes
 from uid2_desk.operator.routes.identity_map import MapRoutes
@@ -46,7 +47,8 @@ def build_asgi_app(
     ]
     if legacy_v1:
         routes += LegacyV1Routes(core).routes()
-    uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
+    handlers = {404: not_found, 405: method_not_allowed, Exception: _unexpected}
+    uid2 = Starlette(routes=routes, exception_handlers=handlers)
     return OperatorHttp(
         uid2,
         AdminHttp(admin, admin_token),
