@@ -27,9 +27,7 @@ from uid2_desk.operator.routes.refresh_input import decoder_throws, open_wrapper
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import NoActiveKeyError
 from uid2_desk.protocol.envelope import seal_refresh_reply, to_base64
-from uid2_desk.protocol.tokens import (
-    REFRESH_TOKEN_WRAPPER_LENGTH,
-)
+from uid2_desk.protocol.tokens import REFRESH_TOKEN_WRAPPER_LENGTH
 
 GENERATOR = frozenset({Role.GENERATOR})
 OPTOUT_ROLE = frozenset({Role.OPTOUT})
