@@ -8,7 +8,11 @@ v1): ``handleTokenGenerateV1``, ``handleTokenRefreshV1``, ``handleTokenValidateV
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +23,10 @@ from uid2_client import BidstreamClient, DecryptionStatus
 
 from tests.operator.fidelity.conftest import Loopback, assert_client_error, assert_json_error
 from tests.operator.support import bearer
-from tests.operator.test_cli import Lines, _operator
 from uid2_desk.operator import Lifetimes, LocalOperator, OperatorServer
 from uid2_desk.protocol.tokens import INNER_REFRESH_TOKEN_LENGTH
 
+START_TIMEOUT_S = 30.0
 GENERATE = "/v1/token/generate"
 REFRESH = "/v1/token/refresh"
 VALIDATE = "/v1/token/validate"
@@ -155,34 +159,28 @@ def test_v1_validate_is_true_only_for_the_validate_identitys_own_token(legacy: L
 def test_the_command_line_serves_v1_with_legacy_v1(tmp_path: Path) -> None:
     """``uid2-desk operator --legacy-v1`` says so when it starts, and answers v1 generate."""
     creds_path = tmp_path / "creds.json"
-    proc = _operator(
-        "--port",
-        "0",
-        "--legacy-v1",
-        "--credentials-out",
-        str(creds_path),
-        "--data-dir",
-        str(tmp_path / "d"),
-    )
-    try:
-        lines = Lines(proc)
-        url = lines.wait_for(r"listening on (http://127\.0\.0\.1:\d+)").group(1)
-        lines.wait_for(r"legacy v1: GET /v1/token/generate")
-        publisher = json.loads(creds_path.read_text())["publisher"]
-        response = httpx.get(
-            f"{url}{GENERATE}",
-            params={"email": "cli@example.com"},
-            headers=bearer(publisher["api_key"]),
-        )
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=20) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+    command = [sys.executable, "-m", "uid2_desk", "operator", "--port", "0", "--legacy-v1"]
+    command += ["--credentials-out", str(creds_path), "--data-dir", str(tmp_path / "d")]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as proc:
+        try:
+            # The credentials file is written just before "listening" is printed.
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not creds_path.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            creds = json.loads(creds_path.read_text())
+            response = httpx.get(
+                f"{creds['base_url']}{GENERATE}",
+                params={"email": "cli@example.com"},
+                headers=bearer(creds["publisher"]["api_key"]),
+            )
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
 
+    assert proc.returncode == 0
+    assert "legacy v1: GET /v1/token/generate, /v1/token/refresh, /v1/token/validate" in out
     assert response.status_code == 200
     assert response.json()["status"] == "success"
