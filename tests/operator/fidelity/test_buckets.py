@@ -7,7 +7,7 @@ import re
 
 from uid2_client import IdentityMapClient
 
-from tests.operator.fidelity.conftest import Loopback, assert_client_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error
 from uid2_desk.operator.state.salts import BUCKET_COUNT
 
 BUCKETS = "/v2/identity/buckets"

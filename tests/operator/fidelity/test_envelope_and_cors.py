@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
-from tests.operator.fidelity.conftest import Loopback, assert_client_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error
 from tests.operator.support import bearer
 
 GENERATE = "/v2/token/generate"

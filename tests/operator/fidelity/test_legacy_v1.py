@@ -21,7 +21,7 @@ import httpx
 import pytest
 from uid2_client import BidstreamClient, DecryptionStatus
 
-from tests.operator.fidelity.conftest import Loopback, assert_client_error, assert_json_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error, assert_json_error
 from tests.operator.support import bearer
 from uid2_desk.operator import Lifetimes, LocalOperator, OperatorServer
 from uid2_desk.protocol.tokens import INNER_REFRESH_TOKEN_LENGTH

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.operator.fidelity.conftest import Loopback, assert_client_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error
 from uid2_desk.protocol.normalize import hash_identifier
 
 MAP_V2 = "/v2/identity/map"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
-from tests.operator.fidelity.conftest import Loopback, assert_json_error
+from tests.operator.fidelity.loopback import Loopback, assert_json_error
 from tests.operator.support import bearer, open_refresh
 from uid2_desk.protocol.envelope import open_refresh_reply
 

@@ -7,7 +7,7 @@ import base64
 
 from uid2_client import BidstreamClient, DecryptionStatus, IdentityMapClient, IdentityMapInput
 
-from tests.operator.fidelity.conftest import Loopback, assert_client_error, assert_json_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error, assert_json_error
 from tests.operator.support import bearer
 from uid2_desk.protocol.normalize import hash_identifier
 
