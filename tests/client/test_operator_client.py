@@ -357,7 +357,8 @@ async def test_optout_status_lists_only_opted_out_raw_uids(
     status = outcome.unwrap()
     assert status.is_opted_out(uids[0])
     assert not status.is_opted_out(uids[1])
-    assert status.opted_out[0].opted_out_since_ms == clock.now_ms()
+    # The operator's store keeps whole seconds: opted_out_since is epoch seconds x 1000.
+    assert status.opted_out[0].opted_out_since_ms == clock.now_ms() // 1000 * 1000
     assert json.loads(outcome.exchange.request_plaintext or "") == {"advertising_ids": uids}
 
 

@@ -54,21 +54,6 @@ async def test_a_preflight_for_another_method_is_rejected(asgi_client: httpx.Asy
 
 
 @pytest.mark.asyncio
-async def test_a_preflight_to_a_path_with_no_route_is_a_plain_404_without_cors(
-    asgi_client: httpx.AsyncClient,
-) -> None:
-    # Vert.x attaches its CorsHandler per route: an unrouted path never reaches one.
-    preflight = await asgi_client.options("/v2/token/nonsense", headers=_preflight_headers())
-    simple = await asgi_client.post("/v2/token/nonsense", content=b"x", headers={"Origin": ORIGIN})
-
-    for response in (preflight, simple):
-        assert response.status_code == 404
-        assert response.text == "Not Found"
-        assert "access-control-allow-origin" not in response.headers
-        assert "access-control-allow-methods" not in response.headers
-
-
-@pytest.mark.asyncio
 async def test_simple_requests_from_a_page_get_the_origin_echoed_even_on_errors(
     asgi_client: httpx.AsyncClient,
 ) -> None:

@@ -181,11 +181,9 @@ async def test_an_encrypted_payload_that_is_not_json_is_refused(
         pytest.param(
             {"email_hash": "abc"}, 400, client_error("Invalid Identifier"), id="short_hash"
         ),
+        # Vert.x 4 JsonObject.getString returns any value's toString(): 42 is the text "42".
         pytest.param(
-            {"email": 42},
-            500,
-            {"message": "Unknown State", "status": "unknown"},
-            id="email_not_a_string",
+            {"email": 42}, 400, client_error("Invalid Identifier"), id="email_not_a_string"
         ),
     ],
 )
@@ -362,19 +360,37 @@ async def test_refresh_after_refresh_expires_is_refused_and_never_401(
 
 
 @pytest.mark.asyncio
-async def test_an_empty_refresh_body_is_a_client_error(asgi_client: httpx.AsyncClient) -> None:
+async def test_an_empty_refresh_body_from_a_browser_is_an_error_refreshing_token(
+    asgi_client: httpx.AsyncClient,
+) -> None:
+    # UIDOperatorVerticle.handleTokenRefreshV2: an unauthenticated caller only learns "error".
     response = await asgi_client.post(REFRESH, content=b"")
 
-    assert_reply(response, 400, client_error("Required Parameter Missing: refresh_token"))
+    assert_reply(response, 400, {"message": "Error refreshing token", "status": "error"})
 
 
 @pytest.mark.asyncio
-async def test_an_unknown_path_is_a_plain_text_404(asgi_client: httpx.AsyncClient) -> None:
+async def test_an_unknown_path_is_vertxs_html_404(asgi_client: httpx.AsyncClient) -> None:
+    # vertx-web 4.5 RoutingContextImpl.checkHandleNoMatch: the router's default 404 page.
     response = await asgi_client.post("/v2/token/nonsense", content=b"x")
 
     assert response.status_code == 404
-    assert response.headers["content-type"].startswith("text/plain")
-    assert response.text == "Not Found"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.text == "<html><body><h1>Resource not found</h1></body></html>"
+
+
+@pytest.mark.asyncio
+async def test_a_known_path_with_the_wrong_method_is_an_empty_405_naming_the_method(
+    asgi_client: httpx.AsyncClient,
+) -> None:
+    # vertx-web 4.5 RoutingContextImpl.checkHandleNoMatch: no body, Allow joined by ",".
+    response = await asgi_client.get("/v2/token/generate")
+    health = await asgi_client.post("/ops/healthcheck")
+
+    assert response.status_code == 405
+    assert response.content == b""
+    assert response.headers["allow"] == "POST"
+    assert health.headers["allow"] == "GET"
 
 
 @pytest.mark.asyncio

@@ -197,7 +197,8 @@ def test_bidstream_and_sharing_clients_decrypt_our_tokens_to_one_raw_uid_per_dii
 
     assert uids[0] == uids[1]
     assert uids[0] != uids[2]
-    assert len(base64.b64decode(uids[0])) == 33
+    # The v2 raw UID the operator's default configuration makes (no metadata byte).
+    assert len(base64.b64decode(uids[0])) == 32
 
 
 def test_sharing_client_round_trips_a_sharing_token_with_our_keys(
@@ -278,5 +279,5 @@ def test_sdk_identity_map_v2_maps_hashed_emails(
 
     response = mapper.generate_identity_map(IdentityMapInput.from_hashed_emails(hashes))
 
-    assert len(base64.b64decode(response.mapped_identities[hashes[0]].get_raw_uid())) == 33
+    assert len(base64.b64decode(response.mapped_identities[hashes[0]].get_raw_uid())) == 32
     assert response.unmapped_identities[hashes[1]].get_reason() == "optout"

@@ -16,7 +16,11 @@ from uid2_desk.protocol.explain import explain
 
 
 def _reply(
-    path: str, http: int | None, document: dict[str, object] | None = None, **extra: str
+    path: str,
+    http: int | None,
+    document: dict[str, object] | None = None,
+    body: bytes = b"sent",
+    **extra: str,
 ) -> Exchange:
     text = json.dumps(document) if document is not None else None
     status = document.get("status") if document else None
@@ -26,6 +30,7 @@ def _reply(
         started_ms=0,
         timings=Timings(total_ms=1.0),
         http_status=http,
+        request_body=body,
         response_plaintext=text,
         operator_status=status if isinstance(status, str) else None,
         extra=tuple(extra.items()),
@@ -61,6 +66,11 @@ def _error(path: str, http: int, status: str, message: str) -> Exchange:
          "refresh_expired", "past refresh_expires"),
         (_error("/v2/token/refresh", 400, "invalid_token", "Invalid Token presented"),
          "refresh_token_foreign", "another environment"),
+        (_reply("/v2/token/refresh", 400,
+                {"message": "Invalid Token presented", "status": "invalid_token"}, body=b""),
+         "refresh_empty", "empty body"),
+        (_reply("/v1/token/generate", 200, {"status": "success", "body": {}}),
+         "legacy_endpoint", "only because the desk's operator runs with --legacy-v1"),
         (_reply("/v2/identity/map", 200, {"status": "success", "body": {}}),
          "deprecated_endpoint", "deprecated since 2026-09-30"),
         (_reply("/v2/identity/buckets", 200, {"status": "success", "body": []}),

@@ -92,8 +92,8 @@ def _sharing_keys(scope: IdentityScope) -> str:
 def _issued(
     version: TokenVersion, scope: IdentityScope, identity_type: IdentityType
 ) -> AdvertisingTokenContents:
-    # What the local operator issues: privacy bits 1, 72 h lifetime, a v4-style 33-byte raw UID
-    # whose metadata byte agrees with the header.
+    # A token as an operator issues it from a v4 salt bucket: privacy bits 1, 72 h lifetime,
+    # a 33-byte raw UID whose metadata byte agrees with the header.
     metadata = bytes([(1 << 5) | (int(scope) << 4) | (int(identity_type) << 2)])
     return AdvertisingTokenContents(
         version=version,

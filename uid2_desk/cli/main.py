@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print one line per served request (and why it failed, if it did)",
     )
     op.add_argument(
+        "--legacy-v1",
+        action="store_true",
+        help="also serve GET /v1/token/generate, /refresh and /validate (removed from real "
+        "operators in July 2025) for the original v1 integration guides",
+    )
+    op.add_argument(
         "--allow-remote",
         action="store_true",
         help="permit binding a non-loopback interface (the operator is for testing only)",

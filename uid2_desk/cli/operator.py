@@ -110,7 +110,12 @@ def run_operator(args: argparse.Namespace) -> int:
         print(f"uid2-desk operator: {refused}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        operator = LocalOperator.open(data_dir, clock=SystemClock(), lifetimes=lifetimes)
+        operator = LocalOperator.open(
+            data_dir,
+            clock=SystemClock(),
+            lifetimes=lifetimes,
+            legacy_v1=bool(getattr(args, "legacy_v1", False)),
+        )
     except StorageError as exc:
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -217,6 +222,11 @@ def _announce(operator: LocalOperator, base_url: str, credentials_out: str | Non
         f"  lifetimes: refresh_from {life.refresh_from_s} s, identity {life.identity_s} s, "
         f"refresh {life.refresh_s} s"
     )
+    if operator.legacy_v1:
+        print(
+            "  legacy v1: GET /v1/token/generate, /v1/token/refresh, /v1/token/validate "
+            "(as operators served them before July 2025)"
+        )
     if credentials_out:
         print(f"  credentials written to {credentials_out} (mode 0600)")
     else:

@@ -16,6 +16,8 @@ from starlette.routing import Route
 
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.envelopes import OpenedRequest, Rejection, open_request_body
+from uid2_desk.operator.http.unexpected import HandlerFailureError, unexpected_reply
+from uid2_desk.operator.http.vertx_json import get_string
 from uid2_desk.operator.issuer import TokenIssuer
 from uid2_desk.operator.state.credentials import ClientRecord, ClientRegistry, Role
 from uid2_desk.operator.state.keys import KeyRing
@@ -123,29 +125,58 @@ def enveloped_route(
             wire.context_of(request).notes.opened(envelope, core.clock.now_ms())
         if isinstance(opened, Rejection):
             return wire.client_error(request, opened.message)
-        return await handler(EnvelopeCall(request, client, opened))
+        try:
+            return await handler(EnvelopeCall(request, client, opened))
+        except HandlerFailureError:
+            return unexpected_reply(request)
 
     return Route(path, endpoint, methods=["POST"])
 
 
-def identifier_of(payload: dict[str, object] | None) -> Dii | IdentifierProblem:
-    """The one DII a generate/validate/logout payload names, or the operator's objection.
+@dataclass(frozen=True)
+class TokenInput:
+    """The one identifier a payload names (UOV ``getTokenInputV2``'s ``InputVal``).
 
-    400 when there is not exactly one identifier or it is invalid; 500 ``unknown`` when it
-    is not a string (the operator fails with an unexpected exception there).
+    Attributes:
+        provided: the text sent, as ``getString`` read it.
+        dii: the normalised DII, or ``None`` when the text is not a valid identifier.
     """
-    payload = payload or {}
-    present = [kind for kind in IDENTIFIER_FIELDS if payload.get(kind.value) is not None]
-    if len(present) != 1:
-        return IdentifierProblem(400, wire.CLIENT_ERROR, wire.MSG_IDENTIFIER_COUNT)
-    kind = present[0]
-    value = payload[kind.value]
-    if not isinstance(value, str):
-        return IdentifierProblem(500, wire.UNKNOWN, wire.MSG_UNKNOWN_STATE)
+
+    provided: str
+    dii: Dii | None
+
+
+def token_input(payload: dict[str, Any] | None) -> TokenInput | None:
+    """The identifier of a generate/validate/logout payload, ``None`` unless exactly one.
+
+    Mirrors ``getTokenInputV2``: fields are read in order with ``getString`` (so 42 is the
+    text "42"), and the second one present ends the search with ``None``.
+    """
+    found: tuple[DiiKind, str] | None = None
+    for kind in IDENTIFIER_FIELDS:
+        text = get_string(payload, kind.value)
+        if text is None:
+            continue
+        if found is not None:
+            return None
+        found = (kind, text)
+    if found is None:
+        return None
+    kind, text = found
     try:
-        return parse_dii(kind, value)
+        return TokenInput(text, parse_dii(kind, text))
     except InputError:
+        return TokenInput(text, None)
+
+
+def identifier_of(payload: dict[str, Any] | None) -> Dii | IdentifierProblem:
+    """The one DII a generate/validate payload names, or the 400 of ``isTokenInputValid``."""
+    found = token_input(payload)
+    if found is None:
+        return IdentifierProblem(400, wire.CLIENT_ERROR, wire.MSG_IDENTIFIER_COUNT)
+    if found.dii is None:
         return IdentifierProblem(400, wire.CLIENT_ERROR, wire.MSG_INVALID_IDENTIFIER)
+    return found.dii
 
 
 def problem_reply(request: Request, problem: IdentifierProblem) -> Response:

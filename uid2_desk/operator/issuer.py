@@ -1,7 +1,8 @@
 """What the operator decides for a DII: opted out or not, and the identity it issues.
 
 Mirrors ``UIDOperatorService`` (uid2-protocol.md §3.1-3.3, §4): v4 advertising tokens under
-the master key and the publisher's site key (privacy bits 1), a v3 inner refresh token inside
+the master key and the publisher's site key (privacy bits 1) carrying a v2 raw UID (32 bytes,
+see :mod:`~uid2_desk.operator.state.salts`), a v3 inner refresh token inside
 the 388-character wrapper with a fresh ``refresh_response_key`` every time, and the test
 identities as the operator's *code* defines them (``+00000000000`` opts out on generate,
 ``+00000000002`` on refresh only, ``+12345678901`` never), ahead of any stored opt-out.
@@ -115,14 +116,19 @@ class TokenIssuer:
     def advertising_id(self, identity_hash: str, identity_type: IdentityType) -> str:
         """The base64 raw UID a DII (given by its base64 SHA-256) maps to today."""
         flh = self._salts.first_level_hash(identity_hash)
-        return base64.b64encode(self._salts.raw_uid(flh, identity_type, self.scope)).decode()
+        return base64.b64encode(self._salts.raw_uid(flh)).decode()
+
+    @property
+    def salt_buckets_updated_ms(self) -> tuple[int, ...]:
+        """When each salt bucket was last updated (epoch ms), by bucket number."""
+        return self._salts.last_updated_ms
 
     def map_identity(self, identity_hash: str, identity_type: IdentityType) -> MappedId | None:
         """The raw UID and salt bucket of a DII, or ``None`` if it opted out (identity map)."""
         if self.is_opted_out(identity_hash):
             return None
         flh = self._salts.first_level_hash(identity_hash)
-        raw_uid = self._salts.raw_uid(flh, identity_type, self.scope)
+        raw_uid = self._salts.raw_uid(flh)
         return MappedId(base64.b64encode(raw_uid).decode(), self._salts.bucket_of(flh))
 
     def is_opted_out(self, identity_hash: str) -> bool:
@@ -148,13 +154,22 @@ class TokenIssuer:
         return None
 
     def generate(
-        self, identity_hash: str, identity_type: IdentityType, site_id: int, now_ms: int
+        self,
+        identity_hash: str,
+        identity_type: IdentityType,
+        site_id: int,
+        now_ms: int,
+        *,
+        legacy_v1: bool = False,
     ) -> Identity | None:
         """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
 
+        ``legacy_v1`` issues as ``/v1/token/generate`` did (UOV at 3b175ce1): no opt-out
+        check at all (``OptoutCheckPolicy.defaultPolicy()`` is ``DoNotRespect``), and the raw
+        inner refresh token without a ``refresh_response_key``.
         Raises :class:`~uid2_desk.operator.state.keys.NoActiveKeyError` if the site has no key.
         """
-        if self.is_opted_out(identity_hash):
+        if not legacy_v1 and self.is_opted_out(identity_hash):
             return None
         flh = self._salts.first_level_hash(identity_hash)
         publisher = PublisherIdentity(site_id=site_id)
@@ -165,10 +180,14 @@ class TokenIssuer:
             established_ms=now_ms,
             now_ms=now_ms,
             privacy_bits=SERVER_SIDE_PRIVACY_BITS,
+            wrap=not legacy_v1,
         )
 
-    def refresh(self, inner_token: str, now_ms: int) -> RefreshResult:
-        """Refresh with an inner (168-character) refresh token."""
+    def refresh(self, inner_token: str, now_ms: int, *, wrap: bool = True) -> RefreshResult:
+        """Refresh with an inner (168-character) refresh token.
+
+        Without ``wrap`` the new identity carries the raw inner refresh token (v1).
+        """
         try:
             token = decrypt_refresh_token(inner_token, self._keys.lookup)
         except (TokenFormatError, TokenDecryptError, DecryptionError):
@@ -183,9 +202,9 @@ class TokenIssuer:
         rule = self._test_identity_rule(flh, for_refresh=True)
         if rule:
             return RefreshResult(RefreshOutcome.OPTOUT)
-        record = self._optouts.for_first_level_hash(flh) if rule is None else None
-        # An opt-out revokes every identity established before (or at) it.
-        if record is not None and record.optout_ms >= token.established_ms:
+        # Any opt-out entry refuses the refresh, whenever the identity was established:
+        # UIDOperatorService.refreshIdentity compares no times (since commit 9cfc29e7, 2023).
+        if rule is None and self._optouts.for_first_level_hash(flh) is not None:
             return RefreshResult(RefreshOutcome.OPTOUT)
         identity = self._issue(
             flh,
@@ -194,6 +213,7 @@ class TokenIssuer:
             established_ms=token.established_ms,
             now_ms=now_ms,
             privacy_bits=token.privacy_bits,
+            wrap=wrap,
         )
         return RefreshResult(RefreshOutcome.REFRESHED, identity)
 
@@ -204,9 +224,7 @@ class TokenIssuer:
     def opt_out(self, identity_hash: str, identity_type: IdentityType, now_ms: int) -> StoredOptOut:
         """Record that this DII opted out at ``now_ms``."""
         flh = self._salts.first_level_hash(identity_hash)
-        advertising_id = base64.b64encode(
-            self._salts.raw_uid(flh, identity_type, self.scope)
-        ).decode()
+        advertising_id = base64.b64encode(self._salts.raw_uid(flh)).decode()
         return self._optouts.record(flh, advertising_id, identity_type, now_ms)
 
     def validate(
@@ -220,11 +238,9 @@ class TokenIssuer:
         site_key = self._keys.lookup(contents.site_key_id)
         if site_key is None or site_key.site_id != caller_site_id:
             return Validation.OTHER_SITE
-        expected = self._salts.raw_uid(
-            self._salts.first_level_hash(identity_hash), identity_type, self.scope
-        )
-        same = contents.identity_type is identity_type and contents.raw_uid == expected
-        return Validation.MATCH if same else Validation.MISMATCH
+        # Only the raw UIDs are compared (validateAdvertisingToken), not the identity types.
+        expected = self._salts.raw_uid(self._salts.first_level_hash(identity_hash))
+        return Validation.MATCH if contents.raw_uid == expected else Validation.MISMATCH
 
     def _issue(
         self,
@@ -235,6 +251,7 @@ class TokenIssuer:
         established_ms: int,
         now_ms: int,
         privacy_bits: int,
+        wrap: bool,
     ) -> Identity:
         life = self._lifetimes
         master = self._keys.master_key(now_ms)
@@ -244,7 +261,7 @@ class TokenIssuer:
             version=TokenVersion.V4,
             scope=self.scope,
             identity_type=identity_type,
-            raw_uid=self._salts.raw_uid(first_level_hash, identity_type, self.scope),
+            raw_uid=self._salts.raw_uid(first_level_hash),
             expires_ms=now_ms + life.identity_ms,
             generated_ms=now_ms,
             established_ms=established_ms,
@@ -267,11 +284,15 @@ class TokenIssuer:
             first_level_hash=first_level_hash,
             refresh_key_id=refresh_key.id,
         )
-        response_key = random_bytes(KEY_LENGTH)
         inner = encrypt_refresh_token(refresh, refresh_key)
+        response_key = random_bytes(KEY_LENGTH) if wrap else None
         return Identity(
             advertising_token=encrypt_advertising_token(advertising, master, site),
-            refresh_token=wrap_refresh_token(inner, response_key, refresh_key, self.scope),
+            refresh_token=(
+                inner
+                if response_key is None
+                else wrap_refresh_token(inner, response_key, refresh_key, self.scope)
+            ),
             identity_expires_ms=now_ms + life.identity_ms,
             refresh_expires_ms=now_ms + life.refresh_ms,
             refresh_from_ms=now_ms + life.refresh_from_ms,

@@ -36,6 +36,7 @@ class LocalOperator:
         data_dir: where its state lives.
         lifetimes: the durations identities are issued with.
         clock: the operator's clock: the given clock plus the admin's offset (skew).
+        legacy_v1: whether it also serves the legacy GET ``/v1/token/...`` endpoints.
         credentials: working publisher, DSP and sharer credentials.
         admin: the admin API (opt-outs, key rotation, faults, clock, request log).
         admin_token: the bearer token of the HTTP admin surface, new on every open.
@@ -54,8 +55,10 @@ class LocalOperator:
         admin: OperatorAdmin,
         admin_token: str,
         asgi_app: OperatorHttp,
+        legacy_v1: bool = False,
     ) -> None:
         self.data_dir = data_dir
+        self.legacy_v1 = legacy_v1
         self.lifetimes = lifetimes
         self.clock = clock
         self._store = store
@@ -77,11 +80,14 @@ class LocalOperator:
         *,
         clock: Clock | None = None,
         lifetimes: Lifetimes | None = None,
+        legacy_v1: bool = False,
     ) -> LocalOperator:
         """Open (creating on first use) the operator stored in ``data_dir``.
 
         ``clock`` defaults to the system clock; pass the desk's shared ``WarpClock`` so a
-        time warp moves both. ``lifetimes`` defaults to the ``local`` profile.
+        time warp moves both. ``lifetimes`` defaults to the ``local`` profile. With
+        ``legacy_v1`` it also serves GET ``/v1/token/generate``, ``/refresh`` and
+        ``/validate`` as operators did before July 2025; otherwise those paths are 404.
         Raises :class:`~uid2_desk.protocol.errors.StorageError` if the database is unusable.
         """
         lifetimes = lifetimes if lifetimes is not None else Lifetimes.local()
@@ -103,7 +109,14 @@ class LocalOperator:
         )
         admin_token = secrets.token_urlsafe(32)
         core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock)
-        app = build_asgi_app(core, admin=admin, admin_token=admin_token, faults=faults, log=log)
+        app = build_asgi_app(
+            core,
+            admin=admin,
+            admin_token=admin_token,
+            faults=faults,
+            log=log,
+            legacy_v1=legacy_v1,
+        )
         writer = BackgroundWriter([log.flush, keys.flush])
         return cls(
             data_dir=data_dir,
@@ -115,6 +128,7 @@ class LocalOperator:
             admin=admin,
             admin_token=admin_token,
             asgi_app=app,
+            legacy_v1=legacy_v1,
         )
 
     @property

@@ -61,6 +61,7 @@ class _Reply:
     status: str
     message: str
     facts: dict[str, str]
+    empty_request: bool
 
 
 _Rule = Callable[[_Reply], Explanation | None]
@@ -74,6 +75,7 @@ def explain(exchange: Exchange) -> Explanation | None:
         status=exchange.operator_status or "",
         message=_message(exchange),
         facts=dict(exchange.extra),
+        empty_request=not exchange.request_body,
     )
     for rule in _RULES:
         found = rule(reply)
@@ -98,15 +100,21 @@ def _message(exchange: Exchange) -> str:
 
 def _legacy(reply: _Reply) -> Explanation | None:
     for prefix in ("/v0", "/v1"):
-        if reply.path.startswith(prefix + "/") and reply.http == 404:
-            rest = reply.path[len(prefix) :]
-            instead = V1_REPLACEMENTS.get(rest, "the matching /v2 endpoint")
-            return Explanation(
-                "legacy_endpoint",
-                f"{reply.path} is a {prefix[1:]} endpoint: UID2 operators removed the v0 and v1 "
-                "endpoints in July 2025, so they answer 404.",
-                f"Call {instead} with an encrypted request envelope ({_ENVELOPE_DOCS}).",
-            )
+        if not reply.path.startswith(prefix + "/"):
+            continue
+        rest = reply.path[len(prefix) :]
+        instead = V1_REPLACEMENTS.get(rest, "the matching /v2 endpoint")
+        served = (
+            "so they answer 404"
+            if reply.http == 404
+            else "; this one answered only because the desk's operator runs with --legacy-v1"
+        )
+        return Explanation(
+            "legacy_endpoint",
+            f"{reply.path} is a {prefix[1:]} endpoint: UID2 operators removed the v0 and v1 "
+            f"endpoints in July 2025, {served}.".replace(", ;", ";"),
+            f"Call {instead} with an encrypted request envelope ({_ENVELOPE_DOCS}).",
+        )
     return None
 
 
@@ -231,6 +239,12 @@ def _tokens(reply: _Reply) -> Explanation | None:
             "refresh_expired",
             "The refresh token is past refresh_expires: it can no longer be refreshed.",
             "Refresh before refresh_expires; now the user must sign in again (generate).",
+        )
+    if reply.path == "/v2/token/refresh" and reply.empty_request and reply.http == 400:
+        return Explanation(
+            "refresh_empty",
+            "The refresh request had an empty body.",
+            "Send the refresh token itself as the body (text/plain), exactly as it was received.",
         )
     if reply.path == "/v2/token/refresh" and reply.status == "invalid_token":
         return Explanation(

@@ -10,17 +10,20 @@ from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.http import AdminHttp
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
-from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.http.router_replies import method_not_allowed, not_found
+from uid2_desk.operator.http.unexpected import unexpected_reply
+from uid2_desk.operator.routes.buckets import BucketRoutes
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
+from uid2_desk.operator.routes.legacy_v1 import LegacyV1Routes
 from uid2_desk.operator.routes.token import TokenRoutes
 from uid2_desk.operator.state.request_log import RequestLog
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    # What the operator answers for an exception nobody planned for.
-    return wire.error(request, 500, wire.UNKNOWN, wire.MSG_UNKNOWN_STATE)
+    # A bug of ours: answer as the endpoint's own catch block (or Vert.x) would.
+    return unexpected_reply(request)
 
 
 def build_asgi_app(
@@ -30,15 +33,26 @@ def build_asgi_app(
     admin_token: str,
     faults: FaultBoard,
     log: RequestLog,
+    legacy_v1: bool = False,
 ) -> OperatorHttp:
-    """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
-    routes = [*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()]
-    uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
+    """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer.
+
+    ``legacy_v1`` adds the GET ``/v1/token/...`` endpoints real operators no longer serve.
+    """
+    routes = [
+        *TokenRoutes(core).routes(),
+        *KeyRoutes(core).routes(),
+        *MapRoutes(core).routes(),
+        *BucketRoutes(core).routes(),
+    ]
+    if legacy_v1:
+        routes += LegacyV1Routes(core).routes()
+    handlers = {404: not_found, 405: method_not_allowed, Exception: _unexpected}
+    uid2 = Starlette(routes=routes, exception_handlers=handlers)
     return OperatorHttp(
         uid2,
         AdminHttp(admin, admin_token),
         clock=core.clock,
         faults=faults,
         log=log,
-        routed_paths=frozenset(route.path for route in routes),
     )

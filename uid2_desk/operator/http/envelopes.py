@@ -54,7 +54,7 @@ def open_request_body(
     """Decrypt and check a request body, or say why the operator would refuse it."""
     if not body:
         return Rejection(wire.MSG_BODY_MISSING)
-    if _is_octet_stream(content_type):
+    if is_octet_stream(content_type):
         opened = _open_raw(body, secret, now_ms, binary=True)
         if isinstance(opened, OpenedRequest):
             return opened
@@ -102,17 +102,19 @@ def _java_base64(body: bytes) -> bytes | None:
 
 
 def _is_json(data: bytes) -> bool:
+    # V2RequestUtil.isUnencryptedJson is ``new JsonObject(text)``: only an object counts, so
+    # a JSON array body gets the base64 / version / length message instead.
     text = data.strip()
-    if not text.startswith((b"{", b"[")):
+    if not text.startswith(b"{"):
         return False
     try:
-        json.loads(text)
-    except ValueError:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
         return False
-    return True
 
 
-def _is_octet_stream(content_type: str | None) -> bool:
+def is_octet_stream(content_type: str | None) -> bool:
+    """Whether a request's ``Content-Type`` asks for binary bodies (and binary replies)."""
     if not content_type:
         return False
     return content_type.split(";")[0].strip().lower() == wire.OCTET_STREAM

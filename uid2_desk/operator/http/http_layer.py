@@ -3,6 +3,10 @@
 A plain ASGI class (no Starlette middleware stack) because it must see the server's own
 ``send`` to drop a connection, and because it runs on every request. The admin surface
 (``/_desk/admin/...``) passes straight through: no CORS headers, no faults, not logged.
+
+CORS applies to every other path, routed or not: the operator installs its ``CorsHandler``
+with ``router.route()`` (UIDOperatorVerticle ``createRoutesSetup``), a route that matches
+everything, so a 404 and its preflight carry the CORS headers too.
 """
 
 from __future__ import annotations
@@ -166,14 +170,12 @@ class OperatorHttp:
         clock: Clock,
         faults: FaultBoard,
         log: RequestLog,
-        routed_paths: frozenset[str],
     ) -> None:
         self._uid2_app = uid2_app
         self._admin_app = admin_app
         self._clock = clock
         self._faults = faults
         self._log = log
-        self._routed_paths = routed_paths
         #: Who receives every served request as an exchange (``None``: nobody, no cost).
         self.capture: CaptureSink | None = None
 
@@ -191,8 +193,7 @@ class OperatorHttp:
         path: str = scope["path"]
         ctx = wire.RequestContext()
         scope[wire.CONTEXT_SCOPE_KEY] = ctx
-        # Vert.x attaches a CorsHandler to each route: a path with no route gets no CORS.
-        origin = _header(scope, b"origin") if path in self._routed_paths else None
+        origin = _header(scope, b"origin")
         extra = (
             [(b"access-control-allow-origin", origin.encode("latin-1")), (b"vary", b"Origin")]
             if origin

@@ -54,13 +54,18 @@ MSG_IDENTIFIER_COUNT = (
 MSG_INVALID_IDENTIFIER = "Invalid Identifier"
 MSG_NO_ACTIVE_KEY = "No active encryption key available"
 MSG_UNKNOWN_STATE = "Unknown State"
+#: Vert.x's reply when a handler fails without answering (``GenericFailureHandler``).
+MSG_INTERNAL_SERVER_ERROR = "Internal Server Error"
 
 
 def bad_version_message(version: int) -> str:
-    """The message for an envelope whose version byte is not 1 (a signed Java byte)."""
-    signed = version - 256 if version > 127 else version
+    """The message for an envelope whose version byte is not 1.
+
+    The operator prints the byte unsigned (``Byte.toUnsignedInt``, V2RequestUtil): 0xC8 is
+    "received 200".
+    """
     return (
-        f"Invalid body: Invalid request envelope format version: received {signed}, "
+        f"Invalid body: Invalid request envelope format version: received {version & 0xFF}, "
         f"must be 1.{_HINT}"
     )
 
@@ -122,6 +127,12 @@ def unauthorized(request: Request) -> Response:
     return plain_json(request, 401, {"status": UNAUTHORIZED})
 
 
+def internal_server_error(request: Request) -> Response:
+    """Vert.x's plain 500: the reason phrase as the body, no content type, no UID2 status."""
+    context_of(request).status = None
+    return Response(MSG_INTERNAL_SERVER_ERROR.encode("ascii"), 500)
+
+
 def no_active_key(request: Request) -> Response:
     """500 ``unknown``: the operator has no key to encrypt with."""
     return error(request, 500, UNKNOWN, MSG_NO_ACTIVE_KEY)
@@ -148,11 +159,15 @@ def encrypted_reply(
 
 
 def bearer_token(header: str | None) -> str | None:
-    """The API key of an ``Authorization: Bearer`` header, as the operator extracts it."""
+    """The API key of an ``Authorization: Bearer`` header, as the operator extracts it.
+
+    uid2-shared ``AuthMiddleware``: the header is trimmed, the first seven characters must be
+    ``bearer `` (any case, one space), and the rest is the key *as is*: ``Bearer  KEY`` (two
+    spaces) looks up the key `` KEY`` and so authenticates nobody.
+    """
     if not header:
         return None
     text = header.strip()
     if len(text) < 7 or text[:7].lower() != "bearer ":
         return None
-    token = text[7:].strip()
-    return token or None
+    return text[7:] or None

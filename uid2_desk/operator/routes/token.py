@@ -16,36 +16,36 @@ from uid2_desk.operator.core import (
     enveloped_route,
     identifier_of,
     problem_reply,
+    token_input,
 )
 from uid2_desk.operator.http import wire
+from uid2_desk.operator.http.envelopes import is_octet_stream
+from uid2_desk.operator.http.unexpected import unexpected_reply
+from uid2_desk.operator.http.vertx_json import get_string
 from uid2_desk.operator.issuer import RefreshOutcome, Validation
+from uid2_desk.operator.routes.refresh_input import decoder_throws, open_wrapper
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import NoActiveKeyError
-from uid2_desk.protocol.envelope import decode_base64_java, seal_refresh_reply, to_base64
-from uid2_desk.protocol.errors import (
-    DecryptionError,
-    EnvelopeError,
-    PayloadError,
-    TokenDecryptError,
-    TokenFormatError,
-)
-from uid2_desk.protocol.tokens import (
-    REFRESH_TOKEN_WRAPPER_LENGTH,
-    read_wrapper_header,
-    unwrap_refresh_token,
-)
+from uid2_desk.protocol.envelope import seal_refresh_reply, to_base64
+from uid2_desk.protocol.tokens import REFRESH_TOKEN_WRAPPER_LENGTH
 
 GENERATOR = frozenset({Role.GENERATOR})
 OPTOUT_ROLE = frozenset({Role.OPTOUT})
 ANY_ROLE: frozenset[Role] = frozenset()
 
-MSG_REFRESH_MISSING = "Required Parameter Missing: refresh_token"
-MSG_REFRESH_NOT_BASE64 = "Invalid body: Body is not valid base64."
-MSG_REFRESH_BAD_DATA = "Invalid data: Check encryption method and encryption key."
-MSG_REFRESH_BAD_FORMAT = "Invalid format: Payload is not valid json or missing required data."
 MSG_REFRESH_ERROR = "Error refreshing token"
 MSG_INVALID_TOKEN = "Invalid Token presented"
 MSG_EXPIRED_TOKEN = "Expired Token presented"
+#: ``InputUtil.InputVal`` has no ``toString()``: logout prints Object's (class@hash).
+INPUT_VAL_CLASS = "com.uid2.operator.service.InputUtil$InputVal"
+
+
+def java_object_text(instance: object) -> str:
+    """``Object.toString()`` of an ``InputVal``: its class, ``@``, an identity hash in hex.
+
+    The hash differs on every request in the real operator too; ours comes from ``id()``.
+    """
+    return f"{INPUT_VAL_CLASS}@{id(instance) & 0x7FFFFFFF:x}"
 
 
 class TokenRoutes:
@@ -88,29 +88,18 @@ class TokenRoutes:
         """Refresh with the 388-character token; never 401, API key optional."""
         core = self._core
         authenticated = authenticate(request, core, ANY_ROLE) is not None
+        # An empty body is just a token that does not decode: 400 invalid_token, or "error"
+        # for an unauthenticated caller (UOV test tokenRefreshNoToken).
         text = (await request.body()).decode("utf-8", errors="replace")
-        if not text:
-            return wire.client_error(request, MSG_REFRESH_MISSING)
         response_key: bytes | None = None
         inner = text
         if len(text) == REFRESH_TOKEN_WRAPPER_LENGTH:
-            try:
-                # The operator's Java decoder decides what is base64 (no whitespace).
-                decode_base64_java(text)
-                unwrapped = unwrap_refresh_token(text, core.keys.lookup)
-            except (EnvelopeError, TokenFormatError):
-                return wire.client_error(request, MSG_REFRESH_NOT_BASE64)
-            except TokenDecryptError:
-                _, key_id, _ = read_wrapper_header(text)
-                return wire.client_error(
-                    request,
-                    f"Invalid key: Generator of this token (Key ID: {key_id}) does not exist.",
-                )
-            except DecryptionError:
-                return wire.client_error(request, MSG_REFRESH_BAD_DATA)
-            except PayloadError:
-                return wire.client_error(request, MSG_REFRESH_BAD_FORMAT)
+            unwrapped = open_wrapper(text, core.keys.lookup)
+            if isinstance(unwrapped, str):
+                return wire.client_error(request, unwrapped)
             inner, response_key = unwrapped.inner_token, unwrapped.refresh_response_key
+        elif decoder_throws(text, core.keys.lookup):
+            return unexpected_reply(request)
         try:
             result = core.issuer.refresh(inner, core.clock.now_ms())
         except NoActiveKeyError:
@@ -133,6 +122,9 @@ class TokenRoutes:
         wire.context_of(request).status = str(document["status"])
         wire.context_of(request).notes.replied(document, None)
         sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
+        # V2PayloadHandler.writeResponseBody: raw bytes for an octet-stream request.
+        if is_octet_stream(request.headers.get("content-type")):
+            return Response(sealed, 200, {"content-type": wire.OCTET_STREAM})
         return Response(to_base64(sealed).encode("ascii"), 200, {"content-type": wire.TEXT_PLAIN})
 
     async def validate(self, call: EnvelopeCall) -> Response:
@@ -141,8 +133,9 @@ class TokenRoutes:
         dii = identifier_of(call.opened.payload)
         if isinstance(dii, IdentifierProblem):
             return problem_reply(call.request, dii)
-        token = call.payload.get("token")
-        if not isinstance(token, str):
+        # getString reads any value as text; a missing token fails to decode: "Invalid token".
+        token = get_string(call.opened.payload, "token")
+        if token is None:
             return wire.client_error(call.request, "Invalid token")
         verdict = core.issuer.validate(token, dii.hash_b64, dii.identity_type, call.client.site_id)
         if verdict is Validation.INVALID_TOKEN:
@@ -154,9 +147,12 @@ class TokenRoutes:
     async def logout(self, call: EnvelopeCall) -> Response:
         """Opt a DII out now (the OPTOUT role's endpoint)."""
         core = self._core
-        dii = identifier_of(call.opened.payload)
-        if isinstance(dii, IdentifierProblem):
-            return problem_reply(call.request, dii)
+        found = token_input(call.opened.payload)
+        if found is None or found.dii is None:
+            # "Invalid Token presented " + input: "null", or the InputVal's Object.toString().
+            shown = "null" if found is None else java_object_text(found)
+            return wire.error(call.request, 400, wire.INVALID_TOKEN, f"{MSG_INVALID_TOKEN} {shown}")
+        dii = found.dii
         now_ms = core.clock.now_ms()
         # The one handler that writes to the database: keep it off the event loop.
         await anyio.to_thread.run_sync(core.issuer.opt_out, dii.hash_b64, dii.identity_type, now_ms)

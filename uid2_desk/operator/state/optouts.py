@@ -2,8 +2,8 @@
 
 An opt-out is keyed by the DII's first-level hash (what a refresh token carries) and also
 indexed by the raw UID it maps to (what ``/v2/optout/status`` is asked about). Generating for
-an opted-out DII answers ``optout``; refreshing a token whose identity was established at or
-before the opt-out answers ``optout`` too (uid2-protocol.md §3.2, §4).
+an opted-out DII answers ``optout``; so does refreshing any of its tokens, whenever the
+identity was established (``UIDOperatorService`` compares no times; uid2-protocol.md §3.2).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 from uid2_desk.operator.state.store import OperatorStore
 from uid2_desk.protocol.tokens import IdentityType
+
+_V3_RAW_UID_BYTES = 33
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,17 @@ class StoredOptOut:
     optout_ms: int
 
 
+def _v2_raw_uid(advertising_id: str) -> str:
+    """The raw UID of a data directory written before raw UIDs became v2 (32 bytes).
+
+    Those stored 33 bytes: a metadata byte in front of the same SHA-256, which is dropped.
+    """
+    raw = base64.b64decode(advertising_id)
+    if len(raw) != _V3_RAW_UID_BYTES:
+        return advertising_id
+    return base64.b64encode(raw[1:]).decode("ascii")
+
+
 class OptOutRegistry:
     """Opt-outs in SQLite, mirrored in memory for the request path."""
 
@@ -40,10 +53,22 @@ class OptOutRegistry:
         self._store = store
         self._lock = threading.Lock()
         by_hash: dict[bytes, StoredOptOut] = {}
-        for flh, adv, kind, when in store.query(
+        rows = store.query(
             "SELECT first_level_hash, advertising_id, identity_type, optout_ms FROM optouts"
-        ):
-            by_hash[base64.b64decode(flh)] = StoredOptOut(str(adv), IdentityType(kind), int(when))
+        )
+        upgraded = []
+        for flh, adv, kind, when in rows:
+            advertising_id = _v2_raw_uid(str(adv))
+            if advertising_id != adv:
+                upgraded.append((advertising_id, flh))
+            by_hash[base64.b64decode(flh)] = StoredOptOut(
+                advertising_id, IdentityType(kind), int(when)
+            )
+        if upgraded:
+            with store.transaction() as conn:
+                conn.executemany(
+                    "UPDATE optouts SET advertising_id = ? WHERE first_level_hash = ?", upgraded
+                )
         self._publish(by_hash)
 
     def _publish(self, by_hash: dict[bytes, StoredOptOut]) -> None:
