@@ -24,11 +24,11 @@ import httpx
 from uid2_desk.client.credential_stores import (
     CredentialStore,
     EnvCredentialStore,
-    KeyringCredentialStore,
     LayeredCredentialStore,
 )
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
+from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import AsyncJournal
 from uid2_desk.operator import LocalOperator, OperatorServer
