@@ -30,11 +30,8 @@ from PySide6.QtWidgets import (
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
-from uid2_desk.publisher.refresh.optout_poll import (
-    OptOutPoller,
-    PollProgress,
-    Sleep,
-)
+from uid2_desk.publisher.refresh.optout_poll import OptOutPoller, Sleep
+from uid2_desk.publisher.refresh.poll_progress import PollProgress
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.look import Badge, Card, PrimaryButton, set_colours
 from uid2_desk.ui.common.tasks import TaskRunner
