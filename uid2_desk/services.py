@@ -21,21 +21,16 @@ from pathlib import Path
 
 import httpx
 
-from uid2_desk.client.credential_stores import (
-    CredentialStore,
-    EnvCredentialStore,
-    LayeredCredentialStore,
-)
+from uid2_desk.client.credential_lookup import credentials_for
+from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
-from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import AsyncJournal
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.admin.faults import Fault, FaultKind
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
-from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
@@ -204,7 +199,7 @@ async def open_services(
         # hands the parts over to DeskServices.aclose().
         if environment.is_remote:
             desk_clock: Clock = clock or SystemClock()
-            credentials = await _remote_credentials(
+            credentials = await credentials_for(
                 environment, credentials, credential_store, require_credentials
             )
             http = await undo.enter_async_context(httpx.AsyncClient())
@@ -267,41 +262,6 @@ async def open_services(
         server=server,
         buyer=buyer,
     )
-
-
-async def _remote_credentials(
-    environment: Environment,
-    credentials: Credentials | None,
-    store: CredentialStore | None,
-    require: bool,
-) -> Credentials | None:
-    """The given credentials, else the store's (env vars, then keychain), else an error."""
-    if credentials is not None:
-        return credentials
-    store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
-    try:
-        found = await store.get(environment.id)
-    except KeychainUnavailableError:
-        if not require:
-            return None  # the desk's window asks, and can keep them for the session
-        # Required means a run without a window: it cannot keep typed credentials for a
-        # session, so offer only what works here.
-        raise KeychainUnavailableError(
-            f"No credentials for {environment.display_name}: UID2_API_KEY and UID2_SECRET are "
-            "not set and this machine has no OS keychain to read them from. Set UID2_API_KEY "
-            "and UID2_SECRET, or install a keychain backend (e.g. GNOME Keyring, KWallet) and "
-            "save them from the desk's Credentials dialog."
-        ) from None
-    except CredentialsError:
-        if require:
-            raise
-        return None
-    if found is None and require:
-        raise CredentialsError(
-            f"No credentials for {environment.display_name}. Set UID2_API_KEY and UID2_SECRET, "
-            "or save them in the keychain from the desk's Credentials dialog."
-        )
-    return found
 
 
 def _in_thread(blocking: Callable[[], None]) -> Callable[[], Awaitable[None]]:
