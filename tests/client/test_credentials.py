@@ -12,11 +12,11 @@ from tests.client.memory_keyring import MemoryKeyring
 from uid2_desk.client.credential_stores import (
     CredentialStore,
     EnvCredentialStore,
-    KeyringCredentialStore,
     LayeredCredentialStore,
     SessionCredentialStore,
 )
 from uid2_desk.client.credentials import Credentials, mask_api_key, mask_authorization
+from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 
 KEY = "UID2-C-L-999-fCXrMM.fsR3mDqAXELtWWMS+xG1s7RdgRTMqdOH2qaAo="

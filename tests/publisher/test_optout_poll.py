@@ -15,13 +15,9 @@ from uid2_desk.protocol.errors import (
     OperatorTimeoutError,
     UnauthorizedError,
 )
-from uid2_desk.publisher.refresh.optout_poll import (
-    OptOutPoller,
-    PollBounds,
-    PollOutcome,
-    PollProgress,
-    attempt_offsets_ms,
-)
+from uid2_desk.publisher.refresh.optout_poll import OptOutPoller
+from uid2_desk.publisher.refresh.poll_bounds import PollBounds, attempt_offsets_ms
+from uid2_desk.publisher.refresh.poll_progress import PollOutcome, PollProgress
 
 
 @dataclass(frozen=True)

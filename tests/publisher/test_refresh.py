@@ -10,7 +10,7 @@ from tests.publisher.conftest import Desk
 from uid2_desk.protocol.errors import InputError, OperatorClientError
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher import UserState
-from uid2_desk.publisher.store import UserRecord
+from uid2_desk.publisher.user_record import UserRecord
 
 
 @pytest.mark.asyncio

@@ -13,7 +13,8 @@ from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher import ChainLink, PolicyKind, TestUser, UserState
-from uid2_desk.publisher.store import STORE_FILE, UserRecord, UserStore
+from uid2_desk.publisher.store import STORE_FILE, UserStore
+from uid2_desk.publisher.user_record import UserRecord
 
 USER = TestUser(
     id="u1",

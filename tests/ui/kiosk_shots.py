@@ -30,7 +30,7 @@ from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.publisher.scenario.loader import find_scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
 from uid2_desk.services import DeskServices, OperatorMode, open_services
-from uid2_desk.ui.kiosk.autoplay import KioskPacing, KioskStatus
+from uid2_desk.ui.kiosk.kiosk_status import KioskPacing, KioskStatus
 from uid2_desk.ui.kiosk.shell import KioskShell
 from uid2_desk.ui.kiosk.window import KioskWindow
 from uid2_desk.ui.walkthrough.sequence_view import SequenceFeed, SequenceView

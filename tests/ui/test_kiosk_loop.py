@@ -27,15 +27,13 @@ from uid2_desk.protocol.errors import EnvironmentMismatchError, StorageError
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.services import DeskServices, open_services
-from uid2_desk.ui.kiosk.autoplay import (
-    KioskAutoplay,
-    KioskPacing,
-    KioskPhase,
-    KioskStatus,
+from uid2_desk.ui.kiosk.autoplay import KioskAutoplay
+from uid2_desk.ui.kiosk.host import RUNS_DIR, KioskHost
+from uid2_desk.ui.kiosk.kiosk_status import KioskPacing, KioskPhase, KioskStatus
+from uid2_desk.ui.kiosk.playlist import (
     kiosk_playlist,
     repeatable,
 )
-from uid2_desk.ui.kiosk.host import RUNS_DIR, KioskHost
 
 _SECRET = base64.b64encode(bytes(32)).decode()
 FAST = KioskPacing(step_pause_s=5, wait_cap_s=10, end_card_s=5, idle_resume_s=60)

@@ -20,8 +20,8 @@ from tests.ui.stage_desk import LoopRunner
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher.scenario.loader import find_scenario
 from uid2_desk.services import DeskServices, open_services
-from uid2_desk.ui.kiosk.autoplay import KioskPacing, KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.exit_chord import CHORD_WINDOW_MS, ExitChord
+from uid2_desk.ui.kiosk.kiosk_status import KioskPacing, KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.screen_state import device_state, phase_line, short_token, top_line
 from uid2_desk.ui.kiosk.shell import KioskShell, kiosk_refusal, run_kiosk
 from uid2_desk.ui.kiosk.window import KioskWindow

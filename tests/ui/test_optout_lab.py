@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.stage_desk import LoopRunner
 from uid2_desk.journal import EntryKind, JournalFilter
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.publisher.refresh.optout_poll import PollOutcome
+from uid2_desk.publisher.refresh.poll_progress import PollOutcome
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.services import DeskServices
 from uid2_desk.ui.walkthrough.optout_guide import GuideStage, guide_stage

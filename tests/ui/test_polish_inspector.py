@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 from tests.journal.recorded import Recorded, recorded
 from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.protocol.exchange import Exchange
-from uid2_desk.ui.log.exchange_inspector import ExchangeInspector, skew_text
+from uid2_desk.ui.log.exchange_inspector import ExchangeInspector
+from uid2_desk.ui.log.inspector_pages import skew_text
 
 __all__ = ["recorded"]  # the session fixture, imported to be found here
 

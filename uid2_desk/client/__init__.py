@@ -11,7 +11,6 @@
 from uid2_desk.client.credential_stores import (
     CredentialStore,
     EnvCredentialStore,
-    KeyringCredentialStore,
     LayeredCredentialStore,
     SessionCredentialStore,
 )
@@ -23,6 +22,7 @@ from uid2_desk.client.environments import (
     EnvironmentKind,
     ensure_same_environment,
 )
+from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.client.operator_client import CLIENT_VERSION, OperatorClient
 from uid2_desk.client.results import (
     KeyBundle,

@@ -8,6 +8,7 @@ Design: calls never raise for what happens on the wire. Each returns an
 :class:`~uid2_desk.client.results.Outcome` with the complete
 :class:`~uid2_desk.protocol.exchange.Exchange` and either a value or an error from
 :mod:`uid2_desk.protocol.errors`; ``outcome.unwrap()`` re-raises for callers that want that.
+Recording an exchange and turning it into an outcome is :mod:`uid2_desk.client.exchange_outcomes`.
 """
 
 from __future__ import annotations
@@ -30,11 +31,17 @@ from uid2_desk.client.bodies import (
 )
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
+from uid2_desk.client.exchange_outcomes import (
+    failed_outcome,
+    finished_outcome,
+    new_exchange,
+    reply_text,
+)
 from uid2_desk.client.replies import (
     StatusDocument,
-    operator_error,
     parse_status_document,
     reply_bytes,
+    token_result,
     unreadable_reply,
 )
 from uid2_desk.client.results import (
@@ -42,9 +49,7 @@ from uid2_desk.client.results import (
     OptOutStatus,
     Outcome,
     TokenResult,
-    TokenStatus,
 )
-from uid2_desk.client.skew import SkewLevel, assess_skew
 from uid2_desk.client.wire import WireResult, post
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.envelope import (
@@ -58,7 +63,6 @@ from uid2_desk.protocol.errors import (
     EnvelopeError,
     NonceMismatchError,
     PayloadError,
-    Uid2DeskError,
 )
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.protocol.identity import Identity
@@ -127,7 +131,7 @@ class OperatorClient:
         payload: dict[str, object] = {field: value}
         if tcf_consent_string is not None:
             payload["tcf_consent_string"] = tcf_consent_string
-        return await self._encrypted(GENERATE, payload, self._token_result)
+        return await self._encrypted(GENERATE, payload, token_result)
 
     async def refresh(self, identity: Identity) -> Outcome[TokenResult]:
         """``/v2/token/refresh`` with ``identity``'s refresh token (no envelope).
@@ -159,17 +163,17 @@ class OperatorClient:
                 opened, parts = open_refresh_reply(refresh_response_key, reply_bytes(wire.reply))
                 plaintext = opened
                 exchange = dataclasses.replace(exchange, response_envelope=parts)
-            exchange = dataclasses.replace(exchange, response_plaintext=_text(plaintext))
+            exchange = dataclasses.replace(exchange, response_plaintext=reply_text(plaintext))
             doc = parse_status_document(plaintext)
             exchange = dataclasses.replace(exchange, operator_status=doc.status)
-            value = self._token_result(doc)
+            value = token_result(doc)
         except (EnvelopeError, DecryptionError) as exc:
-            return self._finish(
+            return finished_outcome(
                 exchange, error=unreadable_reply(exc, self.environment.display_name, refresh=True)
             )
         except PayloadError as exc:
-            return self._finish(exchange, error=exc)
-        return self._finish(exchange, value=value)
+            return finished_outcome(exchange, error=exc)
+        return finished_outcome(exchange, value=value)
 
     async def validate(
         self, advertising_token: str, dii: Dii, *, send_raw: bool = False
@@ -211,28 +215,7 @@ class OperatorClient:
         self, endpoint: str, started: int, wire: WireResult, *, body: bytes, plain: str
     ) -> Exchange:
         url = self._base_url + endpoint
-        extra = [("environment", self.environment.id)]
-        if wire.connection_reused is not None:
-            extra.append(("connection_reused", str(wire.connection_reused).lower()))
-        exchange = Exchange(
-            endpoint=endpoint,
-            url=url,
-            started_ms=started,
-            timings=wire.timings,
-            request_headers=wire.request_headers,
-            request_plaintext=plain,
-            request_body=body,
-            extra=tuple(extra),
-        )
-        if wire.reply is not None:
-            exchange = dataclasses.replace(
-                exchange,
-                http_status=wire.reply.status,
-                response_headers=wire.reply.headers,
-                response_body=wire.reply.body,
-                server_date=wire.reply.header("date"),
-            )
-        return exchange
+        return new_exchange(self.environment, url, endpoint, started, wire, body=body, plain=plain)
 
     async def _encrypted(
         self,
@@ -260,10 +243,10 @@ class OperatorClient:
                 self.credentials.secret_bytes, reply_bytes(wire.reply), expected_nonce=None
             )
         except (EnvelopeError, DecryptionError) as exc:
-            return self._finish(
+            return finished_outcome(
                 exchange, error=unreadable_reply(exc, self.environment.display_name, refresh=False)
             )
-        text = _text(opened.payload)
+        text = reply_text(opened.payload)
         if endpoint in (KEY_SHARING, KEY_BIDSTREAM):
             text = redact_key_secrets(text)
         nonce_ok = opened.nonce == sealed.nonce
@@ -275,7 +258,7 @@ class OperatorClient:
             server_time_ms=opened.timestamp_ms,
         )
         if not nonce_ok:
-            return self._finish(
+            return finished_outcome(
                 exchange,
                 error=NonceMismatchError(
                     f"The reply from {self.environment.display_name} echoes nonce "
@@ -289,58 +272,8 @@ class OperatorClient:
             exchange = dataclasses.replace(exchange, operator_status=doc.status)
             value = parse(doc)
         except PayloadError as exc:
-            return self._finish(exchange, error=exc)
-        return self._finish(exchange, value=value)
-
-    def _token_result(self, doc: StatusDocument) -> TokenResult:
-        try:
-            status = TokenStatus(doc.status)
-        except ValueError:
-            raise PayloadError(
-                f"The operator answered with status {doc.status!r}, which the desk does not know "
-                "for this endpoint. The operator may be newer than the desk."
-            ) from None
-        if status is not TokenStatus.SUCCESS:
-            return TokenResult(status)
-        return TokenResult(status, Identity.from_body(doc.body))
+            return finished_outcome(exchange, error=exc)
+        return finished_outcome(exchange, value=value)
 
     def _failed(self, exchange: Exchange, wire: WireResult) -> Outcome[T]:
-        if wire.reply is None:
-            assert wire.error is not None  # WireResult carries exactly one of the two
-            return self._finish(exchange, error=wire.error)
-        error = operator_error(
-            wire.reply,
-            exchange.endpoint,
-            self.credentials.masked_key,
-            self.environment.display_name,
-        )
-        exchange = dataclasses.replace(
-            exchange,
-            response_plaintext=_text(wire.reply.body) if wire.reply.body else None,
-            operator_status=error.status,
-        )
-        return self._finish(exchange, error=error)
-
-    def _finish(
-        self, exchange: Exchange, *, value: T | None = None, error: Uid2DeskError | None = None
-    ) -> Outcome[T]:
-        if error is not None:
-            exchange = dataclasses.replace(exchange, error=str(error))
-            log.warning("%s %s failed: %s", exchange.method, exchange.url, error)
-        else:
-            log.info(
-                "%s %s -> %s %s in %.1f ms",
-                exchange.method,
-                exchange.url,
-                exchange.http_status,
-                exchange.operator_status,
-                exchange.timings.total_ms,
-            )
-        skew = exchange.clock_skew_ms
-        if skew is not None and assess_skew(skew).level >= SkewLevel.WARNING:
-            log.warning("%s", assess_skew(skew).message)
-        return Outcome(exchange, value, error)
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", errors="replace")
+        return failed_outcome(exchange, wire, self.credentials, self.environment)

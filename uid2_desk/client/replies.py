@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from uid2_desk.client.results import TokenResult, TokenStatus
 from uid2_desk.client.wire import WireReply
 from uid2_desk.protocol.envelope import decode_base64_body
 from uid2_desk.protocol.errors import (
@@ -22,6 +23,7 @@ from uid2_desk.protocol.errors import (
     Uid2DeskError,
     UnauthorizedError,
 )
+from uid2_desk.protocol.identity import Identity
 
 _SNIPPET = 120
 
@@ -168,3 +170,17 @@ def unreadable_reply(exc: Uid2DeskError, env_name: str, *, refresh: bool) -> Uid
         f"{env_name} answered 200, but the reply cannot be decrypted with {key}: it was "
         f"encrypted with another key or altered on the way. {hint}"
     )
+
+
+def token_result(doc: StatusDocument) -> TokenResult:
+    """A token endpoint's status document as a :class:`TokenResult` (an identity on success)."""
+    try:
+        status = TokenStatus(doc.status)
+    except ValueError:
+        raise PayloadError(
+            f"The operator answered with status {doc.status!r}, which the desk does not know "
+            "for this endpoint. The operator may be newer than the desk."
+        ) from None
+    if status is not TokenStatus.SUCCESS:
+        return TokenResult(status)
+    return TokenResult(status, Identity.from_body(doc.body))

@@ -1,7 +1,8 @@
 """The durable, append-only record of exchanges and lifecycle events, and its exports.
 
 - :class:`Journal` (synchronous, one thread) and :class:`AsyncJournal` (asyncio, one worker
-  thread, listeners notified after commit): :mod:`uid2_desk.journal.store`,
+  thread, listeners notified after commit): :mod:`uid2_desk.journal.store` (its halves in
+  :mod:`~uid2_desk.journal.writing` and :mod:`~uid2_desk.journal.reading`),
   :mod:`uid2_desk.journal.async_journal`.
 - Values: :class:`JournalEntry`, :class:`JournalFilter`, :class:`EntryKind`, :class:`Outcome`.
 - Exports (import them from their modules; the Markdown report depends on

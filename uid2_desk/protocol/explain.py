@@ -3,73 +3,25 @@
 The operator's replies are terse (``400 client_error "Invalid body: Check encryption key
 (ClientSecret)."``). :func:`explain` turns a reply into a cause and a fix that a QA engineer
 can act on, using what the operator saw and the client could not (which key was used, the
-client's envelope time against the operator's clock). Rules are tried in order; the first
-that matches wins. The same table serves the desk's own exchanges, the local operator's
-captures and the proxy's.
+client's envelope time against the operator's clock). The rows are in
+:mod:`~uid2_desk.protocol.explain_rules`, tried in order; the first that matches wins. The
+same table serves the desk's own exchanges, the local operator's captures and the proxy's.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from uid2_desk.protocol.capture import AUTH_FACT, SKEW_FACT
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.protocol.explain_rules import RULES
+from uid2_desk.protocol.explanation import Explanation, ReplyFacts
 
-#: The replacement of each removed v0/v1 endpoint.
-V1_REPLACEMENTS = {
-    "/token/generate": "POST /v2/token/generate",
-    "/token/refresh": "POST /v2/token/refresh",
-    "/token/validate": "POST /v2/token/validate",
-    "/token/logout": "POST /v2/token/logout",
-    "/identity/map": "POST /v3/identity/map",
-    "/identity/buckets": "POST /v3/identity/map (buckets are gone with salt buckets)",
-    "/key/latest": "POST /v2/key/sharing or /v2/key/bidstream",
-    "/key/sharing": "POST /v2/key/sharing",
-}
-#: Endpoints still served but deprecated, and what replaces them.
-DEPRECATED = {
-    "/v2/identity/map": "POST /v3/identity/map",
-    "/v2/identity/buckets": "POST /v3/identity/map",
-}
-DEPRECATION_DATE = "2026-09-30"
-_ENVELOPE_DOCS = "https://unifiedid.com/docs/getting-started/gs-encryption-decryption"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """A failure (or a warning) in plain words.
-
-    Attributes:
-        cause: what went wrong, one sentence.
-        fix: what to change, one or two sentences.
-        code: a stable short name for the cause (filters, checks, tests).
-    """
-
-    code: str
-    cause: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """The facts the rules look at."""
-
-    path: str
-    http: int | None
-    status: str
-    message: str
-    facts: dict[str, str]
-    empty_request: bool
-
-
-_Rule = Callable[[_Reply], Explanation | None]
+__all__ = ["Explanation", "explain"]
 
 
 def explain(exchange: Exchange) -> Explanation | None:
     """The explanation of a failed (or deprecated) exchange, or ``None`` if nothing to say."""
-    reply = _Reply(
+    reply = ReplyFacts(
         path=exchange.endpoint,
         http=exchange.http_status,
         status=exchange.operator_status or "",
@@ -77,7 +29,7 @@ def explain(exchange: Exchange) -> Explanation | None:
         facts=dict(exchange.extra),
         empty_request=not exchange.request_body,
     )
-    for rule in _RULES:
+    for rule in RULES:
         found = rule(reply)
         if found is not None:
             return found
@@ -96,218 +48,3 @@ def _message(exchange: Exchange) -> str:
         return text
     message = document.get("message") if isinstance(document, dict) else None
     return message if isinstance(message, str) else ""
-
-
-def _legacy(reply: _Reply) -> Explanation | None:
-    for prefix in ("/v0", "/v1"):
-        if not reply.path.startswith(prefix + "/"):
-            continue
-        rest = reply.path[len(prefix) :]
-        instead = V1_REPLACEMENTS.get(rest, "the matching /v2 endpoint")
-        served = (
-            "so they answer 404"
-            if reply.http == 404
-            else "; this one answered only because the desk's operator runs with --legacy-v1"
-        )
-        return Explanation(
-            "legacy_endpoint",
-            f"{reply.path} is a {prefix[1:]} endpoint: UID2 operators removed the v0 and v1 "
-            f"endpoints in July 2025, {served}.".replace(", ;", ";"),
-            f"Call {instead} with an encrypted request envelope ({_ENVELOPE_DOCS}).",
-        )
-    return None
-
-
-def _deprecated(reply: _Reply) -> Explanation | None:
-    instead = DEPRECATED.get(reply.path)
-    if instead is None or reply.http not in (200, None):
-        return None
-    return Explanation(
-        "deprecated_endpoint",
-        f"{reply.path} is deprecated since {DEPRECATION_DATE}.",
-        f"Move to {instead}: it returns the raw UID2, its previous value and when to refresh.",
-    )
-
-
-def _unauthorized(reply: _Reply) -> Explanation | None:
-    if reply.http != 401:
-        return None
-    auth = reply.facts.get(AUTH_FACT, "")
-    if auth == "no_key":
-        return Explanation(
-            "no_api_key",
-            "The request carried no API key (no 'Authorization: Bearer …' header).",
-            "Send the API key as 'Authorization: Bearer <key>' (exactly one space after Bearer).",
-        )
-    if auth.startswith("missing_role:"):
-        role = auth.split(":", 1)[1]
-        return Explanation(
-            "missing_role",
-            f"The API key is valid but lacks the {role} role this endpoint needs.",
-            f"Use a key issued with the {role} role (publishers generate with GENERATOR, "
-            "buyers read keys with ID_READER, sharers with SHARER, mapping needs MAPPER).",
-        )
-    if reply.path == "/v2/token/client-generate":
-        return Explanation(
-            "cstg_keypair",
-            "The subscription id or the server public key is unknown or disabled here.",
-            "Use the subscription id and public key this operator issued (the credentials file's "
-            "'cstg' section or the Connect dialog); keys of another environment do not work.",
-        )
-    return Explanation(
-        "unknown_api_key",
-        "The API key is unknown or revoked on this operator.",
-        "Check for a typo, and that the key belongs to this environment (integration and "
-        "production keys differ; the desk's local operator issues its own).",
-    )
-
-
-def _envelope(reply: _Reply) -> Explanation | None:
-    if reply.http != 400:
-        return None
-    m = reply.message
-    if "unencrypted JSON" in m:
-        return Explanation(
-            "unencrypted_json",
-            "The body is plain JSON, but this endpoint takes an encrypted request envelope.",
-            "Encrypt the JSON with the client secret (AES-256-GCM: version 1, IV, timestamp, "
-            f"nonce, payload) and send its base64 ({_ENVELOPE_DOCS}).",
-        )
-    if "not valid base64" in m:
-        return Explanation(
-            "not_base64",
-            "The body is not base64 text (a stray newline or a URL-safe alphabet also do this).",
-            "Send the envelope's standard base64 with no line breaks, or raw bytes with "
-            "'Content-Type: application/octet-stream'.",
-        )
-    if "Body is missing" in m:
-        return Explanation("body_missing", "The request had an empty body.", "Send the envelope.")
-    if "Body too short" in m:
-        return Explanation(
-            "envelope_too_short",
-            "The body is too short to be an envelope.",
-            "Check the encryption: version byte, 12-byte IV, ciphertext and 16-byte tag.",
-        )
-    if "format version" in m:
-        return Explanation(
-            "envelope_version",
-            "The envelope's first byte is not 1, the only version operators accept.",
-            "Start the envelope with the byte 0x01, then the IV.",
-        )
-    if "ClientSecret" in m:
-        return Explanation(
-            "wrong_secret",
-            "The envelope does not decrypt with this API key's client secret.",
-            "Check the secret for a typo, and that key and secret are a pair from this "
-            "environment (an integration secret does not open on production).",
-        )
-    if "too old or client time drift" in m:
-        skew = reply.facts.get(SKEW_FACT)
-        measured = f" The envelope was {_seconds(skew)} the operator's clock." if skew else ""
-        return Explanation(
-            "timestamp_window",
-            "The envelope's timestamp is outside the operator's window." + measured,
-            "Sync the client's clock (NTP) and build each envelope just before sending it.",
-        )
-    if "Data is not valid json" in m:
-        return Explanation(
-            "payload_not_json",
-            "The decrypted payload is not a JSON object.",
-            'Encrypt a UTF-8 JSON object such as {"email_hash": "…"}.',
-        )
-    return None
-
-
-def _seconds(skew: str) -> str:
-    try:
-        ms = int(skew)
-    except ValueError:
-        return skew
-    side = "ahead of" if ms > 0 else "behind"
-    return f"{abs(ms) / 1000:.1f} s {side}"
-
-
-def _tokens(reply: _Reply) -> Explanation | None:
-    if reply.status == "optout":
-        return Explanation(
-            "optout",
-            "The user has opted out of UID2: the operator returns no identity.",
-            "Drop the user's identity and stop refreshing; do not send a token for them.",
-        )
-    if reply.status == "expired_token":
-        return Explanation(
-            "refresh_expired",
-            "The refresh token is past refresh_expires: it can no longer be refreshed.",
-            "Refresh before refresh_expires; now the user must sign in again (generate).",
-        )
-    if reply.path == "/v2/token/refresh" and reply.empty_request and reply.http == 400:
-        return Explanation(
-            "refresh_empty",
-            "The refresh request had an empty body.",
-            "Send the refresh token itself as the body (text/plain), exactly as it was received.",
-        )
-    if reply.path == "/v2/token/refresh" and reply.status == "invalid_token":
-        return Explanation(
-            "refresh_token_foreign",
-            "The refresh token does not decrypt here: it came from another environment or "
-            "operator, or it was cut or altered.",
-            "Refresh against the operator that issued the identity, with the token as received.",
-        )
-    if "exactly one of" in reply.message:
-        return Explanation(
-            "identifier_count",
-            "The payload must name exactly one of email, email_hash, phone, phone_hash.",
-            "Send one identifier per request.",
-        )
-    if reply.message == "Invalid Identifier":
-        return Explanation(
-            "invalid_identifier",
-            "The identifier is not a valid email, E.164 phone, or base64 SHA-256 hash.",
-            "Normalize first: phones as +<country><number>, hashes as base64 of 32 bytes.",
-        )
-    return None
-
-
-def _cstg(reply: _Reply) -> Explanation | None:
-    if reply.path != "/v2/token/client-generate" or reply.http != 403:
-        return None
-    return Explanation(
-        "cstg_origin",
-        "The operator refused the page's origin or the app's name: "
-        f"{reply.message or 'no message'}.",
-        "Add the page's registrable domain (or the app name) to the site's allowed list: on "
-        "the desk's operator with --cstg-domain / --cstg-app-name or the Connect dialog.",
-    )
-
-
-def _server(reply: _Reply) -> Explanation | None:
-    if reply.http == 503:
-        return Explanation(
-            "unavailable",
-            "The operator answered 503 Service Unavailable.",
-            "Retry with backoff; keep the current identity until a refresh succeeds.",
-        )
-    if reply.http == 413:
-        return Explanation("too_large", "The body is over 1 MiB.", "Send smaller batches.")
-    if reply.http is not None and reply.http >= 500:
-        return Explanation(
-            "server_error",
-            f"The operator failed: {reply.message or 'HTTP ' + str(reply.http)}.",
-            "Retry later; if it persists, report it with this exchange attached.",
-        )
-    if reply.http == 404:
-        return Explanation(
-            "unknown_path", f"The operator has no endpoint {reply.path}.", "Check the path."
-        )
-    return None
-
-
-_RULES: tuple[_Rule, ...] = (
-    _legacy,
-    _unauthorized,
-    _envelope,
-    _cstg,
-    _tokens,
-    _server,
-    _deprecated,
-)

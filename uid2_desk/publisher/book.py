@@ -15,6 +15,7 @@ from uid2_desk.client.results import TokenResult
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, Uid2DeskError
 from uid2_desk.protocol.tokens import IdentityType
+from uid2_desk.publisher.async_user_store import AsyncUserStore
 from uid2_desk.publisher.events import EventHub
 from uid2_desk.publisher.lifecycle import state_at
 from uid2_desk.publisher.model import (
@@ -29,7 +30,7 @@ from uid2_desk.publisher.model import (
 )
 from uid2_desk.publisher.recorder import JournalRecorder
 from uid2_desk.publisher.refresh.policy import RefreshTiming, due_at
-from uid2_desk.publisher.store import AsyncUserStore, UserRecord
+from uid2_desk.publisher.user_record import UserRecord
 
 #: States in which a refresh may be attempted by a policy.
 REFRESHABLE = frozenset(

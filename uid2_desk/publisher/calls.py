@@ -23,7 +23,7 @@ from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.model import UserState
 from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
-from uid2_desk.publisher.store import UserRecord
+from uid2_desk.publisher.user_record import UserRecord
 
 
 class OperatorCalls:

@@ -28,6 +28,7 @@ from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
 from uid2_desk.publisher import book
+from uid2_desk.publisher.async_user_store import AsyncUserStore
 from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.calls import OperatorCalls
 from uid2_desk.publisher.events import EventHub
@@ -41,7 +42,7 @@ from uid2_desk.publisher.model import (
 from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.refresh.runner import PolicyRunner
-from uid2_desk.publisher.store import AsyncUserStore, UserRecord
+from uid2_desk.publisher.user_record import UserRecord
 
 
 class Publisher:

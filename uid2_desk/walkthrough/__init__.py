@@ -2,7 +2,7 @@
 
 - :mod:`~uid2_desk.walkthrough.steps`: :class:`Lane`, :class:`Step`, :data:`STEPS`.
 - :mod:`~uid2_desk.walkthrough.layout`: :func:`layout` → :class:`Diagram`
-  (:mod:`~uid2_desk.walkthrough.diagram`), hit-testing.
+  (:mod:`~uid2_desk.walkthrough.diagram`); hit-testing in :mod:`~uid2_desk.walkthrough.hit_test`.
 - :mod:`~uid2_desk.walkthrough.rules`: the tables of what each entry draws.
 - :mod:`~uid2_desk.walkthrough.notes`: :func:`note_lines`, a note's caption.
 - :mod:`~uid2_desk.walkthrough.mermaid`: :func:`to_mermaid`, the report's copy of the diagram.
@@ -16,7 +16,8 @@ from uid2_desk.walkthrough.diagram import (
     LayoutMetrics,
     Note,
 )
-from uid2_desk.walkthrough.layout import arrow_at, layout, note_at
+from uid2_desk.walkthrough.hit_test import arrow_at, note_at
+from uid2_desk.walkthrough.layout import layout
 from uid2_desk.walkthrough.mermaid import mermaid_text, to_mermaid
 from uid2_desk.walkthrough.notes import note_lines
 from uid2_desk.walkthrough.steps import PHASE_TITLES, STEPS, Lane, Step, step

@@ -3,7 +3,9 @@
 :func:`layout` turns entries (light ones are enough) into a :class:`Diagram` of lanes, arrows
 and notes with coordinates; the Qt view paints it and :func:`to_mermaid` writes the same
 diagram for the Markdown report, so screen and report cannot disagree. What is drawn for
-which entry comes from the tables of :mod:`~uid2_desk.walkthrough.rules`.
+which entry comes from the tables of :mod:`~uid2_desk.walkthrough.rules`, read entry by entry
+in :mod:`~uid2_desk.walkthrough.entry_steps`; :mod:`~uid2_desk.walkthrough.hit_test` finds what
+a point of the diagram falls on.
 
 Rows. Entries are taken in ``seq`` order; every arrow and every note gets its own row, so
 ``y`` increases with ``seq`` (and within one entry, request before reply), with one exception:
@@ -38,9 +40,7 @@ Events:
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.walkthrough.diagram import (
@@ -51,19 +51,25 @@ from uid2_desk.walkthrough.diagram import (
     LayoutMetrics,
     Note,
 )
+from uid2_desk.walkthrough.entry_steps import (
+    drawn_steps,
+    event_arrow,
+    event_steps,
+    exchange_steps,
+    join_words,
+    reply_text,
+)
 from uid2_desk.walkthrough.notes import note_lines
 from uid2_desk.walkthrough.rules import (
-    CAUSE_STEPS,
     ENDPOINT_STEPS,
     EVENT_ARROWS,
     EVENT_STEPS,
     NOTE_LANES,
     REPLY_STEPS,
     SIDE_EXCHANGES,
-    EventArrow,
     event_key,
 )
-from uid2_desk.walkthrough.steps import Lane, Step, step
+from uid2_desk.walkthrough.steps import Lane
 
 __all__ = [  # the diagram values and the tables stay importable from here, as before
     "ENDPOINT_STEPS",
@@ -78,63 +84,8 @@ __all__ = [  # the diagram values and the tables stay importable from here, as b
     "LaneColumn",
     "LayoutMetrics",
     "Note",
-    "arrow_at",
     "layout",
-    "note_at",
 ]
-
-_REQUEST_STEPS: Mapping[str, str] = MappingProxyType({v: k for k, v in REPLY_STEPS.items()})
-
-
-def _exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
-    """The (request, reply) steps of an exchange entry."""
-    given = entry.step or ENDPOINT_STEPS.get(entry.name)
-    if given is None:
-        return None, None
-    if given in REPLY_STEPS:
-        return step(given), step(REPLY_STEPS[given])
-    if given in _REQUEST_STEPS:
-        return step(_REQUEST_STEPS[given]), step(given)
-    found = step(given)
-    return found, found
-
-
-def _event_steps(entry: JournalEntry) -> tuple[Step, ...]:
-    group = EVENT_STEPS.get(event_key(entry.name), ())
-    if entry.step is None or entry.step in group:
-        ids = group
-    else:
-        ids = (entry.step,) if step(entry.step) else ()
-    return tuple(s for s in (step(i) for i in ids) if s is not None)
-
-
-def _event_arrow(entry: JournalEntry) -> tuple[Step, EventArrow] | None:
-    """The step and words of an event drawn as a step of its own (:data:`EVENT_ARROWS`)."""
-    step_id = entry.step
-    if step_id is None:
-        cause = entry.detail_value("cause") or ""
-        step_id = CAUSE_STEPS.get(cause.split(" ", 1)[0])
-    spec = EVENT_ARROWS.get((event_key(entry.name), entry.outcome or "", step_id or ""))
-    found = step(step_id) if spec is not None and step_id else None
-    return None if found is None or spec is None else (found, spec)
-
-
-def _drawn_steps(entry: JournalEntry) -> tuple[str, ...]:
-    """The step ids an entry's arrows carry (for placing a side exchange after one)."""
-    if entry.kind is EntryKind.EXCHANGE:
-        return tuple(s.id for s in _exchange_steps(entry) if s is not None)
-    special = _event_arrow(entry)
-    return (special[0].id,) if special else tuple(s.id for s in _event_steps(entry))
-
-
-def _join(*parts: str | None) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def _reply_text(entry: JournalEntry) -> str:
-    if entry.http_status is None:
-        return "no answer"
-    return _join(str(entry.http_status), entry.outcome)
 
 
 class _Builder:
@@ -208,10 +159,10 @@ class _Builder:
         if side is not None:
             self._side_exchange(entry, side.who, side.source)
             return
-        request, reply = _exchange_steps(entry)
+        request, reply = exchange_steps(entry)
         source = request.source if request else Lane.PUBLISHER
         target = request.target if request else Lane.OPERATOR
-        label = _join(request.id if request else None, entry.method, entry.name)
+        label = join_words(request.id if request else None, entry.method, entry.name)
         self.arrow(
             entry, ArrowKind.REQUEST, request.id if request else None, (source, target), label=label
         )
@@ -224,7 +175,7 @@ class _Builder:
             ArrowKind.REPLY,
             reply_id,
             (reply_source, reply_target),
-            label=_join(reply_id, _reply_text(entry)),
+            label=join_words(reply_id, reply_text(entry)),
         )
 
     def _side_exchange(self, entry: JournalEntry, who: str, source: Lane) -> None:
@@ -232,17 +183,17 @@ class _Builder:
         self.arrow(
             entry, ArrowKind.REQUEST, None, lanes, label=f"{who}: {entry.method} {entry.name}"
         )
-        self.arrow(entry, ArrowKind.REPLY, None, lanes[::-1], label=f"{who}: {_reply_text(entry)}")
+        self.arrow(entry, ArrowKind.REPLY, None, lanes[::-1], label=f"{who}: {reply_text(entry)}")
 
     def event(self, entry: JournalEntry) -> None:
-        special = _event_arrow(entry)
+        special = event_arrow(entry)
         if special is not None:
             s, spec = special
             lanes = (s.source, s.target)
             label = f"{s.id} {spec.title}"
             self.arrow(entry, ArrowKind.EVENT, s.id, lanes, label=label, outcome=spec.outcome)
             return
-        steps = _event_steps(entry)
+        steps = event_steps(entry)
         if not steps:
             self.note(entry)
         for s in steps:
@@ -256,7 +207,7 @@ def _held_until(entry: JournalEntry, following: JournalEntry | None) -> str | No
     side = SIDE_EXCHANGES.get(entry.name) if entry.kind is EntryKind.EXCHANGE else None
     if side is None or side.after_step is None or entry.step is not None or following is None:
         return None
-    if following.session != entry.session or side.after_step not in _drawn_steps(following):
+    if following.session != entry.session or side.after_step not in drawn_steps(following):
         return None
     return side.after_step
 
@@ -286,28 +237,3 @@ def layout(entries: Sequence[JournalEntry], *, metrics: LayoutMetrics | None = N
         height=m.header_height + m.row_height * builder.row + m.footer_height,
         metrics=m,
     )
-
-
-def arrow_at(diagram: Diagram, x: float, y: float) -> Arrow | None:
-    """The arrow whose row contains ``y`` and whose span (± tolerance) contains ``x``."""
-    half = diagram.metrics.row_height / 2
-    tol = diagram.metrics.hit_tolerance
-    i = bisect.bisect_left(diagram.arrows, y - half, key=lambda a: a.y)
-    for arrow in diagram.arrows[i:]:
-        if arrow.y - half > y:
-            break
-        if abs(arrow.y - y) <= half and arrow.left - tol <= x <= arrow.right + tol:
-            return arrow
-    return None
-
-
-def note_at(diagram: Diagram, x: float, y: float) -> Note | None:
-    """The note whose box contains the point."""
-    half = diagram.metrics.row_height / 2
-    i = bisect.bisect_left(diagram.notes, y - half, key=lambda n: n.y)
-    for note in diagram.notes[i:]:
-        if note.y - half > y:
-            break
-        if abs(note.y - y) <= half and abs(note.x - x) <= note.width / 2:
-            return note
-    return None

@@ -11,9 +11,7 @@ everything, so a 404 and its preflight carry the CORS headers too.
 
 from __future__ import annotations
 
-import email.utils
 import time
-from collections.abc import Callable, Sequence
 
 import anyio
 
@@ -24,6 +22,7 @@ from uid2_desk.operator.capture.builder import ServedBytes
 from uid2_desk.operator.capture.handover import hand_over
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from uid2_desk.operator.http.response_writer import ResponseWriter
 from uid2_desk.operator.state.request_log import RequestLog, ServedRequest
 from uid2_desk.protocol.clock import Clock
 
@@ -56,78 +55,6 @@ def cors_allowed_headers(path: str) -> str:
     """The ``Access-Control-Allow-Headers`` value for a path."""
     names = CORS_HEADERS + (("Authorization",) if path in CORS_AUTHORIZATION_PATHS else ())
     return ",".join(names)
-
-
-class _Writer:
-    """Forwards the response, adding CORS and Date headers, and logs the request once.
-
-    The log entry is written just before the last byte goes out (or the connection is
-    cut), so a client that has its answer can already read the entry.
-    """
-
-    def __init__(
-        self,
-        send: Send,
-        extra: list[tuple[bytes, bytes]],
-        clock: Clock,
-        on_finish: Callable[[int], None],
-    ) -> None:
-        self._send = send
-        self._extra = extra
-        self._clock = clock
-        self._on_finish = on_finish
-        self._finished = False
-        self.status = 0
-        #: The reply as sent, kept only while a capture sink is set.
-        self.keep = False
-        self.headers: list[tuple[bytes, bytes]] = []
-        self.body = bytearray()
-
-    def finish(self) -> None:
-        """Log the request now (idempotent)."""
-        if not self._finished:
-            self._finished = True
-            self._on_finish(self.status)
-
-    async def send(self, message: Message) -> None:
-        """Forward one ASGI message, with our headers on the response start."""
-        if message["type"] == "http.response.start":
-            self.status = int(message["status"])
-            headers = list(message.get("headers", ()))
-            present = {bytes(k).lower() for k, _ in headers}
-            date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
-            for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
-                if key not in present:
-                    headers.append((key, value))
-            message = {**message, "headers": headers}
-            if self.keep:
-                self.headers = headers
-        elif message["type"] == "http.response.body":
-            if self.keep:
-                self.body += message.get("body", b"")
-            if not message.get("more_body", False):
-                self.finish()
-        await self._send(message)
-
-    async def reply(
-        self,
-        status: int,
-        content: bytes,
-        content_type: str | None,
-        *,
-        length: int | None = None,
-        more_body: bool = False,
-        headers: Sequence[tuple[bytes, bytes]] = (),
-    ) -> None:
-        """Send a whole (or, with ``more_body``, a partial) response of our own."""
-        all_headers = list(headers)
-        if status != 204:
-            declared = len(content) if length is None else length
-            all_headers.append((b"content-length", str(declared).encode()))
-        if content_type:
-            all_headers.append((b"content-type", content_type.encode()))
-        await self.send({"type": "http.response.start", "status": status, "headers": all_headers})
-        await self.send({"type": "http.response.body", "body": content, "more_body": more_body})
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, bool]:
@@ -231,7 +158,7 @@ class OperatorHttp:
                 )
             )
 
-        out = _Writer(send, extra, self._clock, log)
+        out = ResponseWriter(send, extra, self._clock, log)
         out.keep = capture is not None
         try:
             await self._handle(
@@ -246,7 +173,7 @@ class OperatorHttp:
         receive: Receive,
         send: Send,
         *,
-        out: _Writer,
+        out: ResponseWriter,
         plan: FaultPlan,
         origin: str | None,
         kept: bytearray,
@@ -297,7 +224,7 @@ class OperatorHttp:
         await self._uid2_app(scope, replay, out.send)
 
     @staticmethod
-    async def _preflight(out: _Writer, path: str, requested_method: str) -> None:
+    async def _preflight(out: ResponseWriter, path: str, requested_method: str) -> None:
         if requested_method.strip().upper() not in CORS_METHODS.split(","):
             await out.reply(403, b"CORS Rejected - Invalid method", wire.TEXT_PLAIN)
             return

@@ -8,19 +8,19 @@ progress. Every run is bounded three ways, so a forgotten poll never hammers an 
 - ``max_attempts``: how many refreshes at most;
 - ``time_limit_s``: no attempt starts later than this after the first one.
 
-The schedule is a pure function of the bounds (:func:`attempt_offsets_ms`); :class:`OptOutPoller`
+The schedule is a pure function of the bounds
+(:func:`~uid2_desk.publisher.refresh.poll_bounds.attempt_offsets_ms`); :class:`OptOutPoller`
 runs it against any async ``refresh`` callable (``lambda: publisher.refresh(user_id)``), reading
 time from an injected :class:`~uid2_desk.protocol.clock.Clock` and waiting with an injected
 ``sleep``, so tests drive it with a fake clock. No Qt here: the lab's panel only draws
-:class:`PollProgress`.
+:class:`~uid2_desk.publisher.refresh.poll_progress.PollProgress`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Protocol
 
 from uid2_desk.protocol.clock import Clock
@@ -32,11 +32,8 @@ from uid2_desk.protocol.errors import (
     Uid2DeskError,
     UnauthorizedError,
 )
-
-MIN_INTERVAL_S = 5.0
-MAX_INTERVAL_S = 600.0
-MAX_ATTEMPTS = 500
-MAX_TIME_LIMIT_S = 4 * 3600.0
+from uid2_desk.publisher.refresh.poll_bounds import PollBounds
+from uid2_desk.publisher.refresh.poll_progress import PollOutcome, PollProgress
 
 #: User states (``UserState`` values) after which another refresh cannot help.
 _DEAD_STATES = frozenset({"no_identity", "refresh_expired", "invalid"})
@@ -58,133 +55,6 @@ class SnapshotLike(Protocol):
     def state(self) -> str:
         """The user's state, a ``UserState`` value such as ``opted_out``."""
         ...
-
-
-@dataclass(frozen=True)
-class PollBounds:
-    """The three limits of one poll run; construction refuses values outside the safe range.
-
-    Attributes:
-        interval_s: seconds between the starts of two refresh attempts.
-        max_attempts: the most refreshes the run makes.
-        time_limit_s: seconds after the first attempt when the run gives up.
-    """
-
-    interval_s: float = 15.0
-    max_attempts: int = 60
-    time_limit_s: float = 15 * 60.0
-
-    def __post_init__(self) -> None:
-        if not MIN_INTERVAL_S <= self.interval_s <= MAX_INTERVAL_S:
-            raise InputError(
-                f"The poll interval must be between {MIN_INTERVAL_S:g} and "
-                f"{MAX_INTERVAL_S:g} seconds (got {self.interval_s:g}); a shorter one only "
-                "loads the operator, an opt-out takes minutes to arrive anyway."
-            )
-        if not 1 <= self.max_attempts <= MAX_ATTEMPTS:
-            raise InputError(
-                f"The number of attempts must be between 1 and {MAX_ATTEMPTS} "
-                f"(got {self.max_attempts})."
-            )
-        if not 0 <= self.time_limit_s <= MAX_TIME_LIMIT_S:
-            raise InputError(
-                f"The time limit must be between 0 and {MAX_TIME_LIMIT_S / 3600:g} hours "
-                f"(got {self.time_limit_s:g} s)."
-            )
-
-    @property
-    def interval_ms(self) -> int:
-        """The interval in milliseconds."""
-        return round(self.interval_s * 1000)
-
-    @property
-    def time_limit_ms(self) -> int:
-        """The time limit in milliseconds."""
-        return round(self.time_limit_s * 1000)
-
-    @property
-    def planned_attempts(self) -> int:
-        """How many attempts the run makes if nothing stops it early."""
-        return len(attempt_offsets_ms(self))
-
-
-def attempt_offsets_ms(bounds: PollBounds) -> tuple[int, ...]:
-    """When each attempt is due, in ms after the first one, ignoring how long attempts take.
-
-    >>> attempt_offsets_ms(PollBounds(interval_s=10, max_attempts=5, time_limit_s=25))
-    (0, 10000, 20000)
-    """
-    by_time = bounds.time_limit_ms // bounds.interval_ms + 1
-    count = min(bounds.max_attempts, by_time)
-    return tuple(k * bounds.interval_ms for k in range(count))
-
-
-class PollOutcome(StrEnum):
-    """How a poll run ended."""
-
-    OPTED_OUT = "opted_out"
-    TIME_LIMIT = "time_limit"
-    ATTEMPTS_EXHAUSTED = "attempts_exhausted"
-    IDENTITY_LOST = "identity_lost"
-    FAILED = "failed"
-    STOPPED = "stopped"
-
-    @property
-    def sentence(self) -> str:
-        """One plain sentence for the lab's progress display."""
-        return _SENTENCES[self]
-
-
-_SENTENCES = {
-    PollOutcome.OPTED_OUT: "The operator answered optout: the opt-out reached refresh.",
-    PollOutcome.TIME_LIMIT: "Time limit reached before the opt-out arrived; try a longer limit.",
-    PollOutcome.ATTEMPTS_EXHAUSTED: "All attempts made and no opt-out yet; try more attempts.",
-    PollOutcome.IDENTITY_LOST: (
-        "The identity can no longer be refreshed (logged out or refresh token expired); "
-        "sign the user in again and restart the poll."
-    ),
-    PollOutcome.FAILED: "Polling stopped on an error that retrying will not fix.",
-    PollOutcome.STOPPED: "Polling stopped.",
-}
-
-
-@dataclass(frozen=True)
-class PollProgress:
-    """Where a poll run stands; the lab's progress display draws exactly this.
-
-    Attributes:
-        attempt: refreshes made so far.
-        planned_attempts: refreshes the run makes at most.
-        elapsed_ms: clock time since the run started.
-        time_limit_ms: the run's time limit.
-        next_attempt_ms: clock time the next attempt is due, ``None`` when none is planned.
-        last_state: the user state after the latest attempt (a ``UserState`` value).
-        last_error: the message of the latest failed attempt, if it failed.
-        outcome: how the run ended, ``None`` while it runs.
-    """
-
-    attempt: int
-    planned_attempts: int
-    elapsed_ms: int
-    time_limit_ms: int
-    next_attempt_ms: int | None
-    last_state: str | None = None
-    last_error: str | None = None
-    outcome: PollOutcome | None = None
-
-    @property
-    def finished(self) -> bool:
-        """Whether the run is over."""
-        return self.outcome is not None
-
-    @property
-    def fraction(self) -> float:
-        """How far through its bounds the run is, 0.0 to 1.0 (whichever limit is nearer)."""
-        if self.outcome is not None:
-            return 1.0
-        by_attempts = self.attempt / self.planned_attempts if self.planned_attempts else 1.0
-        by_time = self.elapsed_ms / self.time_limit_ms if self.time_limit_ms else 1.0
-        return max(0.0, min(1.0, max(by_attempts, by_time)))
 
 
 Sleep = Callable[[float], Awaitable[None]]

@@ -13,33 +13,20 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from uid2_desk.journal import EntryKind, JournalEntry
+from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.errors import ScenarioError, Uid2DeskError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
-from uid2_desk.publisher.bid import BidResult
-from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice
+from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice, UserSnapshot
 from uid2_desk.publisher.refresh.policy import PolicyKind
-from uid2_desk.publisher.scenario.checks import Observation, check_expectations
 from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
 from uid2_desk.publisher.scenario.stage import LocalAdmin, Stage
+from uid2_desk.publisher.scenario.step_run import StepRun, observe, step_result
 from uid2_desk.publisher.scenario.waits import landing_ms
 
 # Stage and LocalAdmin live in .stage; they stay importable from here, as before.
 __all__ = ["LocalAdmin", "ScenarioPlayer", "Stage"]
-
-
-@dataclass
-class _Run:
-    """What one step produced while it ran."""
-
-    entries: list[JournalEntry] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    error: Uid2DeskError | None = None
-    valid: bool | None = None
-    bid: BidResult | None = None
 
 
 class ScenarioPlayer:
@@ -139,7 +126,7 @@ class ScenarioPlayer:
     # -- playing one step ----------------------------------------------------------------
 
     async def _play(self, index: int, step: Step) -> StepResult:
-        run = _Run()
+        run = StepRun()
 
         def collect(event: DeskEvent) -> None:
             if isinstance(event, EntryAppended):
@@ -155,28 +142,9 @@ class ScenarioPlayer:
         finally:
             unsubscribe()
         run.entries = self._own(run.entries)
-        observed = self._observe(run)
-        checks = check_expectations(step.expect, observed)
-        failed = [c for c in checks if not c.held]
-        if run.error is not None and step.expect.error is None:
-            # An error nobody expected fails the step even when no other check mentions it.
-            failed_reason = f"unexpected error: {run.error}"
-        elif failed:
-            failed_reason = "; ".join(c.reason for c in failed)
-        else:
-            failed_reason = None
-        return StepResult(
-            index=index,
-            step=step,
-            status=StepStatus.FAILED if failed_reason else StepStatus.PASSED,
-            outcome=observed.describe(),
-            checks=checks,
-            reason=failed_reason,
-            entries=tuple(e.seq for e in run.entries),
-            error=None if run.error is None else str(run.error),
-        )
+        return step_result(index, step, run, observe(run, self._snapshot()))
 
-    async def _act(self, step: Step, run: _Run) -> None:
+    async def _act(self, step: Step, run: StepRun) -> None:
         pub = self.stage.publisher
         action = step.action
         if action is Action.SIGN_IN:
@@ -291,24 +259,10 @@ class ScenarioPlayer:
         mine = {present[user_id] for user_id in self._users if user_id in present}
         return [e for e in entries if e.user is None or e.user in mine]
 
-    def _observe(self, run: _Run) -> Observation:
-        exchanges = [e for e in run.entries if e.kind is EntryKind.EXCHANGE]
-        last = exchanges[-1] if exchanges else None
-        snap = None
+    def _snapshot(self) -> UserSnapshot | None:
+        """The scenario user's snapshot, if they are (still) on the desk."""
         if self.user_id is not None and any(
             s.user.id == self.user_id for s in self.stage.publisher.users()
         ):
-            snap = self.stage.publisher.snapshot(self.user_id)
-        messages = [*run.notices, *([str(run.error)] if run.error else [])]
-        return Observation(
-            state=None if snap is None else snap.state.value,
-            identity=None if snap is None else snap.identity is not None,
-            attempts=None if snap is None else snap.attempts,
-            exchanges=len(exchanges),
-            http=None if last is None else last.http_status,
-            status=None if last is None or last.exchange is None else last.exchange.operator_status,
-            error=run.error is not None,
-            valid=run.valid,
-            decrypt=None if run.bid is None else run.bid.status,
-            messages=tuple(messages),
-        )
+            return self.stage.publisher.snapshot(self.user_id)
+        return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
-    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -26,25 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.common.live_text import LiveText
-from uid2_desk.ui.common.look import Badge, Card, set_colours, set_font, style_header
+from uid2_desk.ui.common.look import Badge, Card, set_font, style_header
 from uid2_desk.ui.common.qt_values import set_enum_properties
-from uid2_desk.ui.common.theme import ERROR_TEXT, WARNING_TEXT, state_swatch
-from uid2_desk.ui.common.timefmt import format_remaining, format_skew
+from uid2_desk.ui.common.theme import state_swatch
 from uid2_desk.ui.identity.chain_model import SEQ_ROLE, ChainColumn, ChainModel
 from uid2_desk.ui.identity.countdown import CountdownWidget
+from uid2_desk.ui.identity.error_line import ErrorLine
+from uid2_desk.ui.identity.policy_line import policy_line
+from uid2_desk.ui.identity.skew_line import SkewLine
 from uid2_desk.ui.identity.token_field import TokenField
 from uid2_desk.ui.identity.token_inspector import TokenInspector
 
 if TYPE_CHECKING:
     from uid2_desk.protocol.tokens import AdvertisingTokenContents
     from uid2_desk.publisher.model import UserSnapshot
-
-_POLICY_WORDS = {
-    "manual": "manual (Refresh now only)",
-    "automatic": "automatic, like the SDKs",
-    "on_return": "when the user returns",
-    "interval": "on a fixed interval",
-}
 
 
 class IdentityPanel(QWidget):
@@ -81,13 +74,7 @@ class IdentityPanel(QWidget):
         self._policy = LiveText("Refresh policy: automatic", self, expanding=True)
         self._policy.setObjectName("policy_line")
         self._policy.setAccessibleName("Refresh policy")
-        # One line, elided: the banner carries the whole message; the tooltip too.
-        self._error = QLabel(self)
-        self._error.setObjectName("identity_error")
-        set_colours(self._error, text=ERROR_TEXT)
-        set_enum_properties(self._error, textFormat="PlainText")
-        self._error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self._error_full = ""
+        self._error = ErrorLine(self)
         self.advertising = TokenField("Advertising token", self)
         self.refresh = TokenField("Refresh token", self)
         self.countdowns = (
@@ -95,11 +82,7 @@ class IdentityPanel(QWidget):
             CountdownWidget("Identity expires", "The advertising token stops being valid"),
             CountdownWidget("Refresh expires", "The refresh token stops working: sign in again"),
         )
-        self._skew = QLabel("Clock skew to the operator: not measured yet", self)
-        self._skew.setObjectName("skew_label")
-        self._skew.setWordWrap(True)
-        self._skew.setProperty("level", "ok")
-        self._skew_plain = self._skew.palette()
+        self._skew = SkewLine(self)
         self.inspector = TokenInspector(self)
         self.chain_model = ChainModel(self)
         # The chain's table is built when its tab is first shown (not while the window starts).
@@ -198,29 +181,7 @@ class IdentityPanel(QWidget):
     @property
     def error_text(self) -> str:
         """The last error shown for this user (in full)."""
-        return self._error_full
-
-    def _set_error(self, message: str) -> None:
-        self._error_full = message
-        self._error.setVisible(bool(message))
-        self._error.setToolTip(message)
-        self._elide_error()
-
-    def _elide_error(self) -> None:
-        if not self._error_full:
-            self._error.setText("")
-            return
-        from PySide6.QtCore import Qt
-
-        text = f"Last error: {self._error_full}"
-        width = max(self._error.width(), 200)
-        metrics = self._error.fontMetrics()
-        self._error.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, width))
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        """Re-elide the error line to the new width."""
-        super().resizeEvent(event)
-        self._elide_error()
+        return self._error.message
 
     @property
     def badge(self) -> Badge:
@@ -238,12 +199,12 @@ class IdentityPanel(QWidget):
         if snapshot is None:
             self._title.setText("No user selected")
             self._explanation.setText("Sign a test user in, or pick one from the list.")
-            self._set_error("")
+            self._error.set_message("")
             self._policy.setText("")
         else:
             self._title.setText(snapshot.user.label)
             self._explanation.setText(swatch.explanation)
-            self._set_error(snapshot.last_error or "")
+            self._error.set_message(snapshot.last_error or "")
         identity = None if snapshot is None else snapshot.identity
         self.advertising.set_token(None if identity is None else identity.advertising_token)
         self.refresh.set_token(None if identity is None else identity.refresh_token)
@@ -269,58 +230,18 @@ class IdentityPanel(QWidget):
         if self._now_ms:
             self.render_at(self._now_ms)
         else:
-            self._policy.setText(self._policy_line(None))
+            self._policy.setText(policy_line(self.snapshot, None))
 
     def render_at(self, now_ms: int) -> None:
         """Move the countdowns and the policy line to ``now_ms``."""
         self._now_ms = now_ms
         for countdown in self.countdowns:
             countdown.render_at(now_ms)
-        self._policy.setText(self._policy_line(now_ms))
-
-    def _policy_line(self, now_ms: int | None) -> str:
-        snapshot = self.snapshot
-        if snapshot is None:
-            return ""
-        policy = str(snapshot.policy)
-        words = [f"Refresh policy: {_POLICY_WORDS.get(policy, policy)}"]
-        if snapshot.next_refresh_ms is not None and now_ms is not None:
-            words.append(f"next refresh {format_remaining(snapshot.next_refresh_ms, now_ms)}")
-        if snapshot.attempts:
-            words.append(f"{snapshot.attempts} failed attempt(s)")
-        return " · ".join(words)
+        self._policy.setText(policy_line(self.snapshot, now_ms))
 
     def set_skew(self, skew_ms: int | None) -> None:
         """Show the latest measured clock skew (operator minus desk), warning near 60 s."""
-        if skew_ms is None:
-            self._skew.setText("Clock skew to the operator: not measured yet")
-            level = "ok"
-        else:
-            # The client layer owns the thresholds (45 s warning, 60 s documented limit).
-            from uid2_desk.client.skew import SkewLevel, assess_skew
-
-            assessment = assess_skew(skew_ms)
-            level = {SkewLevel.OK: "ok", SkewLevel.WARNING: "warning"}.get(
-                assessment.level, "error"
-            )
-            text = f"Clock skew to the operator: {format_skew(skew_ms)}"
-            if assessment.message:
-                text += f" — {assessment.message}"
-            self._skew.setText(text)
-        self._show_skew_level(level)
-
-    def _show_skew_level(self, level: str) -> None:
-        """Amber and bold for a warning, red and bold beyond; plain when fine."""
-        if level == self._skew.property("level"):
-            return
-        self._skew.setProperty("level", level)
-        colour = {"warning": WARNING_TEXT, "error": ERROR_TEXT}.get(level)
-        self._skew.setPalette(self._skew_plain)
-        if colour is not None:
-            set_colours(self._skew, text=colour)
-        font = self._skew.font()
-        font.setBold(colour is not None)
-        self._skew.setFont(font)
+        self._skew.set_skew(skew_ms)
 
     def set_contents(self, contents: AdvertisingTokenContents | None, note: str = "") -> None:
         """Show the decrypted contents of the current advertising token."""

@@ -13,7 +13,9 @@ card between runs. Presenter controls, all safe to call at any moment from key h
 - :meth:`touched` (any other key or touch): pause; the loop resumes by itself after
   :attr:`KioskPacing.idle_resume_s` without input.
 
-No Qt: the pacing clock and the sleep are injected, so tests run ten loops in seconds.
+No Qt: the pacing clock and the sleep are injected, so tests run ten loops in seconds. The
+playlist is :mod:`~uid2_desk.ui.kiosk.playlist`; the pacing and the status the loop reports,
+:mod:`~uid2_desk.ui.kiosk.kiosk_status`.
 """
 
 from __future__ import annotations
@@ -22,29 +24,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any, Protocol
 
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import Uid2DeskError
-from uid2_desk.publisher.scenario.model import Action, Scenario
+from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer, Stage
-from uid2_desk.publisher.scenario.results import StepResult
+from uid2_desk.ui.kiosk.kiosk_status import KioskPacing, KioskPhase, KioskStatus
 from uid2_desk.ui.walkthrough.paced_player import PacedPlayer, WaitInfo
-
-#: The story order of the shipped scenarios; others follow by name.
-PLAYLIST_ORDER = (
-    "server-only",
-    "bid",
-    "automatic",
-    "optout-on-refresh",
-    "refresh-recovers",
-    "on-return",
-    "optout-on-generate",
-    "expiry",
-    "phone",
-)
 
 Sleep = Callable[[float], Awaitable[None]]
 _LOG = logging.getLogger(__name__)
@@ -60,77 +48,6 @@ class RunHost(Protocol):
     async def end(self) -> None:
         """The run is over: release its stage and rotate old data out."""
         ...
-
-
-def repeatable(scenario: Scenario) -> bool:
-    """Whether a scenario can play again and again on one operator.
-
-    A scenario that opts a user out through the operator's admin surface cannot: the opt-out
-    is permanent, so its next run would get ``optout`` at sign-in.
-    """
-    return not any(step.action is Action.OPT_OUT for step in scenario.steps)
-
-
-def kiosk_playlist(scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The repeatable scenarios, in story order."""
-    rank = {name: i for i, name in enumerate(PLAYLIST_ORDER)}
-    chosen = [s for s in scenarios if repeatable(s)]
-    return sorted(chosen, key=lambda s: (rank.get(s.name, len(rank)), s.name))
-
-
-@dataclass(frozen=True)
-class KioskPacing:
-    """How fast the kiosk goes.
-
-    Attributes:
-        step_pause_s: rest after each step, to read its caption.
-        wait_cap_s: the longest a wait step is waited in real time before skipping ahead.
-        end_card_s: how long the end of a scenario stays on screen.
-        idle_resume_s: after a touch or key pauses the loop, how long without input before
-            it resumes by itself.
-    """
-
-    step_pause_s: float = 7.0
-    wait_cap_s: float = 15.0
-    end_card_s: float = 8.0
-    idle_resume_s: float = 60.0
-
-
-class KioskPhase(StrEnum):
-    """What the kiosk is doing."""
-
-    STARTING = "starting"
-    PLAYING = "playing"
-    WAITING = "waiting"
-    PAUSED = "paused"
-    END_CARD = "end_card"
-
-
-@dataclass(frozen=True)
-class KioskStatus:
-    """What the kiosk screen shows besides the diagram; emitted on every change.
-
-    Attributes:
-        phase: what the loop is doing.
-        scenario: the scenario on stage.
-        step_index: the step in progress or last played.
-        result: the last step's result (``None`` while a step runs).
-        wait: the real-time wait in progress.
-        runs: scenario runs started since the kiosk began.
-        loops: complete passes through the playlist.
-        resume_at_ms: when a paused loop resumes by itself (pacing clock), if it will.
-        passed: at the end card, whether every expectation of the run held.
-    """
-
-    phase: KioskPhase
-    scenario: Scenario | None = None
-    step_index: int | None = None
-    result: StepResult | None = None
-    wait: WaitInfo | None = None
-    runs: int = 0
-    loops: int = 0
-    resume_at_ms: int | None = None
-    passed: bool | None = None
 
 
 class KioskAutoplay:

@@ -12,7 +12,7 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.ui.common.theme import state_swatch
 from uid2_desk.ui.common.timefmt import format_duration
-from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
+from uid2_desk.ui.kiosk.kiosk_status import KioskPhase, KioskStatus
 
 #: The made-up streaming app the TV runs (the publisher).
 APP_NAME = "StreamBox"

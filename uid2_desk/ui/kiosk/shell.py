@@ -32,15 +32,10 @@ from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.common.ticker import SecondTicker
-from uid2_desk.ui.kiosk.autoplay import (
-    KioskAutoplay,
-    KioskPacing,
-    KioskStatus,
-    Sleep,
-    kiosk_playlist,
-    repeatable,
-)
+from uid2_desk.ui.kiosk.autoplay import KioskAutoplay, Sleep
 from uid2_desk.ui.kiosk.host import KioskHost
+from uid2_desk.ui.kiosk.kiosk_status import KioskPacing, KioskStatus
+from uid2_desk.ui.kiosk.playlist import kiosk_playlist, repeatable
 from uid2_desk.ui.kiosk.window import KioskWindow
 
 if TYPE_CHECKING:

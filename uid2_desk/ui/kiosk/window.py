@@ -15,7 +15,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,42 +26,17 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.publisher.model import UserSnapshot
 from uid2_desk.resources import resource_path
-from uid2_desk.ui.kiosk.autoplay import KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.countdowns import KioskCountdown
 from uid2_desk.ui.kiosk.device_frame import DeviceFrame
 from uid2_desk.ui.kiosk.elided_label import ElidedLabel
 from uid2_desk.ui.kiosk.exit_chord import CHORD_TEXT, ExitChord
+from uid2_desk.ui.kiosk.kiosk_look import KIOSK_DIAGRAM_STYLE, KIOSK_METRICS, kiosk_panel
+from uid2_desk.ui.kiosk.kiosk_status import KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.screen_state import bid_token, device_state, phase_line, top_line
 from uid2_desk.ui.walkthrough.caption_view import CaptionView
-from uid2_desk.ui.walkthrough.sequence_paint import DiagramStyle
 from uid2_desk.ui.walkthrough.sequence_view import SequenceFeed, SequenceView
-from uid2_desk.walkthrough import LayoutMetrics
 
-#: The diagram's sizes on the kiosk: wide lanes and tall rows for 20-pixel labels.
-KIOSK_METRICS = LayoutMetrics(
-    margin=20.0,
-    lane_spacing=330.0,
-    header_height=84.0,
-    row_height=58.0,
-    footer_height=30.0,
-    note_width=600.0,
-    hit_tolerance=12.0,
-    max_note_chars=160,
-)
-KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=22, pen_px=3.0, head_px=16.0)
 KEY_HINTS = f"Space: next step · P: pause · R: restart · {CHORD_TEXT}: leave"
-
-
-def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:
-    frame = QFrame(parent)
-    frame.setObjectName("kiosk_panel")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(18, 12, 18, 12)
-    if title:
-        heading = QLabel(title, frame)
-        heading.setObjectName("kiosk_panel_title")
-        layout.addWidget(heading)
-    return frame, layout
 
 
 class KioskWindow(QWidget):
@@ -124,7 +98,7 @@ class KioskWindow(QWidget):
         top.addWidget(self.phase_label)
 
         self.device = DeviceFrame(self)
-        timers, timer_layout = _panel("The identity's clock", self)
+        timers, timer_layout = kiosk_panel("The identity's clock", self)
         self.countdowns = [
             KioskCountdown(name, timers)
             for name in ("refresh_from", "identity_expires", "refresh_expires")
@@ -138,11 +112,11 @@ class KioskWindow(QWidget):
         self.diagram = SequenceView(KIOSK_DIAGRAM_STYLE, self)
         self.diagram.set_fit_width(True, scroll_bars=False)
         self.diagram.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        diagram_panel, diagram_layout = _panel("", self)
+        diagram_panel, diagram_layout = kiosk_panel("", self)
         diagram_layout.setContentsMargins(6, 6, 6, 6)
         diagram_layout.addWidget(self.diagram)
 
-        caption_panel, caption_layout = _panel("", self)
+        caption_panel, caption_layout = kiosk_panel("", self)
         self.caption = CaptionView(caption_panel)
         caption_layout.addWidget(self.caption)
 

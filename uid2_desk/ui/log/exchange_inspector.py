@@ -4,7 +4,7 @@ Summary; the request plaintext; the envelope byte by byte (request and reply, wi
 decrypted layers); the raw and the decrypted reply with the nonce check; the headers with the
 ``Authorization`` value masked (again: the client masks it already, and a secret on screen
 is one too many); the timings. "Copy as JSON" puts the entry, as the JSONL export writes it,
-on the clipboard.
+on the clipboard. What each tab says is :mod:`~uid2_desk.ui.log.inspector_pages`.
 """
 
 from __future__ import annotations
@@ -24,62 +24,18 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.common.look import set_font
-from uid2_desk.ui.common.timefmt import format_skew, format_timestamp
+from uid2_desk.ui.log.inspector_pages import (
+    NO_EXCHANGE,
+    envelope_html,
+    headers_html,
+    pretty_json,
+    reply_html,
+    summary_html,
+    timings_html,
+)
 
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
-    from uid2_desk.protocol.exchange import Exchange
-
-
-def pretty_json(text: str | None) -> str:
-    """Indent JSON text for reading; anything else is returned as it is."""
-    if not text:
-        return ""
-    import json
-
-    try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
-        return text
-
-
-def masked_headers(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    """Headers with any credential-bearing value masked."""
-    from uid2_desk.client.credentials import mask_authorization
-
-    return [
-        (name, mask_authorization(value) if name.lower() == "authorization" else value)
-        for name, value in headers
-    ]
-
-
-def body_text(body: bytes) -> str:
-    """Raw bytes as text when they are text (base64 bodies are), otherwise as hex."""
-    try:
-        return body.decode("ascii")
-    except UnicodeDecodeError:
-        return body.hex(" ")
-
-
-def skew_text(exchange: Exchange) -> str | None:
-    """The operator's clock minus the desk's, saying how far to trust it; ``None`` if unknown.
-
-    An envelope timestamp gives milliseconds (``+0.4 s``). A reply without one (a refresh
-    reply, an error) leaves only the ``Date`` header, whole seconds, so the skew is shown in
-    whole seconds with its ±1 s: ``+2 s (±1 s: from the reply's Date header)``.
-    """
-    skew_ms = exchange.clock_skew_ms
-    if skew_ms is None:
-        return None
-    if exchange.clock_skew_resolution_ms == 1000:
-        return f"{round(skew_ms / 1000):+d} s (±1 s: from the reply's Date header)"
-    return format_skew(skew_ms)
-
-
-def _row(name: str, value: str) -> str:
-    from html import escape
-
-    return f"<tr><td><b>{escape(name)}</b></td><td>{escape(value)}</td></tr>"
 
 
 #: The tabs, in order, and whether each shows rich text.
@@ -91,7 +47,6 @@ _TABS: tuple[tuple[str, bool], ...] = (
     ("Headers", True),
     ("Timings", True),
 )
-_NO_EXCHANGE = "A lifecycle event: no exchange went over the wire."
 
 
 class ExchangeInspector(QWidget):
@@ -195,122 +150,20 @@ class ExchangeInspector(QWidget):
         if entry is None:
             view.clear()
         elif title == "Summary":
-            view.setHtml(self._summary_html(entry))
+            view.setHtml(summary_html(entry))
         elif entry.exchange is None:
-            view.setPlainText(_NO_EXCHANGE)
+            view.setPlainText(NO_EXCHANGE)
         elif title == "Request":
             view.setPlainText(pretty_json(entry.exchange.request_plaintext) or "(no payload)")
         else:
             render = {
-                "Envelope": self._envelope_html,
-                "Reply": self._reply_html,
-                "Headers": self._headers_html,
-                "Timings": self._timings_html,
+                "Envelope": envelope_html,
+                "Reply": reply_html,
+                "Headers": headers_html,
+                "Timings": timings_html,
             }[title]
             view.setHtml(render(entry.exchange))
         return view
-
-    def _summary_html(self, entry: JournalEntry) -> str:
-        rows = [
-            _row("When", format_timestamp(entry.at_ms)),
-            _row("Kind", str(entry.kind)),
-            _row("User", entry.user or "—"),
-            _row("Step", entry.step or "—"),
-            _row("Outcome", entry.outcome or "—"),
-            _row("Environment", entry.environment),
-        ]
-        rows.extend(_row(key, value) for key, value in entry.detail)
-        if entry.exchange is not None:
-            rows.extend(self._exchange_rows(entry.exchange))
-        return f"<table cellspacing='4'>{''.join(rows)}</table>"
-
-    @staticmethod
-    def _exchange_rows(exchange: Exchange) -> list[str]:
-        http = "no answer" if exchange.http_status is None else str(exchange.http_status)
-        rows = [
-            _row("Request", f"{exchange.method} {exchange.url}"),
-            _row("HTTP status", http),
-            _row("Operator status", exchange.operator_status or "—"),
-            _row("Total time", f"{exchange.timings.total_ms:.1f} ms"),
-        ]
-        skew = skew_text(exchange)
-        if skew is not None:
-            rows.append(_row("Clock skew", skew))
-        if exchange.error:
-            rows.append(_row("Error", exchange.error))
-        return rows
-
-    @staticmethod
-    def _envelope_html(exchange: Exchange) -> str:
-        from uid2_desk.ui.log.envelope_view import plaintext_segments, segments_html, wire_segments
-
-        parts = exchange.request_envelope
-        if parts is None:
-            return (
-                "<p>This request is not an envelope: a refresh sends the refresh token "
-                "itself as the body (uid2-protocol.md §2.5).</p>"
-                f"<pre>{_escape(body_text(exchange.request_body))}</pre>"
-            )
-        payload = (exchange.request_plaintext or "").encode("utf-8")
-        return (
-            "<h4>On the wire (base64-decoded)</h4>"
-            + segments_html(wire_segments(parts))
-            + "<h4>Decrypted</h4>"
-            + segments_html(plaintext_segments(parts, payload))
-        )
-
-    @staticmethod
-    def _reply_html(exchange: Exchange) -> str:
-        from uid2_desk.ui.log.envelope_view import plaintext_segments, segments_html, wire_segments
-
-        blocks = ["<h4>Raw reply</h4>", f"<pre>{_escape(body_text(exchange.response_body))}</pre>"]
-        parts = exchange.response_envelope
-        if parts is not None:
-            payload = (exchange.response_plaintext or "").encode("utf-8")
-            blocks.append("<h4>Reply envelope</h4>")
-            blocks.append(segments_html(wire_segments(parts)))
-            blocks.append(segments_html(plaintext_segments(parts, payload)))
-        if exchange.nonce_ok is True:
-            blocks.append("<p style='color:#166534'><b>✓ nonce echoed: the reply is ours</b></p>")
-        elif exchange.nonce_ok is False:
-            blocks.append(
-                "<p style='color:#b91c1c'><b>✗ nonce mismatch: the reply does not answer this "
-                "request</b></p>"
-            )
-        else:
-            blocks.append("<p>Nonce check: not applicable to this reply.</p>")
-        blocks.append("<h4>Decrypted reply</h4>")
-        decrypted = pretty_json(exchange.response_plaintext) or "(nothing could be decrypted)"
-        blocks.append(f"<pre>{_escape(decrypted)}</pre>")
-        return "".join(blocks)
-
-    @staticmethod
-    def _headers_html(exchange: Exchange) -> str:
-        def table(title: str, headers: tuple[tuple[str, str], ...]) -> str:
-            body = "".join(_row(name, value) for name, value in masked_headers(headers))
-            return f"<h4>{title}</h4><table cellspacing='3'>{body or _row('—', '')}</table>"
-
-        return table("Request headers", exchange.request_headers) + table(
-            "Response headers", exchange.response_headers
-        )
-
-    @staticmethod
-    def _timings_html(exchange: Exchange) -> str:
-        timings = exchange.timings
-        rows = [_row("Started", format_timestamp(exchange.started_ms))]
-        for name, value in (
-            ("Connect", timings.connect_ms),
-            ("Send", timings.send_ms),
-            ("Wait", timings.wait_ms),
-            ("Receive", timings.receive_ms),
-            ("Total", timings.total_ms),
-        ):
-            rows.append(_row(name, "—" if value is None else f"{value:.1f} ms"))
-        if exchange.server_date:
-            rows.append(_row("Operator Date header", exchange.server_date))
-        if exchange.server_time_ms is not None:
-            rows.append(_row("Operator clock", format_timestamp(exchange.server_time_ms)))
-        return f"<table cellspacing='4'>{''.join(rows)}</table>"
 
     def copy_as_json(self) -> None:
         """Put the shown entry on the clipboard as one JSON document."""
@@ -326,9 +179,3 @@ class ExchangeInspector(QWidget):
         text = json.dumps(document, indent=2, ensure_ascii=False)
         QGuiApplication.clipboard().setText(text)
         self.copied.emit(text)
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)

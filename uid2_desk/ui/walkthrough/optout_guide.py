@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from uid2_desk.protocol.errors import EnvironmentMismatchError
 from uid2_desk.publisher.model import UserSnapshot, UserState
-from uid2_desk.publisher.refresh.optout_poll import PollProgress
 from uid2_desk.publisher.refresh.policy import PolicyKind
+from uid2_desk.publisher.refresh.poll_progress import PollProgress
 from uid2_desk.publisher.scenario.model import Caption
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.timefmt import format_duration

@@ -19,10 +19,6 @@ from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,16 +26,10 @@ from PySide6.QtWidgets import (
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserSnapshot
-from uid2_desk.publisher.refresh.optout_poll import (
-    OptOutPoller,
-    PollProgress,
-    Sleep,
-)
+from uid2_desk.publisher.refresh.optout_poll import OptOutPoller, Sleep
+from uid2_desk.publisher.refresh.poll_progress import PollProgress
 from uid2_desk.publisher.scenario.player import Stage
-from uid2_desk.ui.common.look import Badge, Card, PrimaryButton, set_colours
 from uid2_desk.ui.common.tasks import TaskRunner
-from uid2_desk.ui.common.theme import ERROR_TEXT, HINT_TEXT, state_swatch
-from uid2_desk.ui.walkthrough.caption_view import CaptionView
 from uid2_desk.ui.walkthrough.optout_guide import (
     GUIDE_CAPTIONS,
     PRESETS,
@@ -49,6 +39,7 @@ from uid2_desk.ui.walkthrough.optout_guide import (
     opt_out_now,
     refresh_by_policy,
 )
+from uid2_desk.ui.walkthrough.optout_guided_card import GuidedControls
 from uid2_desk.ui.walkthrough.optout_poll_box import PollControls
 
 PROGRESS_REFRESH_MS = 500
@@ -90,40 +81,12 @@ class OptOutLab(QWidget):
         self._render()
 
     def _build(self) -> None:
-        self.guided = Card("Guided opt-out (local operator)", self)
-        self.address = QLineEdit(self.guided)
-        self.address.setObjectName("optout_address")
-        self.address.setAccessibleName("Viewer's email address")
-        self.sign_in_button = QPushButton("Sign in", self.guided)
-        self.opt_out_button = PrimaryButton("Opt out now", self.guided)
-        self.opt_out_button.setObjectName("primary_button")
-        self.refresh_button = QPushButton("Refresh now", self.guided)
-        self.auto_button = QPushButton("Let the automatic policy refresh", self.guided)
-        self.state_badge = Badge(self.guided)
-        self.state_badge.setObjectName("optout_state")
-        self.guide_caption = CaptionView(self.guided)
-        self.error = QLabel("", self.guided)
-        self.error.setObjectName("sign_in_error")
-        self.error.setWordWrap(True)
-        set_colours(self.error, text=ERROR_TEXT)
-        self.remote_hint = QLabel("", self.guided)
-        self.remote_hint.setObjectName("panel_hint")
-        self.remote_hint.setWordWrap(True)
-        set_colours(self.remote_hint, text=HINT_TEXT)
-        row = QHBoxLayout()
-        row.addWidget(self.address, 1)
-        row.addWidget(self.sign_in_button)
-        buttons = QHBoxLayout()
-        for button in (self.opt_out_button, self.refresh_button, self.auto_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.state_badge)
-        guided = self.guided.body
-        guided.addLayout(row)
-        guided.addLayout(buttons)
-        guided.addWidget(self.remote_hint)
-        guided.addWidget(self.error)
-        guided.addWidget(self.guide_caption)
+        self.guided = GuidedControls(self)
+        card = self.guided
+        self.address, self.sign_in_button = card.address, card.sign_in_button
+        self.opt_out_button, self.refresh_button = card.opt_out_button, card.refresh_button
+        self.auto_button, self.state_badge = card.auto_button, card.state_badge
+        self.guide_caption, self.error, self.remote_hint = card.caption, card.error, card.hint
 
         self.polling = PollControls(self)
         box = self.polling
@@ -289,11 +252,6 @@ class OptOutLab(QWidget):
         stage = self.stage_now
         self.guided.setEnabled(self.stage is not None)
         self.remote_hint.setVisible(self.stage is not None and not local)
-        self.remote_hint.setText(
-            "Opting a user out on demand needs the embedded local operator. Here, sign in a "
-            "test identity below, or a test address you opted out at the UID2 opt-out portal, "
-            "then wait and poll: a real opt-out takes minutes to reach refresh."
-        )
         ready = self.stage is not None and not busy
         has_identity = self._snapshot is not None and self._snapshot.identity is not None
         self.sign_in_button.setEnabled(ready and local)
@@ -304,10 +262,4 @@ class OptOutLab(QWidget):
         self.start_button.setEnabled(ready and has_identity and not self.polling_active)
         self.stop_button.setEnabled(self.polling_active)
         self.guide_caption.show_caption(GUIDE_CAPTIONS[stage])
-        if self._snapshot is None:
-            self.state_badge.clear()
-        else:
-            swatch = state_swatch(self._snapshot.state.value)
-            label = f"{self._snapshot.user.label}: {swatch.label}"
-            self.state_badge.set_badge(label, swatch.background, swatch.foreground)
-            self.state_badge.show()
+        self.guided.show_user_state(self._snapshot)

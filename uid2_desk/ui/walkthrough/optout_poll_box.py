@@ -15,15 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uid2_desk.publisher.refresh.optout_poll import (
+from uid2_desk.publisher.refresh.poll_bounds import (
     MAX_ATTEMPTS,
     MAX_INTERVAL_S,
     MAX_TIME_LIMIT_S,
     MIN_INTERVAL_S,
     PollBounds,
-    PollOutcome,
-    PollProgress,
 )
+from uid2_desk.publisher.refresh.poll_progress import PollOutcome, PollProgress
 from uid2_desk.ui.common.look import Card
 from uid2_desk.ui.walkthrough.optout_guide import PRESETS, poll_line
 

@@ -1,12 +1,11 @@
 """The live sequence diagram: a view that draws a :class:`Diagram`.
 
 - :class:`~uid2_desk.ui.walkthrough.sequence_feed.SequenceFeed` (re-exported here) lays journal
-  entries
-  out, batched on a named timer.
-- :class:`SequenceView` is a ``QGraphicsView`` over one item that paints the diagram with
+  entries out, batched on a named timer.
+- :class:`SequenceView` is a ``QGraphicsView`` over one item
+  (:class:`~uid2_desk.ui.walkthrough.diagram_item.DiagramItem`) that paints the diagram with
   :class:`~uid2_desk.ui.walkthrough.sequence_paint.DiagramPainter`. It scrolls, zooms (buttons,
-  Ctrl+wheel,
-  zoom to fit, or fit-width for the kiosk), keeps the lane titles on screen, follows the
+  Ctrl+wheel, zoom to fit, or fit-width for the kiosk), keeps the lane titles on screen, follows the
   newest row while the user is at the bottom (as the exchange log does), and turns a click
   into ``entry_clicked(seq)`` through the layout's own hit test (:func:`arrow_at`).
 """
@@ -19,11 +18,11 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
-    QStyleOptionGraphicsItem,
     QToolTip,
     QWidget,
 )
 
+from uid2_desk.ui.walkthrough.diagram_item import DiagramItem
 from uid2_desk.ui.walkthrough.sequence_feed import DESK_METRICS, RELAYOUT_DELAY_MS, SequenceFeed
 from uid2_desk.ui.walkthrough.sequence_paint import DiagramPainter, DiagramStyle, band_rects
 from uid2_desk.walkthrough import Diagram, arrow_at, layout, note_at
@@ -35,33 +34,6 @@ MAX_ZOOM = 4.0
 ZOOM_STEP = 1.25
 #: How close to the bottom (pixels) still counts as "at the bottom" for following.
 FOLLOW_SLACK_PX = 6
-
-
-class _DiagramItem(QGraphicsItem):
-    """The one scene item: paints the exposed part of the diagram."""
-
-    def __init__(self, painter: DiagramPainter) -> None:
-        super().__init__()
-        self.diagram: Diagram | None = None
-        self.painter = painter
-
-    def set_diagram(self, diagram: Diagram) -> None:
-        self.prepareGeometryChange()
-        self.diagram = diagram
-        self.update()
-
-    def boundingRect(self) -> QRectF:  # noqa: N802
-        d = self.diagram
-        return QRectF(0, 0, d.width, d.height) if d is not None else QRectF()
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        if self.diagram is not None:
-            self.painter.paint_body(painter, self.diagram, option.exposedRect)
 
 
 class SequenceView(QGraphicsView):
@@ -87,7 +59,7 @@ class SequenceView(QGraphicsView):
         self.setObjectName("sequence_view")
         self.setAccessibleName("Sequence diagram")
         self._painter = DiagramPainter(style)
-        self._item = _DiagramItem(self._painter)
+        self._item = DiagramItem(self._painter)
         self._item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self._scene = QGraphicsScene(self)
         self._scene.addItem(self._item)

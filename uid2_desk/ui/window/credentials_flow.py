@@ -15,13 +15,10 @@ from typing import TYPE_CHECKING
 from uid2_desk.protocol.errors import KeychainUnavailableError
 
 if TYPE_CHECKING:
-    from uid2_desk.client.credential_stores import (
-        CredentialStore,
-        KeyringCredentialStore,
-        SessionCredentialStore,
-    )
+    from uid2_desk.client.credential_stores import CredentialStore, SessionCredentialStore
     from uid2_desk.client.credentials import Credentials
     from uid2_desk.client.environments import Environment
+    from uid2_desk.client.keychain_store import KeyringCredentialStore
 
 #: The test identity a connection test generates for (the operator answers it normally).
 TEST_IDENTITY = "validate@example.com"
@@ -53,10 +50,8 @@ class CredentialsFlow:
         keychain: KeyringCredentialStore | None = None,
         session: SessionCredentialStore | None = None,
     ) -> None:
-        from uid2_desk.client.credential_stores import (
-            KeyringCredentialStore,
-            SessionCredentialStore,
-        )
+        from uid2_desk.client.credential_stores import SessionCredentialStore
+        from uid2_desk.client.keychain_store import KeyringCredentialStore
 
         self.keychain = keychain if keychain is not None else KeyringCredentialStore()
         self.session = session if session is not None else SessionCredentialStore()

@@ -14,23 +14,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
     from uid2_desk.journal import JournalEntry
     from uid2_desk.publisher.model import UserSnapshot
     from uid2_desk.services import DeskServices
-    from uid2_desk.ui.window.main_window import DeskWindow
     from uid2_desk.ui.window.walkthrough_dock import WalkthroughDock
+    from uid2_desk.ui.window.walkthrough_links import WalkthroughLinks
 
 
 class DeferredWalkthrough:
     """Builds the Walkthrough dock of ``window`` on first need and forwards news to it.
 
     Attributes:
-        window: the desk window the dock belongs to.
+        window: the main window the dock docks into.
+        links: the window's slots the dock calls.
         built: whether the dock exists yet.
     """
 
-    def __init__(self, window: DeskWindow) -> None:
+    def __init__(self, window: QMainWindow, links: WalkthroughLinks) -> None:
         self.window = window
+        self.links = links
         self._dock: WalkthroughDock | None = None
 
     @property
@@ -44,7 +48,7 @@ class DeferredWalkthrough:
         if self._dock is None:
             from uid2_desk.ui.window.walkthrough_dock import install_walkthrough
 
-            self._dock = install_walkthrough(self.window)
+            self._dock = install_walkthrough(self.window, self.links)
         return self._dock
 
     def build(self) -> None:

@@ -3,8 +3,7 @@
 The window paints before the publisher layer is imported (start-up is measured against a bare
 window), so this module imports only Qt at load time: the dock starts with a one-line
 placeholder, and :class:`~uid2_desk.ui.walkthrough.walkthrough_panel.WalkthroughPanel` is built on
-the
-first journal entry or when the services are ready, whichever comes first.
+the first journal entry or when the services are ready, whichever comes first.
 
 :func:`install_walkthrough` adds the dock to a desk window and wires it: a click on an arrow
 selects that exchange in the log (the inspector follows) or, when the log's filter hides it,
@@ -24,11 +23,13 @@ from uid2_desk.ui.common.look import set_colours
 from uid2_desk.ui.common.theme import HINT_TEXT
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
     from uid2_desk.journal import JournalEntry
     from uid2_desk.publisher.model import UserSnapshot
     from uid2_desk.services import DeskServices
     from uid2_desk.ui.walkthrough.walkthrough_panel import WalkthroughPanel
-    from uid2_desk.ui.window.main_window import DeskWindow
+    from uid2_desk.ui.window.walkthrough_links import WalkthroughLinks
 
 #: The floating dock's first size: the diagram at zoom 1 plus room for the lanes' titles.
 FLOATING_SIZE = (1040, 760)
@@ -38,14 +39,16 @@ class WalkthroughDock(QDockWidget):
     """The dock; :attr:`panel` exists once the services have started.
 
     Attributes:
-        window: the desk window it belongs to.
+        window_: the main window it docks into.
+        links: the window's slots it calls.
         panel: the walkthrough panel, once built.
     """
 
-    def __init__(self, window: DeskWindow) -> None:
+    def __init__(self, window: QMainWindow, links: WalkthroughLinks) -> None:
         super().__init__("Walkthrough", window)
         self.setObjectName("walkthrough_dock")
         self.window_ = window
+        self.links = links
         self.panel: WalkthroughPanel | None = None
         self._placed = False
         placeholder = QLabel("The walkthrough opens when the desk has started…", self)
@@ -67,11 +70,11 @@ class WalkthroughDock(QDockWidget):
         self.setWidget(panel)
         if isinstance(old, QWidget):
             old.deleteLater()
-        w = self.window_
+        links = self.links
         panel.entry_clicked.connect(self.select_entry)
-        panel.player.runner.failed.connect(w.show_failure)
-        panel.lab.runner.failed.connect(w.show_failure)
-        panel.lab.user_selected.connect(w.users.select_user)
+        panel.player.runner.failed.connect(links.show_failure)
+        panel.lab.runner.failed.connect(links.show_failure)
+        panel.lab.user_selected.connect(links.select_user)
         return panel
 
     def on_toggled(self, shown: bool) -> None:
@@ -117,14 +120,11 @@ class WalkthroughDock(QDockWidget):
             self.panel.detach()
 
     def select_entry(self, seq: int) -> None:
-        """An arrow was clicked: select its exchange in the log, else open it directly."""
-        w = self.window_
-        w.log_model.flush()
-        if not w.log_panel.select_seq(seq):
-            w.handlers.show_entry(seq)
+        """An arrow was clicked: the window shows its exchange."""
+        self.links.open_entry(seq)
 
 
-def install_walkthrough(window: DeskWindow) -> WalkthroughDock:
+def install_walkthrough(window: QMainWindow, links: WalkthroughLinks) -> WalkthroughDock:
     """Add the Walkthrough dock to ``window`` and to its View menu.
 
     The dock starts hidden and floating, so the desk keeps its layout on a 1366×768 screen;
@@ -132,7 +132,7 @@ def install_walkthrough(window: DeskWindow) -> WalkthroughDock:
     The window feeds it the bridge's news
     (:class:`~uid2_desk.ui.window.deferred_walkthrough.DeferredWalkthrough`).
     """
-    dock = WalkthroughDock(window)
+    dock = WalkthroughDock(window, links)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.setFloating(True)
     dock.hide()

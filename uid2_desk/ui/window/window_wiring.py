@@ -2,24 +2,107 @@
 
 One function, :func:`wire_window`, called once the window's panels exist; kept apart from
 the window so the window's module is its layout and its rendering, and this the wiring.
+:class:`WiredWindow` says what the wiring needs of the window, so this module does not import
+the window's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from uid2_desk.ui.window.main_window import DeskWindow
+    from PySide6.QtCore import SignalInstance
+    from PySide6.QtWidgets import QComboBox
+
+    from uid2_desk.services import DeskServices
+    from uid2_desk.ui.common.bridge import DeskBridge
+    from uid2_desk.ui.common.ticker import SecondTicker
+    from uid2_desk.ui.identity.identity_panel import IdentityPanel
+    from uid2_desk.ui.identity.sign_in_panel import SignInPanel
+    from uid2_desk.ui.identity.users_panel import UsersPanel
+    from uid2_desk.ui.log.log_model import ExchangeLogModel
+    from uid2_desk.ui.log.log_panel import ExchangeLogPanel
+    from uid2_desk.ui.window.actions import DeskActions
+    from uid2_desk.ui.window.banner import Banner
+    from uid2_desk.ui.window.deferred_walkthrough import DeferredWalkthrough
+    from uid2_desk.ui.window.environment_view import EnvironmentStrip
+    from uid2_desk.ui.window.handlers import DeskHandlers
+    from uid2_desk.ui.window.status_bar import DeskStatusBar
 
 
-def wire_window(window: DeskWindow) -> None:
+class WiredWindow(Protocol):
+    """What :func:`wire_window` connects: the desk window's children and its slots."""
+
+    bridge: DeskBridge
+    handlers: DeskHandlers
+    desk_actions: DeskActions
+    deferred_walkthrough: DeferredWalkthrough
+    status: DeskStatusBar
+    strip: EnvironmentStrip
+    banner: Banner
+    sign_in: SignInPanel
+    users: UsersPanel
+    identity: IdentityPanel
+    log_model: ExchangeLogModel
+    log_panel: ExchangeLogPanel
+    ticker: SecondTicker
+    policy_combo: QComboBox
+    lifetimes_combo: QComboBox
+
+    @property
+    def environments_requested(self) -> SignalInstance:
+        """Open the environments and credentials dialog."""
+        ...
+
+    def close(self) -> bool:
+        """Close the window."""
+        ...
+
+    def update_actions(self) -> None:
+        """Enable what makes sense now."""
+        ...
+
+    def attach_services(self, services: DeskServices) -> None:
+        """The services are up."""
+        ...
+
+    def show_notice(self, level: str, message: str) -> None:
+        """A notice from the core."""
+        ...
+
+    def show_failure(self, what: str, message: str) -> None:
+        """An action failed."""
+        ...
+
+    def show_startup_failure(self, message: str) -> None:
+        """Start-up could not finish."""
+        ...
+
+    def action_started(self, what: str) -> None:
+        """An action began."""
+        ...
+
+    def action_settled(self, what: str) -> None:
+        """An action ended."""
+        ...
+
+    def policy_chosen(self, index: int) -> None:
+        """A refresh policy was picked."""
+        ...
+
+    def lifetimes_chosen(self, index: int) -> None:
+        """A lifetimes profile was picked."""
+        ...
+
+
+def wire_window(window: WiredWindow) -> None:
     """Connect the bridge, the actions and the panels of ``window`` to their slots."""
     _wire_news(window)
     _wire_actions(window)
     _wire_views(window)
 
 
-def _wire_news(window: DeskWindow) -> None:
+def _wire_news(window: WiredWindow) -> None:
     """Core news, through the bridge, to the panels and the Walkthrough dock."""
     b, h = window.bridge, window.handlers
     b.user_changed.connect(h.user_changed)
@@ -39,7 +122,7 @@ def _wire_news(window: DeskWindow) -> None:
     b.services_ready.connect(walkthrough.attach)
 
 
-def _wire_actions(window: DeskWindow) -> None:
+def _wire_actions(window: WiredWindow) -> None:
     """Menu, toolbar and shortcut actions to the handlers."""
     a, h = window.desk_actions, window.handlers
     a.sign_in.triggered.connect(window.sign_in.submit)
@@ -66,7 +149,7 @@ def _wire_actions(window: DeskWindow) -> None:
         h.set_masked(True)
 
 
-def _wire_views(window: DeskWindow) -> None:
+def _wire_views(window: WiredWindow) -> None:
     """Selections between panels, the ticking countdowns, and the action life cycle."""
     h = window.handlers
     window.users.user_selected.connect(h.show_user)

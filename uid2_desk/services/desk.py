@@ -16,71 +16,30 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import httpx
 
-from uid2_desk.client.credential_stores import (
-    CredentialStore,
-    EnvCredentialStore,
-    KeyringCredentialStore,
-    LayeredCredentialStore,
-)
+from uid2_desk.client.credential_lookup import credentials_for
+from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureSession
 from uid2_desk.journal.capture_pump import CapturePump
-from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.operator import LocalOperator, OperatorServer
-from uid2_desk.operator.admin.faults import Fault, FaultKind
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
-from uid2_desk.protocol.errors import CredentialsError, KeychainUnavailableError
 from uid2_desk.publisher.bid import Buyer
-from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
-from uid2_desk.walkthrough.captured import captured_step
+from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
 IN_PROCESS_URL = "http://local-operator.invalid"
 
 _log = logging.getLogger(__name__)
-
-
-class OperatorMode(StrEnum):
-    """How the embedded local operator is reached."""
-
-    LOOPBACK = "loopback"
-    """A real server on a free 127.0.0.1 port: other programs can use it too."""
-    IN_PROCESS = "in_process"
-    """Mounted into the HTTP client (``httpx.ASGITransport``): no socket at all."""
-
-
-class LocalAdminAdapter:
-    """The local operator's admin API as scenarios use it (:class:`LocalAdmin`), off the loop."""
-
-    def __init__(self, operator: LocalOperator) -> None:
-        self._admin = operator.admin
-
-    async def opt_out(self, user: TestUser) -> None:
-        """Opt the user's DII out now, as the opt-out portal would."""
-        await asyncio.to_thread(self._admin.opt_out, user.kind, user.entered)
-
-    async def add_fault(
-        self, fault: str, endpoint: str | None, count: int | None, latency_ms: int = 0
-    ) -> None:
-        """Inject a fault into the operator."""
-        spec = Fault(FaultKind(fault), endpoint=endpoint, times=count, latency_ms=latency_ms)
-        await asyncio.to_thread(self._admin.set_fault, spec)
-
-    async def clear_faults(self) -> None:
-        """Remove every injected fault."""
-        await asyncio.to_thread(self._admin.clear_faults)
 
 
 @dataclass
@@ -218,7 +177,7 @@ async def open_services(
         # hands the parts over to DeskServices.aclose().
         if environment.is_remote:
             desk_clock: Clock = clock or SystemClock()
-            credentials = await _remote_credentials(
+            credentials = await credentials_for(
                 environment, credentials, credential_store, require_credentials
             )
             http = await undo.enter_async_context(httpx.AsyncClient())
@@ -264,7 +223,7 @@ async def open_services(
         )
         buyer = capture = None
         if operator is not None:
-            capture = _capture_into(journal, publisher, operator)
+            capture = capture_into(journal, publisher, operator)
             undo.push_async_callback(capture.stop)
             dsp = operator.credentials.dsp
             buyer_client = OperatorClient(
@@ -284,61 +243,6 @@ async def open_services(
         buyer=buyer,
         capture=capture,
     )
-
-
-def _capture_into(
-    journal: AsyncJournal, publisher: Publisher, operator: LocalOperator
-) -> CapturePump:
-    """What other clients send the embedded operator, into the desk's session (design.md §2).
-
-    The desk's own calls are left out (it journals them itself, with more context).
-    """
-    feed = CaptureFeed()
-    target = CaptureSession(
-        session=publisher.session,
-        environment=publisher.environment.id,
-        step_of=captured_step,
-        user_of=ChainUsers(),
-    )
-    pump = CapturePump(feed, journal, target)
-    pump.start()
-    operator.capture_to(feed)
-    return pump
-
-
-async def _remote_credentials(
-    environment: Environment,
-    credentials: Credentials | None,
-    store: CredentialStore | None,
-    require: bool,
-) -> Credentials | None:
-    """The given credentials, else the store's (env vars, then keychain), else an error."""
-    if credentials is not None:
-        return credentials
-    store = store or LayeredCredentialStore(EnvCredentialStore(), KeyringCredentialStore())
-    try:
-        found = await store.get(environment.id)
-    except KeychainUnavailableError:
-        if not require:
-            return None  # the desk's window asks, and can keep them for the session
-        # Required means a run without a window: it cannot keep typed credentials for a
-        # session, so offer only what works here.
-        raise KeychainUnavailableError(
-            f"No credentials for {environment.display_name}: UID2_API_KEY and UID2_SECRET are "
-            "not set and this machine has no OS keychain to read them from. Set UID2_API_KEY "
-            "and UID2_SECRET, or install a keychain backend (e.g. GNOME Keyring, KWallet) and "
-            "save them from the desk's Credentials dialog."
-        ) from None
-    except CredentialsError:
-        if require:
-            raise
-        return None
-    if found is None and require:
-        raise CredentialsError(
-            f"No credentials for {environment.display_name}. Set UID2_API_KEY and UID2_SECRET, "
-            "or save them in the keychain from the desk's Credentials dialog."
-        )
-    return found
 
 
 def _in_thread(blocking: Callable[[], None]) -> Callable[[], Awaitable[None]]:

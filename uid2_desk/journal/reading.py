@@ -1,0 +1,99 @@
+"""Reading the journal: single entries, their exchanges, filtered pages, counts and sessions.
+
+Entries come back light (``exchange=None``) unless asked for with ``with_exchanges=True``;
+:meth:`JournalReading.get` and :meth:`JournalReading.exchange` load the stored bytes.
+"""
+
+from __future__ import annotations
+
+from uid2_desk.journal.codec import decode_exchange
+from uid2_desk.journal.guarded_connection import GuardedConnection
+from uid2_desk.journal.model import JournalEntry, JournalFilter
+from uid2_desk.journal.queries import LIGHT_COLUMNS, filter_sql, row_to_entry
+from uid2_desk.protocol.exchange import Exchange
+
+_NO_FILTER = JournalFilter()
+
+
+class JournalReading(GuardedConnection):
+    """The read half of :class:`~uid2_desk.journal.store.Journal`."""
+
+    def get(self, seq: int) -> JournalEntry | None:
+        """The full entry ``seq`` (exchange loaded), or ``None`` if there is none."""
+        with self._errors("read"):
+            row = self._db.execute(
+                f"SELECT {LIGHT_COLUMNS}, x.doc FROM entry e LEFT JOIN exchange x ON x.seq = e.seq"
+                " WHERE e.seq = ?",
+                (seq,),
+            ).fetchone()
+        if row is None:
+            return None
+        return row_to_entry(row, None if row[14] is None else decode_exchange(row[14]))
+
+    def exchange(self, seq: int) -> Exchange | None:
+        """Only the exchange of entry ``seq`` (``None`` for events and unknown seqs)."""
+        with self._errors("read"):
+            row = self._db.execute("SELECT doc FROM exchange WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else decode_exchange(row[0])
+
+    def entries(
+        self,
+        f: JournalFilter = _NO_FILTER,
+        *,
+        after_seq: int = 0,
+        before_seq: int | None = None,
+        limit: int | None = 500,
+        with_exchanges: bool = False,
+    ) -> list[JournalEntry]:
+        """Entries matching ``f`` with ``after_seq < seq < before_seq``, in ascending ``seq``.
+
+        Paging forward: pass the last ``seq`` seen as ``after_seq``. With ``before_seq`` the
+        *newest* ``limit`` entries below it are returned (still ascending): the tail of the
+        log is ``entries(before_seq=last_seq() + 1)``. ``limit=None`` returns them all.
+        Entries are light unless ``with_exchanges``.
+        """
+        conds, params = filter_sql(f)
+        conds.append("e.seq > ?")
+        params.append(after_seq)
+        if before_seq is not None:
+            conds.append("e.seq < ?")
+            params.append(before_seq)
+        order = "DESC" if before_seq is not None else "ASC"
+        columns = f"{LIGHT_COLUMNS}, x.doc" if with_exchanges else LIGHT_COLUMNS
+        join = " LEFT JOIN exchange x ON x.seq = e.seq" if with_exchanges else ""
+        where = " AND ".join(conds)
+        sql = f"SELECT {columns} FROM entry e{join} WHERE {where} ORDER BY e.seq {order}"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._errors("read"):
+            rows = self._db.execute(sql, params).fetchall()
+        if before_seq is not None:
+            rows.reverse()
+        if with_exchanges:
+            return [
+                row_to_entry(r, None if r[14] is None else decode_exchange(r[14])) for r in rows
+            ]
+        return [row_to_entry(r, None) for r in rows]
+
+    def count(self, f: JournalFilter = _NO_FILTER) -> int:
+        """How many entries match ``f``."""
+        conds, params = filter_sql(f)
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        with self._errors("count"):
+            (n,) = self._db.execute(f"SELECT count(*) FROM entry e{where}", params).fetchone()
+        return int(n)
+
+    def last_seq(self) -> int:
+        """The highest ``seq`` present, 0 for an empty journal."""
+        with self._errors("read"):
+            (n,) = self._db.execute("SELECT coalesce(max(seq), 0) FROM entry").fetchone()
+        return int(n)
+
+    def sessions(self) -> list[str]:
+        """Every session with entries, oldest first (by its first entry)."""
+        with self._errors("read"):
+            rows = self._db.execute(
+                "SELECT session FROM entry GROUP BY session ORDER BY min(seq)"
+            ).fetchall()
+        return [r[0] for r in rows]

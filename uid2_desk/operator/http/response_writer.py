@@ -1,0 +1,81 @@
+"""The response side of the outermost layer: our headers on the way out, and one log call."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Callable, Sequence
+
+from uid2_desk.operator.http.asgi_types import Message, Send
+from uid2_desk.protocol.clock import Clock
+
+
+class ResponseWriter:
+    """Forwards the response, adding CORS and Date headers, and logs the request once.
+
+    The log entry is written just before the last byte goes out (or the connection is
+    cut), so a client that has its answer can already read the entry.
+    """
+
+    def __init__(
+        self,
+        send: Send,
+        extra: list[tuple[bytes, bytes]],
+        clock: Clock,
+        on_finish: Callable[[int], None],
+    ) -> None:
+        self._send = send
+        self._extra = extra
+        self._clock = clock
+        self._on_finish = on_finish
+        self._finished = False
+        self.status = 0
+        #: The reply as sent, kept only while a capture sink is set.
+        self.keep = False
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.body = bytearray()
+
+    def finish(self) -> None:
+        """Log the request now (idempotent)."""
+        if not self._finished:
+            self._finished = True
+            self._on_finish(self.status)
+
+    async def send(self, message: Message) -> None:
+        """Forward one ASGI message, with our headers on the response start."""
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            headers = list(message.get("headers", ()))
+            present = {bytes(k).lower() for k, _ in headers}
+            date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
+            for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
+                if key not in present:
+                    headers.append((key, value))
+            message = {**message, "headers": headers}
+            if self.keep:
+                self.headers = headers
+        elif message["type"] == "http.response.body":
+            if self.keep:
+                self.body += message.get("body", b"")
+            if not message.get("more_body", False):
+                self.finish()
+        await self._send(message)
+
+    async def reply(
+        self,
+        status: int,
+        content: bytes,
+        content_type: str | None,
+        *,
+        length: int | None = None,
+        more_body: bool = False,
+        headers: Sequence[tuple[bytes, bytes]] = (),
+    ) -> None:
+        """Send a whole (or, with ``more_body``, a partial) response of our own."""
+        all_headers = list(headers)
+        if status != 204:
+            declared = len(content) if length is None else length
+            all_headers.append((b"content-length", str(declared).encode()))
+        if content_type:
+            all_headers.append((b"content-type", content_type.encode()))
+        await self.send({"type": "http.response.start", "status": status, "headers": all_headers})
+        await self.send({"type": "http.response.body", "body": content, "more_body": more_body})

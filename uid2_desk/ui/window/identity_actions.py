@@ -1,0 +1,104 @@
+"""The slots that act on a test user's identity: sign in, refresh, validate, log out...
+
+Each reads the selected user, hands one publisher coroutine to the runner and renders what it
+returns; the publisher decides everything about UID2.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from uid2_desk.ui.window.handler_context import HandlerContext
+
+if TYPE_CHECKING:
+    from uid2_desk.protocol.normalize import DiiKind
+    from uid2_desk.publisher.model import UserSnapshot
+
+
+class IdentityActions(HandlerContext):
+    """Sign-in and the identity life cycle of the selected user."""
+
+    def sign_in(self, kind: DiiKind, raw: str, send_raw: bool) -> None:
+        """Sign a test user in."""
+        services = self._ready()
+        if services is None or not self._may_call():
+            return
+        self.runner.run(
+            "Sign in",
+            services.publisher.sign_in(kind, raw, send_raw=send_raw),
+            self._show_signed_in,
+        )
+
+    def _show_signed_in(self, snapshot: UserSnapshot) -> None:
+        self._users.model.upsert(snapshot)
+        self._users.select_user(snapshot.user.id)
+        if str(snapshot.state) == "opted_out":
+            self._banner.show_message(
+                "info",
+                "Opted out",
+                f"The operator answered optout for {snapshot.user.label}: no token may be "
+                "generated for this user.",
+            )
+
+    def refresh(self) -> None:
+        """Refresh the selected user's identity now."""
+        self._on_selected("Refresh", lambda s, u: s.publisher.refresh(u), self._users.model.upsert)
+
+    def validate(self) -> None:
+        """Ask the operator whether the token belongs to the user's DII."""
+        snapshot = self._selected()
+
+        def said(valid: bool) -> None:
+            label = "?" if snapshot is None else snapshot.user.label
+            if valid:
+                self._banner.show_message(
+                    "info", "Validate", f"The operator confirms the token belongs to {label}."
+                )
+            else:
+                self._banner.show_message(
+                    "warning", "Validate", f"The operator says the token does NOT match {label}."
+                )
+
+        self._on_selected("Validate", lambda s, u: s.publisher.validate(u), said)
+
+    def log_out(self) -> None:
+        """Forget the selected user's identity."""
+        self._on_selected("Log out", lambda s, u: s.publisher.log_out(u), self._users.model.upsert)
+
+    def user_returns(self) -> None:
+        """The selected user comes back to the site."""
+        self._on_selected(
+            "User returns", lambda s, u: s.publisher.user_returns(u), self._users.model.upsert
+        )
+
+    def remove_user(self) -> None:
+        """Remove the selected user from the desk."""
+        snapshot = self._selected()
+        if snapshot is None:
+            return
+        user_id = snapshot.user.id
+        self._on_selected(
+            "Remove user",
+            lambda s, u: s.publisher.remove_user(u),
+            lambda _none: self._users.model.remove(user_id),
+            calls_operator=False,
+        )
+
+    def set_auto_refresh(self, on: bool) -> None:
+        """Switch the selected user between the automatic and the manual policy."""
+        self.set_policy("automatic" if on else "manual")
+
+    def set_policy(self, policy: str) -> None:
+        """Give the selected user the refresh policy named ``policy``."""
+        snapshot = self._selected()
+        if snapshot is None or str(snapshot.policy) == policy:
+            return
+        from uid2_desk.publisher.refresh.policy import PolicyKind
+
+        kind = PolicyKind(policy)
+        self._on_selected(
+            "Refresh policy",
+            lambda s, u: s.publisher.set_policy(u, kind),
+            self._users.model.upsert,
+            calls_operator=False,
+        )
