@@ -18,6 +18,7 @@ from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.envelopes import OpenedRequest, Rejection, open_request_body
 from uid2_desk.operator.issuer import TokenIssuer
 from uid2_desk.operator.state.credentials import ClientRecord, ClientRegistry, Role
+from uid2_desk.operator.state.cstg_sites import CstgSites
 from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
@@ -35,6 +36,7 @@ class OperatorCore:
     keys: KeyRing
     issuer: TokenIssuer
     clock: Clock
+    cstg: CstgSites
 
 
 @dataclass(frozen=True)

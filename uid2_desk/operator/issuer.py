@@ -148,10 +148,17 @@ class TokenIssuer:
         return None
 
     def generate(
-        self, identity_hash: str, identity_type: IdentityType, site_id: int, now_ms: int
+        self,
+        identity_hash: str,
+        identity_type: IdentityType,
+        site_id: int,
+        now_ms: int,
+        *,
+        privacy_bits: int = SERVER_SIDE_PRIVACY_BITS,
     ) -> Identity | None:
         """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
 
+        ``privacy_bits`` go into both tokens (client-side generation sets its own bit).
         Raises :class:`~uid2_desk.operator.state.keys.NoActiveKeyError` if the site has no key.
         """
         if self.is_opted_out(identity_hash):
@@ -164,7 +171,7 @@ class TokenIssuer:
             publisher=publisher,
             established_ms=now_ms,
             now_ms=now_ms,
-            privacy_bits=SERVER_SIDE_PRIVACY_BITS,
+            privacy_bits=privacy_bits,
         )
 
     def refresh(self, inner_token: str, now_ms: int) -> RefreshResult:

@@ -12,7 +12,8 @@ from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http.app import build_asgi_app
 from uid2_desk.operator.http.http_layer import OperatorHttp
 from uid2_desk.operator.issuer import TokenIssuer
-from uid2_desk.operator.state.credentials import ClientRegistry, IssuedCredentials
+from uid2_desk.operator.state.credentials import PUBLISHER, ClientRegistry, IssuedCredentials
+from uid2_desk.operator.state.cstg_sites import CstgSites
 from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.operator.state.optouts import OptOutRegistry
@@ -38,6 +39,7 @@ class LocalOperator:
         credentials: working publisher, DSP and sharer credentials.
         admin: the admin API (opt-outs, key rotation, faults, clock, request log).
         admin_token: the bearer token of the HTTP admin surface, new on every open.
+        cstg: the client-side generation key pair and the site's domain and app names.
         asgi_app: the ASGI application to serve.
     """
 
@@ -53,6 +55,7 @@ class LocalOperator:
         admin: OperatorAdmin,
         admin_token: str,
         asgi_app: OperatorHttp,
+        cstg: CstgSites,
     ) -> None:
         self.data_dir = data_dir
         self.lifetimes = lifetimes
@@ -63,6 +66,7 @@ class LocalOperator:
         self.admin = admin
         self.admin_token = admin_token
         self.asgi_app = asgi_app
+        self.cstg = cstg
         self._closed = False
 
     @classmethod
@@ -88,6 +92,8 @@ class LocalOperator:
             keys = KeyRing.open(store, lifetimes, clients.site_ids(), now_ms)
             optouts = OptOutRegistry(store)
             issuer = TokenIssuer(keys, SaltTable.load_or_create(store, now_ms), optouts, lifetimes)
+            # Client-side generation issues tokens for the publisher's site.
+            cstg = CstgSites.load_or_create(store, clients.by_name(PUBLISHER).site_id, now_ms)
         except BaseException:
             store.close()
             raise
@@ -97,7 +103,7 @@ class LocalOperator:
             issuer=issuer, keys=keys, optouts=optouts, faults=faults, clock=own_clock, log=log
         )
         admin_token = secrets.token_urlsafe(32)
-        core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock)
+        core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock, cstg=cstg)
         app = build_asgi_app(core, admin=admin, admin_token=admin_token, faults=faults, log=log)
         writer = BackgroundWriter([log.flush, keys.flush])
         return cls(
@@ -110,6 +116,7 @@ class LocalOperator:
             admin=admin,
             admin_token=admin_token,
             asgi_app=app,
+            cstg=cstg,
         )
 
     @property

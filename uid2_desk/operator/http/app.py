@@ -12,6 +12,7 @@ from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.routes.client_generate import ClientGenerateRoute
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
 from uid2_desk.operator.routes.token import TokenRoutes
@@ -32,7 +33,12 @@ def build_asgi_app(
     log: RequestLog,
 ) -> OperatorHttp:
     """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
-    routes = [*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()]
+    routes = [
+        *TokenRoutes(core).routes(),
+        *KeyRoutes(core).routes(),
+        *MapRoutes(core).routes(),
+        *ClientGenerateRoute(core).routes(),
+    ]
     uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
         uid2,
