@@ -114,6 +114,13 @@ def run_operator(args: argparse.Namespace) -> int:
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
+        try:
+            operator.cstg.add_names(
+                getattr(args, "cstg_domain", None) or (), getattr(args, "cstg_app_name", None) or ()
+            )
+        except InputError as refused:
+            print(f"uid2-desk operator: {refused}", file=sys.stderr)
+            return EXIT_USAGE
         return _serve(operator, host, port, allow_remote, credentials_out)
     finally:
         operator.close()
@@ -194,6 +201,8 @@ def _serve(
 def _write_credentials_for(operator: LocalOperator, base_url: str, path: Path) -> None:
     document = operator.credentials.to_json(base_url)
     document["admin"] = {"token": operator.admin_token}
+    # Client-side generation: what a page or app needs (the private key stays in the store).
+    document["cstg"] = operator.cstg.settings.to_json()
     write_credentials(path, document)
 
 
@@ -206,6 +215,13 @@ def _announce(operator: LocalOperator, base_url: str, credentials_out: str | Non
         f"  lifetimes: refresh_from {life.refresh_from_s} s, identity {life.identity_s} s, "
         f"refresh {life.refresh_s} s"
     )
+    cstg = operator.cstg.settings
+    print(
+        f"  client-side generation: subscription id {cstg.subscription_id}, server public key "
+        f"{cstg.server_public_key}"
+    )
+    allowed = ", ".join([*cstg.domain_names, *cstg.app_names]) or "nothing yet"
+    print(f"    pages and apps allowed: {allowed}")
     if credentials_out:
         print(f"  credentials written to {credentials_out} (mode 0600)")
     else:

@@ -6,12 +6,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
+from uid2_desk.operator.admin.cstg_http import cstg_admin_routes
 from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.http import AdminHttp
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http import wire
-from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.http.http_layer import ADMIN_PREFIX, OperatorHttp
 from uid2_desk.operator.routes.client_generate import ClientGenerateRoute
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
@@ -42,7 +43,7 @@ def build_asgi_app(
     uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
         uid2,
-        AdminHttp(admin, admin_token),
+        AdminHttp(admin, admin_token, cstg_admin_routes(ADMIN_PREFIX, core.cstg)),
         clock=core.clock,
         faults=faults,
         log=log,
