@@ -298,6 +298,8 @@ async def test_a_key_that_is_not_elliptic_is_bad_and_one_on_another_curve_fails_
 
     body["public_key"] = _der_b64(rsa.generate_private_key(public_exponent=65537, key_size=1024))
     assert refusal(await post_cstg(asgi_client, body)) == BAD_PUBLIC_KEY
+    body["public_key"] = _der_b64(ec.generate_private_key(ec.SECP256K1()))
+    assert refusal(await post_cstg(asgi_client, body)) == BAD_PUBLIC_KEY
     # Java's KeyFactory accepts a P-384 key; its KeyAgreement then throws (500).
     body["public_key"] = _der_b64(ec.generate_private_key(ec.SECP384R1()))
     assert refusal(await post_cstg(asgi_client, body)) == UNKNOWN

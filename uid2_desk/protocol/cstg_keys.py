@@ -61,9 +61,11 @@ def spki_base64(public_key: ec.EllipticCurvePublicKey) -> str:
 
 
 def load_spki(der: bytes) -> ec.EllipticCurvePublicKey:
-    """An EC public key from SPKI DER, on any named curve (as Java's ``KeyFactory("EC")``).
+    """An EC public key from SPKI DER, as Java's ``KeyFactory("EC")`` reads one.
 
-    Raises :class:`CstgKeyError` for bytes that are not an EC SubjectPublicKeyInfo.
+    Java accepts the NIST curves P-256, P-384 and P-521 here (a key on the wrong one of
+    them only fails later, in the key agreement). Raises :class:`CstgKeyError` for bytes
+    that are not such a SubjectPublicKeyInfo.
     """
     try:
         key = serialization.load_der_public_key(der)
@@ -71,6 +73,8 @@ def load_spki(der: bytes) -> ec.EllipticCurvePublicKey:
         raise CstgKeyError("the public key is not a DER SubjectPublicKeyInfo") from None
     if not isinstance(key, ec.EllipticCurvePublicKey):
         raise CstgKeyError("the public key is not an elliptic-curve key")
+    if not isinstance(key.curve, ec.SECP256R1 | ec.SECP384R1 | ec.SECP521R1):
+        raise CstgKeyError(f"the public key is on {key.curve.name}, not a NIST curve")
     return key
 
 
