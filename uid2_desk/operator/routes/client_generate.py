@@ -5,7 +5,8 @@ No API key and no envelope: a page or app seals the DII hash with the site's pub
 in the order of OP ``handleClientSideTokenGenerateImpl``, each with its status and message:
 
 1. 400 ``json payload is not valid`` / ``json payload expected but not found``;
-2. 500 ``unknown`` when the object does not map onto ``CstgRequest`` (unknown field…);
+2. 500 ``unknown`` for JSON that is not an object, or an object that does not map onto
+   ``CstgRequest`` (an unknown field, a timestamp that is no integer…);
 3. 400 ``bad subscription_id``; 401 ``unauthorized`` ``Unauthorized`` (disabled key pair);
 4. 403 ``invalid_app_name`` / ``invalid_http_origin`` (app name if sent, else Origin);
 5. 400 ``required parameters: payload, iv, public_key``, ``bad public key``, ``bad iv``,
@@ -168,6 +169,9 @@ def _identifier(plaintext: bytes) -> tuple[DiiKind, str]:
         payload = json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise _bad_request(MSG_INVALID_JSON) from None
+    if payload is None:
+        # new JsonObject(buffer) of "null" holds no map: getString then fails (500).
+        raise _RefusalError(500, wire.UNKNOWN, MSG_UNKNOWN)
     if not isinstance(payload, dict):
         raise _bad_request(MSG_INVALID_JSON)
     email, phone = payload.get(EMAIL_HASH), payload.get(PHONE_HASH)

@@ -29,6 +29,10 @@ class BodyProblem(Enum):
     MISSING = "json payload expected but not found"
 
 
+class NotAnObjectError(Exception):
+    """Valid JSON that is not an object: Vert.x's ``(JsonObject)`` cast throws (a 500)."""
+
+
 class MappingError(Exception):
     """The body is a JSON object that Jackson cannot map onto ``CstgRequest``."""
 
@@ -51,7 +55,12 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_body(body: bytes) -> dict[str, Any] | BodyProblem:
-    """The body as a JSON object, or why it is not one."""
+    """The body as a JSON object, or why it is not one.
+
+    ``RequestBody.asJsonObject`` decodes any JSON value, then casts it to ``JsonObject``:
+    only undecodable bytes are "not valid"; an array or a scalar raises
+    :class:`NotAnObjectError`, which the operator's catch-all answers with 500.
+    """
     if not body:
         return BodyProblem.MISSING
     try:
@@ -60,7 +69,9 @@ def parse_body(body: bytes) -> dict[str, Any] | BodyProblem:
         return BodyProblem.NOT_JSON
     if document is None:
         return BodyProblem.MISSING
-    return document if isinstance(document, dict) else BodyProblem.NOT_JSON
+    if not isinstance(document, dict):
+        raise NotAnObjectError(type(document).__name__)
+    return document
 
 
 def _text(value: object) -> str | None:
