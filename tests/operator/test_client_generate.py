@@ -323,13 +323,15 @@ async def test_an_app_name_added_after_sealing_changes_the_aad(
         (b"not json", INVALID_JSON),
         (b"[]", INVALID_JSON),
         (b"7", INVALID_JSON),
-        (b"null", UNKNOWN),
+        (b"null", INVALID_JSON),
         (b"{}", EXACTLY_ONE),
         (b'{"email": "jane@example.com"}', EXACTLY_ONE),
         (json.dumps({**email_hash_dii("a@b.com"), "phone_hash": "x"}).encode(), EXACTLY_ONE),
         (b'{"email_hash": "abc"}', INVALID_IDENTIFIER),
         (b'{"phone_hash": "' + b"A" * 43 + b'"}', INVALID_IDENTIFIER),
-        (b'{"email_hash": 12}', UNKNOWN),
+        # getString gives any value's text, so a number is just an invalid hash.
+        (b'{"email_hash": 12}', INVALID_IDENTIFIER),
+        (b'{"phone_hash": {"a": 1}}', INVALID_IDENTIFIER),
     ],
 )
 async def test_payloads_that_do_not_name_one_valid_hash(

@@ -163,21 +163,29 @@ def _decoded(text: str, message: str) -> bytes:
         raise _bad_request(message) from None
 
 
+def _java_text(value: object) -> str | None:
+    """``JsonObject.getString``: any value as its Java ``toString`` (``null`` stays null)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    # Doubles, maps and lists print with characters no hash has ('.', '{', '['): the
+    # exact text never matters, it is an invalid identifier either way.
+    return repr(value)
+
+
 def _identifier(plaintext: bytes) -> tuple[DiiKind, str]:
     """The one hash the decrypted payload names (``getString`` of each field)."""
     try:
         payload = json.loads(plaintext.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise _bad_request(MSG_INVALID_JSON) from None
-    if payload is None:
-        # new JsonObject(buffer) of "null" holds no map: getString then fails (500).
-        raise _RefusalError(500, wire.UNKNOWN, MSG_UNKNOWN)
-    if not isinstance(payload, dict):
+    if not isinstance(payload, dict):  # new JsonObject(buffer) refuses "null" too
         raise _bad_request(MSG_INVALID_JSON)
-    email, phone = payload.get(EMAIL_HASH), payload.get(PHONE_HASH)
-    if any(v is not None and not isinstance(v, str) for v in (email, phone)):
-        # JsonObject.getString casts: a number or object there is a ClassCastException.
-        raise _RefusalError(500, wire.UNKNOWN, MSG_UNKNOWN)
+    email = _java_text(payload.get(EMAIL_HASH))
+    phone = _java_text(payload.get(PHONE_HASH))
     if email is not None and phone is None:
         return DiiKind.EMAIL_HASH, email
     if phone is not None and email is None:
