@@ -24,8 +24,9 @@ LOCALHOST = "localhost"
 #: The protocols ``java.net.URL`` has handlers for; any other makes the origin malformed.
 _JAVA_URL_PROTOCOLS = frozenset({"http", "https", "ftp", "file", "jar", "mailto", "jrt"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-#: A label as Guava's ``InternetDomainName`` validates it (ASCII form).
-_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+#: The ASCII characters Guava's ``InternetDomainName`` allows in a label (others: any).
+_LABEL_ASCII = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+_MAX_LABEL_LENGTH = 63
 _MAX_NAME_LENGTH = 253
 
 
@@ -42,10 +43,18 @@ def _domain_name(host: str) -> str | None:
     if not name or len(name) > _MAX_NAME_LENGTH:
         return None
     labels = name.split(".")
-    if not all(_LABEL.fullmatch(label) for label in labels):
+    if not all(_valid_label(label) for label in labels):
         return None
     # The last label (the would-be TLD) never starts with a digit: that rules out IPv4.
-    return None if labels[-1][0].isdigit() else name
+    return None if labels[-1][0] in "0123456789" else name
+
+
+def _valid_label(label: str) -> bool:
+    """Guava's ``validatePart``: 1-63 characters, ASCII ones from the allowed set, and
+    neither end a dash or an underscore."""
+    if not 0 < len(label) <= _MAX_LABEL_LENGTH or label[0] in "-_" or label[-1] in "-_":
+        return False
+    return all(ch in _LABEL_ASCII for ch in label if ch.isascii())
 
 
 def registrable_domain(origin: str) -> str | None:
