@@ -34,12 +34,8 @@ def build_asgi_app(
     log: RequestLog,
 ) -> OperatorHttp:
     """The whole ASGI app: UID2 endpoints and the admin surface behind the shared layer."""
-    routes = [
-        *TokenRoutes(core).routes(),
-        *KeyRoutes(core).routes(),
-        *MapRoutes(core).routes(),
-        *ClientGenerateRoute(core).routes(),
-    ]
+    routes = [*TokenRoutes(core).routes(), *KeyRoutes(core).routes(), *MapRoutes(core).routes()]
+    routes += ClientGenerateRoute(core).routes()
     uid2 = Starlette(routes=routes, exception_handlers={Exception: _unexpected})
     return OperatorHttp(
         uid2,
