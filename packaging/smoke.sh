@@ -27,6 +27,22 @@ client = Uid2PublisherClient(creds["base_url"], pub["api_key"], pub["secret"])
 response = client.generate_token(TokenGenerateInput.from_email("smoke@example.com"))
 assert response.is_success(), response.status
 print("generate:", response.status, response.get_identity().get_advertising_token()[:8] + "...")
+
+# Client-side generation from a localhost page (the origin check reads the bundled
+# Public Suffix List).
+import time, urllib.request
+from uid2_desk.protocol.cstg import build_request, open_reply
+from uid2_desk.protocol.normalize import hash_identifier
+cstg = creds["cstg"]
+sealed = build_request(cstg["server_public_key"], cstg["subscription_id"],
+                       {"email_hash": hash_identifier("smoke@example.com")}, int(time.time() * 1000))
+request = urllib.request.Request(
+    creds["base_url"] + "/v2/token/client-generate", data=json.dumps(sealed.body).encode(),
+    headers={"Origin": "http://localhost:3000", "Content-Type": "text/plain"})
+with urllib.request.urlopen(request, timeout=30) as reply:
+    document = json.loads(open_reply(sealed.key, reply.read()))
+assert document["status"] == "success", document
+print("client-generate:", document["status"])
 PY
 kill -INT "$op_pid"; wait "$op_pid"; op_pid=""
 

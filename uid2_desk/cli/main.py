@@ -74,6 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
         "operators in July 2025) for the original v1 integration guides",
     )
     op.add_argument(
+        "--cstg-domain",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="allow client-side generation from pages on this registrable domain (repeatable; "
+        "localhost is allowed from the start); kept in the data directory",
+    )
+    op.add_argument(
+        "--cstg-app-name",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="allow client-side generation from this app (Android package, iOS bundle id or "
+        "App Store id; repeatable); kept in the data directory",
+    )
+    op.add_argument(
         "--allow-remote",
         action="store_true",
         help="permit binding a non-loopback interface (the operator is for testing only)",

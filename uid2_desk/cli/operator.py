@@ -128,6 +128,13 @@ def run_operator(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     operator.capture_to(capture.feed)
     try:
+        try:
+            operator.cstg.add_names(
+                getattr(args, "cstg_domain", None) or (), getattr(args, "cstg_app_name", None) or ()
+            )
+        except InputError as refused:
+            print(f"uid2-desk operator: {refused}", file=sys.stderr)
+            return EXIT_USAGE
         return _serve(operator, host, port, allow_remote, credentials_out)
     finally:
         operator.capture_to(None)
@@ -210,6 +217,8 @@ def _serve(
 def _write_credentials_for(operator: LocalOperator, base_url: str, path: Path) -> None:
     document = operator.credentials.to_json(base_url)
     document["admin"] = {"token": operator.admin_token}
+    # Client-side generation: what a page or app needs (the private key stays in the store).
+    document["cstg"] = operator.cstg.settings.to_json()
     write_credentials(path, document)
 
 
@@ -227,6 +236,13 @@ def _announce(operator: LocalOperator, base_url: str, credentials_out: str | Non
             "  legacy v1: GET /v1/token/generate, /v1/token/refresh, /v1/token/validate "
             "(as operators served them before July 2025)"
         )
+    cstg = operator.cstg.settings
+    print(
+        f"  client-side generation: subscription id {cstg.subscription_id}, server public key "
+        f"{cstg.server_public_key}"
+    )
+    allowed = ", ".join([*cstg.domain_names, *cstg.app_names]) or "nothing yet"
+    print(f"    pages and apps allowed: {allowed}")
     if credentials_out:
         print(f"  credentials written to {credentials_out} (mode 0600)")
     else:

@@ -17,6 +17,7 @@ from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.http.server import OperatorServer
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.operator.state.credentials import ClientCredentials, IssuedCredentials
+from uid2_desk.operator.state.cstg_sites import CstgSettings
 from uid2_desk.operator.state.lifetimes import LifetimeProfile, Lifetimes
 from uid2_desk.operator.state.optouts import StoredOptOut
 from uid2_desk.operator.state.request_log import ServedRequest
@@ -24,6 +25,7 @@ from uid2_desk.operator.state.request_log import ServedRequest
 __all__ = [
     "ActiveFault",
     "ClientCredentials",
+    "CstgSettings",
     "Fault",
     "FaultKind",
     "IssuedCredentials",

@@ -20,6 +20,7 @@ from uid2_desk.operator.http.unexpected import HandlerFailureError, unexpected_r
 from uid2_desk.operator.http.vertx_json import get_string
 from uid2_desk.operator.issuer import TokenIssuer
 from uid2_desk.operator.state.credentials import ClientRecord, ClientRegistry, Role
+from uid2_desk.operator.state.cstg_sites import CstgSites
 from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.protocol.capture import AUTH_FACT
 from uid2_desk.protocol.clock import Clock
@@ -38,6 +39,7 @@ class OperatorCore:
     keys: KeyRing
     issuer: TokenIssuer
     clock: Clock
+    cstg: CstgSites
 
 
 @dataclass(frozen=True)

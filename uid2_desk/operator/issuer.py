@@ -11,9 +11,8 @@ identities as the operator's *code* defines them (``+00000000000`` opts out on g
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-from enum import Enum
 
+from uid2_desk.operator.issue_results import MappedId, RefreshOutcome, RefreshResult, Validation
 from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.operator.state.optouts import OptOutRegistry, StoredOptOut
@@ -47,40 +46,6 @@ LOCAL_OPERATOR = OperatorIdentity(site_id=1, operator_type=1, version=0, key_id=
 NEVER_OPTED_OUT = ("validate@example.com", "+12345678901")
 OPTOUT_ON_GENERATE = ("optout@example.com", "+00000000000")
 OPTOUT_ON_REFRESH = ("refresh-optout@example.com", "+00000000002")
-
-
-class RefreshOutcome(Enum):
-    """How a refresh ends (the operator's ``RefreshResponse`` states)."""
-
-    REFRESHED = "refreshed"
-    OPTOUT = "optout"
-    EXPIRED = "expired"
-    INVALID = "invalid"
-
-
-@dataclass(frozen=True)
-class RefreshResult:
-    """The outcome of a refresh and, when refreshed, the new identity."""
-
-    outcome: RefreshOutcome
-    identity: Identity | None = None
-
-
-@dataclass(frozen=True)
-class MappedId:
-    """A DII's raw UID (base64) and the salt bucket that made it."""
-
-    advertising_id: str
-    bucket: int
-
-
-class Validation(Enum):
-    """What ``/v2/token/validate`` finds."""
-
-    MATCH = "match"
-    MISMATCH = "mismatch"
-    INVALID_TOKEN = "invalid_token"
-    OTHER_SITE = "other_site"
 
 
 def _first_level_hashes(salts: SaltTable, identities: tuple[str, ...]) -> frozenset[bytes]:
@@ -161,9 +126,11 @@ class TokenIssuer:
         now_ms: int,
         *,
         legacy_v1: bool = False,
+        privacy_bits: int = SERVER_SIDE_PRIVACY_BITS,
     ) -> Identity | None:
         """A new identity for the publisher of ``site_id``, or ``None`` if opted out.
 
+        ``privacy_bits`` go into both tokens (client-side generation sets its own bit).
         ``legacy_v1`` issues as ``/v1/token/generate`` did (UOV at 3b175ce1): no opt-out
         check at all (``OptoutCheckPolicy.defaultPolicy()`` is ``DoNotRespect``), and the raw
         inner refresh token without a ``refresh_response_key``.
@@ -179,7 +146,7 @@ class TokenIssuer:
             publisher=publisher,
             established_ms=now_ms,
             now_ms=now_ms,
-            privacy_bits=SERVER_SIDE_PRIVACY_BITS,
+            privacy_bits=privacy_bits,
             wrap=not legacy_v1,
         )
 

@@ -13,7 +13,8 @@ from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http.app import build_asgi_app
 from uid2_desk.operator.http.http_layer import OperatorHttp
 from uid2_desk.operator.issuer import TokenIssuer
-from uid2_desk.operator.state.credentials import ClientRegistry, IssuedCredentials
+from uid2_desk.operator.state.credentials import PUBLISHER, ClientRegistry, IssuedCredentials
+from uid2_desk.operator.state.cstg_sites import CstgSites
 from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.operator.state.optouts import OptOutRegistry
@@ -40,6 +41,7 @@ class LocalOperator:
         credentials: working publisher, DSP and sharer credentials.
         admin: the admin API (opt-outs, key rotation, faults, clock, request log).
         admin_token: the bearer token of the HTTP admin surface, new on every open.
+        cstg: the client-side generation key pair and the site's domain and app names.
         asgi_app: the ASGI application to serve.
     """
 
@@ -56,6 +58,7 @@ class LocalOperator:
         admin_token: str,
         asgi_app: OperatorHttp,
         legacy_v1: bool = False,
+        cstg: CstgSites,
     ) -> None:
         self.data_dir = data_dir
         self.legacy_v1 = legacy_v1
@@ -67,6 +70,7 @@ class LocalOperator:
         self.admin = admin
         self.admin_token = admin_token
         self.asgi_app = asgi_app
+        self.cstg = cstg
         self._closed = False
 
     def capture_to(self, sink: CaptureSink | None) -> None:
@@ -99,6 +103,8 @@ class LocalOperator:
             keys = KeyRing.open(store, lifetimes, clients.site_ids(), now_ms)
             optouts = OptOutRegistry(store)
             issuer = TokenIssuer(keys, SaltTable.load_or_create(store, now_ms), optouts, lifetimes)
+            # Client-side generation issues tokens for the publisher's site.
+            cstg = CstgSites.load_or_create(store, clients.by_name(PUBLISHER).site_id, now_ms)
         except BaseException:
             store.close()
             raise
@@ -108,7 +114,7 @@ class LocalOperator:
             issuer=issuer, keys=keys, optouts=optouts, faults=faults, clock=own_clock, log=log
         )
         admin_token = secrets.token_urlsafe(32)
-        core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock)
+        core = OperatorCore(clients=clients, keys=keys, issuer=issuer, clock=own_clock, cstg=cstg)
         app = build_asgi_app(
             core,
             admin=admin,
@@ -129,6 +135,7 @@ class LocalOperator:
             admin_token=admin_token,
             asgi_app=app,
             legacy_v1=legacy_v1,
+            cstg=cstg,
         )
 
     @property

@@ -7,4 +7,6 @@
   388-character wrapper (layouts in the ``tokens_*`` helpers).
 - :mod:`.identity` the identity body in epoch milliseconds; its phase and countdowns.
 - :mod:`.exchange` the record of one HTTP exchange.
+- :mod:`.cstg` client-side token generation for both sides (ECDH key, AAD, sealed payload
+  and reply); :mod:`.cstg_keys` its ``UID2-X-L-``/``UID2-Y-L-`` key strings.
 """

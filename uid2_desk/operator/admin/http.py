@@ -14,6 +14,8 @@ GET/POST    /_desk/admin/faults             list / add ``{"kind", "endpoint", "t
                                             "latency_ms"}``
 DELETE      /_desk/admin/faults[/{id}]      clear all / one
 GET/PUT     /_desk/admin/clock              ``{"offset_ms": N}``
+GET/PUT     /_desk/admin/cstg               CSTG key pair: ``{"disabled", "domain_names",
+                                            "app_names"}`` (:mod:`.cstg_http`)
 ==========  ==============================  ===============================================
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import anyio.to_thread
@@ -78,7 +81,9 @@ def _int_param(request: Request, name: str, default: int) -> int | None:
 class AdminHttp:
     """The ASGI app of the admin surface for one operator."""
 
-    def __init__(self, admin: OperatorAdmin, token: str) -> None:
+    def __init__(
+        self, admin: OperatorAdmin, token: str, extra_routes: Sequence[Route] = ()
+    ) -> None:
         self._admin = admin
         self._token = token
         p = ADMIN_PREFIX
@@ -90,6 +95,7 @@ class AdminHttp:
                 Route(f"{p}/faults", self.faults, methods=["GET", "POST", "DELETE"]),
                 Route(f"{p}/faults/{{fault_id:int}}", self.remove_fault, methods=["DELETE"]),
                 Route(f"{p}/clock", self.clock, methods=["GET", "PUT", "POST"]),
+                *extra_routes,
             ]
         )
 

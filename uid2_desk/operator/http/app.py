@@ -6,14 +6,16 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
+from uid2_desk.operator.admin.cstg_http import cstg_admin_routes
 from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.http import AdminHttp
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.core import OperatorCore
-from uid2_desk.operator.http.http_layer import OperatorHttp
+from uid2_desk.operator.http.http_layer import ADMIN_PREFIX, OperatorHttp
 from uid2_desk.operator.http.router_replies import method_not_allowed, not_found
 from uid2_desk.operator.http.unexpected import unexpected_reply
 from uid2_desk.operator.routes.buckets import BucketRoutes
+from uid2_desk.operator.routes.client_generate import ClientGenerateRoute
 from uid2_desk.operator.routes.identity_map import MapRoutes
 from uid2_desk.operator.routes.keys import KeyRoutes
 from uid2_desk.operator.routes.legacy_v1 import LegacyV1Routes
@@ -44,6 +46,7 @@ def build_asgi_app(
         *KeyRoutes(core).routes(),
         *MapRoutes(core).routes(),
         *BucketRoutes(core).routes(),
+        *ClientGenerateRoute(core).routes(),
     ]
     if legacy_v1:
         routes += LegacyV1Routes(core).routes()
@@ -51,7 +54,7 @@ def build_asgi_app(
     uid2 = Starlette(routes=routes, exception_handlers=handlers)
     return OperatorHttp(
         uid2,
-        AdminHttp(admin, admin_token),
+        AdminHttp(admin, admin_token, cstg_admin_routes(ADMIN_PREFIX, core.cstg)),
         clock=core.clock,
         faults=faults,
         log=log,

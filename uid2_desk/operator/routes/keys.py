@@ -19,6 +19,7 @@ from uid2_desk.operator.core import EnvelopeCall, OperatorCore, enveloped_route
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.unexpected import HandlerFailureError
 from uid2_desk.operator.http.vertx_json import NotAnArrayError, get_array, java_string
+from uid2_desk.operator.routes.site_data import site_data
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import MASTER_KEYSET_ID, MASTER_KEYSET_ID_FOR_SDKS
 from uid2_desk.protocol.tokens import Key
@@ -33,8 +34,6 @@ SHARING_TOKEN_EXPIRY_S = 2_592_000
 TOKEN_LIFETIME_TOLERANCE_S = 10
 ALLOW_CLOCK_SKEW_S = 1800
 OPTOUT_STATUS_MAX_IDS = 5000
-#: What the site_data of /v2/key/bidstream lists for our publisher.
-PUBLISHER_DOMAINS = ("localhost",)
 
 
 def _secret(key: Key) -> str:
@@ -76,7 +75,8 @@ class KeyRoutes:
         body["identity_scope"] = core.issuer.scope.name
         body["allow_clock_skew_seconds"] = ALLOW_CLOCK_SKEW_S
         keys = []
-        for key in core.keys.published_keys(now_ms):
+        published = core.keys.published_keys(now_ms)
+        for key in published:
             entry: dict[str, Any] = {
                 "id": key.id,
                 "created": key.created_s,
@@ -90,12 +90,14 @@ class KeyRoutes:
                 entry["keyset_id"] = own_keyset
             keys.append(entry)
         body["keys"] = keys
+        body["site_data"] = site_data(published, core.cstg)
         return call.reply(wire.success_document(body), now_ms)
 
     async def bidstream(self, call: EnvelopeCall) -> Response:
         """Keys for decrypting advertising tokens from the bidstream."""
         core = self._core
         now_ms = core.clock.now_ms()
+        published = core.keys.published_keys(now_ms)
         body: dict[str, Any] = {
             "max_bidstream_lifetime_seconds": core.issuer.lifetimes.identity_s
             + TOKEN_LIFETIME_TOLERANCE_S,
@@ -109,14 +111,10 @@ class KeyRoutes:
                     "expires": key.expires_s,
                     "secret": _secret(key),
                 }
-                for key in core.keys.published_keys(now_ms)
-            ],
-            "site_data": [
-                {"id": c.site_id, "domain_names": sorted(PUBLISHER_DOMAINS)}
-                for c in core.clients.all()
-                if Role.GENERATOR in c.roles
+                for key in published
             ],
         }
+        body["site_data"] = site_data(published, core.cstg)
         return call.reply(wire.success_document(body), now_ms)
 
     async def latest(self, call: EnvelopeCall) -> Response:

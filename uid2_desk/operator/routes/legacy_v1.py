@@ -29,7 +29,7 @@ from uid2_desk.operator.core import (
 )
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.unexpected import unexpected_reply
-from uid2_desk.operator.issuer import RefreshOutcome
+from uid2_desk.operator.issue_results import RefreshOutcome
 from uid2_desk.operator.routes.refresh_input import decoder_throws, open_wrapper
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import NoActiveKeyError

@@ -22,7 +22,7 @@ from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.envelopes import is_octet_stream
 from uid2_desk.operator.http.unexpected import unexpected_reply
 from uid2_desk.operator.http.vertx_json import get_string
-from uid2_desk.operator.issuer import RefreshOutcome, Validation
+from uid2_desk.operator.issue_results import RefreshOutcome, Validation
 from uid2_desk.operator.routes.refresh_input import decoder_throws, open_wrapper
 from uid2_desk.operator.state.credentials import Role
 from uid2_desk.operator.state.keys import NoActiveKeyError

@@ -1,0 +1,103 @@
+"""Fixtures of the browser tests: the Prebid bundle, Debian's Chromium, a page server.
+
+Chromium is Debian's ``/usr/bin/chromium`` driven by playwright through
+``executable_path`` (``playwright install`` downloads browsers and fails here). A missing
+browser, Node.js or bundle fails the test: these tests stand for a feature and never skip.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.web.prebid_build import BuildError, ensure_bundle
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Headless, as root, and without reaching anything but this machine (Chromium's background
+#: services would otherwise try the closed network at every start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def prebid_bundle() -> bytes:
+    """The Prebid.js bundle (core, User ID module, uid2 submodule), built if needed."""
+    try:
+        return ensure_bundle().read_bytes()
+    except BuildError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Headless Debian Chromium, one per session."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class PageServer:
+    """Serves pages (by path) and the bundle from 127.0.0.1, addressed as ``localhost``.
+
+    ``http://localhost`` is a secure context, so the page has Web Crypto, and its Origin
+    is what the operator's domain check sees.
+    """
+
+    def __init__(self, bundle: bytes) -> None:
+        self.pages: dict[str, bytes] = {"/prebid-uid2.js": bundle}
+        pages = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # the test reads the operator's log, not this one
+
+            def do_GET(self) -> None:
+                body = pages.get(self.path.split("?")[0])
+                if body is None:
+                    self.send_error(404)
+                    return
+                js = self.path.endswith(".js")
+                self.send_response(200)
+                self.send_header("Content-Type", "text/javascript" if js else "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.origin = f"http://localhost:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop serving and release the port."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def page_server(prebid_bundle: bytes) -> Iterator[PageServer]:
+    """A page server on a free loopback port, with the bundle at /prebid-uid2.js."""
+    server = PageServer(prebid_bundle)
+    yield server
+    server.close()
