@@ -12,6 +12,7 @@ import json
 import httpx
 import pytest
 
+from tests.operator.cstg_support import PAGE_ORIGIN, cstg_request, email_hash_dii, post_cstg
 from tests.operator.support import bearer, generate, seal
 from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.capture import (
@@ -206,3 +207,40 @@ async def test_nothing_is_captured_without_a_sink_and_a_failing_sink_breaks_noth
     local_operator.capture_to(broken)
     document = await generate(asgi_client, creds, manual_clock.now_ms(), email="a@example.com")
     assert document["status"] == "success"
+
+
+async def test_a_client_side_generate_is_captured_with_its_page_and_decrypted_payload(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    captured: list[Exchange],
+) -> None:
+    request = cstg_request(local_operator, manual_clock.now_ms())
+    response = await post_cstg(asgi_client, request.body)
+    assert response.status_code == 200
+    (exchange,) = captured
+    client = CapturedClient.of(exchange)
+    assert client is not None
+    assert client.role == "cstg"
+    assert client.subscription == local_operator.cstg.settings.subscription_id
+    assert client.origin == PAGE_ORIGIN
+    assert client.key == ""  # client-side generation sends no API key
+    assert json.loads(exchange.request_plaintext or "") == email_hash_dii("jane@example.com")
+    assert extra_value(exchange, "cstg.aad") == f"[{manual_clock.now_ms()}]"
+    reply = json.loads(exchange.response_plaintext or "")
+    assert reply["status"] == "success"
+    assert reply["body"]["refresh_response_key"] == "[masked]"
+
+
+async def test_a_client_side_generate_from_a_page_not_allowed_is_explained(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    captured: list[Exchange],
+) -> None:
+    request = cstg_request(local_operator, manual_clock.now_ms())
+    response = await post_cstg(asgi_client, request.body, origin="https://news.example")
+    assert response.status_code == 403
+    (exchange,) = captured
+    assert extra_value(exchange, WHY_CODE) == "cstg_origin"
+    assert "--cstg-domain" in (extra_value(exchange, FIX) or "")

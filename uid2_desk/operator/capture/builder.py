@@ -8,7 +8,7 @@ The ``Authorization`` header is masked here, before the exchange leaves the oper
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -68,7 +68,8 @@ def build_exchange(
     response_headers = _decoded(served.headers)
     query = bytes(scope.get("query_string", b"")).decode("latin-1")
     path = str(scope.get("path", ""))
-    client = _client(scope, headers, query, role=role, site_id=site_id)
+    client = _client(scope, headers, query, role=notes.role or role, site_id=site_id)
+    client = replace(client, subscription=notes.subscription, app_name=notes.app_name)
     exchange = Exchange(
         endpoint=path,
         url=_url(scope, headers, path, query),

@@ -33,6 +33,9 @@ class CaptureNotes:
         reply_plaintext: the reply JSON before sealing, secrets masked.
         server_time_ms: the reply envelope's timestamp.
         facts: ``(key, value)`` pairs for the explanation table (``auth``, skew...).
+        role: who the caller is when no API key says so (``cstg`` for client-side generate).
+        subscription: a client-side generate's subscription id.
+        app_name: a client-side generate's app name.
     """
 
     request_envelope: EnvelopeParts | None = None
@@ -41,6 +44,9 @@ class CaptureNotes:
     reply_plaintext: str | None = None
     server_time_ms: int | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
+    role: str | None = None
+    subscription: str = ""
+    app_name: str = ""
 
     def opened(self, envelope: OpenedEnvelope, now_ms: int) -> None:
         """Note a request envelope that decrypted (its payload may still be refused)."""
@@ -54,6 +60,12 @@ class CaptureNotes:
         self.reply_envelope = parts
         if parts is not None:
             self.server_time_ms = parts.timestamp_ms
+
+    def client_side(self, subscription: str, app_name: str | None) -> None:
+        """Note a client-side generate's caller: its subscription and, for an app, its name."""
+        self.role = "cstg"
+        self.subscription = subscription
+        self.app_name = app_name or ""
 
     def fact(self, key: str, value: str) -> None:
         """Note a fact for the explanation (``auth``: ``unknown_key``...)."""

@@ -99,6 +99,8 @@ class ClientGenerateRoute:
             fields = map_fields(document)
         except MappingError:
             raise _RefusalError(500, wire.UNKNOWN, MSG_UNKNOWN) from None
+        notes = wire.context_of(request).notes
+        notes.client_side(str(fields.subscription_id or ""), fields.app_name)
         pair = self._core.cstg.keypair(fields.subscription_id)
         if pair is None:
             raise _bad_request(MSG_BAD_SUBSCRIPTION)
@@ -121,6 +123,9 @@ class ClientGenerateRoute:
             plaintext = open_payload(key, iv, sealed, aad)
         except DecryptionError:
             raise _bad_request(MSG_DECRYPTION_FAILED) from None
+        notes.request_plaintext = plaintext.decode("utf-8", "replace")
+        notes.facts += [("cstg.client_public_key", fields.public_key), ("cstg.iv", fields.iv)]
+        notes.facts.append(("cstg.aad", aad.decode("utf-8", "replace")))
         kind, value = _identifier(plaintext)
         try:
             dii = parse_dii(kind, value)
@@ -142,6 +147,7 @@ class ClientGenerateRoute:
         if identity is not None:
             reply = wire.success_document(identity.to_body())
         wire.context_of(request).status = str(reply["status"])
+        notes.replied(reply, None)
         return Response(seal_reply(key, wire.json_bytes(reply)).encode("ascii"), 200)
 
     def _check_origin_or_app(
