@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import json
 import os
 import signal
@@ -26,6 +25,7 @@ from uid2_desk.cli.capture import OperatorCapture
 from uid2_desk.operator.http.server import OperatorServer, is_loopback_host
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.operator.state.lifetimes import Lifetimes
+from uid2_desk.output_files import check_writable_target
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
 from uid2_desk.settings import resolve_data_dir
@@ -105,7 +105,7 @@ def run_operator(args: argparse.Namespace) -> int:
     try:
         data_dir = _usable_data_dir(getattr(args, "data_dir", None))
         if credentials_out:
-            _check_writable_file(Path(credentials_out))
+            _check_credentials_target(Path(credentials_out))
     except InputError as refused:
         print(f"uid2-desk operator: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -162,17 +162,14 @@ def _usable_data_dir(explicit: str | None) -> Path:
     return path
 
 
-def _check_writable_file(path: Path) -> None:
-    """Fail now, before the server starts, if the credentials file cannot be written."""
-    target = path.expanduser()
+def _check_credentials_target(path: Path) -> None:
     try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=target.parent):
-            pass
-    except OSError as exc:
-        raise InputError(_credentials_problem(path, exc)) from None
+        check_writable_target(path)
+    except InputError as refused:
+        raise InputError(
+            f"the credentials file: {refused}; pass --credentials-out with a regular file in "
+            "a folder you can write"
+        ) from None
 
 
 def _credentials_problem(path: Path, exc: OSError) -> str:

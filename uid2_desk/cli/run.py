@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TextIO
 
 from uid2_desk.cli.interrupt import INTERRUPTED, run_interruptibly, say_interrupted
-from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.output_files import check_writable_target
+from uid2_desk.protocol.errors import InputError, Uid2DeskError
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer
@@ -68,6 +69,14 @@ def run_scenario(args: argparse.Namespace) -> int:
         scenario = find_scenario(args.name)
     except Uid2DeskError as exc:
         print(f"uid2-desk: {exc}", file=err)
+        return ExitCode.CANNOT_RUN
+    try:  # before the first call: on a remote environment calls cannot be taken back
+        for name in ("report", "har", "jsonl"):
+            target = getattr(args, name, None)
+            if target:
+                check_writable_target(Path(target))
+    except InputError as refused:
+        print(f"uid2-desk: {refused}", file=err)
         return ExitCode.CANNOT_RUN
     explicit_dir = getattr(args, "data_dir", None)
     if explicit_dir:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction, redact_entry
-from uid2_desk.protocol.errors import StorageError
+from uid2_desk.output_files import refuse_unsafe_target
+from uid2_desk.protocol.errors import InputError, StorageError
 
 
 def prepare(entries: Sequence[JournalEntry], redaction: Redaction) -> list[JournalEntry]:
@@ -44,6 +45,10 @@ def write_text_atomic(path: Path, text: str) -> None:
     Raises :class:`StorageError` with advice when the file cannot be written.
     """
     path = Path(path)
+    try:
+        refuse_unsafe_target(path)
+    except InputError as refused:
+        raise StorageError(str(refused)[0].upper() + str(refused)[1:] + ".") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
