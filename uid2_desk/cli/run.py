@@ -64,7 +64,7 @@ def run_scenario(args: argparse.Namespace) -> int:
     # Failed exchanges are already shown on their step's line; the client's own warnings
     # would only repeat them on stderr.
     logging.basicConfig(level=logging.ERROR, format="uid2-desk: %(message)s")
-    env = getattr(args, "run_env", None) or getattr(args, "env", None) or "local"
+    env = _environment_argument(args)
     try:
         scenario = find_scenario(args.name)
     except Uid2DeskError as exc:
@@ -91,6 +91,15 @@ def run_scenario(args: argparse.Namespace) -> int:
         return _unusable_data_dir(tempfile.gettempdir(), exc, err)
     with temporary as tmp:
         return _run_in(scenario, env, Path(tmp), args, out=out, err=err)
+
+
+def _environment_argument(args: argparse.Namespace) -> str:
+    """``run --env`` if given (even empty: that is refused later, not taken as local)."""
+    for name in ("run_env", "env"):
+        value = getattr(args, name, None)
+        if value is not None:
+            return str(value)
+    return "local"
 
 
 def _unusable_data_dir(where: str, exc: OSError, err: TextIO) -> int:

@@ -101,6 +101,10 @@ class Environment:
         ``local_url`` is the embedded operator's address for ``local`` (may come later).
         """
         name = value.strip()
+        if not name:
+            raise InputError(
+                "--env is empty: name an environment (local, integ, prod...) or a URL."
+            )
         if name == "local":
             return cls.local(local_url)
         for env in KNOWN_ENVIRONMENTS:
@@ -122,7 +126,13 @@ def normalize_base_url(url: str) -> str:
     in the URL are refused (an API key does not belong in a URL).
     """
     text = url.strip()
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- reading it checks it (a port out of range raises)
+    except ValueError as exc:
+        raise InputError(
+            f"{url!r} is not a valid URL ({exc}). Try e.g. http://127.0.0.1:8080."
+        ) from None
     if parts.scheme not in ("http", "https"):
         raise InputError(
             f"{url!r} is not an http:// or https:// URL. "
