@@ -19,7 +19,7 @@ from uid2_desk.protocol.errors import InputError
     ("value", "words"),
     [
         ("http://[::1", "is not a valid URL"),
-        ("http://operator.test:99999", "Port out of range"),
+        ("http://operator.test:99999", "invalid port number"),
         ("", "--env is empty"),
         ("   ", "--env is empty"),
     ],

@@ -128,7 +128,6 @@ def normalize_base_url(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
-        parts.port  # noqa: B018 -- reading it checks it (a port out of range raises)
     except ValueError as exc:
         raise InputError(
             f"{url!r} is not a valid URL ({exc}). Try e.g. http://127.0.0.1:8080."
