@@ -14,6 +14,11 @@ from enum import StrEnum
 
 from uid2_desk.protocol.errors import InputError
 
+#: The longest injected latency: longer than any client waits, short enough to end.
+MAX_LATENCY_MS = 600_000
+#: The most requests one fault may affect (beyond that, leave it until cleared).
+MAX_TIMES = 1_000_000
+
 
 class FaultKind(StrEnum):
     """What goes wrong."""
@@ -49,6 +54,10 @@ class Fault:
     latency_ms: int = 0
 
     def __post_init__(self) -> None:
+        if self.latency_ms > MAX_LATENCY_MS:
+            raise InputError(f"latency_ms must be at most {MAX_LATENCY_MS} (ten minutes)")
+        if self.times is not None and self.times > MAX_TIMES:
+            raise InputError(f"times must be at most {MAX_TIMES} (or null for 'until cleared')")
         if self.kind is FaultKind.LATENCY and self.latency_ms <= 0:
             raise InputError("a latency fault needs latency_ms > 0")
         if self.latency_ms < 0:

@@ -187,7 +187,10 @@ class AdminHttp:
             offset = document.get("offset_ms") if document else None
             if not isinstance(offset, int) or isinstance(offset, bool):
                 return _problem(400, 'send {"offset_ms": <integer milliseconds>}')
-            self._admin.set_clock_offset(offset)
+            try:
+                self._admin.set_clock_offset(offset)
+            except InputError as refused:
+                return _problem(400, str(refused))
         return JSONResponse(
             {"offset_ms": self._admin.clock_offset_ms, "now_ms": self._admin.now_ms()}
         )

@@ -18,6 +18,9 @@ from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.protocol.tokens import Key
 
+#: The furthest the admin may move the operator's clock, either way: one year.
+MAX_CLOCK_OFFSET_MS = 366 * 24 * 3600 * 1000
+
 
 class OperatorAdmin:
     """Admin operations on one running :class:`~uid2_desk.operator.LocalOperator`."""
@@ -101,8 +104,14 @@ class OperatorAdmin:
 
         Alone this simulates server clock skew (requests more than about two minutes off
         are refused with ``Invalid timestamp``); to move desk and operator together, warp
-        the shared clock instead.
+        the shared clock instead. Offsets beyond :data:`MAX_CLOCK_OFFSET_MS` either way are
+        refused (:class:`InputError`): no client clock is that far off, and dates past the
+        year 9999 cannot even be written in a ``Date`` header.
         """
+        if abs(offset_ms) > MAX_CLOCK_OFFSET_MS:
+            raise InputError(
+                f"offset_ms must be within ±{MAX_CLOCK_OFFSET_MS} (one year), not {offset_ms}"
+            )
         self._clock.set_offset(offset_ms)
 
     def now_ms(self) -> int:
