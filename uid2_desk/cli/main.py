@@ -114,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
         journal_command.add_argument(
             "--session", default="latest", help="latest (default) or an id from 'sessions'"
         )
+    inspect = sub.add_parser(
+        "inspect",
+        help="what an advertising token is (and, if the local operator issued it, what it holds)",
+    )
+    inspect.add_argument("token", metavar="TOKEN")
+    inspect.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
     export.add_argument("--har", metavar="FILE.har", help="write a HAR 1.2 file")
     export.add_argument("--jsonl", metavar="FILE.jsonl", help="write JSON lines")
     export.add_argument("--report", metavar="FILE.md", help="write a Markdown report")
@@ -135,6 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uid2_desk.cli.run import run_scenario
 
         return run_scenario(args)
+    if args.command == "inspect":
+        from uid2_desk.cli.inspect import inspect_command
+
+        return inspect_command(args)
     if args.command in _JOURNAL_COMMANDS:
         from uid2_desk.cli import sessions
 

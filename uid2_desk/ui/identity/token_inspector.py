@@ -13,25 +13,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.protocol.token_facts import header_rows
 from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.common.timefmt import format_timestamp
 
 if TYPE_CHECKING:
-    from uid2_desk.protocol.tokens import AdvertisingTokenContents, TokenHeader
-
-
-def header_rows(header: TokenHeader) -> list[tuple[str, str]]:
-    """The header as (field, value) pairs for display."""
-    scope = "UID2 (v2 tokens do not say)" if header.scope is None else header.scope.name
-    kind = "unknown (v2)" if header.identity_type is None else header.identity_type.name.lower()
-    return [
-        ("Version", f"v{int(header.version)}"),
-        ("Scope", scope),
-        ("Identity type", kind),
-        ("Master key id", str(header.master_key_id)),
-        ("Encoding", header.encoding),
-        ("Length", f"{header.length} characters"),
-    ]
+    from uid2_desk.protocol.tokens import AdvertisingTokenContents
 
 
 def contents_rows(contents: AdvertisingTokenContents, *, masked: bool) -> list[tuple[str, str]]:
