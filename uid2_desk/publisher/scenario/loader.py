@@ -95,6 +95,10 @@ _EXPECT_TYPES: dict[str, type] = {
 }
 _CAPTION_KEYS = ("title", "user", "publisher", "operator", "why")
 _TOP_KEYS = {"name", "title", "summary", "step"}
+#: The largest value each numeric step parameter may take: a day of waiting, a day between
+#: polls, ten thousand repeats, ten minutes of latency. Beyond that a file is a mistake, and
+#: it is refused when loaded rather than failing (or hanging) half-way through a run.
+PARAMETER_LIMITS = {"seconds": 86_400, "interval_s": 86_400, "count": 10_000, "latency_ms": 600_000}
 _STEP_KEYS = {"id", "do", "caption", "expect"}
 
 
@@ -103,8 +107,8 @@ def scenarios_dir() -> Path:
     return resource_path("scenarios")
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Read and validate one scenario file."""
+def load_scenario(path: Path, *, own_file: bool = False) -> Scenario:
+    """Read and validate one scenario file (``own_file``: a team's, named as it likes)."""
     where = path.name
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -112,7 +116,7 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError(f"{where}: cannot read the scenario file ({exc.strerror}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{where}: not valid TOML: {exc}. Fix the file and retry.") from None
-    return parse_scenario(data, source=where, expected_name=path.stem)
+    return parse_scenario(data, source=where, expected_name=None if own_file else path.stem)
 
 
 def load_all(directory: Path | None = None) -> list[Scenario]:
@@ -122,7 +126,16 @@ def load_all(directory: Path | None = None) -> list[Scenario]:
 
 
 def find_scenario(name: str, directory: Path | None = None) -> Scenario:
-    """Load the scenario called ``name``, or say which names exist."""
+    """Load the scenario called ``name`` (or a team's own ``*.toml`` file), or say which exist.
+
+    A name ending in ``.toml`` is a path: the file is validated exactly as the shipped ones,
+    except that its ``name`` need not match the file name.
+    """
+    if name.endswith(".toml"):
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise ScenarioError(f"There is no scenario file {name!r} (not found, or not a file).")
+        return load_scenario(path, own_file=True)
     folder = directory if directory is not None else scenarios_dir()
     path = folder / f"{name}.toml"
     if "/" in name or "\\" in name or not path.is_file():
@@ -188,6 +201,11 @@ def _parse_step(raw: object, where: str) -> Step:
     for key in ("seconds", "interval_s", "count", "latency_ms"):
         if key in raw and raw[key] <= 0:
             raise ScenarioError(f"{where}: {key} must be a positive number.")
+        if key in raw and raw[key] > PARAMETER_LIMITS[key]:
+            raise ScenarioError(
+                f"{where}: {key} = {raw[key]} is more than {PARAMETER_LIMITS[key]}, the most a "
+                "scenario may ask for."
+            )
     return Step(
         id=step_id,
         action=action,
