@@ -94,8 +94,17 @@ def test_a_data_dir_that_cannot_be_created_exits_2_with_one_line(tmp_path: Path)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child needs a POSIX system")
-def test_ctrl_c_during_a_run_closes_the_desk_and_its_operator_and_exits_130(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    ("signum", "code", "said"),
+    [
+        (signal.SIGINT, 130,
+         "uid2-desk: interrupted; the run stopped and the desk closed cleanly."),
+        (signal.SIGTERM, 143,
+         "uid2-desk: terminated (SIGTERM); the run stopped and the desk closed cleanly."),
+    ],
+)  # fmt: skip
+def test_ctrl_c_or_sigterm_during_a_run_closes_the_desk_and_its_operator_and_says_so(
+    tmp_path: Path, signum: signal.Signals, code: int, said: str
 ) -> None:
     scenario = tmp_path / "slow.toml"
     scenario.write_text(SLOW, encoding="utf-8")
@@ -119,17 +128,15 @@ def test_ctrl_c_during_a_run_closes_the_desk_and_its_operator_and_exits_130(
             assert line, f"the run ended early: {lines}"
             lines.append(line)
         # The refresh is now waiting on the slow operator.
-        run.send_signal(signal.SIGINT)
+        run.send_signal(signum)
         out, err = run.communicate(timeout=60)
     finally:
         if run.poll() is None:
             run.kill()
             run.communicate()
 
-    assert run.returncode == 130, err
-    assert err.splitlines() == [
-        "uid2-desk: interrupted; the run stopped and the desk closed cleanly."
-    ]
+    assert run.returncode == code, err
+    assert err.splitlines() == [said]
     assert "✓ refresh" not in out
     # Closed, not abandoned: no write-ahead log left behind, the request log written out.
     assert sorted(p.name for p in data_dir.rglob("*-wal")) == []
