@@ -22,6 +22,7 @@ import anyio.to_thread
 import uvicorn
 
 from uid2_desk.operator.http.asgi_types import ASGIApp
+from uid2_desk.operator.http.quiet_stop import StoppingFilter
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.protocol.errors import InputError
 
@@ -135,6 +136,7 @@ class LoopbackServer:
         self._sock: socket.socket | None = None
         self._bound_port: int | None = None
         self._server: QuietServer | None = None
+        self._quiet: StoppingFilter | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -179,7 +181,9 @@ class LoopbackServer:
             date_header=False,
             timeout_graceful_shutdown=2,
         )
-        self._server = QuietServer(config)
+        server = self._server = QuietServer(config)
+        self._quiet = StoppingFilter(lambda: server.should_exit)
+        self._quiet.install()
         self._thread = threading.Thread(
             target=self._run, name=f"uid2-operator-{self.port}", daemon=True
         )
@@ -208,6 +212,8 @@ class LoopbackServer:
             self._thread.join(_STOP_TIMEOUT_S)
         if self._sock is not None:
             self._sock.close()
+        if self._quiet is not None:
+            self._quiet.remove()
         self._thread = None
 
     async def start_async(self) -> str:
