@@ -222,7 +222,19 @@ class Dii:
         """
         if send_raw and self.normalized is not None:
             return str(self.kind), self.normalized
-        return str(self.kind.hash_kind), self.hash_b64
+        return str(self.kind.hash_kind), self.sent_hash
+
+    @property
+    def sent_hash(self) -> str:
+        """The hash as it goes on the wire: a base64 hash exactly as typed, never re-encoded.
+
+        Base64 whose unused final bits are not zero (``zzz…z=``) decodes to the same 32 bytes
+        as its canonical form; the operator judges what it receives, so the desk sends what
+        the user typed. 64 hex digits are converted to base64 (the panel says so).
+        """
+        if self.kind.is_hash and len(self.entered) == HASH_B64_LENGTH:
+            return self.entered
+        return self.hash_b64
 
 
 def parse_dii(kind: DiiKind, raw: str) -> Dii:

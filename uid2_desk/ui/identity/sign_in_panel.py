@@ -228,8 +228,8 @@ class SignInPanel(QWidget):
                 self._hash.setText("—")
                 self._show_message(self.error)
             else:
-                self._normalized.setText(self.dii.normalized or "(a hash is sent as it is)")
-                self._hash.setText(self.dii.hash_b64)
+                self._normalized.setText(self.dii.normalized or _hash_note(self.dii))
+                self._hash.setText(self.dii.sent_hash)
                 self._show_message("")
         invalid = self.error is not None
         if bool(self.value.property("invalid")) != invalid:
@@ -246,3 +246,10 @@ class SignInPanel(QWidget):
 
     def _update_button(self) -> None:
         self.button.setEnabled(self._enabled_by_owner and self.dii is not None)
+
+
+def _hash_note(dii: Dii) -> str:
+    """What happens to a typed hash: sent as typed, or (hex) converted to base64."""
+    if dii.sent_hash == dii.entered:
+        return "(a hash is sent exactly as typed)"
+    return "(64 hex digits: sent as the base64 below)"
