@@ -44,14 +44,18 @@ def test_warning_says_which_way_and_how_far_and_what_to_do() -> None:
 
 
 def _reply(
-    *, started_ms: int, server_time_ms: int | None = None, date: str | None = None
+    *,
+    started_ms: int,
+    server_time_ms: int | None = None,
+    date: str | None = None,
+    total_ms: float = 1.0,
 ) -> Exchange:
     """An exchange's clock fields only: the skew needs nothing else."""
     return Exchange(
         endpoint="/v2/token/refresh",
         url="http://operator.local/v2/token/refresh",
         started_ms=started_ms,
-        timings=Timings(total_ms=1.0),
+        timings=Timings(total_ms=total_ms),
         http_status=200,
         server_time_ms=server_time_ms,
         server_date=date,
@@ -98,3 +102,20 @@ def test_no_timestamp_and_no_readable_date_means_no_skew(date: str | None) -> No
     assert ex.server_date_ms is None
     assert ex.clock_skew_ms is None
     assert ex.clock_skew_resolution_ms is None
+
+
+def test_a_slow_round_trip_is_not_mistaken_for_skew() -> None:
+    """Issue 16: one shared clock read +0.2 s because the latency was counted as skew."""
+    ex = _reply(started_ms=NEW_YEAR_MS, server_time_ms=NEW_YEAR_MS + 200, total_ms=400.0)
+    assert ex.clock_skew_ms == 0  # the operator read its clock mid-way
+    assert ex.clock_skew_uncertainty_ms == 200  # ± half the round trip
+
+
+def test_the_uncertainty_of_a_date_header_skew_adds_its_second() -> None:
+    ex = _reply(started_ms=NEW_YEAR_MS, date=NINETY_S_LATER, total_ms=30.0)
+    assert ex.clock_skew_ms == 90_000
+    assert ex.clock_skew_uncertainty_ms == 1_015
+
+
+def test_no_reading_means_no_uncertainty_either() -> None:
+    assert _reply(started_ms=NEW_YEAR_MS).clock_skew_uncertainty_ms is None

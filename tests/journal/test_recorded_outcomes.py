@@ -174,10 +174,13 @@ def test_the_report_says_when_the_skew_is_only_good_to_the_second(
     report = report_text(entries)
     rows = re.findall(r"^\| Operator clock minus desk clock \| (.*) \|$", report, re.M)
     coarse = "(±1 s: from the reply's Date header)"
+    exchanges = [e.exchange for e in entries if e.exchange is not None]
+    within = [ex.clock_skew_uncertainty_ms for ex in exchanges if ex.clock_skew_ms is not None]
     expected = [
-        f"{skew:+d} ms" + (f" {coarse}" if resolution == 1000 else "")
-        for skew, resolution in (c.skew for c in CASES)
-        if skew is not None
+        f"{skew:+d} ms" + (f" {coarse}" if resolution == 1000 else f" ± {margin} ms")
+        for (skew, resolution), margin in zip(
+            (c.skew for c in CASES if c.skew[0] is not None), within, strict=True
+        )
     ]
     assert rows == expected
 

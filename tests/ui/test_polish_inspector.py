@@ -72,7 +72,9 @@ def test_an_envelope_timestamp_gives_the_skew_to_the_millisecond_without_the_dat
     generate = recorded.generate
     assert generate.clock_skew_resolution_ms == 1
 
-    assert _summary_skew(qtbot, _entry(generate, "1-d")) == "+1.2 s"
+    assert (
+        _summary_skew(qtbot, _entry(generate, "1-d")) == "+1.2 s ± 1 ms (mid-way of the round trip)"
+    )
 
 
 def test_no_answer_shows_no_skew(recorded: Recorded) -> None:

@@ -8,6 +8,7 @@ Secrets never enter it: the ``Authorization`` header is masked before the record
 from __future__ import annotations
 
 import email.utils
+import math
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -106,21 +107,35 @@ class Exchange:
 
     @property
     def clock_skew_ms(self) -> int | None:
-        """Operator clock minus desk clock when the request was sent, in ms, if the reply told.
+        """Operator clock minus desk clock, in ms, if the reply told (NTP-style midpoint).
 
+        The operator read its clock somewhere between the request leaving and the reply
+        arriving; the best guess is the middle of the round trip, so the reading is compared
+        with ``started_ms + total_ms / 2`` (a slow round trip is not mistaken for skew), and
+        :attr:`clock_skew_uncertainty_ms` says how far off that guess can be.
         From the reply envelope's timestamp when there is one (millisecond resolution).
         Otherwise (refresh replies and error replies carry no envelope timestamp) from the
         ``Date`` header, which has **1-second resolution**: its whole seconds are compared with
-        the whole second the request was sent in, so the value is a multiple of 1000 and only
-        good to about ±1 s. :attr:`clock_skew_resolution_ms` says which it is.
+        the whole second of the midpoint, so the value is a multiple of 1000 and only good to
+        about ±1 s. :attr:`clock_skew_resolution_ms` says which it is.
         ``None`` when the reply had neither (no answer, or no readable ``Date``).
         """
+        midpoint_ms = self.started_ms + round(self.timings.total_ms / 2)
         if self.server_time_ms is not None:
-            return self.server_time_ms - self.started_ms
+            return self.server_time_ms - midpoint_ms
         date_ms = self.server_date_ms
         if date_ms is None:
             return None
-        return date_ms - self.started_ms // 1000 * 1000
+        return date_ms - midpoint_ms // 1000 * 1000
+
+    @property
+    def clock_skew_uncertainty_ms(self) -> int | None:
+        """How far :attr:`clock_skew_ms` may be off: half the round trip (plus 1 s of ``Date``)."""
+        resolution = self.clock_skew_resolution_ms
+        if resolution is None:
+            return None
+        half_trip = math.ceil(self.timings.total_ms / 2)
+        return half_trip + (resolution if resolution > 1 else 0)
 
     @property
     def clock_skew_resolution_ms(self) -> int | None:

@@ -125,7 +125,8 @@ def _exchange_facts(entry: JournalEntry, ex: Exchange) -> str:
     if ex.clock_skew_ms is not None:
         coarse = ex.clock_skew_resolution_ms == 1000
         how = " (±1 s: from the reply's Date header)" if coarse else ""
-        rows.append(("Operator clock minus desk clock", f"{ex.clock_skew_ms:+d} ms{how}"))
+        within = f" ± {ex.clock_skew_uncertainty_ms} ms" if not coarse else ""
+        rows.append(("Operator clock minus desk clock", f"{ex.clock_skew_ms:+d} ms{within}{how}"))
     if ex.error:
         rows.append(("Error", ex.error))
     why, fix = extra_value(ex, WHY), extra_value(ex, FIX)

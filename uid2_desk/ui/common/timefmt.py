@@ -56,9 +56,16 @@ def format_clock(epoch_ms: int) -> str:
     return moment.strftime("%H:%M:%S.") + f"{epoch_ms % 1000:03d}"
 
 
-def format_skew(skew_ms: int) -> str:
-    """A signed clock skew in seconds, e.g. ``+0.4 s`` or ``-61.0 s``."""
-    return f"{skew_ms / 1000:+.1f} s"
+def format_skew(skew_ms: int, uncertainty_ms: int | None = None) -> str:
+    """A signed clock skew in seconds, e.g. ``+0.4 s`` or ``-61.0 s ± 0.2 s``."""
+    text = f"{skew_ms / 1000:+.1f} s"
+    if uncertainty_ms:
+        text += (
+            f" ± {uncertainty_ms / 1000:.1f} s"
+            if uncertainty_ms >= 100
+            else f" ± {uncertainty_ms} ms"
+        )
+    return text
 
 
 def _local(epoch_ms: int) -> datetime:

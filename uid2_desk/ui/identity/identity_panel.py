@@ -239,9 +239,9 @@ class IdentityPanel(QWidget):
             countdown.render_at(now_ms)
         self._policy.setText(policy_line(self.snapshot, now_ms))
 
-    def set_skew(self, skew_ms: int | None) -> None:
+    def set_skew(self, skew_ms: int | None, uncertainty_ms: int | None = None) -> None:
         """Show the latest measured clock skew (operator minus desk), warning near 60 s."""
-        self._skew.set_skew(skew_ms)
+        self._skew.set_skew(skew_ms, uncertainty_ms)
 
     def set_contents(self, contents: AdvertisingTokenContents | None, note: str = "") -> None:
         """Show the decrypted contents of the current advertising token."""

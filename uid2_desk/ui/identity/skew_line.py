@@ -25,8 +25,8 @@ class SkewLine(QLabel):
         self.setProperty("level", "ok")
         self._plain = self.palette()
 
-    def set_skew(self, skew_ms: int | None) -> None:
-        """Show the latest measured clock skew (operator minus desk), warning near 60 s."""
+    def set_skew(self, skew_ms: int | None, uncertainty_ms: int | None = None) -> None:
+        """Show the latest measured clock skew (operator minus desk) ± how far to trust it."""
         if skew_ms is None:
             self.setText(NOT_MEASURED)
             level = "ok"
@@ -37,7 +37,7 @@ class SkewLine(QLabel):
             level = {SkewLevel.OK: "ok", SkewLevel.WARNING: "warning"}.get(
                 assessment.level, "error"
             )
-            text = f"Clock skew to the operator: {format_skew(skew_ms)}"
+            text = f"Clock skew to the operator: {format_skew(skew_ms, uncertainty_ms)}"
             if assessment.message:
                 text += f" — {assessment.message}"
             self.setText(text)

@@ -59,7 +59,7 @@ def skew_text(exchange: Exchange) -> str | None:
         return None
     if exchange.clock_skew_resolution_ms == 1000:
         return f"{round(skew_ms / 1000):+d} s (±1 s: from the reply's Date header)"
-    return format_skew(skew_ms)
+    return format_skew(skew_ms, exchange.clock_skew_uncertainty_ms) + " (mid-way of the round trip)"
 
 
 def _row(name: str, value: str) -> str:

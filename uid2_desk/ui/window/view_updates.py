@@ -76,7 +76,7 @@ class ViewUpdates(HandlerContext):
         """Follow the clock skew measured by each exchange."""
         exchange = entry.exchange
         if exchange is not None and exchange.clock_skew_ms is not None:
-            self._identity.set_skew(exchange.clock_skew_ms)
+            self._identity.set_skew(exchange.clock_skew_ms, exchange.clock_skew_uncertainty_ms)
 
     def set_masked(self, masked: bool) -> None:
         """Hide or show token values everywhere."""
