@@ -80,3 +80,21 @@ def test_an_envelope_timestamp_gives_the_skew_to_the_millisecond_without_the_dat
 def test_no_answer_shows_no_skew(recorded: Recorded) -> None:
     assert recorded.timeout.clock_skew_ms is None
     assert skew_text(recorded.timeout) is None
+
+
+def test_the_timings_tab_adds_up_to_the_total_with_what_was_blocked() -> None:
+    """Issue 16: Connect 100 + Send 7 + Wait 13 + Receive 3 were shown with a Total of 244."""
+    from uid2_desk.protocol.exchange import Exchange, Timings
+    from uid2_desk.ui.log.inspector_pages import timings_html
+
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://operator.test/v2/token/generate",
+        started_ms=0,
+        timings=Timings(
+            total_ms=244.0, connect_ms=100.0, send_ms=7.0, wait_ms=13.0, receive_ms=3.0
+        ),
+    )
+    html = timings_html(exchange)
+    assert "<b>Blocked</b></td><td>121.0 ms" in html
+    assert "<b>Total</b></td><td>244.0 ms" in html

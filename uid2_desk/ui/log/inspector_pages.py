@@ -159,10 +159,19 @@ def headers_html(exchange: Exchange) -> str:
 
 
 def timings_html(exchange: Exchange) -> str:
-    """The Timings tab: the phases of the call, and the operator's clock."""
+    """The Timings tab: the phases of the call (they add up to the total), the operator's clock.
+
+    *Blocked* is the time before the request could go out (waiting for a pooled connection,
+    name resolution, the client's own queue): the part of the total no phase accounts for,
+    as HAR files count it.
+    """
+    from uid2_desk.journal.export_har import har_timings
+
     timings = exchange.timings
+    blocked = har_timings(timings)["blocked"]
     rows = [_row("Started", format_timestamp(exchange.started_ms))]
     for name, value in (
+        ("Blocked", blocked if blocked > 0 else None),
         ("Connect", timings.connect_ms),
         ("Send", timings.send_ms),
         ("Wait", timings.wait_ms),
