@@ -147,3 +147,17 @@ async def test_removing_a_user_forgets_them(desk: Desk) -> None:
     assert desk.publisher.users() == []
     with pytest.raises(InputError, match="no test user"):
         desk.publisher.snapshot(snap.user.id)
+
+
+@pytest.mark.asyncio
+async def test_logging_out_an_opted_out_user_keeps_the_opt_out(desk: Desk) -> None:
+    """Issue 16: the badge turned to "No identity", as if the user had never opted out."""
+    snap = await desk.publisher.sign_in(DiiKind.EMAIL, "optout@example.com")
+    assert snap.state is UserState.OPTED_OUT
+
+    after = await desk.publisher.log_out(snap.user.id)
+
+    assert after.state is UserState.OPTED_OUT
+    assert after.identity is None
+    assert ("logout", "4-a") in [(e.name, e.step) for e in desk.entries()[-2:]]
+    assert ("opted_out", "no_identity", "user logged out") not in desk.transitions()

@@ -201,7 +201,11 @@ class Publisher:
             return await self._calls.validate(self._book.get(user_id))
 
     async def log_out(self, user_id: str) -> UserSnapshot:
-        """The user logs out: forget the identity. No operator call (4-a, 4-b)."""
+        """The user logs out: forget the identity. No operator call (4-a, 4-b).
+
+        A user who opted out stays *Opted out*: logging out forgets an identity, not the
+        user's choice (the badge and the user's history keep it).
+        """
         async with self._book.lock(user_id):
             record = self._book.get(user_id)
             await self._rec.event(
@@ -218,9 +222,10 @@ class Publisher:
                 last_attempt_ms=None,
                 last_error=None,
             )
+            opted_out = record.state is UserState.OPTED_OUT
             record = await self._book.move(
                 record,
-                UserState.NO_IDENTITY,
+                UserState.OPTED_OUT if opted_out else UserState.NO_IDENTITY,
                 "user logged out",
                 step=Step.IDENTITY_CLEARED,
                 force=True,
