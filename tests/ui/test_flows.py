@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 
 from tests.ui.desk_fixture import Desk
+from uid2_desk.journal import EntryKind, JournalFilter
 from uid2_desk.operator import Fault, FaultKind
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.ui.log.log_model import LogColumn
@@ -164,6 +165,10 @@ def test_local_opt_out_now_then_refresh_picks_it_up(desk: Desk) -> None:
     desk.window.desk_actions.opt_out.trigger()
     desk.settle()
     assert "opt-out" in desk.window.banner.text
+    # The admin opt-out is on record (issue 16): the log and the report show the cause.
+    recorded = desk.run(desk.services.journal.entries(JournalFilter(kind=EntryKind.EVENT)))
+    assert recorded[-1].name == "user_opted_out"
+    assert recorded[-1].user == "jane.roe@example.com"
     desk.advance(1_000)
     desk.window.desk_actions.refresh.trigger()
     desk.settle()

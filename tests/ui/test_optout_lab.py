@@ -110,6 +110,11 @@ def test_guided_opt_out_then_a_manual_refresh_answers_optout_and_clears_the_iden
         "/v2/token/generate success",
         "/v2/token/refresh optout",
     ]
+    # The cause is on record before its effect (issue 16: the log jumped to 3-c optout).
+    events = runner.run(services.journal.entries(JournalFilter(kind=EntryKind.EVENT)))
+    names = [e.name for e in events]
+    assert "user_opted_out" in names
+    assert names.index("user_opted_out") < len(names) - 1
     assert not lab.opt_out_button.isEnabled()
 
 

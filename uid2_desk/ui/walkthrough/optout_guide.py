@@ -132,9 +132,8 @@ async def opt_out_now(stage: Stage, user_id: str) -> UserSnapshot:
             "Only the embedded local operator can opt a user out on demand. On a remote "
             "environment, use a test identity or the real opt-out portal, then wait and poll."
         )
-    publisher = stage.publisher
-    await stage.admin.opt_out(publisher.snapshot(user_id).user)
-    return publisher.snapshot(user_id)
+    await stage.opt_out(user_id)  # journaled: the log and the diagram show the cause
+    return stage.publisher.snapshot(user_id)
 
 
 async def refresh_by_policy(stage: Stage, user_id: str) -> UserSnapshot:

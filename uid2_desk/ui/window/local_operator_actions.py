@@ -24,8 +24,7 @@ class LocalOperatorActions(HandlerContext):
         snapshot = self._selected()
         if services is None or snapshot is None:
             return
-        admin = services.local_admin
-        if admin is None:
+        if services.local_admin is None:
             self._banner.show_message(
                 "warning",
                 "Opt out",
@@ -43,7 +42,9 @@ class LocalOperatorActions(HandlerContext):
                 "optout, and the next refresh of the current identity does too.",
             )
 
-        self.runner.run("Opt out", admin.opt_out(snapshot.user), done)
+        # Through the stage, which journals the opt-out (the log, the diagram and the report
+        # then show why the next refresh answers optout).
+        self.runner.run("Opt out", services.stage().opt_out(snapshot.user.id), done)
 
     def send_to_ssp(self) -> None:
         """Show the OpenRTB snippet for the selected user's token and, locally, the buyer."""
