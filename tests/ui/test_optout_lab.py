@@ -20,10 +20,11 @@ from pytestqt.qtbot import QtBot
 from tests.ui.stage_desk import LoopRunner
 from uid2_desk.journal import EntryKind, JournalFilter
 from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.publisher import UserState
 from uid2_desk.publisher.refresh.poll_progress import PollOutcome
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.services import DeskServices
-from uid2_desk.ui.walkthrough.optout_guide import GuideStage, guide_stage
+from uid2_desk.ui.walkthrough.optout_guide import GUIDE_CAPTIONS, GuideStage, guide_stage
 from uid2_desk.ui.walkthrough.optout_lab import OptOutLab
 
 # Showing a top-level window on the offscreen platform logs this; it is not ours.
@@ -228,3 +229,44 @@ def test_the_poll_bounds_offered_are_the_pollers_bounds(
 
 def test_the_guide_reads_its_stage_from_the_snapshot() -> None:
     assert guide_stage(None, opted_out=False) is GuideStage.SIGN_IN
+
+
+def test_a_polled_test_identity_leaves_the_guided_walk_and_its_address_alone(
+    qtbot: QtBot, services: DeskServices, runner: LoopRunner, clock: ManualClock
+) -> None:
+    """Issue 16: the test-identity button took over the guided section's address and stage."""
+    lab = _lab(qtbot, services.stage(), PollTime(clock))
+    typed = lab.address.text()
+    lab.preset.setCurrentIndex(lab.preset.findData("refresh-optout@example.com"))
+    _click(qtbot, lab, lab.preset_button)
+    _click(qtbot, lab, lab.start_button)
+    assert lab.progress is not None
+    assert lab.progress.outcome is PollOutcome.OPTED_OUT
+    assert lab.address.text() == typed
+    assert lab.user_id is None
+    assert _stage(lab) is GuideStage.SIGN_IN
+    assert lab.guide_caption.heading.text() == "1. Sign a viewer in"
+
+
+def test_signing_in_again_clears_an_old_polls_opted_out_line(
+    qtbot: QtBot, services: DeskServices, runner: LoopRunner, clock: ManualClock
+) -> None:
+    """Issue 16: "Attempt 1 of 60 … Opted out" stayed while the new user was Established."""
+    lab = _lab(qtbot, services.stage(), PollTime(clock))
+    lab.preset.setCurrentIndex(lab.preset.findData("refresh-optout@example.com"))
+    _click(qtbot, lab, lab.preset_button)
+    _click(qtbot, lab, lab.start_button)
+    assert lab.poll_status.text().endswith("last answer: Opted out")
+    _click(qtbot, lab, lab.preset_button)  # the same test identity signs in again: Established
+    assert services.publisher.snapshot(lab.poll_user_id or "").state is UserState.ESTABLISHED
+    assert lab.poll_status.text() == "Not polling."
+    assert lab.poll_outcome.text() == ""
+    assert lab.progress is None
+
+
+def test_a_test_identitys_optout_is_not_said_to_be_on_record() -> None:
+    """Issue 16: the lab said the operator "will answer optout to generate from now on"."""
+    caption = GUIDE_CAPTIONS[GuideStage.TEST_DONE]
+    assert "no opt-out is on record" in caption.operator
+    assert "refresh-optout@example.com and +00000000002 sign in again" in caption.operator
+    assert "generate answers optout" in GUIDE_CAPTIONS[GuideStage.DONE].operator

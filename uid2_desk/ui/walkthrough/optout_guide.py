@@ -28,6 +28,8 @@ class GuideStage(StrEnum):
     OPT_OUT = "opt_out"
     REFRESH = "refresh"
     DONE = "done"
+    #: Opted out by the operator's refresh-optout test identity, not by an opt-out record.
+    TEST_DONE = "test_done"
 
 
 GUIDE_CAPTIONS: dict[GuideStage, Caption] = {
@@ -56,8 +58,16 @@ GUIDE_CAPTIONS: dict[GuideStage, Caption] = {
     GuideStage.DONE: Caption(
         title="Done: the identity is cleared",
         publisher="Dropped the tokens: this viewer's ad requests carry no UID2 any more.",
-        operator="Will answer optout to generate for this address from now on.",
+        operator="Has the opt-out on record: generate answers optout for this address too.",
         why="This is what a publisher must do on optout; to try again, sign in another address.",
+    ),
+    GuideStage.TEST_DONE: Caption(
+        title="Done: the test identity answered optout",
+        publisher="Dropped the tokens: this viewer's ad requests carry no UID2 any more.",
+        operator="Answered optout because this is one of its test identities; no opt-out is on "
+        "record (refresh-optout@example.com and +00000000002 sign in again, then opt out on "
+        "refresh; optout@example.com and +00000000000 answer optout to every generate).",
+        why="The test identities show the publisher's side of an opt-out without a real one.",
     ),
 }
 
@@ -67,7 +77,7 @@ def guide_stage(snapshot: UserSnapshot | None, opted_out: bool) -> GuideStage:
     if snapshot is None:
         return GuideStage.SIGN_IN
     if snapshot.state is UserState.OPTED_OUT:
-        return GuideStage.DONE
+        return GuideStage.DONE if opted_out else GuideStage.TEST_DONE
     if snapshot.identity is None:
         return GuideStage.SIGN_IN
     return GuideStage.REFRESH if opted_out else GuideStage.OPT_OUT

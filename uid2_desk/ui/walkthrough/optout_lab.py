@@ -53,7 +53,8 @@ class OptOutLab(QWidget):
 
     Attributes:
         runner: runs the lab's coroutines; its ``failed`` signal feeds the banner.
-        user_id: the lab's current user, if any.
+        user_id: the guided walk's user, if any.
+        poll_user_id: the user the poll refreshes (a test identity's, or the guided one).
         stage: where it acts (publisher, and the local operator's admin when there is one).
         progress: the poll's latest progress.
     """
@@ -66,6 +67,8 @@ class OptOutLab(QWidget):
         self.runner = TaskRunner(self)
         self.stage: Stage | None = None
         self.user_id: str | None = None
+        self.poll_user_id: str | None = None
+        self._poll_snapshot: UserSnapshot | None = None
         self.progress: PollProgress | None = None
         self._opted_out: set[str] = set()
         self._snapshot: UserSnapshot | None = None
@@ -129,14 +132,17 @@ class OptOutLab(QWidget):
         """The services stop: stop polling and forget the stage."""
         self.stop_polling()
         self.stage = None
-        self.user_id = None
-        self._snapshot = None
+        self.user_id = self.poll_user_id = None
+        self._snapshot = self._poll_snapshot = None
         self._render()
 
     def show_user(self, snapshot: UserSnapshot) -> None:
-        """A user changed (connected to the bridge): follow the lab's own user."""
+        """A user changed (connected to the bridge): follow the lab's own users."""
+        if snapshot.user.id == self.poll_user_id:
+            self._poll_snapshot = snapshot
         if snapshot.user.id == self.user_id:
             self._snapshot = snapshot
+        if snapshot.user.id in (self.user_id, self.poll_user_id):
             self._render()
 
     # -- slots (thin) ---------------------------------------------------------------------
@@ -174,15 +180,17 @@ class OptOutLab(QWidget):
         if self.stage is not None:
             preset = PRESETS[max(self.preset.currentIndex(), 0)]
             coro = self.stage.publisher.sign_in(DiiKind(preset.kind), preset.value)
-            self.runner.run("Sign in test identity", coro, self._adopt)
+            # The test identity is the poll's user; the guided walk keeps its own address.
+            self.runner.run("Sign in test identity", coro, self._adopt_for_poll)
             self._render()
 
     def start_polling(self) -> None:
         """Refresh the lab's user every N seconds until optout or a bound."""
-        if self.stage is None or self.user_id is None or self.polling_active:
+        user_id = self.poll_user_id or self.user_id
+        if self.stage is None or user_id is None or self.polling_active:
             return
         bounds = self.polling.bounds()
-        publisher, user_id = self.stage.publisher, self.user_id
+        publisher = self.stage.publisher
         self._poller = OptOutPoller(
             lambda: publisher.refresh(user_id),
             clock=self._poll_clock,
@@ -215,7 +223,21 @@ class OptOutLab(QWidget):
     def _adopt(self, snapshot: UserSnapshot) -> None:
         self.user_id = snapshot.user.id
         self.user_selected.emit(snapshot.user.id)
+        self._forget_poll()
         self._show(snapshot)
+
+    def _adopt_for_poll(self, snapshot: UserSnapshot) -> None:
+        self.poll_user_id = snapshot.user.id
+        self._poll_snapshot = snapshot
+        self.user_selected.emit(snapshot.user.id)
+        self._forget_poll()
+        self._render()
+
+    def _forget_poll(self) -> None:
+        """A new sign-in: an earlier poll's "… Opted out" line no longer describes anyone."""
+        if not self.polling_active:
+            self.progress = None
+            self.polling.clear()
 
     def _opted(self, snapshot: UserSnapshot) -> None:
         self._opted_out.add(snapshot.user.id)
@@ -232,8 +254,11 @@ class OptOutLab(QWidget):
 
     def _on_progress(self, progress: PollProgress) -> None:
         self.progress = progress
-        if self.stage is not None and self.user_id is not None:
-            self._snapshot = self.stage.publisher.snapshot(self.user_id)
+        if self.stage is not None:
+            if self.user_id is not None:
+                self._snapshot = self.stage.publisher.snapshot(self.user_id)
+            if self.poll_user_id is not None:
+                self._poll_snapshot = self.stage.publisher.snapshot(self.poll_user_id)
         self._render_progress()
 
     def _on_polled(self, progress: PollProgress) -> None:
@@ -254,12 +279,14 @@ class OptOutLab(QWidget):
         self.remote_hint.setVisible(self.stage is not None and not local)
         ready = self.stage is not None and not busy
         has_identity = self._snapshot is not None and self._snapshot.identity is not None
+        polled = self._poll_snapshot if self.poll_user_id is not None else self._snapshot
+        can_poll = polled is not None and polled.identity is not None
         self.sign_in_button.setEnabled(ready and local)
         self.opt_out_button.setEnabled(ready and local and stage is GuideStage.OPT_OUT)
         self.refresh_button.setEnabled(ready and has_identity)
         self.auto_button.setEnabled(ready and local and has_identity)
         self.preset_button.setEnabled(ready and not self.polling_active)
-        self.start_button.setEnabled(ready and has_identity and not self.polling_active)
+        self.start_button.setEnabled(ready and can_poll and not self.polling_active)
         self.stop_button.setEnabled(self.polling_active)
         self.guide_caption.show_caption(GUIDE_CAPTIONS[stage])
         self.guided.show_user_state(self._snapshot)

@@ -92,6 +92,12 @@ class PollControls(Card):
             time_limit_s=self.limit.value() * 60,
         )
 
+    def clear(self) -> None:
+        """Back to "Not polling.": no bar, no outcome (a new user was signed in)."""
+        self.bar.setValue(0)
+        self.status.setText("Not polling.")
+        self.show_outcome(None)
+
     def show_progress(self, progress: PollProgress, now_ms: int) -> None:
         """Draw where the poll stands at ``now_ms`` (the poll's clock)."""
         self.bar.setValue(round(progress.fraction * PROGRESS_STEPS))
