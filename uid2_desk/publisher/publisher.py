@@ -222,10 +222,11 @@ class Publisher:
                 last_attempt_ms=None,
                 last_error=None,
             )
-            opted_out = record.state is UserState.OPTED_OUT
+            if record.state is UserState.OPTED_OUT:  # no state to leave: nothing to journal
+                return book.snapshot(await self._book.commit(record))
             record = await self._book.move(
                 record,
-                UserState.OPTED_OUT if opted_out else UserState.NO_IDENTITY,
+                UserState.NO_IDENTITY,
                 "user logged out",
                 step=Step.IDENTITY_CLEARED,
                 force=True,
