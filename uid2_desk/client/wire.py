@@ -1,4 +1,4 @@
-"""One HTTP request (a POST, or a legacy v1 GET), timed phase by phase, with httpx's exceptions translated at this boundary.
+"""One HTTP request (a POST, or a legacy v1 GET), timed, with httpx errors translated here.
 
 :func:`post` never raises for network trouble: it returns a :class:`WireResult` holding the
 reply or a :class:`~uid2_desk.protocol.errors.TransportError`, plus the timings measured

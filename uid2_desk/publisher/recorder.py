@@ -9,6 +9,7 @@ answer is followed by ``state_changed`` to ``opted_out`` at 1-f (generate: no id
 3-d (refresh: the identity is dropped), drawn as that step in the opt-out colour. Other state
 changes, policy changes and refusals carry no step and are drawn as notes, captioned by their
 summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
+A legacy guide renumbers the steps as they are written (:mod:`~uid2_desk.publisher.guides`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from uid2_desk.journal import AsyncJournal, JournalEntry
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import TestUser, UserState
 
 
@@ -63,14 +65,23 @@ class JournalRecorder:
         journal: where entries go.
         session: the desk session id written on every entry.
         environment: the environment id written on every entry.
+        guide: the guide played: it numbers the steps, and a v1 guide's exchanges are
+            summarised by what v2 changed (:mod:`~uid2_desk.publisher.guides`).
     """
 
     def __init__(
-        self, journal: AsyncJournal, *, session: str, environment: str, clock: Clock
+        self,
+        journal: AsyncJournal,
+        *,
+        session: str,
+        environment: str,
+        clock: Clock,
+        guide: Guide = Guide.SERVER_ONLY,
     ) -> None:
         self.journal = journal
         self.session = session
         self.environment = environment
+        self.guide = guide
         self._clock = clock
 
     async def exchange(
@@ -86,8 +97,8 @@ class JournalRecorder:
             session=self.session,
             user=_who(user),
             environment=self.environment,
-            step=step,
-            summary=summary,
+            step=self.guide.journal_step(step),
+            summary=summary or self.guide.v2_change(exchange.endpoint),
         )
 
     async def event(
@@ -107,7 +118,7 @@ class JournalRecorder:
             session=self.session,
             user=_who(user),
             environment=self.environment,
-            step=step,
+            step=self.guide.journal_step(step),
             outcome=outcome,
             summary=summary,
             detail=dict(detail or {}),

@@ -21,10 +21,10 @@ from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction
 from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.walkthrough.custom_guide import guide_step as step
 from uid2_desk.walkthrough.diagram import Diagram
 from uid2_desk.walkthrough.layout import layout
 from uid2_desk.walkthrough.mermaid import to_mermaid
-from uid2_desk.walkthrough.steps import step
 
 DEFAULT_TITLE = "UID2 Desk walkthrough report"
 _NO_REDACTION = Redaction()

@@ -11,7 +11,8 @@ import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from uid2_desk.walkthrough.steps import Lane, step
+from uid2_desk.walkthrough.custom_guide import guide_step as step
+from uid2_desk.walkthrough.steps import Lane
 
 
 class ArrowKind(StrEnum):
