@@ -63,8 +63,10 @@ async def test_generate_is_a_get_with_the_email_in_the_url(
     assert ex.method == "GET"
     assert ex.endpoint == "/v1/token/generate"
     assert ex.url == f"{BASE}/v1/token/generate?email=jane%40example.com"
-    assert ex.request_body == b"" and ex.request_envelope is None
-    assert ex.response_envelope is None and ex.operator_status == "success"
+    assert ex.request_body == b""
+    assert ex.request_envelope is None
+    assert ex.response_envelope is None
+    assert ex.operator_status == "success"
     identity = outcome.unwrap().identity
     assert identity is not None
     assert identity.refresh_response_key is None  # v1 hands out no key
@@ -83,7 +85,8 @@ async def test_refresh_reads_the_plain_reply_without_a_key(
     assert outcome.exchange.method == "GET"
     assert outcome.exchange.url.startswith(f"{BASE}/v1/token/refresh?refresh_token=")
     refreshed = outcome.unwrap()
-    assert refreshed.status is TokenStatus.SUCCESS and refreshed.identity is not None
+    assert refreshed.status is TokenStatus.SUCCESS
+    assert refreshed.identity is not None
     assert refreshed.identity.advertising_token != first.identity.advertising_token
 
 
@@ -107,7 +110,8 @@ async def test_validate_answers_true_for_the_validate_identity(
     assert identity is not None
     outcome = await client.validate(identity.advertising_token, dii)
     assert outcome.unwrap() is True
-    assert outcome.exchange.method == "GET" and "token=" in outcome.exchange.url
+    assert outcome.exchange.method == "GET"
+    assert "token=" in outcome.exchange.url
 
 
 async def test_an_unknown_key_is_the_unauthorized_error(
@@ -116,7 +120,8 @@ async def test_an_unknown_key_is_the_unauthorized_error(
     client = v1_client(v1_http, v1_operator, clock, api_key="UID2-C-L-999-nope")
     outcome = await client.generate(parse_dii(DiiKind.EMAIL, "jane@example.com"))
     assert isinstance(outcome.error, UnauthorizedError)
-    assert outcome.exchange.http_status == 401 and outcome.exchange.method == "GET"
+    assert outcome.exchange.http_status == 401
+    assert outcome.exchange.method == "GET"
 
 
 async def test_a_damaged_refresh_token_is_the_operators_v1_error(

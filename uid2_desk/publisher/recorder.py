@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal.model import summarize_exchange
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.guides import Guide
@@ -98,8 +99,13 @@ class JournalRecorder:
             user=_who(user),
             environment=self.environment,
             step=self.guide.journal_step(step),
-            summary=summary or self.guide.v2_change(exchange.endpoint),
+            summary=summary or self._v1_summary(exchange),
         )
+
+    def _v1_summary(self, exchange: Exchange) -> str | None:
+        """A v1 call's log line with what v2 changed after it (``None``: the journal's own)."""
+        change = self.guide.v2_change(exchange.endpoint)
+        return None if change is None else f"{summarize_exchange(exchange)} ({change})"
 
     async def event(
         self,
