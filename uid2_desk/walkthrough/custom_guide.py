@@ -24,9 +24,11 @@ _D, _P, _O, _S = Lane.DEVICE, Lane.PUBLISHER, Lane.OPERATOR, Lane.SSP
 
 CUSTOM_STEPS: tuple[Step, ...] = (
     Step("1", "Visits", _D, _P,
-         "The user opens the publisher's app or site. Nothing about UID2 has happened yet."),
+         "The user opens the publisher's app or site. Nothing about UID2 has happened yet. "
+         "v2 kept this as it was."),
     Step("2", "Authenticates", _D, _P,
-         "The user signs in with their email address, which stays on the publisher's server."),
+         "The user signs in with their email address, which stays on the publisher's server. "
+         "v2 kept this as it was."),
     Step("3-1", "Generate UID2", _P, _O,
          "The publisher calls GET /v1/token/generate with the email (or its SHA-256 hash) in "
          "the URL and keeps the tokens with the user's login. v2 changed this: the email is "
