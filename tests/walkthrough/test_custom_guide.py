@@ -13,6 +13,7 @@ import pytest
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.scenario import ScenarioPlayer, find_scenario
 from uid2_desk.services import OperatorMode, open_services
@@ -99,3 +100,33 @@ def test_the_two_guides_numbers_do_not_overlap() -> None:
     assert today is not None
     assert today.title == "DII to generate"
     assert not custom & {"1-a", "1-b", "1-c", "1-d", "1-e", "1-f", "2-a", "3-a", "4-a"}
+
+
+@pytest.mark.asyncio
+async def test_the_v1_server_only_guide_keeps_todays_numbers_with_its_own_words(
+    tmp_path: Path,
+) -> None:
+    services = await open_services(
+        tmp_path,
+        operator_mode=OperatorMode.IN_PROCESS,
+        clock=ManualClock(START_MS),
+        returning=False,
+        guide=Guide.SERVER_ONLY_V1,
+    )
+    try:
+        snap = await services.publisher.sign_in(DiiKind.EMAIL, "jane@example.com")
+        await services.publisher.refresh(snap.user.id)
+        entries = await services.journal.entries(limit=None)
+    finally:
+        await services.aclose()
+    diagram = layout(entries)
+    by_label = {a.label: a for a in diagram.arrows}
+    assert "1-d GET /v1/token/generate" in by_label
+    assert "3-b GET /v1/token/refresh" in by_label
+    for label in ("1-d GET /v1/token/generate", "1-e 200 success", "3-c 200 success"):
+        caption = by_label[label].caption
+        assert caption is not None
+        assert "v2 changed this" in caption, label
+    assert "plain JSON" in (by_label["1-e 200 success"].caption or "")
+    # Steps without a call read as today's guide.
+    assert by_label["1-a User visits"].caption == guide_step("1-a").caption  # type: ignore[union-attr]

@@ -104,7 +104,7 @@ def _heading(entry: JournalEntry, diagram: Diagram) -> str:
 def _captions(entry: JournalEntry, diagram: Diagram) -> list[str]:
     lines = []
     for arrow in diagram.arrows_for(entry.seq):
-        found = step(arrow.step) if arrow.step else None
+        found = step(arrow.step, v1=arrow.legacy_v1) if arrow.step else None
         if found is not None:
             lines.append(f"> **{found.id} {md_escape(found.title)}.** {md_escape(found.caption)}")
     return ["\n>\n".join(lines)] if lines else []

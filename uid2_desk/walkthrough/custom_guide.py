@@ -16,6 +16,7 @@ numbers do not overlap.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 
 from uid2_desk.walkthrough.steps import STEPS, Lane, Step
@@ -76,7 +77,30 @@ CUSTOM_EVENT_STEPS: Mapping[tuple[str, str], tuple[str, ...]] = MappingProxyType
 #: (the buyer's key fetch follows the token reaching the SSP: 2-a, in the custom guide 4-1).
 CUSTOM_AFTER_STEPS: Mapping[str, str] = MappingProxyType({"2-a": "4-1"})
 
+#: The original (v1) server-only guide's words for the steps whose calls v2 changed; its
+#: other steps read as today's.
+V1_SERVER_ONLY_CAPTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "1-d": "The publisher's server calls GET /v1/token/generate with the DII (or its "
+        "SHA-256 hash) in the URL. v2 changed this: the DII is sealed in an envelope encrypted "
+        "with the client secret and POSTed to /v2/token/generate.",
+        "1-e": "The operator answers in plain JSON with an advertising token, a refresh token "
+        "and their expiry times, even for an opted-out user. v2 changed this: the answer is "
+        "encrypted, and an opted-out user gets optout.",
+        "3-b": "The publisher calls GET /v1/token/refresh with the refresh token in the URL. "
+        "v2 changed this: the refresh token is POSTed as the body.",
+        "3-c": "The operator returns fresh tokens in plain JSON, or optout. v2 changed this: "
+        "the reply is encrypted with the refresh_response_key of the previous answer.",
+    }
+)
 
-def guide_step(step_id: str) -> Step | None:
-    """The step ``step_id`` of the server-only or the custom publisher guide, if any."""
-    return next((s for s in STEPS + CUSTOM_STEPS if s.id == step_id), None)
+
+def guide_step(step_id: str, *, v1: bool = False) -> Step | None:
+    """The step ``step_id`` of the server-only or the custom publisher guide, if any.
+
+    With ``v1`` (the step's call went to a ``/v1/`` endpoint), a server-only step whose call
+    v2 changed has the original guide's words (:data:`V1_SERVER_ONLY_CAPTIONS`).
+    """
+    found = next((s for s in STEPS + CUSTOM_STEPS if s.id == step_id), None)
+    v1_caption = V1_SERVER_ONLY_CAPTIONS.get(step_id) if v1 else None
+    return found if found is None or v1_caption is None else replace(found, caption=v1_caption)

@@ -127,6 +127,7 @@ class _Builder:
                 label=label,
                 outcome=outcome if outcome is not None else entry.outcome,
                 http_status=entry.http_status,
+                legacy_v1=entry.name.startswith("/v1/"),
             )
         )
         self.row += 1
