@@ -11,6 +11,7 @@ from tests.integration.cli import desk_env, mermaid_blocks, uid2_desk
 from tests.journal.har_schema import har_problems
 from tests.walkthrough.mermaid_grammar import mermaid_problems
 from uid2_desk.operator import LocalOperator
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.scenario import find_scenario, load_all
 
 SCENARIOS = [s.name for s in load_all()]
@@ -45,7 +46,11 @@ def test_every_scenario_passes_headless_with_a_report_and_a_har(tmp_path: Path, 
     assert f"## Scenario `{name}`" in report
     (diagram,) = mermaid_blocks(report)
     assert mermaid_problems(diagram) == []
-    assert "Publisher->>Operator: 1-d POST /v2/token/generate" in diagram
+    first_call = {
+        Guide.SERVER_ONLY: "1-d POST /v2/token/generate",
+        Guide.CUSTOM_V1: "3-1 GET /v1/token/generate",
+    }[scenario.guide]
+    assert f"Publisher->>Operator: {first_call}" in diagram
 
     har = json.loads((tmp_path / "h.har").read_text(encoding="utf-8"))
     assert har_problems(har) == []

@@ -14,7 +14,8 @@ from uid2_desk.publisher import PolicyKind, ScenarioPlayer, Stage, StepStatus
 from uid2_desk.publisher.scenario import find_scenario, load_all
 from uid2_desk.publisher.scenario.loader import parse_scenario
 
-SHIPPED = [s.name for s in load_all()]
+#: The shipped scenarios of today's guide; the v1 guides' play on a v1 desk (test_legacy_v1_guides).
+SHIPPED = [s.name for s in load_all() if not s.guide.legacy_v1]
 
 
 def _scenario(*steps: dict[str, Any]) -> Any:

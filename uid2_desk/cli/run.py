@@ -52,7 +52,7 @@ def list_scenarios(args: argparse.Namespace) -> int:
         return ExitCode.CANNOT_RUN
     width = max((len(s.name) for s in scenarios), default=0)
     for scenario in scenarios:
-        needs = ", ".join(f.value for f in scenario.needs)
+        needs = ", ".join(["v1 API"] * scenario.guide.legacy_v1 + [f.value for f in scenario.needs])
         tail = f"  [local operator: {needs}]" if needs else ""
         print(f"{scenario.name:<{width}}  {scenario.title}{tail}", file=out)
     return ExitCode.HELD
@@ -140,9 +140,20 @@ async def _play(
     scenario: Scenario, env: str, data_dir: Path, args: argparse.Namespace, out: TextIO
 ) -> int:
     from uid2_desk.cli.exports import write_exports
+    from uid2_desk.client.environments import Environment
     from uid2_desk.services import open_services
 
-    services = await open_services(data_dir, env=env, returning=False)
+    if scenario.guide.legacy_v1 and Environment.from_cli(env).is_remote:
+        print(f"Scenario {scenario.name}: {scenario.title}", file=out)
+        print(
+            f"– skipped: this scenario plays the {scenario.guide.display_name}, "
+            "whose v1 API only the "
+            "local operator still serves (real operators removed it in July 2025).",
+            file=out,
+        )
+        return ExitCode.SKIPPED
+
+    services = await open_services(data_dir, env=env, returning=False, guide=scenario.guide)
     try:
         player = ScenarioPlayer(scenario, services.stage())
         where = services.environment.display_name

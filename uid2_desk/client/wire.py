@@ -1,4 +1,4 @@
-"""One HTTP POST, timed phase by phase, with httpx's exceptions translated at this boundary.
+"""One HTTP request (a POST, or a legacy v1 GET), timed, with httpx errors translated here.
 
 :func:`post` never raises for network trouble: it returns a :class:`WireResult` holding the
 reply or a :class:`~uid2_desk.protocol.errors.TransportError`, plus the timings measured
@@ -151,9 +151,22 @@ async def post(
     timeout_s: float | None,
 ) -> WireResult:
     """POST ``body`` to ``url`` and return the reply or a translated transport error."""
+    return await send(http, "POST", url, headers=headers, body=body, timeout_s=timeout_s)
+
+
+async def send(
+    http: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    body: bytes,
+    timeout_s: float | None,
+) -> WireResult:
+    """Send one ``method`` request (POST, or GET for the legacy v1 API); see :func:`post`."""
     tracer = _PhaseTracer()
     request = http.build_request(
-        "POST",
+        method,
         url,
         headers=dict(headers),
         content=body,

@@ -74,7 +74,11 @@ class Buyer:
                 "sign in or refresh first: an expired or missing token must not go to the SSP."
             )
         rec = JournalRecorder(
-            pub.journal, session=pub.session, environment=pub.environment.id, clock=pub.clock
+            pub.journal,
+            session=pub.session,
+            environment=pub.environment.id,
+            clock=pub.clock,
+            guide=pub.guide,
         )
         token = snap.identity.advertising_token
         # Buyers keep their keys fresh ahead of the auction; the fetch is drawn before the bid.

@@ -32,6 +32,7 @@ from uid2_desk.publisher.async_user_store import AsyncUserStore
 from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.calls import OperatorCalls
 from uid2_desk.publisher.events import EventHub
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import (
     DeskEvent,
     EntryAppended,
@@ -54,6 +55,7 @@ class Publisher:
         clock: the desk clock (shared with the local operator for time warp).
         session: this desk session's id, written on every journal entry.
         client: the operator client, or ``None`` until credentials are known.
+        guide: the integration guide played (its API and step numbers).
     """
 
     def __init__(
@@ -66,15 +68,17 @@ class Publisher:
         client: OperatorClient | None,
         session: str,
         records: list[UserRecord],
+        guide: Guide = Guide.SERVER_ONLY,
     ) -> None:
         self.journal = journal
+        self.guide = guide
         self.environment = environment
         self.clock = clock
         self.session = session
         self.client = client
         self._hub: EventHub[DeskEvent] = EventHub()
         self._rec = JournalRecorder(
-            journal, session=session, environment=environment.id, clock=clock
+            journal, session=session, environment=environment.id, clock=clock, guide=guide
         )
         self._book = UserBook(store, self._rec, self._hub, clock, records)
         self._calls = OperatorCalls(self._book, self._rec, clock, environment, lambda: self.client)
@@ -92,6 +96,7 @@ class Publisher:
         client: OperatorClient | None,
         session: str | None = None,
         returning: bool = True,
+        guide: Guide = Guide.SERVER_ONLY,
     ) -> Publisher:
         """Open the user store in ``data_dir``; with ``returning``, every user comes back."""
         store = await AsyncUserStore.open(data_dir)
@@ -103,6 +108,7 @@ class Publisher:
             client=client,
             session=session or new_session_id(clock.now_ms(), secrets.token_hex(2)),
             records=await store.load(),
+            guide=guide,
         )
         if returning:
             await publisher.all_users_return()

@@ -9,6 +9,7 @@ answer is followed by ``state_changed`` to ``opted_out`` at 1-f (generate: no id
 3-d (refresh: the identity is dropped), drawn as that step in the opt-out colour. Other state
 changes, policy changes and refusals carry no step and are drawn as notes, captioned by their
 summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
+A legacy guide renumbers the steps as they are written (:mod:`~uid2_desk.publisher.guides`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal.model import summarize_exchange
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import TestUser, UserState
 
 
@@ -63,14 +66,23 @@ class JournalRecorder:
         journal: where entries go.
         session: the desk session id written on every entry.
         environment: the environment id written on every entry.
+        guide: the guide played: it numbers the steps, and a v1 guide's exchanges are
+            summarised by what v2 changed (:mod:`~uid2_desk.publisher.guides`).
     """
 
     def __init__(
-        self, journal: AsyncJournal, *, session: str, environment: str, clock: Clock
+        self,
+        journal: AsyncJournal,
+        *,
+        session: str,
+        environment: str,
+        clock: Clock,
+        guide: Guide = Guide.SERVER_ONLY,
     ) -> None:
         self.journal = journal
         self.session = session
         self.environment = environment
+        self.guide = guide
         self._clock = clock
 
     async def exchange(
@@ -86,9 +98,14 @@ class JournalRecorder:
             session=self.session,
             user=_who(user),
             environment=self.environment,
-            step=step,
-            summary=summary,
+            step=self.guide.journal_step(step),
+            summary=summary or self._v1_summary(exchange),
         )
+
+    def _v1_summary(self, exchange: Exchange) -> str | None:
+        """A v1 call's log line with what v2 changed after it (``None``: the journal's own)."""
+        change = self.guide.v2_change(exchange.endpoint)
+        return None if change is None else f"{summarize_exchange(exchange)} ({change})"
 
     async def event(
         self,
@@ -107,7 +124,7 @@ class JournalRecorder:
             session=self.session,
             user=_who(user),
             environment=self.environment,
-            step=step,
+            step=self.guide.journal_step(step),
             outcome=outcome,
             summary=summary,
             detail=dict(detail or {}),

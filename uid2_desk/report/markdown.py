@@ -21,10 +21,10 @@ from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction
 from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.walkthrough.custom_guide import guide_step as step
 from uid2_desk.walkthrough.diagram import Diagram
 from uid2_desk.walkthrough.layout import layout
 from uid2_desk.walkthrough.mermaid import to_mermaid
-from uid2_desk.walkthrough.steps import step
 
 DEFAULT_TITLE = "UID2 Desk walkthrough report"
 _NO_REDACTION = Redaction()
@@ -104,7 +104,7 @@ def _heading(entry: JournalEntry, diagram: Diagram) -> str:
 def _captions(entry: JournalEntry, diagram: Diagram) -> list[str]:
     lines = []
     for arrow in diagram.arrows_for(entry.seq):
-        found = step(arrow.step) if arrow.step else None
+        found = step(arrow.step, v1=arrow.legacy_v1) if arrow.step else None
         if found is not None:
             lines.append(f"> **{found.id} {md_escape(found.title)}.** {md_escape(found.caption)}")
     return ["\n>\n".join(lines)] if lines else []

@@ -24,13 +24,16 @@ from uid2_desk.client.credential_lookup import credentials_for
 from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.environments import Environment
+from uid2_desk.client.legacy_v1 import LegacyV1Client
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
 from uid2_desk.journal.capture_pump import CapturePump
 from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
+from uid2_desk.protocol.errors import InputError
 from uid2_desk.publisher.bid import Buyer
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
@@ -161,6 +164,7 @@ async def open_services(
     require_credentials: bool = True,
     returning: bool = True,
     session: str | None = None,
+    guide: Guide | str = Guide.SERVER_ONLY,
 ) -> DeskServices:
     """Start a desk on ``env`` with its state in ``data_dir``.
 
@@ -169,8 +173,18 @@ async def open_services(
     come from ``credentials``, else ``credential_store`` (by default ``UID2_API_KEY`` /
     ``UID2_SECRET``, then the OS keychain); without any, a :class:`CredentialsError` is raised
     if ``require_credentials``, else the publisher starts without a client.
+
+    A legacy ``guide`` (v1 API) needs the local operator, which is then opened with
+    ``legacy_v1`` and called through a :class:`LegacyV1Client`.
     """
     environment = Environment.from_cli(env)
+    guide = Guide.named(guide) if isinstance(guide, str) else guide
+    if guide.legacy_v1 and environment.is_remote:
+        raise InputError(
+            f"The {guide.display_name} calls the v1 API, which real operators removed in "
+            "July 2025: "
+            "play it on the local operator (--env local)."
+        )
     data_dir.mkdir(parents=True, exist_ok=True)
     async with contextlib.AsyncExitStack() as undo:
         # Everything opened is closed again if a later part fails; on success pop_all()
@@ -192,7 +206,11 @@ async def open_services(
             op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
             op_dir.mkdir(parents=True, exist_ok=True)
             operator = await asyncio.to_thread(
-                LocalOperator.open, op_dir, clock=desk_clock, lifetimes=_lifetimes(lifetimes)
+                LocalOperator.open,
+                op_dir,
+                clock=desk_clock,
+                lifetimes=_lifetimes(lifetimes),
+                legacy_v1=guide.legacy_v1,
             )
             undo.push_async_callback(asyncio.to_thread, operator.close)
             if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
@@ -207,7 +225,8 @@ async def open_services(
                 http = await undo.enter_async_context(httpx.AsyncClient(transport=transport))
                 environment = environment.with_base_url(IN_PROCESS_URL)
             mine = operator.credentials.publisher
-            client = OperatorClient(
+            client_type = LegacyV1Client if guide.legacy_v1 else OperatorClient
+            client = client_type(
                 http, environment, Credentials(mine.api_key, mine.secret), clock=desk_clock
             )
         journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
@@ -220,6 +239,7 @@ async def open_services(
             client=client,
             session=session,
             returning=returning,
+            guide=guide,
         )
         buyer = capture = None
         if operator is not None:

@@ -11,7 +11,8 @@ import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from uid2_desk.walkthrough.steps import Lane, step
+from uid2_desk.walkthrough.custom_guide import guide_step as step
+from uid2_desk.walkthrough.steps import Lane
 
 
 class ArrowKind(StrEnum):
@@ -78,6 +79,7 @@ class Arrow:
         label: the text on it, e.g. ``1-d POST /v2/token/generate``.
         outcome: ``success``, ``optout``, ``error`` (or the event's outcome), if any.
         http_status: the reply's HTTP status, for exchanges that got one.
+        legacy_v1: drawn for a call to the v1 API (its caption is the original guide's).
     """
 
     seq: int
@@ -91,6 +93,7 @@ class Arrow:
     label: str
     outcome: str | None
     http_status: int | None
+    legacy_v1: bool = False
 
     @property
     def left(self) -> float:
@@ -105,7 +108,7 @@ class Arrow:
     @property
     def caption(self) -> str | None:
         """The step's plain-words explanation, for a tooltip."""
-        found = step(self.step) if self.step else None
+        found = step(self.step, v1=self.legacy_v1) if self.step else None
         return found.caption if found else None
 
 

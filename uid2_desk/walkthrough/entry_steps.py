@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
+from uid2_desk.walkthrough.custom_guide import CUSTOM_EVENT_STEPS, CUSTOM_REPLY_STEPS
+from uid2_desk.walkthrough.custom_guide import guide_step as step
 from uid2_desk.walkthrough.rules import (
     CAUSE_STEPS,
     ENDPOINT_STEPS,
@@ -20,9 +22,11 @@ from uid2_desk.walkthrough.rules import (
     EventArrow,
     event_key,
 )
-from uid2_desk.walkthrough.steps import Step, step
+from uid2_desk.walkthrough.steps import Step
 
-_REQUEST_STEPS: Mapping[str, str] = MappingProxyType({v: k for k, v in REPLY_STEPS.items()})
+# Both guides' request → reply steps (the custom guide's numbers differ from the server-only's).
+_REPLY_STEPS: Mapping[str, str] = MappingProxyType({**REPLY_STEPS, **CUSTOM_REPLY_STEPS})
+_REQUEST_STEPS: Mapping[str, str] = MappingProxyType({v: k for k, v in _REPLY_STEPS.items()})
 
 
 def exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
@@ -30,8 +34,8 @@ def exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
     given = entry.step or ENDPOINT_STEPS.get(entry.name)
     if given is None:
         return None, None
-    if given in REPLY_STEPS:
-        return step(given), step(REPLY_STEPS[given])
+    if given in _REPLY_STEPS:
+        return step(given), step(_REPLY_STEPS[given])
     if given in _REQUEST_STEPS:
         return step(_REQUEST_STEPS[given]), step(given)
     found = step(given)
@@ -40,8 +44,9 @@ def exchange_steps(entry: JournalEntry) -> tuple[Step | None, Step | None]:
 
 def event_steps(entry: JournalEntry) -> tuple[Step, ...]:
     """The steps an event draws as a group (:data:`EVENT_STEPS`), or its own known step."""
-    group = EVENT_STEPS.get(event_key(entry.name), ())
-    if entry.step is None or entry.step in group:
+    custom = CUSTOM_EVENT_STEPS.get((event_key(entry.name), entry.step or ""))
+    group = EVENT_STEPS.get(event_key(entry.name), ()) if custom is None else custom
+    if custom is not None or entry.step is None or entry.step in group:
         ids = group
     else:
         ids = (entry.step,) if step(entry.step) else ()

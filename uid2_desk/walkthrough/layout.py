@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
+from uid2_desk.walkthrough.custom_guide import CUSTOM_AFTER_STEPS
 from uid2_desk.walkthrough.diagram import (
     Arrow,
     ArrowKind,
@@ -126,6 +127,7 @@ class _Builder:
                 label=label,
                 outcome=outcome if outcome is not None else entry.outcome,
                 http_status=entry.http_status,
+                legacy_v1=entry.name.startswith("/v1/"),
             )
         )
         self.row += 1
@@ -207,9 +209,11 @@ def _held_until(entry: JournalEntry, following: JournalEntry | None) -> str | No
     side = SIDE_EXCHANGES.get(entry.name) if entry.kind is EntryKind.EXCHANGE else None
     if side is None or side.after_step is None or entry.step is not None or following is None:
         return None
-    if following.session != entry.session or side.after_step not in drawn_steps(following):
+    if following.session != entry.session:
         return None
-    return side.after_step
+    drawn = drawn_steps(following)  # the step, or its number in the custom guide
+    after = (side.after_step, CUSTOM_AFTER_STEPS.get(side.after_step))
+    return next((a for a in after if a is not None and a in drawn), None)
 
 
 def layout(entries: Sequence[JournalEntry], *, metrics: LayoutMetrics | None = None) -> Diagram:

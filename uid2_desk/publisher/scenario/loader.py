@@ -32,7 +32,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from uid2_desk.protocol.errors import ScenarioError
+from uid2_desk.protocol.errors import InputError, ScenarioError
+from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import UserState
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario.model import (
@@ -94,7 +95,7 @@ _EXPECT_TYPES: dict[str, type] = {
     "message": str,
 }
 _CAPTION_KEYS = ("title", "user", "publisher", "operator", "why")
-_TOP_KEYS = {"name", "title", "summary", "step"}
+_TOP_KEYS = {"name", "title", "summary", "step", "guide"}
 #: The largest value each numeric step parameter may take: a day of waiting, a day between
 #: polls, ten thousand repeats, ten minutes of latency. Beyond that a file is a mistake, and
 #: it is refused when loaded rather than failing (or hanging) half-way through a run.
@@ -154,6 +155,11 @@ def parse_scenario(
         raise ScenarioError(f"{source}: name is {name!r} but the file is {expected_name}.toml.")
     title = _text(data, "title", source)
     summary = _text(data, "summary", source, required=False)
+    guide_name = _text(data, "guide", source, required=False) or Guide.SERVER_ONLY.value
+    try:
+        guide = Guide.named(guide_name)
+    except InputError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
     raw_steps = data.get("step")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ScenarioError(f"{source}: a scenario needs at least one [[step]].")
@@ -163,7 +169,9 @@ def parse_scenario(
         if any(s.id == step.id for s in steps):
             raise ScenarioError(f"{source}, step {index}: the id {step.id!r} is used twice.")
         steps.append(step)
-    return Scenario(name=name, title=title, summary=summary, steps=tuple(steps), source=source)
+    return Scenario(
+        name=name, title=title, summary=summary, steps=tuple(steps), source=source, guide=guide
+    )
 
 
 def _parse_step(raw: object, where: str) -> Step:

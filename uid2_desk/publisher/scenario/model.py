@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from uid2_desk.publisher.guides import Guide
+
 
 class Action(StrEnum):
     """What a step does. Each maps to one publisher, operator-admin or buyer operation."""
@@ -145,6 +147,8 @@ class Scenario:
         summary: a paragraph for the player and the report.
         steps: the steps, in order.
         source: the file it came from (for messages).
+        guide: the integration guide it plays; a v1 guide needs a desk playing that guide
+            (``uid2-desk run`` opens one).
     """
 
     name: str
@@ -152,6 +156,7 @@ class Scenario:
     summary: str
     steps: tuple[Step, ...]
     source: str = ""
+    guide: Guide = Guide.SERVER_ONLY
 
     @property
     def needs(self) -> tuple[LocalFeature, ...]:

@@ -52,6 +52,12 @@ class ScenarioPlayer:
     @property
     def unsupported(self) -> str | None:
         """Why this scenario cannot play on this stage, or ``None`` when it can."""
+        if self.scenario.guide is not self.stage.publisher.guide:
+            return (
+                f"plays the {self.scenario.guide.display_name}, but this desk plays the "
+                f"{self.stage.publisher.guide.display_name}; play it with uid2-desk run "
+                f"{self.scenario.name}"
+            )
         missing = [f.value for f in self.scenario.needs if self.stage.missing(f)]
         if not missing:
             return None

@@ -2,7 +2,8 @@
 
 As the person types, the panel runs the protocol's own normaliser (the operator's rules) and
 shows the normalized value and its base64 SHA-256, or says inline what is wrong. Presets fill
-in the operator's test identities, each with what it does.
+in the operator's test identities, each with what it does; an original guide's old test
+address (``validate@email.com``) gets a note saying it was renamed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from uid2_desk.protocol.errors import InputError
 from uid2_desk.ui.common.look import PrimaryButton, set_colours
 from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.common.theme import ERROR_TEXT, INVALID_FILL
+from uid2_desk.ui.identity.guide_address_note import GuideAddressNote
 
 if TYPE_CHECKING:
     from uid2_desk.protocol.normalize import Dii, DiiKind
@@ -123,6 +125,7 @@ class SignInPanel(QWidget):
                 label, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse"
             )
         self._hash.setWordWrap(True)
+        self.guide_note = GuideAddressNote(self)  # the original guides' @email.com addresses
         self.button = PrimaryButton("Sign in", self)
         self.button.setObjectName("primary_button")
         self.button.setAccessibleName("Sign in with this identifier")
@@ -138,6 +141,7 @@ class SignInPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self._message)
+        layout.addWidget(self.guide_note)
         layout.addWidget(self.button)
         self.setTabOrder(self.presets, self.kind)
         self.setTabOrder(self.kind, self.value)
@@ -237,6 +241,7 @@ class SignInPanel(QWidget):
             self.value.setPalette(self._value_plain)
             if invalid:  # a pale red field while the normaliser refuses the input
                 set_colours(self.value, Base=INVALID_FILL)
+        self.guide_note.show_for(kind, text)
         self._update_button()
 
     def _show_message(self, text: str) -> None:

@@ -30,7 +30,7 @@ def repeatable(scenario: Scenario) -> bool:
 
 
 def kiosk_playlist(scenarios: Sequence[Scenario]) -> list[Scenario]:
-    """The repeatable scenarios, in story order."""
+    """The repeatable scenarios of today's guide, in story order (the kiosk's desk is v2)."""
     rank = {name: i for i, name in enumerate(PLAYLIST_ORDER)}
-    chosen = [s for s in scenarios if repeatable(s)]
+    chosen = [s for s in scenarios if repeatable(s) and not s.guide.legacy_v1]
     return sorted(chosen, key=lambda s: (rank.get(s.name, len(rank)), s.name))

@@ -3,8 +3,8 @@
 :class:`DeskApp` owns what runs behind one :class:`~uid2_desk.ui.window.main_window.DeskWindow`:
 it opens the services (:func:`uid2_desk.services.open_services`) when the window is up,
 attaches the bridge, starts the policy driver, restarts everything on another lifetimes
-profile or environment, and closes it all when the window closes. Built by the composition
-root (:mod:`uid2_desk.app`).
+profile, environment or integration guide (:mod:`~uid2_desk.ui.window.guide_menu`), and
+closes it all when the window closes. Built by the composition root (:mod:`uid2_desk.app`).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class DeskApp:
         self.env = env
         self.data_dir = Path(data_dir)
         self.lifetimes = DEFAULT_LIFETIMES
+        self.guide = "server-only"  # a Guide value; the v1 guides need the local operator
         self.services: DeskServices | None = None
         self.driver: PolicyDriver | None = None
         self._exit_when_ready = exit_when_ready
@@ -87,6 +88,10 @@ class DeskApp:
         self._confirmed_production: set[str] = set()
         window.environments_requested.connect(self.open_environments)
         window.lifetimes_requested.connect(self._on_lifetimes)
+        from uid2_desk.ui.window.guide_menu import GuideMenu
+
+        self.guide_menu = GuideMenu(window)
+        self.guide_menu.chosen.connect(self._on_guide)
         window.closing.connect(self._on_closing)
         window.handlers.production_confirmed.connect(self._start_driver)
 
@@ -133,6 +138,7 @@ class DeskApp:
                 clock=self.clock,
                 require_credentials=False,
                 session=self._session,
+                guide=self.guide if local else "server-only",
             )
         except (Uid2DeskError, OSError, ValueError) as err:
             bridge.post(bridge.startup_failed, _startup_message(err))
@@ -149,6 +155,14 @@ class DeskApp:
         for entry in entries:
             bridge.post(bridge.entry_appended, entry)
         bridge.post(bridge.services_ready, services)
+        self.guide_menu.show_state(services.publisher.guide, local=local)
+        if services.publisher.guide.legacy_v1:
+            bridge.post(
+                bridge.notice,
+                "info",
+                f"This desk plays the {services.publisher.guide.display_name}: the local "
+                "operator serves the v1 GET API that real operators removed in July 2025.",
+            )
         if services.publisher.client is None:
             bridge.post(
                 bridge.notice,
@@ -206,10 +220,14 @@ class DeskApp:
         if services is not None:
             await services.aclose()
 
-    async def restart(self, *, lifetimes: str | None = None, env: str | None = None) -> None:
-        """Stop the services and start them again with another profile or environment."""
+    async def restart(
+        self, *, lifetimes: str | None = None, env: str | None = None, guide: str | None = None
+    ) -> None:
+        """Stop the services and start them again with another profile, environment or guide."""
         if lifetimes is not None:
             self.lifetimes = lifetimes
+        if guide is not None:
+            self.guide = guide
         if env is not None and env != self.env:
             self.env = env
             self._session = None
@@ -221,6 +239,11 @@ class DeskApp:
         if profile == self.lifetimes:
             return
         self.window.handlers.runner.run("Switch lifetimes", self.restart(lifetimes=profile), None)
+
+    def _on_guide(self, guide: str) -> None:
+        if guide == self.guide:
+            return
+        self.window.handlers.runner.run("Switch guide", self.restart(guide=guide), None)
 
     def _on_closing(self) -> None:
         self._close_requested = True
