@@ -246,6 +246,10 @@ def test_a_polled_test_identity_leaves_the_guided_walk_and_its_address_alone(
     assert lab.user_id is None
     assert _stage(lab) is GuideStage.SIGN_IN
     assert lab.guide_caption.heading.text() == "1. Sign a viewer in"
+    lab.resize(560, 900)
+    shot = Path("artifacts/screenshots/optout-lab-test-identity-polled.png")
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    assert lab.grab().save(str(shot))
 
 
 def test_signing_in_again_clears_an_old_polls_opted_out_line(
