@@ -187,3 +187,27 @@ def test_export_writes_the_session_off_the_gui_thread_without_secrets(
     assert creds.secret not in text
     if key == "har":
         assert json.loads(text)["log"]["version"] == "1.2"
+
+
+def test_the_export_banner_says_what_the_file_holds_and_the_next_dialog_opens_there(
+    desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: the banner said "40 entries written" for a HAR file holding 11."""
+    desk.sign_in("export@example.com")
+    target = tmp_path / "out" / "session.har"
+    target.parent.mkdir()
+    offered: list[str] = []
+
+    def save_as(*args: object, **kwargs: object) -> tuple[str, str]:
+        offered.append(str(args[2]))
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+    desk.window.handlers.export("har")
+    desk.settle()
+    entries = json.loads(target.read_text(encoding="utf-8"))["log"]["entries"]
+    assert f": {len(entries)} exchanges as HAR entries, " in desk.window.banner.text
+    assert not offered[0].startswith(str(desk.services.data_dir))  # not the app's data folder
+    desk.window.handlers.export("jsonl")
+    desk.settle()
+    assert offered[1].startswith(str(target.parent))

@@ -66,8 +66,8 @@ def _writer(key: str) -> Callable[..., None]:
 
 async def export_session(
     journal: AsyncJournal, session: str, key: str, path: Path, redaction: Redaction
-) -> int:
-    """Write the session's entries to ``path`` as ``key``; return how many were written."""
+) -> str:
+    """Write the session's entries to ``path`` as ``key``; say what the file holds."""
     from uid2_desk.journal import JournalFilter
 
     entries: Sequence[JournalEntry] = await journal.entries(
@@ -75,4 +75,27 @@ async def export_session(
     )
     writer = _writer(key)
     await asyncio.to_thread(writer, path, entries, redaction=redaction)
-    return len(entries)
+    return written_words(key, entries)
+
+
+def written_words(key: str, entries: Sequence[JournalEntry]) -> str:
+    """What an export of ``entries`` holds, in the file's own terms.
+
+    A HAR file's entries are the exchanges (events travel in ``_uid2Events``); a JSON Lines
+    file has one line per journal entry; the report one section per entry.
+    """
+    from uid2_desk.journal import EntryKind
+
+    exchanges = sum(1 for e in entries if e.kind is EntryKind.EXCHANGE)
+    events = len(entries) - exchanges
+    if key == "har":
+        return f"{exchanges} exchanges as HAR entries, {events} events in _uid2Events"
+    return f"{len(entries)} journal entries ({exchanges} exchanges, {events} events)"
+
+
+def default_export_folder(last: Path | None) -> Path:
+    """Where the save dialog opens: the last folder used, else Documents, else home."""
+    if last is not None and last.is_dir():
+        return last
+    documents = Path.home() / "Documents"
+    return documents if documents.is_dir() else Path.home()
