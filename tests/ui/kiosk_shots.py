@@ -81,7 +81,9 @@ def _mid(arrow: Arrow) -> float:
     return (arrow.x1 + arrow.x2) / 2 + 24
 
 
-async def _kiosk_scene(app: QApplication, scene: str, out: Path, data: Path) -> dict[str, Any]:
+async def _kiosk_scene(
+    app: QApplication, scene: str, out: Path, data: Path, size: tuple[int, int] = SCREEN
+) -> dict[str, Any]:
     scenario_name, stop_at = KIOSK_SCENES[scene]
     services = await open_services(
         data, operator_mode=OperatorMode.IN_PROCESS, lifetimes="demo", returning=False
@@ -110,8 +112,12 @@ async def _kiosk_scene(app: QApplication, scene: str, out: Path, data: Path) -> 
                 reached.set()
 
         shell.autoplay._on_status = _chain(shell.autoplay._on_status, watch)
-        window.resize(*SCREEN)
-        window.showFullScreen()
+        if size == SCREEN:
+            window.resize(*SCREEN)
+            window.showFullScreen()
+        else:  # a smaller screen: the window is given exactly that much room
+            window.setGeometry(0, 0, *size)
+            window.show()
         running = asyncio.ensure_future(shell.run())
         await asyncio.wait_for(reached.wait(), timeout=60)
         await asyncio.sleep(1.5)  # relayout timer, the ticker's next second, a repaint
@@ -124,6 +130,7 @@ async def _kiosk_scene(app: QApplication, scene: str, out: Path, data: Path) -> 
             "scenario_shown": window.scenario_label.text(),
             "phase_line": window.phase_label.text(),
             "keys": window.keys_label.text(),
+            "keys_fit": window.keys_label.sizeHint().width() <= window.keys_label.width(),
             "caption_title": window.caption.heading.text(),
             "caption": {
                 k: window.caption.line(k) for k in ("user", "publisher", "operator", "why")
@@ -206,7 +213,8 @@ def _clipped_labels(window: KioskWindow) -> list[str]:
 
 def _grab(app: QApplication, widget: QWidget) -> QImage:
     app.processEvents()
-    image: QImage = widget.screen().grabWindow(0).toImage()
+    g = widget.geometry()  # the whole screen when full screen, else the window's own part
+    image: QImage = widget.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height()).toImage()
     return image
 
 
@@ -221,6 +229,8 @@ def _chain(*callbacks: Any) -> Any:
 
 def main(argv: list[str]) -> int:
     scene, out = argv[1], Path(argv[2])
+    width, _, height = (argv[3] if len(argv) > 3 else f"{SCREEN[0]}x{SCREEN[1]}").partition("x")
+    size = (int(width), int(height))
     app = QApplication(argv[:1])
     app.setStyle("Fusion")
     app.setQuitOnLastWindowClosed(False)
@@ -230,7 +240,7 @@ def main(argv: list[str]) -> int:
         if scene == "diagram-server-only":
             coro = _diagram_scene(app, out, Path(tmp))
         else:
-            coro = _kiosk_scene(app, scene, out, Path(tmp))
+            coro = _kiosk_scene(app, scene, out, Path(tmp), size)
         report = loop.run_until_complete(coro)
         QTimer.singleShot(0, app.quit)
     out.with_suffix(".json").write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -79,6 +79,23 @@ def test_kiosk_mid_flow_shows_the_ad_bought_with_the_token(tmp_path: Path) -> No
     assert report["phase_line"] == "Live"
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 900)])
+def test_the_kiosk_lays_out_on_smaller_screens_without_cutting_anything(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Issue 16: at 1600×900 the footer, the title and the ad slot's token were clipped."""
+    png = shoot("kiosk-mid-flow", tmp_path, size)
+    report = _report(png)
+    assert tuple(report["size"]) == size
+    assert report["clipped"] == []
+    assert report["keys_fit"] is True
+    assert report["scenario_shown"] == report["scenario_line"]
+    assert report["device"]["ad_title"] == "Ad bought with UID2 token"
+    assert same_hue(report["ad_slot_colour"], "#14532d")
+    labels = [a["label"] for a in report["arrows"]]
+    assert "2-a Token to the SSP" in labels
+
+
 def test_kiosk_after_an_opt_out_clears_the_identity_and_shows_it_in_purple(
     tmp_path: Path,
 ) -> None:

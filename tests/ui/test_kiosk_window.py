@@ -275,3 +275,17 @@ def test_the_command_line_kiosk_refuses_with_a_clear_message_and_exit_code_2(
     assert result.returncode == 2
     assert says in result.stderr
     assert not (tmp_path / "kiosk").exists()  # nothing was started
+
+
+def test_the_kiosk_scales_its_type_to_the_screen_from_720p_to_4k() -> None:
+    from uid2_desk.ui.kiosk.kiosk_look import kiosk_scale, scaled_style_sheet
+
+    assert kiosk_scale(1920, 1080) == 1.0
+    assert kiosk_scale(1280, 720) == pytest.approx(2 / 3)
+    assert kiosk_scale(3840, 2160) == 2.0
+    assert kiosk_scale(1920, 1200) == 1.0  # the tighter side decides
+    sheet = "QLabel { font-size: 30px; border: 1px solid #ccc; padding: 6px; }"
+    assert scaled_style_sheet(sheet, 2.0) == (
+        "QLabel { font-size: 60px; border: 1px solid #ccc; padding: 12px; }"
+    )
+    assert "font-size: 20px" in scaled_style_sheet(sheet, 2 / 3)

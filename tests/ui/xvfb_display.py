@@ -48,10 +48,14 @@ def xvfb(width: int = 1920, height: int = 1080) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def shoot(scene: str, data_home: Path) -> Path:
-    """Render ``scene`` on a fresh display; return the PNG (its JSON report sits beside it)."""
+def shoot(scene: str, data_home: Path, size: tuple[int, int] | None = None) -> Path:
+    """Render ``scene`` on a fresh display; return the PNG (its JSON report sits beside it).
+
+    ``size`` gives the kiosk window a screen of that size (default: the display's 1920×1080).
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    out = SCREENSHOTS / f"{scene}.png"
+    suffix = "" if size is None else f"-{size[0]}x{size[1]}"
+    out = SCREENSHOTS / f"{scene}{suffix}.png"
     out.unlink(missing_ok=True)
     with xvfb() as display:
         env = {
@@ -61,7 +65,8 @@ def shoot(scene: str, data_home: Path) -> Path:
             "UID2_DESK_HOME": str(data_home),
         }
         result = subprocess.run(
-            [sys.executable, "-m", "tests.ui.kiosk_shots", scene, str(out)],
+            [sys.executable, "-m", "tests.ui.kiosk_shots", scene, str(out)]
+            + ([] if size is None else [f"{size[0]}x{size[1]}"]),
             cwd=REPO,
             env=env,
             capture_output=True,

@@ -71,7 +71,8 @@ class DeviceFrame(QWidget):
     def _paint_screen(self, p: QPainter, screen: QRectF) -> None:
         s = self.state
         pad = 18.0
-        scale = max(0.6, min(1.4, screen.width() / 560))
+        # The tighter side decides: a 1280×720 screen leaves the TV short rather than narrow.
+        scale = max(0.5, min(1.4, screen.width() / 560, screen.height() / 330))
         title_px, line_px, badge_px = round(26 * scale), round(24 * scale), round(22 * scale)
         y = screen.top() + pad
         p.setPen(QColor("#38bdf8"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from uid2_desk.ui.walkthrough.sequence_paint import DiagramStyle
@@ -18,7 +20,28 @@ KIOSK_METRICS = LayoutMetrics(
     hit_tolerance=12.0,
     max_note_chars=160,
 )
-KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=22, pen_px=3.0, head_px=16.0)
+KIOSK_DIAGRAM_STYLE = DiagramStyle(font_px=21, header_font_px=19, pen_px=3.0, head_px=16.0)
+#: The screen the kiosk's sizes are drawn for; other screens scale them.
+DESIGN_SIZE = (1920, 1080)
+#: The smallest and largest scale: 1280×720 is 2/3, a 4K screen twice the design.
+MIN_SCALE, MAX_SCALE = 0.6, 2.0
+_PIXELS = re.compile(r"(\d+)px")
+
+
+def kiosk_scale(width: int, height: int) -> float:
+    """How much larger (or smaller) than the design the screen is, the tighter side deciding."""
+    scale = min(width / DESIGN_SIZE[0], height / DESIGN_SIZE[1])
+    return max(MIN_SCALE, min(MAX_SCALE, scale))
+
+
+def scaled_style_sheet(text: str, scale: float) -> str:
+    """The kiosk's style sheet with every pixel size scaled (hairlines stay one pixel)."""
+
+    def scaled(match: re.Match[str]) -> str:
+        value = int(match.group(1))
+        return f"{value if value <= 1 else max(1, round(value * scale))}px"
+
+    return _PIXELS.sub(scaled, text)
 
 
 def kiosk_panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:

@@ -13,11 +13,12 @@ The window refuses to close any other way (Alt+F4 included).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +31,13 @@ from uid2_desk.ui.kiosk.countdowns import KioskCountdown
 from uid2_desk.ui.kiosk.device_frame import DeviceFrame
 from uid2_desk.ui.kiosk.elided_label import ElidedLabel
 from uid2_desk.ui.kiosk.exit_chord import CHORD_TEXT, ExitChord
-from uid2_desk.ui.kiosk.kiosk_look import KIOSK_DIAGRAM_STYLE, KIOSK_METRICS, kiosk_panel
+from uid2_desk.ui.kiosk.kiosk_look import (
+    KIOSK_DIAGRAM_STYLE,
+    KIOSK_METRICS,
+    kiosk_panel,
+    kiosk_scale,
+    scaled_style_sheet,
+)
 from uid2_desk.ui.kiosk.kiosk_status import KioskPhase, KioskStatus
 from uid2_desk.ui.kiosk.screen_state import bid_token, device_state, phase_line, top_line
 from uid2_desk.ui.walkthrough.caption_view import CaptionView
@@ -71,7 +78,9 @@ class KioskWindow(QWidget):
         self.setObjectName("kiosk_window")
         self.setWindowTitle("UID2 Desk kiosk")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(resource_path("styles", "kiosk.qss").read_text(encoding="utf-8"))
+        self._style_text = resource_path("styles", "kiosk.qss").read_text(encoding="utf-8")
+        self.scale = 1.0
+        self.setStyleSheet(self._style_text)
         self.desk_clock = desk_clock
         self.pacing_clock = pacing_clock
         self.status = KioskStatus(KioskPhase.STARTING)
@@ -128,7 +137,10 @@ class KioskWindow(QWidget):
         footer.addWidget(self.keys_label, 1)
         footer.addWidget(self.chord_label)
 
-        grid = QGridLayout(self)
+        grid = self._grid = QGridLayout(self)
+        # The screen decides the size (full screen); the content scales to it in resizeEvent
+        # rather than forcing a minimum that a 1280×720 screen cannot give.
+        grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         grid.setContentsMargins(24, 16, 24, 12)
         grid.setHorizontalSpacing(20)
         grid.setVerticalSpacing(12)
@@ -264,6 +276,19 @@ class KioskWindow(QWidget):
             self.touched.emit()
             return True
         return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Scale type and spacing to the screen (1280×720 up to 4K), then lay out."""
+        scale = kiosk_scale(event.size().width(), event.size().height())
+        if abs(scale - self.scale) > 0.02:
+            self.scale = scale
+            self.setStyleSheet(scaled_style_sheet(self._style_text, scale))
+            self.device.setMinimumSize(round(420 * scale), round(300 * scale))
+            px = [round(v * scale) for v in (24, 16, 24, 12, 20, 12)]
+            self._grid.setContentsMargins(px[0], px[1], px[2], px[3])
+            self._grid.setHorizontalSpacing(px[4])
+            self._grid.setVerticalSpacing(px[5])
+        super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Only the exit chord closes the kiosk."""
