@@ -71,6 +71,29 @@ def test_production_desk_says_which_operator_and_asks_before_the_first_call(
     )
 
 
+def test_accepting_the_production_question_is_asked_once_and_starts_the_policies(
+    prod_desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: only declining was ever run. Accepting must be remembered for the session."""
+    window = prod_desk.window
+    prod_desk.qtbot.waitUntil(lambda: window.ready, timeout=10_000)
+    asked: list[str] = []
+
+    def accept(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[1]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "warning", accept)
+    confirmed: list[bool] = []
+    window.handlers.production_confirmed.connect(lambda: confirmed.append(True))
+    # The question itself, not a call: this test never reaches the real production service.
+    assert window.handlers._may_call() is True
+    assert window.handlers._may_call() is True
+    assert asked == ["Call a production operator?"]  # asked once, not before every call
+    assert window.handlers.production_ok
+    assert confirmed == [True]
+
+
 def test_switching_the_lifetimes_profile_restarts_the_operator_and_keeps_the_users(
     desk: Desk,
 ) -> None:
