@@ -90,6 +90,8 @@ class Driver:
             if not handlers.runner.busy and not handlers.lookups.busy:
                 break
             await asyncio.sleep(0.05)
+        else:  # a screenshot of a desk still working would show the wrong thing
+            raise AssertionError("the desk's actions were still running after 10 s")
         self.window.log_model.flush()
         self.window.ticker.tick()
         await asyncio.sleep(seconds)

@@ -139,9 +139,16 @@ def test_the_kiosk_from_the_command_line_fills_the_screen_and_leaves_on_the_chor
             text=True,
         ) as app:
             try:
-                time.sleep(9)  # sign-in, then the validate step's caption
-                assert app.poll() is None, "the kiosk ended by itself"
-                subprocess.run(["import", "-window", "root", str(png)], env=env, check=True)
+                # Until the sign-in has happened on screen: the ad slot's "Token ready" blue and
+                # the operator's green reply (a condition, not a fixed wait).
+                deadline = time.monotonic() + 60
+                while True:
+                    assert app.poll() is None, "the kiosk ended by itself"
+                    subprocess.run(["import", "-window", "root", str(png)], env=env, check=True)
+                    if {"#1e3a8a", "#15803d"} <= _colours(QImage(str(png))):
+                        break
+                    assert time.monotonic() < deadline, "the kiosk never showed a signed-in user"
+                    time.sleep(0.5)
                 subprocess.run(["xdotool", "key", "ctrl+shift+q"], env=env, check=True)
                 time.sleep(0.3)
                 subprocess.run(["xdotool", "key", "ctrl+shift+q"], env=env, check=True)
@@ -157,6 +164,15 @@ def test_the_kiosk_from_the_command_line_fills_the_screen_and_leaves_on_the_chor
     for x, y in ((5, 5), (1914, 5), (5, 1074), (1914, 1074)):
         assert image.pixelColor(x, y).name() == "#0f172a", (x, y)
     # The ad slot's blue ("Token ready") and the operator's green reply are on screen.
-    colours = {image.pixelColor(x, y).name() for x in range(0, 1920, 4) for y in range(0, 1080, 4)}
+    colours = _colours(image)
     assert "#1e3a8a" in colours
     assert "#15803d" in colours
+
+
+def _colours(image: QImage) -> set[str]:
+    """The colours on screen, sampled every 4 pixels."""
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 4)
+        for y in range(0, image.height(), 4)
+    }
