@@ -161,6 +161,7 @@ def _entry(entry: JournalEntry, ex: Exchange) -> dict[str, Any]:
         "_uid2ServerTimeMs": ex.server_time_ms,
         "_uid2ClockSkewMs": ex.clock_skew_ms,
         "_uid2ClockSkewResolutionMs": ex.clock_skew_resolution_ms,
+        "_uid2ClockSkewUncertaintyMs": ex.clock_skew_uncertainty_ms,
         "_uid2TotalMs": ex.timings.total_ms,
         "_uid2Envelope": {
             "request": _envelope(ex.request_envelope),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from uid2_desk.ui.walkthrough.sequence_paint import DiagramStyle
 from uid2_desk.walkthrough import LayoutMetrics
@@ -42,6 +42,14 @@ def scaled_style_sheet(text: str, scale: float) -> str:
         return f"{value if value <= 1 else max(1, round(value * scale))}px"
 
     return _PIXELS.sub(scaled, text)
+
+
+def scale_grid(grid: QGridLayout, scale: float) -> None:
+    """The screen grid's margins (24, 16, 24, 12) and spacing (20 by 12) at ``scale``."""
+    left, top, right, bottom, across, down = (round(v * scale) for v in (24, 16, 24, 12, 20, 12))
+    grid.setContentsMargins(left, top, right, bottom)
+    grid.setHorizontalSpacing(across)
+    grid.setVerticalSpacing(down)
 
 
 def kiosk_panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout]:

@@ -36,6 +36,7 @@ from uid2_desk.ui.kiosk.kiosk_look import (
     KIOSK_METRICS,
     kiosk_panel,
     kiosk_scale,
+    scale_grid,
     scaled_style_sheet,
 )
 from uid2_desk.ui.kiosk.kiosk_status import KioskPhase, KioskStatus
@@ -141,9 +142,7 @@ class KioskWindow(QWidget):
         # The screen decides the size (full screen); the content scales to it in resizeEvent
         # rather than forcing a minimum that a 1280×720 screen cannot give.
         grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
-        grid.setContentsMargins(24, 16, 24, 12)
-        grid.setHorizontalSpacing(20)
-        grid.setVerticalSpacing(12)
+        scale_grid(grid, 1.0)
         grid.addLayout(top, 0, 0, 1, 2)
         grid.addLayout(left, 1, 0)
         grid.addWidget(diagram_panel, 1, 1)
@@ -284,10 +283,7 @@ class KioskWindow(QWidget):
             self.scale = scale
             self.setStyleSheet(scaled_style_sheet(self._style_text, scale))
             self.device.setMinimumSize(round(420 * scale), round(300 * scale))
-            px = [round(v * scale) for v in (24, 16, 24, 12, 20, 12)]
-            self._grid.setContentsMargins(px[0], px[1], px[2], px[3])
-            self._grid.setHorizontalSpacing(px[4])
-            self._grid.setVerticalSpacing(px[5])
+            scale_grid(self._grid, scale)
         super().resizeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
