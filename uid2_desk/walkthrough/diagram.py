@@ -11,7 +11,11 @@ import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from uid2_desk.walkthrough.client_lanes import ClientLane
 from uid2_desk.walkthrough.steps import Lane, step
+
+#: A guide's participant, or an outside client's lane (:mod:`.client_lanes`).
+AnyLane = Lane | ClientLane
 
 
 class ArrowKind(StrEnum):
@@ -46,7 +50,7 @@ class LayoutMetrics:
     hit_tolerance: float = 8.0
     max_note_chars: int = 80
 
-    def lane_x(self, lane: Lane) -> float:
+    def lane_x(self, lane: AnyLane) -> float:
         """The x of a lane's life line."""
         return self.margin + self.lane_spacing * (lane.value + 0.5)
 
@@ -59,7 +63,7 @@ class LayoutMetrics:
 class LaneColumn:
     """A lane and where its life line is."""
 
-    lane: Lane
+    lane: AnyLane
     title: str
     x: float
 
@@ -83,8 +87,8 @@ class Arrow:
     seq: int
     kind: ArrowKind
     step: str | None
-    source: Lane
-    target: Lane
+    source: AnyLane
+    target: AnyLane
     x1: float
     x2: float
     y: float

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.common.look import set_font
+from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.log.inspector_pages import (
     NO_EXCHANGE,
     envelope_html,
@@ -92,7 +93,10 @@ class ExchangeInspector(QWidget):
         self._why = QLabel(self)
         self._why.setObjectName("inspector_why")
         self._why.setWordWrap(True)
-        self._why.setTextInteractionFlags(self._title.textInteractionFlags())
+        # Selectable, to paste into a ticket (set by name: no Qt enums before first paint).
+        set_enum_properties(
+            self._why, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse"
+        )
         self._why.setStyleSheet(
             "QLabel#inspector_why{background:#fef2f2;color:#7f1d1d;padding:6px;"
             "border:1px solid #fecaca;border-radius:4px}"
