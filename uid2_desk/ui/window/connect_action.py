@@ -41,7 +41,8 @@ def install_connect(window: QMainWindow, services_of: Callable[[], DeskServices 
     """Add *Connect your client…* to the window's Environment menu (or the window)."""
     action = QAction("&Connect your client…", window)
     action.setObjectName("action_connect_client")
-    action.setShortcut("Ctrl+Shift+C")
+    # Through the property: setShortcut() would create the Qt enums before the first paint.
+    action.setProperty("shortcut", "Ctrl+Shift+C")
     action.setStatusTip("Point your own backend, app or page at the desk's operator")
     action.triggered.connect(lambda: open_connect(window, services_of()))
     menu = next(
