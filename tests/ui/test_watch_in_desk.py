@@ -105,3 +105,22 @@ def test_the_checks_dock_lists_findings_and_a_click_selects_the_entry(desk: Desk
         timeout=5_000,
     )
     assert inspector.why_text.startswith("Why: ")
+
+
+def test_after_a_restart_the_session_replayed_still_names_the_outside_client(desk: Desk) -> None:
+    window = desk.window
+    sdk = _backend(desk)
+    desk.run(asyncio.to_thread(sdk.generate_token, TokenGenerateInput.from_email("r@example.com")))
+    _wait_for_rows(desk, "Your backend", 1)
+    panel = window.walkthrough.ensure_panel()
+    index = window.lifetimes_combo.findData("local")
+    window.lifetimes_combo.setCurrentIndex(index)
+    window.lifetimes_combo.activated.emit(index)  # restarts the services, same session
+    desk.qtbot.waitUntil(
+        lambda: window.ready and "15 min / 1 h / 24 h" in window.status.operator_text,
+        timeout=15_000,
+    )
+    desk.qtbot.waitUntil(
+        lambda: "Your backend" in [lane.title for lane in panel.view.diagram.lanes],
+        timeout=5_000,
+    )

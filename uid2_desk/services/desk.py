@@ -154,6 +154,7 @@ async def open_services(
     env: str = "local",
     operator_mode: OperatorMode | str = OperatorMode.LOOPBACK,
     operator_dir: Path | None = None,
+    operator_port: int = 0,
     lifetimes: Lifetimes | str = "local",
     clock: Clock | None = None,
     credentials: Credentials | None = None,
@@ -165,7 +166,8 @@ async def open_services(
     """Start a desk on ``env`` with its state in ``data_dir``.
 
     On ``local`` the embedded operator starts (its data in ``operator_dir``, by default
-    ``<data_dir>/operator``) and its publisher credentials are used. Elsewhere credentials
+    ``<data_dir>/operator``; in loopback mode on ``127.0.0.1:operator_port``, 0 picking a
+    free port) and its publisher credentials are used. Elsewhere credentials
     come from ``credentials``, else ``credential_store`` (by default ``UID2_API_KEY`` /
     ``UID2_SECRET``, then the OS keychain); without any, a :class:`CredentialsError` is raised
     if ``require_credentials``, else the publisher starts without a client.
@@ -196,7 +198,7 @@ async def open_services(
             )
             undo.push_async_callback(asyncio.to_thread, operator.close)
             if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
-                server = OperatorServer(operator, host="127.0.0.1", port=0)
+                server = OperatorServer(operator, host="127.0.0.1", port=operator_port)
                 await asyncio.to_thread(server.start)
                 undo.push_async_callback(asyncio.to_thread, server.stop)
                 http = await undo.enter_async_context(httpx.AsyncClient())
