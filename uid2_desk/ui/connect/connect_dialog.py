@@ -118,6 +118,7 @@ class ConnectDialog(QDialog):
         rows = shown.rows()
         for field, row in self._fields:
             field.setText(rows[row][1])
+            field.setCursorPosition(0)  # a long public key shows its start, not its end
         for view, (title, _template) in zip(self._snippets, SNIPPETS, strict=True):
             view.setPlainText(snippet(title, shown))
 

@@ -19,6 +19,9 @@ from uid2_desk.ui.checks.checks_refresh import ChecksRefresher
 if TYPE_CHECKING:
     from uid2_desk.services import DeskServices
 
+#: A floating Checks dock's size: a dozen findings without scrolling.
+FLOATING_SIZE = (720, 360)
+
 
 class ChecksDock(QDockWidget):
     """The dock holding the :class:`ChecksPanel` and its refresher.
@@ -41,6 +44,20 @@ class ChecksDock(QDockWidget):
         self.setWidget(self.panel)
         self.refresher.findings_changed.connect(self.panel.show_findings)
         self.panel.entry_requested.connect(open_entry)
+        self._placed = False
+
+    def on_toggled(self, window: QMainWindow, shown: bool) -> None:
+        """View ▸ Checks: check now, and the first time, put a floating dock by the window."""
+        if not shown:
+            return
+        self.refresher.poke()
+        if self.isFloating() and not self._placed:
+            self._placed = True
+            frame = window.frameGeometry()
+            width, height = FLOATING_SIZE
+            self.setGeometry(
+                frame.right() - width - 24, frame.bottom() - height - 24, width, height
+            )
 
 
 def install_checks(
@@ -61,12 +78,12 @@ def install_checks(
         window.tabifyDockWidget(walkthrough, dock)
     else:
         dock.setFloating(True)
-        dock.resize(640, 420)
+        dock.resize(*FLOATING_SIZE)
     dock.hide()
     toggle = dock.toggleViewAction()
     toggle.setText("&Checks")
     toggle.setShortcut("Ctrl+Shift+K")
-    toggle.triggered.connect(lambda shown: dock.refresher.poke() if shown else None)
+    toggle.triggered.connect(lambda shown: dock.on_toggled(window, shown))
     view_menu = next(
         (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
         None,
