@@ -33,6 +33,7 @@ from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -57,6 +58,7 @@ class DeskServices:
         server: its loopback server, in loopback mode.
         buyer: a buyer with the local operator's DSP credentials, on local.
         capture: what journals other clients' requests to the embedded operator, on local.
+        lan: the switch that also serves the operator on the LAN address, in loopback mode.
     """
 
     data_dir: Path
@@ -69,6 +71,7 @@ class DeskServices:
     server: OperatorServer | None = None
     buyer: Buyer | None = None
     capture: CapturePump | None = None
+    lan: LanSharing | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -129,6 +132,8 @@ class DeskServices:
             ("the journal", self.journal.close),
             ("the HTTP client", self.http.aclose),
         ]
+        if self.lan is not None:
+            steps.append(("the operator on the network", _in_thread(self.lan.stop)))
         if self.server is not None:
             steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.operator is not None:
@@ -244,6 +249,7 @@ async def open_services(
         server=server,
         buyer=buyer,
         capture=capture,
+        lan=None if server is None or operator is None else LanSharing(operator, server.port),
     )
 
 
