@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import io
 import shutil
+import socket
 import subprocess
 
+import httpx
 import pytest
 from PySide6.QtGui import QGuiApplication
 
@@ -21,17 +23,16 @@ from tests.ui.desk_fixture import Desk
 from uid2_desk.ui.connect.connect_dialog import ConnectDialog
 from uid2_desk.ui.connect.connect_facts import ConnectFacts
 from uid2_desk.ui.connect.snippets import SNIPPETS, snippet
-from uid2_desk.ui.window.connect_action import open_connect
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
 
 def _dialog(desk: Desk) -> ConnectDialog:
-    action = desk.window.connect_client
+    action = desk.window.connect_client.action
     assert action.text().replace("&", "") == "Connect your client…"
     menus = [a.menu() for a in desk.window.menuBar().actions() if "Environment" in a.text()]
     assert action in menus[0].actions()  # type: ignore[union-attr]
-    dialog = open_connect(desk.window, desk.services)
+    dialog = desk.window.connect_client.open()
     assert dialog is not None
     desk.qtbot.addWidget(dialog)
     return dialog
@@ -116,3 +117,47 @@ def test_the_node_snippet_as_copied_generates_a_token_on_the_desks_operator(desk
     assert status == "success"
     assert len(token) > 100
     desk.qtbot.waitUntil(lambda: _backend_rows(desk) >= 1, timeout=10_000)
+
+
+def test_allow_devices_on_my_network_serves_the_lan_shows_a_qr_code_and_a_red_band(
+    desk: Desk,
+) -> None:
+    connect = desk.window.connect_client
+    connect.lan.host = _own_address()  # this machine only: no socket to another one
+    dialog = _dialog(desk)
+    lan = dialog.lan
+    assert lan is not None
+    assert not lan.check.isChecked()  # off at every start
+    assert not connect.band_shown
+    assert lan.qr.isHidden()
+    lan.check.setChecked(True)
+    desk.qtbot.waitUntil(lambda: connect.lan.url is not None and not connect.lan.busy)
+    url = connect.lan.url
+    assert url is not None
+    assert url.startswith(f"http://{connect.lan.host}:")
+    assert lan.url.text() == url
+    assert not lan.qr.pixmap().isNull()
+    assert lan.qr.pixmap().width() > 100
+    assert connect.band_shown
+    assert url in connect.band.text()
+    assert httpx.get(f"{url}/ops/healthcheck").status_code == 200
+    token = desk.services.operator.admin_token  # type: ignore[union-attr]
+    admin = httpx.get(f"{url}/_desk/admin/requests", headers={"Authorization": f"Bearer {token}"})
+    assert admin.status_code == 404
+    lan.check.setChecked(False)
+    desk.qtbot.waitUntil(lambda: connect.lan.url is None and not connect.lan.busy)
+    assert lan.qr.isHidden()
+    assert "(off)" in lan.url.text()
+    assert not connect.band_shown
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}/ops/healthcheck")
+
+
+def _own_address() -> str:
+    """A non-loopback address of this machine, else a loopback alias."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    addresses = [str(info[4][0]) for info in infos]
+    return next((a for a in addresses if not a.startswith("127.")), "127.0.0.2")

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 from uid2_desk.ui.common.look import set_font
 from uid2_desk.ui.connect.connect_facts import ConnectFacts
+from uid2_desk.ui.connect.lan_panel import LanPanel
+from uid2_desk.ui.connect.lan_switch import LanSwitch
 from uid2_desk.ui.connect.snippets import SNIPPETS, snippet
 
 _INTRO = (
@@ -45,11 +47,14 @@ class ConnectDialog(QDialog):
         facts: the operator's real facts (what Copy puts on the clipboard).
         showing: whether the secrets are on screen.
         tabs: the snippet tabs.
+        lan: the *Allow devices on my network* box, when the window has a LAN switch.
     """
 
     copied = Signal(str)
 
-    def __init__(self, facts: ConnectFacts, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, facts: ConnectFacts, parent: QWidget | None = None, lan: LanSwitch | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("connect_dialog")
         self.setWindowTitle("Connect your client")
@@ -99,10 +104,13 @@ class ConnectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(grid)
+        self.lan = None if lan is None else LanPanel(lan, self)
+        if self.lan is not None:
+            layout.addWidget(self.lan)
         layout.addLayout(bar)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(860, 720)
+        self.resize(860, 900 if lan is not None else 720)
         self._render()
 
     def set_showing(self, on: bool) -> None:
