@@ -72,3 +72,13 @@ def test_the_wrong_secret_is_explained_and_checked(report: dict[str, Any]) -> No
 def test_the_connect_dialog_shows_the_address_and_no_secret(report: dict[str, Any]) -> None:
     assert report["connect_base_url"].startswith("http://127.0.0.1:")
     assert report["connect_secrets_on_screen"] == []
+
+
+def test_devices_on_the_network_get_a_lan_url_and_the_window_a_red_band(
+    report: dict[str, Any],
+) -> None:
+    assert report["lan_url"].startswith("http://")
+    assert report["band_shown"] is True
+    assert report["lan_url"] in report["band_text"]
+    assert report["band_after_off"] is False
+    assert (ARTIFACTS / "desk-connect-lan-on.png").stat().st_size > 10_000

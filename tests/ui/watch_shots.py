@@ -31,13 +31,24 @@ from uid2_desk.services import open_services
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.connect.snippets import SNIPPETS
 from uid2_desk.ui.log.log_model import LogColumn
-from uid2_desk.ui.window.connect_action import open_connect
 from uid2_desk.ui.window.desk_app import DeskApp
 from uid2_desk.ui.window.environment_view import EnvironmentView
 from uid2_desk.ui.window.main_window import DeskWindow
 from uid2_desk.ui.window.startup import desk_application
 
 SIZE = (1920, 1050)
+
+
+def _own_address() -> str:
+    """A non-loopback address of this machine (no socket to another one), else 127.0.0.2."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    addresses = [str(info[4][0]) for info in infos]
+    return next((a for a in addresses if not a.startswith("127.")), "127.0.0.2")
 
 
 def _grab(widget: QWidget, path: Path) -> None:
@@ -126,9 +137,11 @@ async def run(out_dir: Path) -> dict[str, Any]:
     _grab(window, out_dir / "desk-outside-client-explained.png")
     report["why"] = inspector.why_text
     report["checks"] = checks.panel.lines()
-    dialog = open_connect(window, services)
+    connect = window.connect_client
+    connect.lan.host = _own_address()
+    dialog = connect.open()
     assert dialog is not None
-    dialog.move(200, 100)
+    dialog.move(200, 60)
     await _settle(window, 0.8)
     _grab(dialog, out_dir / "desk-connect-your-client.png")
     facts = dialog.facts
@@ -138,6 +151,24 @@ async def run(out_dir: Path) -> dict[str, Any]:
         s for s in facts.secrets() if any(s in t for t in on_screen)
     ]
     report["connect_base_url"] = dialog.field_text("Base URL")
+    assert dialog.lan is not None
+    dialog.lan.check.setChecked(True)
+    for _ in range(50):
+        await _settle(window, 0.1)
+        if connect.lan.url is not None and not connect.lan.busy:
+            break
+    await _settle(window, 0.6)
+    _grab(dialog, out_dir / "desk-connect-lan-on.png")
+    _grab(window, out_dir / "desk-lan-band.png")
+    report["lan_url"] = connect.lan.url
+    report["band_shown"] = connect.band_shown
+    report["band_text"] = connect.band.text()
+    dialog.lan.check.setChecked(False)
+    for _ in range(50):
+        await _settle(window, 0.1)
+        if connect.lan.url is None and not connect.lan.busy:
+            break
+    report["band_after_off"] = connect.band_shown
     dialog.close()
     await desk.stop_services()
     window.close()
