@@ -18,9 +18,10 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
 from uid2_desk.ui.connect.lan_switch import LanSwitch
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
     from uid2_desk.services import DeskServices
     from uid2_desk.ui.connect.connect_dialog import ConnectDialog
-    from uid2_desk.ui.window.main_window import DeskWindow
 
 NOT_LOCAL = (
     "Connect your client needs the desk's own operator on a port: start the desk on the "
@@ -54,7 +55,12 @@ class ConnectClient:
         band: the red band shown while devices on the network can reach the operator.
     """
 
-    def __init__(self, window: DeskWindow, services_of: Callable[[], DeskServices | None]) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        services_of: Callable[[], DeskServices | None],
+        services_ready: SignalInstance,
+    ) -> None:
         self._window = window
         self._services_of = services_of
         self.lan = LanSwitch(services_of, window)
@@ -75,7 +81,7 @@ class ConnectClient:
         window.addToolBarBreak()
         window.addToolBar(self._bar)
         self.lan.changed.connect(self.show_band)
-        window.bridge.services_ready.connect(self.lan.services_changed)
+        services_ready.connect(self.lan.services_changed)
 
     @property
     def band_shown(self) -> bool:
@@ -99,10 +105,15 @@ class ConnectClient:
 
 
 def install_connect(
-    window: DeskWindow, services_of: Callable[[], DeskServices | None]
+    window: QMainWindow,
+    services_of: Callable[[], DeskServices | None],
+    services_ready: SignalInstance,
 ) -> ConnectClient:
-    """Add *Connect your client…* to the window's Environment menu (or the window)."""
-    connect = ConnectClient(window, services_of)
+    """Add *Connect your client…* to the window's Environment menu (or the window).
+
+    ``services_ready`` (the bridge's) tells it new services started, with LAN serving off.
+    """
+    connect = ConnectClient(window, services_of, services_ready)
     menu = next(
         (
             a.menu()
