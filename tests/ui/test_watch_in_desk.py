@@ -124,3 +124,13 @@ def test_after_a_restart_the_session_replayed_still_names_the_outside_client(des
         lambda: "Your backend" in [lane.title for lane in panel.view.diagram.lanes],
         timeout=5_000,
     )
+
+
+def test_a_burst_of_entries_is_checked_once_off_the_gui_thread(desk: Desk) -> None:
+    refresher = desk.window.deferred_walkthrough.checks.refresher
+    desk.qtbot.waitUntil(lambda: not refresher.busy, timeout=10_000)
+    before = refresher.runs
+    for _ in range(200):  # what 200 journal entries arriving together do
+        refresher.poke()
+    desk.qtbot.waitUntil(lambda: refresher.runs > before and not refresher.busy, timeout=10_000)
+    assert refresher.runs == before + 1

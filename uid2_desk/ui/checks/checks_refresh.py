@@ -4,7 +4,9 @@ A client at 200 requests a second must not make the desk re-check 200 times a se
 stall the window while it does. :class:`ChecksRefresher` is poked on every journal entry;
 the first poke starts a short timer, further pokes while it runs add nothing, and when it
 fires the session's full entries are read on the journal's worker and the checks run in a
-thread of their own. A poke while a run is in flight asks for one more run after it.
+thread of their own. A poke while a run is in flight asks for one more run after it, and the
+wait before it grows with how long the last run took (a long session under a steady stream
+is re-checked at most a third of the time, not back to back).
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ class ChecksRefresher(QObject):
 
     async def _run(self, services: DeskServices) -> None:
         import asyncio
+        import time
+
+        started = time.monotonic()
 
         from uid2_desk.journal import JournalFilter
         from uid2_desk.publisher.checks import run_checks
@@ -96,6 +101,8 @@ class ChecksRefresher(QObject):
         findings = await asyncio.to_thread(run_checks, entries)
         exchanges = sum(1 for entry in entries if entry.exchange is not None)
         self.runs += 1
+        took_ms = int((time.monotonic() - started) * 1000)
+        self._timer.setInterval(max(REFRESH_DELAY_MS, 2 * took_ms))
         self.findings_changed.emit(findings, exchanges)
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
