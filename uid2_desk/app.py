@@ -122,6 +122,7 @@ def run_gui(args: argparse.Namespace) -> int:
         env=getattr(args, "env", "local"),
         data_dir=data_dir,
         exit_when_ready=exit_when == "ready",
+        operator_port=getattr(args, "operator_port", 0),
         open_services=open_services,
     )
     if early.environments:

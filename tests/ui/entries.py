@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from uid2_desk.journal import EntryKind, JournalEntry
+from uid2_desk.protocol.capture import CAPTURED_BY, FIX, WHY, CapturedClient
+from uid2_desk.protocol.exchange import Exchange, Timings
 
 T0 = 1_704_067_200_000
 ENDPOINTS = ("/v2/token/generate", "/v2/token/refresh", "/v2/token/validate", "/v2/token/logout")
@@ -70,3 +74,35 @@ def many_entries(count: int, start: int = 1) -> list[JournalEntry]:
         )
         for seq in range(start, start + count)
     ]
+
+
+def captured_entry(
+    seq: int,
+    client: CapturedClient,
+    *,
+    endpoint: str = "/v2/token/generate",
+    outcome: str = "success",
+    http_status: int = 200,
+    why: tuple[str, str] | None = None,
+) -> JournalEntry:
+    """A full entry of an exchange the desk's operator captured from ``client``."""
+    extra = ((CAPTURED_BY, "operator"), *client.pairs())
+    if why is not None:
+        extra += ((WHY, why[0]), (FIX, why[1]))
+    exchange = Exchange(
+        endpoint=endpoint,
+        url=f"http://127.0.0.1:8080{endpoint}",
+        started_ms=T0 + seq * 10,
+        timings=Timings(total_ms=9.0),
+        request_plaintext='{"email_hash":"tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ="}',
+        request_body=b"AQAAAAA=",
+        http_status=http_status,
+        response_plaintext='{"status":"success"}',
+        operator_status=outcome,
+        extra=extra,
+    )
+    return replace(
+        exchange_entry(seq, endpoint=endpoint, outcome=outcome, http_status=http_status),
+        user=None,
+        exchange=exchange,
+    )

@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from tests.ui.entries import event_entry, exchange_entry, many_entries
+from tests.ui.entries import captured_entry, event_entry, exchange_entry, many_entries
 from tests.ui.model_check import check_model
+from uid2_desk.protocol.capture import CapturedClient
 from uid2_desk.ui.log.log_model import ROW_ROLE, ExchangeLogModel, LogColumn
 from uid2_desk.ui.log.log_panel import ExchangeLogPanel
 from uid2_desk.ui.log.log_rows import LogFilter, LogRow
@@ -169,3 +170,58 @@ def test_view_follows_the_tail_only_while_at_the_bottom(qtbot: QtBot) -> None:
 def _following(panel: ExchangeLogPanel) -> bool:
     # Read through a call: mypy would keep the attribute narrowed across setValue().
     return panel.following
+
+
+BACKEND = CapturedClient(
+    role="publisher", key="UID2-C-L-999-ab…", client_version="uid2-client-python-2.4.0"
+)
+PREBID = CapturedClient(
+    role="cstg", client_version="PrebidJS-11.36.0-UID2Module-1.1", origin="https://news.example"
+)
+
+
+def test_the_client_column_names_the_desk_or_the_outside_client_that_sent_the_request() -> None:
+    model = ExchangeLogModel()
+    model.append_rows(
+        [
+            LogRow.from_entry(exchange_entry(1)),
+            LogRow.from_entry(captured_entry(2, BACKEND)),
+            LogRow.from_entry(captured_entry(3, PREBID, endpoint="/v2/token/client-generate")),
+            LogRow.from_entry(event_entry(4)),
+        ]
+    )
+    clients = [model.index(row, LogColumn.CLIENT).data() for row in range(4)]
+    assert clients == ["UID2 Desk", "Your backend", "Browser: Prebid.js 11.36", "UID2 Desk"]
+    assert model.clients() == ["Browser: Prebid.js 11.36", "UID2 Desk", "Your backend"]
+
+
+def test_the_client_filter_keeps_one_client_and_new_rows_of_it_arrive_without_a_reset(
+    qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    model = ExchangeLogModel()
+    panel = ExchangeLogPanel(model)
+    qtbot.addWidget(panel)
+    model.append_rows(
+        [LogRow.from_entry(exchange_entry(1)), LogRow.from_entry(captured_entry(2, BACKEND))]
+    )
+    panel.set_combo_filter("client", "Your backend")
+    assert [model.row_at(r).seq for r in range(model.rowCount())] == [2]
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.append_rows(
+        [LogRow.from_entry(exchange_entry(3)), LogRow.from_entry(captured_entry(4, BACKEND))]
+    )
+    assert [model.row_at(r).seq for r in range(model.rowCount())] == [2, 4]
+    assert resets == []
+    check_model(qtmodeltester, model)
+    panel.set_combo_filter("client", None)
+    assert model.rowCount() == 4
+
+
+def test_the_free_text_filter_finds_a_client_by_name() -> None:
+    model = ExchangeLogModel()
+    model.append_rows(
+        [LogRow.from_entry(exchange_entry(1)), LogRow.from_entry(captured_entry(2, PREBID))]
+    )
+    model.set_filter(LogFilter(text="prebid"))
+    assert [model.row_at(r).seq for r in range(model.rowCount())] == [2]

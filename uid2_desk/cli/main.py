@@ -51,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kiosk", action="store_true", help="start the full-screen kiosk shell")
     parser.add_argument("--scenario", help="with --kiosk: play only this scenario")
     parser.add_argument("--data-dir", help="where all state lives (default: $UID2_DESK_HOME)")
+    parser.add_argument(
+        "--operator-port",
+        type=port,
+        default=0,
+        help="the desk's embedded operator listens on 127.0.0.1:PORT (default 0: a free port; "
+        "a fixed one keeps your client's configuration valid across launches)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     op = sub.add_parser("operator", help="run the local UID2 operator alone, for other clients")

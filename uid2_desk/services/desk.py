@@ -36,6 +36,7 @@ from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -60,6 +61,7 @@ class DeskServices:
         server: its loopback server, in loopback mode.
         buyer: a buyer with the local operator's DSP credentials, on local.
         capture: what journals other clients' requests to the embedded operator, on local.
+        lan: the switch that also serves the operator on the LAN address, in loopback mode.
     """
 
     data_dir: Path
@@ -72,6 +74,7 @@ class DeskServices:
     server: OperatorServer | None = None
     buyer: Buyer | None = None
     capture: CapturePump | None = None
+    lan: LanSharing | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -132,6 +135,8 @@ class DeskServices:
             ("the journal", self.journal.close),
             ("the HTTP client", self.http.aclose),
         ]
+        if self.lan is not None:
+            steps.append(("the operator on the network", _in_thread(self.lan.stop)))
         if self.server is not None:
             steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.operator is not None:
@@ -157,6 +162,7 @@ async def open_services(
     env: str = "local",
     operator_mode: OperatorMode | str = OperatorMode.LOOPBACK,
     operator_dir: Path | None = None,
+    operator_port: int = 0,
     lifetimes: Lifetimes | str = "local",
     clock: Clock | None = None,
     credentials: Credentials | None = None,
@@ -169,7 +175,8 @@ async def open_services(
     """Start a desk on ``env`` with its state in ``data_dir``.
 
     On ``local`` the embedded operator starts (its data in ``operator_dir``, by default
-    ``<data_dir>/operator``) and its publisher credentials are used. Elsewhere credentials
+    ``<data_dir>/operator``; in loopback mode on ``127.0.0.1:operator_port``, 0 picking a
+    free port) and its publisher credentials are used. Elsewhere credentials
     come from ``credentials``, else ``credential_store`` (by default ``UID2_API_KEY`` /
     ``UID2_SECRET``, then the OS keychain); without any, a :class:`CredentialsError` is raised
     if ``require_credentials``, else the publisher starts without a client.
@@ -214,7 +221,7 @@ async def open_services(
             )
             undo.push_async_callback(asyncio.to_thread, operator.close)
             if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
-                server = OperatorServer(operator, host="127.0.0.1", port=0)
+                server = OperatorServer(operator, host="127.0.0.1", port=operator_port)
                 await asyncio.to_thread(server.start)
                 undo.push_async_callback(asyncio.to_thread, server.stop)
                 http = await undo.enter_async_context(httpx.AsyncClient())
@@ -262,6 +269,7 @@ async def open_services(
         server=server,
         buyer=buyer,
         capture=capture,
+        lan=None if server is None or operator is None else LanSharing(operator, server.port),
     )
 
 

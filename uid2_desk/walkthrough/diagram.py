@@ -11,8 +11,12 @@ import bisect
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from uid2_desk.walkthrough.client_lanes import ClientLane
 from uid2_desk.walkthrough.custom_guide import guide_step as step
 from uid2_desk.walkthrough.steps import Lane
+
+#: A guide's participant, or an outside client's lane (:mod:`.client_lanes`).
+AnyLane = Lane | ClientLane
 
 
 class ArrowKind(StrEnum):
@@ -47,7 +51,7 @@ class LayoutMetrics:
     hit_tolerance: float = 8.0
     max_note_chars: int = 80
 
-    def lane_x(self, lane: Lane) -> float:
+    def lane_x(self, lane: AnyLane) -> float:
         """The x of a lane's life line."""
         return self.margin + self.lane_spacing * (lane.value + 0.5)
 
@@ -60,7 +64,7 @@ class LayoutMetrics:
 class LaneColumn:
     """A lane and where its life line is."""
 
-    lane: Lane
+    lane: AnyLane
     title: str
     x: float
 
@@ -85,8 +89,8 @@ class Arrow:
     seq: int
     kind: ArrowKind
     step: str | None
-    source: Lane
-    target: Lane
+    source: AnyLane
+    target: AnyLane
     x1: float
     x2: float
     y: float

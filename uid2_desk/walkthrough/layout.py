@@ -43,8 +43,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
+from uid2_desk.walkthrough.client_lanes import ClientLane, ClientLanes
 from uid2_desk.walkthrough.custom_guide import CUSTOM_AFTER_STEPS
 from uid2_desk.walkthrough.diagram import (
+    AnyLane,
     Arrow,
     ArrowKind,
     Diagram,
@@ -102,13 +104,14 @@ class _Builder:
         self.row = 0
         self.held: list[JournalEntry] = []
         self._held_after: str | None = None
+        self.clients = ClientLanes(first=len(Lane))
 
     def arrow(
         self,
         entry: JournalEntry,
         kind: ArrowKind,
         step_id: str | None,
-        lanes: tuple[Lane, Lane],
+        lanes: tuple[AnyLane, AnyLane],
         *,
         label: str,
         outcome: str | None = None,
@@ -157,6 +160,10 @@ class _Builder:
         self.row += 1
 
     def exchange(self, entry: JournalEntry) -> None:
+        client = self.clients.lane_of(entry)
+        if client is not None:
+            self._client_exchange(entry, client)
+            return
         side = SIDE_EXCHANGES.get(entry.name) if entry.step is None else None
         if side is not None:
             self._side_exchange(entry, side.who, side.source)
@@ -179,6 +186,17 @@ class _Builder:
             (reply_source, reply_target),
             label=join_words(reply_id, reply_text(entry)),
         )
+
+    def _client_exchange(self, entry: JournalEntry, client: ClientLane) -> None:
+        """An outside client's request: its own lane ↔ the operator, with the guide's steps."""
+        request, reply = exchange_steps(entry)
+        request_id = request.id if request else None
+        label = join_words(request_id, entry.method, entry.name)
+        lanes: tuple[AnyLane, AnyLane] = (client, Lane.OPERATOR)
+        self.arrow(entry, ArrowKind.REQUEST, request_id, lanes, label=label)
+        reply_id = reply.id if reply and reply is not request else None
+        label = join_words(reply_id, reply_text(entry))
+        self.arrow(entry, ArrowKind.REPLY, reply_id, lanes[::-1], label=label)
 
     def _side_exchange(self, entry: JournalEntry, who: str, source: Lane) -> None:
         lanes = (source, Lane.OPERATOR)
@@ -232,12 +250,13 @@ def layout(entries: Sequence[JournalEntry], *, metrics: LayoutMetrics | None = N
             builder.event(entry)
         if builder.held and after is None:
             builder.release()  # the step it waited for was not drawn: draw it late, not never
-    lanes = tuple(LaneColumn(lane, lane.title, m.lane_x(lane)) for lane in Lane)
+    every: tuple[AnyLane, ...] = (*Lane, *builder.clients.lanes())
+    lanes = tuple(LaneColumn(lane, lane.title, m.lane_x(lane)) for lane in every)
     return Diagram(
         lanes=lanes,
         arrows=tuple(builder.arrows),
         notes=tuple(builder.notes),
-        width=2 * m.margin + m.lane_spacing * len(Lane),
+        width=2 * m.margin + m.lane_spacing * len(every),
         height=m.header_height + m.row_height * builder.row + m.footer_height,
         metrics=m,
     )

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.ui.common.look import set_font
+from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.log.inspector_pages import (
     NO_EXCHANGE,
     envelope_html,
@@ -88,12 +89,26 @@ class ExchangeInspector(QWidget):
         self._copy.setObjectName("inspector_copy")
         self._copy.setAccessibleName("Copy the selected exchange as JSON")
         self._copy.setEnabled(False)
+        # A captured failure's cause and fix, above the tabs: the first thing to read.
+        self._why = QLabel(self)
+        self._why.setObjectName("inspector_why")
+        self._why.setWordWrap(True)
+        # Selectable, to paste into a ticket (set by name: no Qt enums before first paint).
+        set_enum_properties(
+            self._why, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse"
+        )
+        self._why.setStyleSheet(
+            "QLabel#inspector_why{background:#fef2f2;color:#7f1d1d;padding:6px;"
+            "border:1px solid #fecaca;border-radius:4px}"
+        )
+        self._why.hide()
         head = QHBoxLayout()
         head.addWidget(self._title, 1)
         head.addWidget(self._copy)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
+        layout.addWidget(self._why)
         layout.addWidget(self.tabs, 1)
         self._show_tab(0)
         self._copy.clicked.connect(self.copy_as_json)
@@ -136,8 +151,23 @@ class ExchangeInspector(QWidget):
         if entry is None:
             self._title.setText("Select a row of the log to inspect it.")
         else:
-            self._title.setText(f"#{entry.seq} · {entry.summary}")
+            self._title.setText(f"#{entry.seq} · {_client_prefix(entry)}{entry.summary}")
+        self._show_why(entry)
         self._show_tab(self.tabs.currentIndex())
+
+    @property
+    def why_text(self) -> str:
+        """The explanation banner's text (empty when hidden)."""
+        return self._why.text() if not self._why.isHidden() else ""
+
+    def _show_why(self, entry: JournalEntry | None) -> None:
+        text = None
+        if entry is not None and entry.exchange is not None:
+            from uid2_desk.ui.log.captured_pages import explanation_text
+
+            text = explanation_text(entry.exchange)
+        self._why.setText(text or "")
+        self._why.setVisible(bool(text))
 
     def _render(self, index: int) -> QTextEdit:
         """Fill tab ``index`` with the entry shown, unless it already shows it."""
@@ -179,3 +209,13 @@ class ExchangeInspector(QWidget):
         text = json.dumps(document, indent=2, ensure_ascii=False)
         QGuiApplication.clipboard().setText(text)
         self.copied.emit(text)
+
+
+def _client_prefix(entry: JournalEntry) -> str:
+    """``Your backend · `` for a captured exchange, nothing for the desk's own."""
+    if entry.exchange is None:
+        return ""
+    from uid2_desk.protocol.capture import CapturedClient, lane_label
+
+    client = CapturedClient.of(entry.exchange)
+    return "" if client is None else f"{lane_label(client)} · "

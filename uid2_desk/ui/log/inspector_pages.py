@@ -79,9 +79,13 @@ def summary_html(entry: JournalEntry) -> str:
         _row("Environment", entry.environment),
     ]
     rows.extend(_row(key, value) for key, value in entry.detail)
+    head = ""
     if entry.exchange is not None:
+        from uid2_desk.ui.log.captured_pages import captured_html
+
+        head = captured_html(entry.exchange)
         rows.extend(_exchange_rows(entry.exchange))
-    return f"<table cellspacing='4'>{''.join(rows)}</table>"
+    return f"{head}<table cellspacing='4'>{''.join(rows)}</table>"
 
 
 def _exchange_rows(exchange: Exchange) -> list[str]:

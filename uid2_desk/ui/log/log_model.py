@@ -58,12 +58,13 @@ class LogColumn(IntEnum):
     """The log's columns, in display order."""
 
     TIME = 0
-    USER = 1
-    STEP = 2
-    ENDPOINT = 3
-    STATUS = 4
-    HTTP = 5
-    LATENCY = 6
+    CLIENT = 1
+    USER = 2
+    STEP = 3
+    ENDPOINT = 4
+    STATUS = 5
+    HTTP = 6
+    LATENCY = 7
 
     @property
     def title(self) -> str:
@@ -73,6 +74,7 @@ class LogColumn(IntEnum):
 
 _TITLES = {
     LogColumn.TIME: "Time",
+    LogColumn.CLIENT: "Client",
     LogColumn.USER: "User",
     LogColumn.STEP: "Step",
     LogColumn.ENDPOINT: "Endpoint / event",
@@ -92,7 +94,8 @@ class ExchangeLogModel(QAbstractTableModel):
     """All journal entries of the session as rows, of which a filtered subset is shown.
 
     Signals:
-        facets_changed(): a new endpoint, status or user appeared (refresh the filter combos).
+        facets_changed(): a new endpoint, status, user or client appeared (refresh the
+            filter combos).
         counts_changed(int, int): ``(shown, total)`` after an insert or a filter change.
 
     Attributes:
@@ -113,6 +116,7 @@ class ExchangeLogModel(QAbstractTableModel):
         self._endpoints: set[str] = set()
         self._statuses: set[str] = set()
         self._users: set[str] = set()
+        self._clients: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setObjectName("log_batch_timer")
         self._timer.setSingleShot(True)
@@ -143,9 +147,10 @@ class ExchangeLogModel(QAbstractTableModel):
         if not fresh:
             return
         self._seen.update(row.seq for row in fresh)
-        before = (len(self._endpoints), len(self._statuses), len(self._users))
+        before = self._facet_sizes()
         for row in fresh:
             self._endpoints.add(row.endpoint)
+            self._clients.add(row.client)
             if row.status:
                 self._statuses.add(row.status)
             if row.user:
@@ -158,9 +163,12 @@ class ExchangeLogModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(accepted) - 1)
             self._shown.extend(accepted)
             self.endInsertRows()
-        if before != (len(self._endpoints), len(self._statuses), len(self._users)):
+        if before != self._facet_sizes():
             self.facets_changed.emit()
         self.counts_changed.emit(len(self._shown), len(self._rows))
+
+    def _facet_sizes(self) -> tuple[int, int, int, int]:
+        return (len(self._endpoints), len(self._statuses), len(self._users), len(self._clients))
 
     def flush(self) -> None:
         """Insert every queued entry as one batch."""
@@ -192,6 +200,9 @@ class ExchangeLogModel(QAbstractTableModel):
         if log_filter.user is not None:
             user = log_filter.user
             candidates = [i for i in candidates if rows[i].user == user]
+        if log_filter.client is not None:
+            client = log_filter.client
+            candidates = [i for i in candidates if rows[i].client == client]
         for word in log_filter.text.lower().split():
             candidates = [i for i in candidates if word in rows[i].haystack]
         return list(candidates)
@@ -218,6 +229,10 @@ class ExchangeLogModel(QAbstractTableModel):
     def users(self) -> list[str]:
         """Every test user seen, sorted."""
         return sorted(self._users)
+
+    def clients(self) -> list[str]:
+        """Every client seen (``UID2 Desk`` and each outside client's label), sorted."""
+        return sorted(self._clients)
 
     def row_at(self, row: int) -> LogRow:
         """The shown row number ``row``."""
@@ -261,6 +276,8 @@ class ExchangeLogModel(QAbstractTableModel):
 def _display(row: LogRow, column: LogColumn) -> str:
     if column is LogColumn.TIME:
         return format_clock(row.at_ms)
+    if column is LogColumn.CLIENT:
+        return row.client
     if column is LogColumn.USER:
         return row.user
     if column is LogColumn.STEP:

@@ -64,6 +64,7 @@ class ExchangeLogPanel(QWidget):
         self._endpoint = self._combo("log_endpoint_filter", "Filter by endpoint or event")
         self._status = self._combo("log_status_filter", "Filter by status")
         self._user = self._combo("log_user_filter", "Filter by test user")
+        self._client = self._combo("log_client_filter", "Filter by client")
         self._count = QLabel(self)
         self._count.setObjectName("log_count")
         self.table = QTableView(self)
@@ -102,6 +103,7 @@ class ExchangeLogPanel(QWidget):
             ("Endpoint", self._endpoint),
             ("Status", self._status),
             ("User", self._user),
+            ("Client", self._client),
         ):
             caption = QLabel(f"{label}:", self)
             caption.setBuddy(combo)
@@ -128,7 +130,7 @@ class ExchangeLogPanel(QWidget):
     def _connect_signals(self) -> None:
         self._search.textChanged.connect(self._filter_timer.start)
         self._filter_timer.timeout.connect(self.apply_filter)
-        for combo in (self._endpoint, self._status, self._user):
+        for combo in (self._endpoint, self._status, self._user, self._client):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.model.facets_changed.connect(self._refresh_facets)
         self.model.counts_changed.connect(self._show_counts)
@@ -155,6 +157,7 @@ class ExchangeLogPanel(QWidget):
             endpoint=self._endpoint.currentData(),
             status=self._status.currentData(),
             user=self._user.currentData(),
+            client=self._client.currentData(),
         )
 
     def apply_filter(self) -> None:
@@ -166,8 +169,13 @@ class ExchangeLogPanel(QWidget):
             self.select_seq(selected)
 
     def set_combo_filter(self, which: str, value: str | None) -> None:
-        """Pick ``value`` in the ``endpoint``, ``status`` or ``user`` combo (``None``: any)."""
-        combo = {"endpoint": self._endpoint, "status": self._status, "user": self._user}[which]
+        """Pick ``value`` in the ``endpoint``, ``status``, ``user`` or ``client`` combo."""
+        combo = {
+            "endpoint": self._endpoint,
+            "status": self._status,
+            "user": self._user,
+            "client": self._client,
+        }[which]
         index = combo.findData(value) if value is not None else 0
         combo.setCurrentIndex(max(index, 0))
 
@@ -176,6 +184,7 @@ class ExchangeLogPanel(QWidget):
             (self._endpoint, self.model.endpoints()),
             (self._status, self.model.statuses()),
             (self._user, self.model.users()),
+            (self._client, self.model.clients()),
         ):
             known = {combo.itemData(i) for i in range(1, combo.count())}
             combo.blockSignals(True)
@@ -223,6 +232,7 @@ class ExchangeLogPanel(QWidget):
 
 _WIDTHS = (
     (LogColumn.TIME, 96),
+    (LogColumn.CLIENT, 130),
     (LogColumn.USER, 160),
     (LogColumn.STEP, 48),
     (LogColumn.STATUS, 92),

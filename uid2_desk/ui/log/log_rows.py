@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
 
+#: The *Client* of the desk's own exchanges and events (captured ones name their client).
+DESK_CLIENT = "UID2 Desk"
+
 
 @dataclass(frozen=True)
 class LogRow:
@@ -21,6 +24,8 @@ class LogRow:
         seq: the journal sequence number (to fetch the full entry for the inspector).
         at_ms: when it happened, desk clock.
         user: the test user, or ``""``.
+        client: who sent it: ``UID2 Desk`` for the desk's own, else the captured client's
+            lane label (``Your backend``, ``Browser: Prebid.js 11.36``...).
         step: the walkthrough step, or ``""``.
         endpoint: the endpoint path for exchanges, the event name for events.
         status: the outcome (``success``, ``optout``, ``error``) or ``""``.
@@ -34,6 +39,7 @@ class LogRow:
     seq: int
     at_ms: int
     user: str
+    client: str
     step: str
     endpoint: str
     status: str
@@ -52,11 +58,13 @@ class LogRow:
         status = entry.outcome or ""
         is_exchange = entry.kind == "exchange"
         details = " ".join(value for _, value in entry.detail)
-        haystack = " ".join((entry.summary, user, entry.name, step, status, http, details))
+        client = client_of(entry)
+        haystack = " ".join((entry.summary, user, client, entry.name, step, status, http, details))
         return cls(
             seq=entry.seq,
             at_ms=entry.at_ms,
             user=user,
+            client=client,
             step=step,
             endpoint=entry.name,
             status=status,
@@ -77,17 +85,20 @@ class LogFilter:
         endpoint: exactly this endpoint or event name.
         status: exactly this outcome.
         user: exactly this test user.
+        client: exactly this client (:attr:`LogRow.client`).
     """
 
     text: str = ""
     endpoint: str | None = None
     status: str | None = None
     user: str | None = None
+    client: str | None = None
 
     @property
     def is_empty(self) -> bool:
         """True when nothing is filtered out."""
-        return not self.text.strip() and not (self.endpoint or self.status or self.user)
+        narrowed = self.endpoint or self.status or self.user or self.client
+        return not self.text.strip() and not narrowed
 
     def accepts(self, row: LogRow) -> bool:
         """Whether ``row`` passes this filter."""
@@ -95,5 +106,20 @@ class LogFilter:
             (self.endpoint is None or row.endpoint == self.endpoint)
             and (self.status is None or row.status == self.status)
             and (self.user is None or row.user == self.user)
+            and (self.client is None or row.client == self.client)
             and all(word in row.haystack for word in self.text.lower().split())
         )
+
+
+def client_of(entry: JournalEntry) -> str:
+    """Who sent ``entry``: the captured client's lane label, else the desk.
+
+    A light entry carries no exchange, so it reads as the desk's: the window is fed full
+    entries (the journal's listeners), which is where captured ones come from.
+    """
+    if entry.exchange is None:
+        return DESK_CLIENT
+    from uid2_desk.protocol.capture import CapturedClient, lane_label
+
+    client = CapturedClient.of(entry.exchange)
+    return DESK_CLIENT if client is None else lane_label(client)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from uid2_desk.journal import JournalEntry
 from uid2_desk.walkthrough import Diagram, LayoutMetrics, layout
+from uid2_desk.walkthrough.client_lanes import keep_client_only
 
 #: The desk window's diagram sizes: the layout's defaults with notes wide enough to read.
 #: Only sizes change, never texts, so the screen and the report's Mermaid copy agree.
@@ -69,8 +70,11 @@ class SequenceFeed(QObject):
         return max(self._entries, default=None)
 
     def append(self, entry: JournalEntry) -> None:
-        """Add one entry (its exchange bytes are dropped: the layout never reads them)."""
-        self._entries[entry.seq] = replace(entry, exchange=None) if entry.exchange else entry
+        """Add one entry (its exchange bytes are dropped: the layout reads only its client)."""
+        exchange = entry.exchange
+        self._entries[entry.seq] = (
+            replace(entry, exchange=keep_client_only(exchange)) if exchange else entry
+        )
         if len(self._entries) > self.max_entries:
             for seq in sorted(self._entries)[: len(self._entries) - self.max_entries]:
                 del self._entries[seq]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
+from uid2_desk.walkthrough.client_lanes import ClientLane
 from uid2_desk.walkthrough.diagram import NOTE_LINE_JOIN
 from uid2_desk.walkthrough.layout import Arrow, ArrowKind, Diagram, Note
 
@@ -26,6 +27,8 @@ OUTCOME_COLOURS: dict[str, str] = {
 NEUTRAL_COLOUR = "#1e3a8a"
 LIFELINE_COLOUR = "#94a3b8"
 HEADER_FILL = "#e2e8f0"
+#: An outside client's lane title: set apart from the guide's participants.
+CLIENT_HEADER_FILL = "#fef3c7"
 HEADER_TEXT = "#0f172a"
 NOTE_FILL = "#fef9c3"
 NOTE_BORDER = "#ca8a04"
@@ -124,10 +127,12 @@ class DiagramPainter:
         for lane in diagram.lanes:
             box = QRectF(lane.x - box_w / 2, top + 8, box_w, m.header_height - 20)
             painter.setPen(QPen(QColor(LIFELINE_COLOUR), 1.0))
-            painter.setBrush(QBrush(QColor(HEADER_FILL)))
+            outside = isinstance(lane.lane, ClientLane)
+            painter.setBrush(QBrush(QColor(CLIENT_HEADER_FILL if outside else HEADER_FILL)))
             painter.drawRoundedRect(box, 6, 6)
             painter.setPen(QColor(HEADER_TEXT))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, lane.title)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(box, int(flags), lane.title)
         painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def _band(self, painter: QPainter, diagram: Diagram, seq: int, fill: str) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
     from uid2_desk.publisher.model import UserSnapshot
     from uid2_desk.services import DeskServices
+    from uid2_desk.ui.window.checks_dock import ChecksDock
     from uid2_desk.ui.window.walkthrough_dock import WalkthroughDock
     from uid2_desk.ui.window.walkthrough_links import WalkthroughLinks
 
@@ -36,6 +37,8 @@ class DeferredWalkthrough:
         self.window = window
         self.links = links
         self._dock: WalkthroughDock | None = None
+        self._checks: ChecksDock | None = None
+        self._services: DeskServices | None = None
 
     @property
     def built(self) -> bool:
@@ -51,13 +54,25 @@ class DeferredWalkthrough:
             self._dock = install_walkthrough(self.window, self.links)
         return self._dock
 
+    @property
+    def checks(self) -> ChecksDock:
+        """The Checks dock, tabbed with this one, built with it."""
+        if self._checks is None:
+            from uid2_desk.ui.window.checks_dock import install_checks
+
+            _ = self.dock  # first, so the Checks dock can tab with it
+            services_of = lambda: self._services  # noqa: E731 (read when a run starts)
+            self._checks = install_checks(self.window, services_of, self.links.open_entry)
+        return self._checks
+
     def build(self) -> None:
-        """Build the dock now (the window calls this once it has painted)."""
-        _ = self.dock
+        """Build the docks now (the window calls this once it has painted)."""
+        _ = self.checks
 
     def add_entry(self, entry: JournalEntry) -> None:
         """A journal entry of the session: the diagram draws it."""
         self.dock.add_entry(entry)
+        self.checks.refresher.poke()
 
     def show_user(self, snapshot: UserSnapshot) -> None:
         """A user changed: the opt-out lab follows its user."""
@@ -66,9 +81,14 @@ class DeferredWalkthrough:
 
     def attach(self, services: DeskServices) -> None:
         """The services are ready: the player and the lab work on them."""
+        self._services = services
         self.dock.attach(services)
+        self.checks.refresher.poke()
 
     def detach(self) -> None:
         """The services stop: stop what runs in the dock and clear the diagram."""
+        self._services = None
+        if self._checks is not None:
+            self._checks.refresher.cancel()
         if self._dock is not None:
             self._dock.detach()

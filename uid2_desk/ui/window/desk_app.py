@@ -9,6 +9,7 @@ closes it all when the window closes. Built by the composition root (:mod:`uid2_
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from typing import TYPE_CHECKING
@@ -62,6 +63,7 @@ class DeskApp:
         exit_when_ready: bool = False,
         drive_policies: bool = True,
         in_process_operator: bool = False,
+        operator_port: int = 0,
         open_services: Callable[..., Awaitable[DeskServices]],
     ) -> None:
         from pathlib import Path
@@ -80,6 +82,7 @@ class DeskApp:
         self.ready_at: float | None = None
         self._drive_policies = drive_policies
         self._in_process = in_process_operator
+        self.operator_port = operator_port
         self._open_services = open_services
         self._closed: asyncio.Future[None] | None = None
         self._close_requested = False
@@ -133,6 +136,7 @@ class DeskApp:
                 self.data_dir,
                 env=self.env,
                 operator_mode=mode,
+                operator_port=self.operator_port,
                 credential_store=self.credentials.store(),
                 lifetimes=self.lifetimes,
                 clock=self.clock,
@@ -150,7 +154,10 @@ class DeskApp:
         for snapshot in services.publisher.users():
             bridge.post(bridge.user_changed, snapshot)
         entries = await services.journal.entries(
-            JournalFilter(session=services.publisher.session), limit=None
+            # With their exchanges: a captured entry names its client only there.
+            JournalFilter(session=services.publisher.session),
+            limit=None,
+            with_exchanges=True,
         )
         for entry in entries:
             bridge.post(bridge.entry_appended, entry)
@@ -252,6 +259,11 @@ class DeskApp:
 
 
 def _startup_message(err: BaseException) -> str:
+    if isinstance(err, OSError) and err.errno == errno.EADDRINUSE:
+        return (
+            f"The local operator's port is in use ({err}): another desk or operator runs "
+            "there. Stop it, or start the desk with another --operator-port (0 picks a free one)."
+        )
     if isinstance(err, OSError):
         return (
             f"The desk could not open its data directory or a port ({err}). Check that the "

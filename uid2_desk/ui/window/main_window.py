@@ -163,6 +163,11 @@ class DeskWindow(PaintMilestones):
             parent=self,
         )
         wire_window(self)
+        from uid2_desk.ui.window.connect_action import install_connect
+
+        self.connect_client = install_connect(
+            self, lambda: self.handlers.services, self.bridge.services_ready
+        )
         self.is_complete = True
         if on_screen:
             self.await_whole_paint(self._body)

@@ -1,0 +1,1 @@
+"""The *Checks* panel: the integration linter's findings over the session's traffic."""

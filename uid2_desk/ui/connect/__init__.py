@@ -1,0 +1,1 @@
+"""The *Connect your client* dialog: the embedded operator's address, credentials, snippets."""
