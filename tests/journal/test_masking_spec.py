@@ -77,3 +77,52 @@ def test_a_44_character_hash_stays_readable_while_a_token_is_shortened() -> None
 )
 def test_only_whole_e164_numbers_count_as_phone_numbers(text: str, hashed: bool) -> None:
     assert (mask_dii_in_text(text) != text) is hashed
+
+
+@pytest.mark.parametrize("name", ["api_key", "X-Api-Key", "client-secret", "refresh_response_key"])
+def test_secret_names_are_recognised_whatever_their_separators(name: str) -> None:
+    from uid2_desk.journal.masking import is_secret_name
+
+    assert is_secret_name(name)
+
+
+def test_a_single_word_credential_is_masked_whole_never_kept_as_a_scheme() -> None:
+    assert mask_credential("sEcReTvAlUe") == MASKED  # no space: all of it is the secret
+    assert mask_credential("Bearer UID2 key with spaces") == f"Bearer {MASKED}"
+
+
+def test_sixteen_visible_characters_is_the_most_a_masked_credential_shows() -> None:
+    assert is_masked_credential("Bearer " + "x" * 16 + "…")
+    assert not is_masked_credential("Bearer " + "x" * 17 + "…")
+
+
+def test_a_token_of_sixteen_characters_is_short_enough_to_keep() -> None:
+    from uid2_desk.journal.masking import shorten_token
+
+    assert shorten_token("x" * 16) == "x" * 16
+    assert shorten_token("x" * 17) == "xxxxxxxx…xxxx"
+
+
+def test_emails_in_free_text_become_their_hash_even_when_they_do_not_normalise() -> None:
+    from uid2_desk.journal.masking import hash_email
+    from uid2_desk.protocol.normalize import hash_identifier
+
+    masked = mask_dii_in_text("user jane.doe@example.com signed in")
+    assert "jane.doe@example.com" not in masked
+    assert hash_email("jane.doe@example.com") in masked
+    assert hash_email(" not@valid@ ") == hash_identifier("not@valid@")
+
+
+def test_a_masked_credential_may_contain_a_space_after_its_scheme() -> None:
+    assert is_masked_credential("Bearer UID2-C-L-9 …")
+
+
+def test_free_standing_dii_is_hashed_as_the_kind_its_shape_says() -> None:
+    from uid2_desk.journal.masking import hash_dii_text, hash_email, hash_phone
+    from uid2_desk.protocol.normalize import hash_identifier
+
+    assert hash_dii_text("Jane.Doe@example.com") == hash_email("Jane.Doe@example.com")
+    assert hash_dii_text("+12345678901") == hash_phone("+12345678901")
+    assert hash_phone(" 555-not-e164 ") == hash_identifier("555-not-e164")
+    assert hash_phone("+12345678901") == hash_identifier("+12345678901")
+    assert hash_phone("+12345678901") in mask_dii_in_text("call +12345678901 now")
