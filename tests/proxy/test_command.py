@@ -57,9 +57,7 @@ def test_the_local_operator_and_unknown_names_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert "uid2-desk operator --watch" in _refused(["--upstream", "local"], tmp_path, capsys)
-    assert "Unknown environment 'staging'" in _refused(
-        ["--upstream", "staging"], tmp_path, capsys
-    )
+    assert "Unknown environment 'staging'" in _refused(["--upstream", "staging"], tmp_path, capsys)
 
 
 def test_a_credentials_file_without_keys_is_refused(

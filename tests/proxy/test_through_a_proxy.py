@@ -117,9 +117,7 @@ def passed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Passed]:
             datetime.now(tz=UTC),
             json.dumps({"token": token, "email": "jane@example.com"}).encode(),
         )
-        reply = make_request(
-            through, "/v2/token/validate", auth_headers(pub["api_key"]), envelope
-        )
+        reply = make_request(through, "/v2/token/validate", auth_headers(pub["api_key"]), envelope)
         validated = json.loads(
             parse_response(base64.b64decode(pub["secret"]), reply, envelope.nonce)
         )
