@@ -11,6 +11,7 @@ import base64
 import json
 import socket
 import ssl
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,10 +23,13 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
+from tests.operator.cstg_support import PAGE_ORIGIN, PATH, cstg_request
 from tests.proxy.support import proxy_to, serve_tls, write_test_ca
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.capture import FIX, WHY, WHY_CODE, extra_value
+from uid2_desk.protocol.cstg import open_reply
+from uid2_desk.proxy.record import CLOSED, CLOSED_WHY
 
 
 @pytest.fixture
@@ -151,3 +155,31 @@ def test_headers_pass_unchanged_but_hop_by_hop_and_host() -> None:
 
 def _b64(secret: str) -> bytes:
     return base64.b64decode(secret)
+
+
+def test_a_wrong_secret_is_explained_and_a_cstg_reply_stays_sealed_with_its_reason(
+    remote: LocalOperator,
+) -> None:
+    api_key, _ = _publisher(remote)
+    wrong = base64.b64encode(b"w" * 32).decode()
+    with LoopbackServer(remote.asgi_app) as upstream, proxy_to(upstream.base_url) as (url, got):
+        with pytest.raises(Exception, match="400"):
+            Uid2PublisherClient(url, api_key, wrong).generate_token(
+                TokenGenerateInput.from_email("jane@example.com")
+            )
+        request = cstg_request(remote, int(time.time() * 1000))
+        reply = httpx.post(
+            f"{url}{PATH}",
+            content=json.dumps(request.body).encode(),
+            headers={"content-type": "text/plain", "origin": PAGE_ORIGIN},
+        )
+    assert reply.status_code == 200
+    assert json.loads(open_reply(request.key, reply.content))["status"] == "success"
+    refused, client_side = got
+    assert extra_value(refused, WHY_CODE) == "wrong_secret"
+    assert extra_value(refused, CLOSED) == "no_secret"  # the proxy was given no secret here
+    assert client_side.request_plaintext is not None
+    assert '"subscription_id"' in client_side.request_plaintext
+    assert client_side.response_plaintext is None
+    assert extra_value(client_side, CLOSED) == "cstg_device_key"
+    assert "ECDH" in (extra_value(client_side, CLOSED_WHY) or "")

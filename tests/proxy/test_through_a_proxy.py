@@ -214,6 +214,10 @@ def test_watch_prints_each_forwarded_call(passed: Passed) -> None:
     assert sum("POST /v2/token/generate  200 success  1-d" in line for line in lines) == 2
     assert any("POST /v2/token/refresh  200 optout" in line for line in lines)
     assert any("POST /v2/token/validate  200 success" in line for line in lines)
+    sealed = [line for line in lines if line.startswith("  sealed: ")]
+    assert len(sealed) == 2
+    assert "before the proxy was in the path" in sealed[0]
+    assert "no client secret for API key UID2-C-L-" in sealed[1]
 
 
 def test_check_and_sessions_work_on_the_proxy_journal(
