@@ -21,7 +21,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from uid2_client import TokenGenerateInput, Uid2PublisherClient
+from uid2_client import (
+    IdentityMapV3Client,
+    IdentityMapV3Input,
+    TokenGenerateInput,
+    Uid2PublisherClient,
+)
 
 from tests.operator.cstg_support import PAGE_ORIGIN, PATH, cstg_request
 from tests.proxy.support import proxy_to, serve_tls, write_test_ca
@@ -183,3 +188,21 @@ def test_a_wrong_secret_is_explained_and_a_cstg_reply_stays_sealed_with_its_reas
     assert client_side.response_plaintext is None
     assert extra_value(client_side, CLOSED) == "cstg_device_key"
     assert "ECDH" in (extra_value(client_side, CLOSED_WHY) or "")
+
+
+def test_a_binary_v3_identity_map_opens_both_ways(remote: LocalOperator) -> None:
+    api_key, secret = _publisher(remote)
+    with (
+        LoopbackServer(remote.asgi_app) as upstream,
+        proxy_to(upstream.base_url, {api_key: _b64(secret)}) as (url, got),
+    ):
+        mapped = IdentityMapV3Client(url, api_key, secret).generate_identity_map(
+            IdentityMapV3Input.from_emails(["map@example.com"])
+        )
+    assert mapped.mapped_identities["map@example.com"].current_raw_uid
+    (exchange,) = got
+    assert exchange.request_body[:1] == b"\x01"  # raw bytes, application/octet-stream
+    assert exchange.request_plaintext is not None
+    assert exchange.response_plaintext is not None
+    assert exchange.operator_status == "success"
+    assert extra_value(exchange, CLOSED) is None

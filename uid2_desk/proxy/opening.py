@@ -12,11 +12,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from uid2_desk.protocol.capture_masking import bearer, mask_key, mask_secrets
 from uid2_desk.protocol.envelope import (
+    OpenedEnvelope,
     decode_base64_body,
     open_refresh_reply,
     open_request,
@@ -115,7 +117,7 @@ class Opener:
             opened.closed.append(Closed("no_secret" if key else "no_key", reason))
             return None
         try:
-            envelope = open_request(secret, decode_base64_body(body))
+            envelope = _first_that_opens(lambda raw: open_request(secret, raw), body)
         except (EnvelopeError, DecryptionError) as exc:
             opened.closed.append(
                 Closed(
@@ -132,7 +134,9 @@ class Opener:
 
     def _open_reply(self, opened: Opened, secret: bytes, nonce: bytes, reply: bytes) -> None:
         try:
-            envelope = open_response(secret, decode_base64_body(reply), expected_nonce=nonce)
+            envelope = _first_that_opens(
+                lambda raw: open_response(secret, raw, expected_nonce=nonce), reply
+            )
         except (EnvelopeError, DecryptionError, NonceMismatchError) as exc:
             opened.closed.append(Closed("reply_sealed", f"The reply does not open ({exc})."))
             return
@@ -191,6 +195,25 @@ class Opener:
                 self._refresh_keys.learn(token, base64.b64decode(key, validate=True))
             except (binascii.Error, ValueError):
                 return
+
+
+def _first_that_opens(opener: Callable[[bytes], OpenedEnvelope], body: bytes) -> OpenedEnvelope:
+    """Open ``body`` as base64 text, else as raw bytes (``application/octet-stream``, v3).
+
+    Raises the error of the base64 attempt when the body is base64, else the raw one's.
+    """
+    try:
+        decoded = decode_base64_body(body)
+    except EnvelopeError:
+        return opener(body)
+    try:
+        return opener(decoded)
+    except (EnvelopeError, DecryptionError, NonceMismatchError):
+        try:
+            return opener(body)
+        except (EnvelopeError, DecryptionError, NonceMismatchError):
+            pass
+        raise
 
 
 def _is_json(reply: bytes) -> bool:
