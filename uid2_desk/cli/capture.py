@@ -22,12 +22,13 @@ from uid2_desk.journal.model import JournalEntry, new_session_id
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.walkthrough.captured import captured_step
 
-#: What marks a session produced by ``uid2-desk operator``.
+#: What marks a session produced by ``uid2-desk operator``, and by ``uid2-desk proxy``.
 OPERATOR_SESSION_TAG = "operator"
+PROXY_SESSION_TAG = "proxy"
 
 
 class OperatorCapture:
-    """The capture of one ``uid2-desk operator`` run: feed, journal writer, watch printer.
+    """The capture of one ``uid2-desk operator`` (or ``proxy``) run: feed, writer, printer.
 
     Attributes:
         feed: the operator's capture sink.
@@ -35,15 +36,23 @@ class OperatorCapture:
     """
 
     def __init__(
-        self, data_dir: Path, clock: Clock, *, watch: bool, out: TextIO | None = None
+        self,
+        data_dir: Path,
+        clock: Clock,
+        *,
+        watch: bool,
+        out: TextIO | None = None,
+        environment: str = "local",
+        tag: str = OPERATOR_SESSION_TAG,
     ) -> None:
         self.feed = CaptureFeed()
-        tag = f"{OPERATOR_SESSION_TAG}{secrets.token_hex(2)}"
+        self._command = "proxy" if tag == PROXY_SESSION_TAG else "operator"
+        tag = f"{tag}{secrets.token_hex(2)}"
         self.session = new_session_id(clock.now_ms(), tag)
         self._out = out or sys.stdout
         target = CaptureSession(
             session=self.session,
-            environment="local",
+            environment=environment,
             step_of=captured_step,
             user_of=ChainUsers(),
         )
@@ -61,7 +70,7 @@ class OperatorCapture:
         if lost:
             reason = self._journaler.last_error or "the capture buffer was full"
             print(
-                f"uid2-desk operator: {lost} served requests were not journaled ({reason})",
+                f"uid2-desk {self._command}: {lost} served requests were not journaled ({reason})",
                 file=sys.stderr,
             )
 

@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="permit binding a non-loopback interface (the operator is for testing only)",
     )
 
+    _add_proxy(sub)
+
     sub.add_parser("scenarios", help="list the scenarios, one per line, name first")
 
     run = sub.add_parser("run", help="play a scenario headless; exit 0 only if all held")
@@ -133,6 +135,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_proxy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    proxy = sub.add_parser(
+        "proxy", help="forward your client's calls to a real operator and show them decrypted"
+    )
+    proxy.add_argument(
+        "--upstream",
+        required=True,
+        help="integ, prod, prod-REGION, euid-integ, euid-prod, or an https:// URL",
+    )
+    proxy.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
+    proxy.add_argument("--port", type=port, default=8081, help="port; 0 picks a free one")
+    proxy.add_argument("--data-dir", dest="data_dir", default=argparse.SUPPRESS)
+    proxy.add_argument("--watch", action="store_true", help="print one line per forwarded call")
+    proxy.add_argument(
+        "--credentials",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="JSON file of API keys and secrets to open envelopes with (repeatable; besides "
+        "UID2_API_KEY/UID2_SECRET and the keychain)",
+    )
+    proxy.add_argument("--upstream-ca", metavar="FILE", help="trust this CA for the upstream")
+    proxy.add_argument(
+        "--yes-production",
+        action="store_true",
+        help="forward to production without asking (for automation)",
+    )
+    proxy.add_argument("--allow-remote", action="store_true", help="permit a non-loopback --host")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``uid2-desk`` console script."""
     args = build_parser().parse_args(argv)
@@ -140,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uid2_desk.cli.operator import run_operator
 
         return run_operator(args)
+    if args.command == "proxy":
+        from uid2_desk.cli.proxy import run_proxy
+
+        return run_proxy(args)
     if args.command == "scenarios":
         from uid2_desk.cli.run import list_scenarios
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from uid2_desk.cli.capture import OPERATOR_SESSION_TAG
+from uid2_desk.cli.capture import OPERATOR_SESSION_TAG, PROXY_SESSION_TAG
 from uid2_desk.journal import JOURNAL_FILE, EntryKind, Journal, JournalEntry, JournalFilter
 from uid2_desk.journal.export_har import write_har
 from uid2_desk.journal.export_jsonl import write_jsonl
@@ -37,6 +37,8 @@ def producer_of(session: str) -> str:
     suffix = session.rsplit("-", 1)[-1] if "-" in session else ""
     if suffix.startswith(OPERATOR_SESSION_TAG):
         return "uid2-desk operator"
+    if suffix.startswith(PROXY_SESSION_TAG):
+        return "uid2-desk proxy"
     if suffix.startswith("kiosk"):
         return "kiosk"
     return "desk"

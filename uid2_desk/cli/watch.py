@@ -1,4 +1,7 @@
-"""``--watch``: one line per served request as it is journaled, and why it failed if it did."""
+"""``--watch``: one line per served request as it is journaled, and why it failed if it did.
+
+Through the proxy, what stayed sealed adds a ``sealed:`` line with the reason.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import datetime
 
 from uid2_desk.journal.model import JournalEntry
 from uid2_desk.protocol.capture import FIX, WHY, CapturedClient, extra_value, lane_label
+from uid2_desk.proxy.record import CLOSED_WHY
 
 
 def watch_lines(entry: JournalEntry) -> list[str]:
@@ -24,4 +28,5 @@ def watch_lines(entry: JournalEntry) -> list[str]:
     if why:
         fix = extra_value(exchange, FIX)
         lines.append(f"  why: {why}" + (f" Fix: {fix}" if fix else ""))
+    lines += [f"  sealed: {reason}" for key, reason in exchange.extra if key == CLOSED_WHY]
     return lines

@@ -14,11 +14,12 @@ from urllib.parse import parse_qs
 
 from uid2_desk.operator.capture.notes import CaptureNotes
 from uid2_desk.protocol.capture import CAPTURED_BY, FIX, WHY, WHY_CODE, CapturedClient, with_extra
+from uid2_desk.protocol.capture_masking import bearer as _bearer
+from uid2_desk.protocol.capture_masking import mask_key
+from uid2_desk.protocol.capture_masking import masked_authorization as _masked_authorization
 from uid2_desk.protocol.exchange import Exchange, Timings
 from uid2_desk.protocol.explain import explain
 
-#: How much of an API key a capture shows (``UID2-C-L-999-`` and no more).
-VISIBLE_KEY_CHARS = 13
 _TEXT_TYPES = ("application/json", "text/plain")
 
 
@@ -43,11 +44,6 @@ class ServedBytes:
     reply: bytes
     arrived_ms: int
     total_ms: float
-
-
-def mask_key(api_key: str) -> str:
-    """An API key as captures show it: its readable prefix, then an ellipsis."""
-    return api_key[:VISIBLE_KEY_CHARS] + "…" if api_key else ""
 
 
 def build_exchange(
@@ -133,18 +129,6 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
 def _first(values: dict[str, list[str]], name: str) -> str:
     found = values.get(name)
     return found[0] if found else ""
-
-
-def _bearer(value: str) -> str:
-    scheme, _, rest = value.partition(" ")
-    return rest.strip() if scheme.lower() == "bearer" else ""
-
-
-def _masked_authorization(value: str) -> str:
-    scheme, _, rest = value.partition(" ")
-    if scheme.lower() == "bearer" and rest.strip():
-        return f"{scheme} {mask_key(rest.strip())}"
-    return "[masked]" if value else value
 
 
 def _url(

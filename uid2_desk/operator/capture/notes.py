@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from uid2_desk.protocol.capture import SKEW_FACT
+from uid2_desk.protocol.capture_masking import MASKED, mask_secrets
 from uid2_desk.protocol.envelope import OpenedEnvelope
 from uid2_desk.protocol.exchange import EnvelopeParts
 
-MASKED = "[masked]"
-#: Substrings of a JSON field name (lower case, ``_`` removed) whose value is a secret.
-_SECRET_PARTS = ("secret", "responsekey", "privatekey", "apikey")
+__all__ = ["MASKED", "CaptureNotes", "mask_secrets"]
 
 
 @dataclass
@@ -70,20 +69,3 @@ class CaptureNotes:
     def fact(self, key: str, value: str) -> None:
         """Note a fact for the explanation (``auth``: ``unknown_key``...)."""
         self.facts.append((key, value))
-
-
-def mask_secrets(value: Any) -> Any:
-    """A copy of a JSON value with every secret-named field's value replaced by ``[masked]``."""
-    if isinstance(value, dict):
-        return {
-            k: MASKED if _is_secret(k) and v is not None else mask_secrets(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [mask_secrets(v) for v in value]
-    return value
-
-
-def _is_secret(name: str) -> bool:
-    flat = name.lower().replace("_", "").replace("-", "")
-    return any(part in flat for part in _SECRET_PARTS)

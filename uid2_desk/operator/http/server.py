@@ -17,6 +17,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Literal
 
 import anyio.to_thread
 import uvicorn
@@ -124,6 +125,7 @@ class LoopbackServer:
         port: int = 0,
         *,
         allow_remote: bool = False,
+        lifespan: Literal["auto", "on", "off"] = "off",
     ) -> None:
         if not allow_remote and not is_loopback_host(host):
             raise InputError(
@@ -131,6 +133,8 @@ class LoopbackServer:
                 "unless remote access is explicitly allowed (--allow-remote)"
             )
         self._app = app
+        # "on" for an app that holds connections to close when the server stops (the proxy).
+        self._lifespan = lifespan
         self._host = host
         self._port = port
         self._sock: socket.socket | None = None
@@ -172,7 +176,7 @@ class LoopbackServer:
             http="h11",
             loop="asyncio",
             ws="none",
-            lifespan="off",
+            lifespan=self._lifespan,
             log_config=None,
             log_level="warning",
             access_log=False,

@@ -1,0 +1,1 @@
+"""Tests of the forwarding proxy (issue 17)."""

@@ -1,0 +1,81 @@
+"""When the upstream does not answer, or answers something that is not UID2: say so.
+
+The client sees the upstream's own bytes whenever there are any (a load balancer's HTML page
+included): the proxy does not hide a broken upstream. Only when nothing came back does the
+proxy answer itself, with a 502 and a UID2-shaped JSON body that says it could not reach the
+upstream. Either way the capture says which, with a cause and a fix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from uid2_desk.protocol.envelope import decode_base64_body
+from uid2_desk.protocol.errors import EnvelopeError
+
+PROXY_FAILURE_STATUS = 502
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A cause and a fix for the capture, under a short code."""
+
+    code: str
+    cause: str
+    fix: str
+
+
+def unreachable(upstream: str, error: Exception, *, timed_out: bool) -> Failure:
+    """The upstream gave no reply at all (refused, unresolvable, TLS, timed out)."""
+    what = type(error).__name__
+    detail = str(error) or what
+    if timed_out:
+        return Failure(
+            "upstream_timeout",
+            f"The upstream operator {upstream} did not answer in time ({what}); the proxy "
+            "answered 502 itself.",
+            "The operator is slow or unreachable from here: retry, check the network and "
+            "the environment's status. The client saw the same 502.",
+        )
+    return Failure(
+        "upstream_unreachable",
+        f"The proxy could not reach the upstream operator {upstream} ({detail}); it answered "
+        "502 itself.",
+        "Check the upstream address, the network, DNS and proxies, and (for HTTPS) that its "
+        "certificate is trusted here.",
+    )
+
+
+def reply_body(upstream: str, failure: Failure) -> bytes:
+    """The 502 body the client gets: UID2's ``status``/``message`` shape."""
+    message = f"UID2 Desk proxy could not reach the upstream operator {upstream}: {failure.cause}"
+    return json.dumps({"status": "unknown", "message": message}).encode()
+
+
+def not_uid2(http_status: int, reply: bytes) -> Failure | None:
+    """Why a reply the upstream sent is not what a UID2 operator sends, if it is not."""
+    head = reply.lstrip()[:1]
+    if head in (b"{", b"["):
+        try:
+            json.loads(reply)
+        except ValueError:
+            pass
+        else:
+            return None
+    elif http_status == 200 and reply:
+        try:
+            decode_base64_body(reply)
+        except EnvelopeError:
+            pass
+        else:
+            return None
+    elif not reply and http_status != 200:
+        return None  # an empty error reply: the explanation table knows those statuses
+    return Failure(
+        "upstream_garbage",
+        f"The upstream answered {http_status} with a body that is not a UID2 reply (neither "
+        "JSON nor a base64 envelope); the client got those bytes unchanged.",
+        "Something in front of the operator answered (a load balancer, a captive portal, a "
+        "corporate proxy), or the upstream URL is not an operator: check the address.",
+    )
