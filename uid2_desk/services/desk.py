@@ -33,6 +33,7 @@ from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.device import device_for
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -221,6 +222,7 @@ async def open_services(
             session=session,
             returning=returning,
         )
+        publisher.use_device(device_for(http, environment, desk_clock, data_dir, operator))
         buyer = capture = None
         if operator is not None:
             capture = capture_into(journal, publisher, operator)
