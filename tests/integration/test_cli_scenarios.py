@@ -45,7 +45,10 @@ def test_every_scenario_passes_headless_with_a_report_and_a_har(tmp_path: Path, 
     assert f"## Scenario `{name}`" in report
     (diagram,) = mermaid_blocks(report)
     assert mermaid_problems(diagram) == []
-    assert "Publisher->>Operator: 1-d POST /v2/token/generate" in diagram
+    if name.startswith("client-side"):  # the device generates, no publisher server
+        assert "Device->>Operator: C3-a POST /v2/token/client-generate" in diagram
+    else:
+        assert "Publisher->>Operator: 1-d POST /v2/token/generate" in diagram
 
     har = json.loads((tmp_path / "h.har").read_text(encoding="utf-8"))
     assert har_problems(har) == []

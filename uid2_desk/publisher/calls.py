@@ -26,7 +26,7 @@ from uid2_desk.publisher import book
 from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.model import SignInMode, UserState
 from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
 from uid2_desk.publisher.user_record import UserRecord
 
 
@@ -67,7 +67,8 @@ class OperatorCalls:
         return await self._generated(record, outcome)
 
     async def _generated(self, record: UserRecord, outcome: Outcome[TokenResult]) -> UserRecord:
-        entry = await self._rec.exchange(outcome.exchange, record.user, Step.GENERATE)
+        step = ClientStep.GENERATE if _on_device(record) else Step.GENERATE
+        entry = await self._rec.exchange(outcome.exchange, record.user, step)
         record = await self._book.link(record, "generate", outcome.value, outcome.error, entry.seq)
         if outcome.error is not None:
             await self._book.commit(replace(record, last_error=str(outcome.error)))
@@ -90,7 +91,8 @@ class OperatorCalls:
         else:
             client = await self._checked_client(record)
         outcome = await client.refresh(identity)
-        entry = await self._rec.exchange(outcome.exchange, record.user, Step.REFRESH)
+        step = ClientStep.REFRESH if _on_device(record) else Step.REFRESH
+        entry = await self._rec.exchange(outcome.exchange, record.user, step)
         record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
         if outcome.error is None:
             assert outcome.value is not None
@@ -187,14 +189,18 @@ class OperatorCalls:
     ) -> UserRecord:
         call = "generate" if generated else "refresh"
         base = replace(record, attempts=0, last_attempt_ms=None, last_error=None)
+        step = Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET
+        keeper = "The publisher"
+        if _on_device(record):  # the SDK keeps the identity on the device: a note, no arrow
+            step, keeper = ClientStep.ON_DEVICE, "The app's UID2 SDK"
         if result.identity is not None:
             record = replace(base, identity=result.identity, identity_set_ms=self._clock.now_ms())
             await self._rec.event(
                 Event.IDENTITY_SET,
                 record.user,
-                step=Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET,
+                step=step,
                 outcome="success",
-                summary=f"The publisher stores {record.user.label}'s new identity",
+                summary=f"{keeper} stores {record.user.label}'s new identity",
             )
             new_state = UserState.ESTABLISHED if generated else UserState.REFRESHED
             record = await self._book.move(
@@ -204,7 +210,6 @@ class OperatorCalls:
             # The consequence of the optout answer is the guide's next step: no identity is
             # stored (1-f) or the stored one is dropped (3-d), and the device gets no UID2.
             record = replace(base, identity=None, identity_set_ms=None)
-            step = Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET
             record = await self._book.move(
                 record, UserState.OPTED_OUT, f"{call} answered optout", step=step
             )
@@ -234,6 +239,10 @@ class OperatorCalls:
             )
             await self._book.commit(replace(record, last_error=str(exc)))
             raise
+
+
+def _on_device(record: UserRecord) -> bool:
+    return record.user.mode is SignInMode.CLIENT
 
 
 def require_identity(record: UserRecord, what: str) -> Identity:

@@ -41,7 +41,7 @@ from uid2_desk.publisher.model import (
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.refresh.runner import PolicyRunner
 from uid2_desk.publisher.sign_in_user import signing_in
@@ -214,7 +214,7 @@ class Publisher:
             await self._rec.event(
                 Event.SIGN_IN_REQUESTED,
                 user,
-                step=Step.LOGIN_REQUEST,
+                step=ClientStep.ON_DEVICE if on_device else Step.LOGIN_REQUEST,
                 summary=f"{user.label} signs in; {_ASKER[mode]} asks the operator for a token",
                 detail={"kind": str(dii.kind), "sent": dii.request_field(send_raw=send_raw)[0]}
                 | {"mode": mode.value},
