@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.publisher.conftest import START_MS, Desk, open_desk
 from uid2_desk.client.cstg_site import DESK_APP_NAME
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.protocol.errors import CredentialsError, OperatorClientError
+from uid2_desk.protocol.errors import CredentialsError, InputError, OperatorClientError
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher import UserState
 from uid2_desk.publisher.model import SignInMode
@@ -130,3 +131,20 @@ def test_a_store_from_before_client_side_sign_in_opens_with_server_side_users(
     store.close()
     assert record.user.mode is SignInMode.SERVER
     assert record.user.device == ""
+
+
+@pytest.mark.asyncio
+async def test_the_site_dialog_edits_the_embedded_operators_names(desk: Desk) -> None:
+    view = desk.services.cstg_site()
+    assert view.local
+    assert view.app_names == (DESK_APP_NAME,)
+
+    await desk.services.save_cstg_site(replace(view, app_names=("com.example.tv",)))
+
+    assert desk.operator.cstg.settings.app_names == ("com.example.tv",)
+    snap = await desk.publisher.sign_in(
+        DiiKind.EMAIL, "tv@example.com", mode=SignInMode.CLIENT, app_name="com.example.tv"
+    )
+    assert snap.state is UserState.ESTABLISHED
+    with pytest.raises(InputError):
+        await desk.services.save_cstg_site(replace(view, app_names=("bad name with spaces",)))

@@ -58,6 +58,9 @@ def test_a_client_side_sign_in_is_badged_refreshes_automatically_and_is_inspecta
     assert '"com.uid2desk.app"]' in envelope  # the AAD: [timestamp,"app name"]
     assert "email_hash" in envelope  # the decrypted payload
 
+    window.resize(1500, 950)
+    window.inspector.tabs.setCurrentIndex(2)  # the Envelope tab: the CSTG parts
+    desk.settle()
     SHOT.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(SHOT / "client-side-sign-in.png"))
 
@@ -70,3 +73,18 @@ def test_an_unregistered_app_is_refused_on_the_banner_with_the_fix(desk: Desk) -
     text = desk.window.banner.text
     assert "unexpected app name" in text
     assert "allowed list" in text
+
+
+def test_the_site_dialog_shows_the_operators_key_pair_and_edits_its_names(desk: Desk) -> None:
+    from uid2_desk.ui.window.cstg_dialog import CstgSiteDialog
+
+    services = desk.services
+    view = services.cstg_site()
+    dialog = CstgSiteDialog(view, desk.window)
+    desk.qtbot.addWidget(dialog)
+    assert dialog.public_key.isReadOnly()
+    assert dialog.public_key.text().startswith("UID2-X-L-")
+    dialog.apps.setText("com.uid2desk.app, com.example.tv")
+    edited = dialog.edited()
+    assert edited.app_names == ("com.uid2desk.app", "com.example.tv")
+    assert edited.domain_names == view.domain_names

@@ -101,3 +101,31 @@ class CstgSiteBook:
                 f"Could not read {self.path} ({exc}); fix or delete the file."
             ) from None
         return document if isinstance(document, dict) else {}
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What the client-side site dialog shows and edits.
+
+    Attributes:
+        local: whether the site is the embedded operator's (its names are editable there;
+            its key pair is the operator's own).
+        subscription_id: the site's subscription id ("" when none is known yet).
+        server_public_key: its server public key ("" when none is known yet).
+        domain_names: the embedded operator's allowed domains (empty elsewhere).
+        app_names: its allowed app names (empty elsewhere).
+    """
+
+    local: bool
+    subscription_id: str
+    server_public_key: str
+    domain_names: tuple[str, ...] = ()
+    app_names: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the banner."""
+        if self.local:
+            allowed = ", ".join((*self.domain_names, *self.app_names)) or "nothing"
+            return f"The desk's operator now allows client-side generation for {allowed}."
+        return f"Client-side sign-in uses subscription {self.subscription_id} from now on."

@@ -23,6 +23,7 @@ import httpx
 from uid2_desk.client.credential_lookup import credentials_for
 from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
+from uid2_desk.client.cstg_site import SiteView
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
@@ -33,7 +34,7 @@ from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
-from uid2_desk.services.device import device_for
+from uid2_desk.services.device import device_for, save_site, site_view
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -82,6 +83,14 @@ class DeskServices:
     def local_admin(self) -> LocalAdminAdapter | None:
         """The local operator's admin API (opt a user out now, faults), on local only."""
         return None if self.operator is None else LocalAdminAdapter(self.operator)
+
+    def cstg_site(self) -> SiteView:
+        """The client-side site, as the site dialog shows it (:mod:`.device`)."""
+        return site_view(self)
+
+    async def save_cstg_site(self, edited: SiteView) -> None:
+        """Apply the site dialog: the embedded operator's names, or a remote site."""
+        await save_site(self, edited)
 
     def stage(self) -> Stage:
         """What scenarios play on: the publisher plus whatever this environment allows."""

@@ -7,12 +7,13 @@ an app name (``com.uid2desk.app``, allowed on the desk's operator) or a page ori
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 #: (mode value, title) in the order the switch lists them.
 MODES: tuple[tuple[str, str], ...] = (
-    ("server", "Server-side (publisher server)"),
-    ("client", "Client-side, as the app SDK does (CSTG)"),
+    ("server", "Server-side"),
+    ("client", "Client-side (app SDK)"),
 )
 #: What the device field suggests (the desk's own app name, see cstg_site.DESK_APP_NAME).
 DEVICE_HINT = "com.uid2desk.app — or a page origin, e.g. http://localhost:8080"
@@ -21,10 +22,16 @@ DEVICE_HINT = "com.uid2desk.app — or a page origin, e.g. http://localhost:8080
 class SignInModeBox(QWidget):
     """The mode switch and the app name / origin field, on one row.
 
+    Signals:
+        site_requested(): the person wants to see or edit the client-side site.
+
     Attributes:
         mode: the switch.
         device: the app name or origin (enabled in client-side mode only).
+        site: the button that opens the client-side site dialog.
     """
+
+    site_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,10 +49,16 @@ class SignInModeBox(QWidget):
             "page, the browser sends an Origin header (its domain must be in the list)."
         )
         self.device.setClearButtonEnabled(True)
+        self.site = QToolButton(self)
+        self.site.setObjectName("sign_in_cstg_site")
+        self.site.setText("Site…")
+        self.site.setToolTip("Subscription id, server public key and the allowed names")
+        self.site.clicked.connect(self.site_requested.emit)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.mode)
         row.addWidget(self.device, 1)
+        row.addWidget(self.site)
         self.mode.currentIndexChanged.connect(self._update)
         self._update()
 
