@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx
 
@@ -22,9 +22,18 @@ from uid2_desk.client.cstg_site import DESK_APP_NAME, CstgSite, CstgSiteBook, Si
 from uid2_desk.client.environments import Environment
 from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.clock import Clock
+from uid2_desk.publisher.publisher import Publisher
 
-if TYPE_CHECKING:
-    from uid2_desk.services.desk import DeskServices
+
+class DeskParts(Protocol):
+    """The parts of a running desk the site dialog reads and changes (``DeskServices``)."""
+
+    data_dir: Path
+    environment: Environment
+    clock: Clock
+    http: httpx.AsyncClient
+    publisher: Publisher
+    operator: LocalOperator | None
 
 
 def device_for(
@@ -52,7 +61,7 @@ def remote_site(environment: Environment, data_dir: Path) -> CstgSite | None:
     return CstgSiteBook(data_dir).get(environment.id) or CstgSite.from_environ()
 
 
-def site_view(services: DeskServices) -> SiteView:
+def site_view(services: DeskParts) -> SiteView:
     """The client-side site of ``services``' environment, as the dialog shows it."""
     operator = services.operator
     if operator is not None:
@@ -64,7 +73,7 @@ def site_view(services: DeskServices) -> SiteView:
     return SiteView(False, device.site.subscription_id, device.site.server_public_key)
 
 
-async def save_site(services: DeskServices, edited: SiteView) -> None:
+async def save_site(services: DeskParts, edited: SiteView) -> None:
     """Apply the dialog: the embedded operator's names, or a remote environment's site.
 
     Raises :class:`~uid2_desk.protocol.errors.InputError` naming what is wrong.
