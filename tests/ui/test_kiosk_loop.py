@@ -91,7 +91,7 @@ def _kiosk(
 
 def test_the_playlist_leaves_out_scenarios_that_opt_a_user_out_for_good() -> None:
     names = [s.name for s in kiosk_playlist(load_all())]
-    assert names[:2] == ["server-only", "bid"]
+    assert names[:3] == ["server-only", "bid", "client-side"]
     assert "user-opts-out-later" not in names
     assert not repeatable(find_scenario("user-opts-out-later"))
     assert "optout-on-refresh" in names  # the operator's test identity opts out every time

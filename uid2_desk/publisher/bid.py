@@ -23,7 +23,7 @@ from uid2_desk.protocol.errors import (
 )
 from uid2_desk.protocol.tokens import AdvertisingTokenContents, decrypt_advertising_token
 from uid2_desk.publisher.publisher import Publisher
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import Event, JournalRecorder, steps_of
 
 #: The SDKs' default when a key response names no clock-skew allowance.
 DEFAULT_CLOCK_SKEW_S = 1800
@@ -103,7 +103,7 @@ class Buyer:
         await rec.event(
             Event.BID,
             snap.user,
-            step=Step.TOKEN_TO_SSP,
+            step=steps_of(snap.user).TOKEN_TO_SSP,
             outcome="success" if ok else "error",
             summary=f"Token to the SSP; {result.message}",
             detail={

@@ -1,5 +1,8 @@
 """The publisher's calls to the operator for one user: generate, refresh, validate.
 
+A client-side user's generate and refreshes are the device's (:class:`CstgClient`, no API
+key), as the UID2 SDKs make them; the record and the journal are kept the same way.
+
 Each call journals its exchange, links generates and refreshes into the user's chain and
 applies the answer to the user's record (identity, state, attempts, last error) through the
 :class:`~uid2_desk.publisher.book.UserBook`. Callers hold the user's lock. A failed call
@@ -11,18 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from uid2_desk.client.cstg_client import CstgClient
 from uid2_desk.client.environments import Environment, ensure_same_environment
 from uid2_desk.client.operator_client import OperatorClient
-from uid2_desk.client.results import TokenResult
+from uid2_desk.client.results import Outcome, TokenResult
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import CredentialsError, InputError, OperatorError, Uid2DeskError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import Dii, parse_dii
 from uid2_desk.publisher import book
 from uid2_desk.publisher.book import UserBook
-from uid2_desk.publisher.model import UserState
+from uid2_desk.publisher.model import SignInMode, UserState
 from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
 from uid2_desk.publisher.user_record import UserRecord
 
 
@@ -40,17 +44,31 @@ class OperatorCalls:
         clock: Clock,
         environment: Environment,
         client: Callable[[], OperatorClient | None],
+        *,
+        device: Callable[[], CstgClient | None] = lambda: None,
     ) -> None:
         self.environment = environment
         self._book = user_book
         self._rec = recorder
         self._clock = clock
         self._client = client  # read at each call: credentials may arrive (or change) later
+        self._device = device  # the same for the client-side site settings
 
     async def generate(self, record: UserRecord, dii: Dii, *, send_raw: bool) -> UserRecord:
         """``/v2/token/generate`` for the user's DII; store what comes back (1-d…1-f)."""
         outcome = await self.require_client().generate(dii, send_raw=send_raw)
-        entry = await self._rec.exchange(outcome.exchange, record.user, Step.GENERATE)
+        return await self._generated(record, outcome)
+
+    async def generate_on_device(
+        self, record: UserRecord, dii: Dii, app_name: str | None, origin: str | None
+    ) -> UserRecord:
+        """``/v2/token/client-generate`` from the user's device (CSTG); store what comes back."""
+        outcome = await self.require_device().generate(dii, app_name=app_name, origin=origin)
+        return await self._generated(record, outcome)
+
+    async def _generated(self, record: UserRecord, outcome: Outcome[TokenResult]) -> UserRecord:
+        step = ClientStep.GENERATE if _on_device(record) else Step.GENERATE
+        entry = await self._rec.exchange(outcome.exchange, record.user, step)
         record = await self._book.link(record, "generate", outcome.value, outcome.error, entry.seq)
         if outcome.error is not None:
             await self._book.commit(replace(record, last_error=str(outcome.error)))
@@ -65,9 +83,16 @@ class OperatorCalls:
         (see :func:`~uid2_desk.publisher.outcomes.refresh_failure`).
         """
         identity = require_identity(record, "refresh")
-        client = await self._checked_client(record)
+        client: OperatorClient | CstgClient
+        if record.user.mode is SignInMode.CLIENT:
+            # The device's SDK refreshes its own identity, without the publisher's API key.
+            await self._checked_realm(record)
+            client = self.require_device()
+        else:
+            client = await self._checked_client(record)
         outcome = await client.refresh(identity)
-        entry = await self._rec.exchange(outcome.exchange, record.user, Step.REFRESH)
+        step = ClientStep.REFRESH if _on_device(record) else Step.REFRESH
+        entry = await self._rec.exchange(outcome.exchange, record.user, step)
         record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
         if outcome.error is None:
             assert outcome.value is not None
@@ -111,6 +136,48 @@ class OperatorCalls:
             )
         return client
 
+    async def forget(self, record: UserRecord) -> UserRecord:
+        """The user logs out: the publisher (or the app) deletes the identity (4-a, 4-b)."""
+        await self._rec.event(
+            Event.LOGOUT,
+            record.user,
+            step=Step.LOGOUT,
+            summary=f"{record.user.label} logs out; the publisher deletes the identity",
+        )
+        record = replace(
+            record,
+            identity=None,
+            identity_set_ms=None,
+            attempts=0,
+            last_attempt_ms=None,
+            last_error=None,
+        )
+        if record.state is UserState.OPTED_OUT:  # opted out stays opted out: nothing to journal
+            return await self._book.commit(record)
+        record = await self._book.move(
+            record, UserState.NO_IDENTITY, "user logged out", step=Step.IDENTITY_CLEARED, force=True
+        )
+        return await self._book.commit(record)
+
+    def require_for(self, mode: SignInMode) -> None:
+        """Raise what :meth:`require_client` or :meth:`require_device` raises for ``mode``."""
+        if mode is SignInMode.CLIENT:
+            self.require_device()
+        else:
+            self.require_client()
+
+    def require_device(self) -> CstgClient:
+        """The device's client-side client, or an error saying what it needs first."""
+        device = self._device()
+        if device is None:
+            raise CredentialsError(
+                f"No client-side settings for {self.environment.display_name} yet: enter the "
+                "site's subscription id and server public key (Environments dialog, or set "
+                "UID2_CSTG_SUBSCRIPTION_ID and UID2_CSTG_SERVER_PUBLIC_KEY) to sign in "
+                "client-side."
+            )
+        return device
+
     def same_realm(self, record: UserRecord) -> bool:
         """Whether the user's identity was issued by this session's environment."""
         try:
@@ -124,14 +191,18 @@ class OperatorCalls:
     ) -> UserRecord:
         call = "generate" if generated else "refresh"
         base = replace(record, attempts=0, last_attempt_ms=None, last_error=None)
+        step = Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET
+        keeper = "The publisher"
+        if _on_device(record):  # the SDK keeps the identity on the device: a note, no arrow
+            step, keeper = ClientStep.ON_DEVICE, "The app's UID2 SDK"
         if result.identity is not None:
             record = replace(base, identity=result.identity, identity_set_ms=self._clock.now_ms())
             await self._rec.event(
                 Event.IDENTITY_SET,
                 record.user,
-                step=Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET,
+                step=step,
                 outcome="success",
-                summary=f"The publisher stores {record.user.label}'s new identity",
+                summary=f"{keeper} stores {record.user.label}'s new identity",
             )
             new_state = UserState.ESTABLISHED if generated else UserState.REFRESHED
             record = await self._book.move(
@@ -141,7 +212,6 @@ class OperatorCalls:
             # The consequence of the optout answer is the guide's next step: no identity is
             # stored (1-f) or the stored one is dropped (3-d), and the device gets no UID2.
             record = replace(base, identity=None, identity_set_ms=None)
-            step = Step.IDENTITY_SET if generated else Step.REFRESHED_IDENTITY_SET
             record = await self._book.move(
                 record, UserState.OPTED_OUT, f"{call} answered optout", step=step
             )
@@ -155,6 +225,10 @@ class OperatorCalls:
         return await self._book.commit(record)
 
     async def _checked_client(self, record: UserRecord) -> OperatorClient:
+        await self._checked_realm(record)
+        return self.require_client()
+
+    async def _checked_realm(self, record: UserRecord) -> None:
         try:
             ensure_same_environment(record.user.environment, self.environment)
         except Uid2DeskError as exc:
@@ -167,7 +241,10 @@ class OperatorCalls:
             )
             await self._book.commit(replace(record, last_error=str(exc)))
             raise
-        return self.require_client()
+
+
+def _on_device(record: UserRecord) -> bool:
+    return record.user.mode is SignInMode.CLIENT
 
 
 def require_identity(record: UserRecord, what: str) -> Identity:

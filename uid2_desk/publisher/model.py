@@ -15,6 +15,18 @@ from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.refresh.policy import PolicyKind
 
 
+class SignInMode(StrEnum):
+    """Who asked the operator for the user's first identity."""
+
+    SERVER = "server"  # the publisher's server: /v2/token/generate with the API key
+    CLIENT = "client"  # the device's UID2 SDK: /v2/token/client-generate (CSTG)
+
+    @property
+    def badge(self) -> str:
+        """The users list's badge text."""
+        return "Server-side" if self is SignInMode.SERVER else "Client-side (SDK)"
+
+
 class UserState(StrEnum):
     """Where a test user's identity stands; named after the SDKs' identity statuses."""
 
@@ -64,6 +76,8 @@ class TestUser:
             to it; see :func:`uid2_desk.client.environments.ensure_same_environment`).
         label: a display name.
         send_raw: send the normalized DII itself instead of its hash.
+        mode: who signed the user in: the publisher's server or the device's SDK (CSTG).
+        device: for a client-side user, the app name or page origin the device sent.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -76,6 +90,8 @@ class TestUser:
     environment: str
     label: str
     send_raw: bool = False
+    mode: SignInMode = SignInMode.SERVER
+    device: str = ""
 
 
 @dataclass(frozen=True)

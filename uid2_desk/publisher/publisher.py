@@ -21,12 +21,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from uid2_desk.client.cstg_client import CstgClient
+from uid2_desk.client.cstg_site import DESK_ORIGIN
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import AsyncJournal, JournalEntry, new_session_id
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
-from uid2_desk.protocol.normalize import Dii, DiiKind, parse_dii
+from uid2_desk.protocol.normalize import DiiKind, parse_dii
 from uid2_desk.publisher import book
 from uid2_desk.publisher.async_user_store import AsyncUserStore
 from uid2_desk.publisher.book import UserBook
@@ -36,14 +38,18 @@ from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import (
     DeskEvent,
     EntryAppended,
-    TestUser,
+    SignInMode,
     UserSnapshot,
     UserState,
 )
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.refresh.runner import PolicyRunner
+from uid2_desk.publisher.sign_in_user import signing_in
 from uid2_desk.publisher.user_record import UserRecord
+
+#: Who asks the operator for the first token, by sign-in mode.
+_ASKER = {SignInMode.SERVER: "the publisher", SignInMode.CLIENT: "the app's UID2 SDK"}
 
 
 class Publisher:
@@ -81,7 +87,15 @@ class Publisher:
             journal, session=session, environment=environment.id, clock=clock, guide=guide
         )
         self._book = UserBook(store, self._rec, self._hub, clock, records)
-        self._calls = OperatorCalls(self._book, self._rec, clock, environment, lambda: self.client)
+        self.device: CstgClient | None = None
+        self._calls = OperatorCalls(
+            self._book,
+            self._rec,
+            clock,
+            environment,
+            lambda: self.client,
+            device=lambda: self.device,
+        )
         self._policies = PolicyRunner(self._book, self._rec, self._calls, clock)
         journal.add_listener(self._on_entry)
 
@@ -164,35 +178,57 @@ class Publisher:
             )
         self.client = client
 
+    def use_device(self, device: CstgClient | None) -> None:
+        """Sign users in client-side through ``device`` (the site's CSTG settings) from now on."""
+        self.device = device
+
     async def sign_in(
-        self, kind: DiiKind, raw: str, *, send_raw: bool = False, label: str | None = None
+        self,
+        kind: DiiKind,
+        raw: str,
+        *,
+        send_raw: bool = False,
+        label: str | None = None,
+        mode: SignInMode = SignInMode.SERVER,
+        app_name: str | None = None,
+        origin: str | None = None,
     ) -> UserSnapshot:
-        """Sign a test user in: ``/v2/token/generate``, and store what comes back (1-b…1-f)."""
+        """Sign a test user in and store what comes back (1-b…1-f).
+
+        Server-side: the publisher's ``/v2/token/generate``. Client-side: the device's SDK
+        seals the DII hash for ``/v2/token/client-generate`` as an app (``app_name``) or a web
+        page (``origin``), as :class:`~uid2_desk.client.cstg_client.CstgClient` does.
+        """
         dii = parse_dii(kind, raw)
-        self._calls.require_client()  # before a new user is listed: no credentials, no user
+        on_device = mode is SignInMode.CLIENT
+        self._calls.require_for(mode)  # before a new user is listed: no credentials, no user
         existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
+        device = (app_name or origin or DESK_ORIGIN) if on_device else ""
+        user = signing_in(
+            existing.user if existing is not None else None,
+            dii,
+            environment=self.environment.id,
+            send_raw=send_raw,
+            label=label,
+            mode=mode,
+            device=device,
+        )
         if existing is None:
-            user = self._new_user(dii, send_raw, label)
             await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
-        else:
-            user = replace(
-                existing.user,
-                kind=dii.kind,
-                entered=dii.entered,
-                normalized=dii.normalized,
-                send_raw=send_raw,
-                label=label or existing.user.label,
-            )
         async with self._book.lock(user.id):
             record = replace(self._book.get(user.id), user=user)
             await self._rec.event(
                 Event.SIGN_IN_REQUESTED,
                 user,
-                step=Step.LOGIN_REQUEST,
-                summary=f"{user.label} signs in; the publisher asks the operator for a token",
-                detail={"kind": str(dii.kind), "sent": dii.request_field(send_raw=send_raw)[0]},
+                step=ClientStep.ON_DEVICE if on_device else Step.LOGIN_REQUEST,
+                summary=f"{user.label} signs in; {_ASKER[mode]} asks the operator for a token",
+                detail={"kind": str(dii.kind), "sent": dii.request_field(send_raw=send_raw)[0]}
+                | {"mode": mode.value},
             )
-            record = await self._calls.generate(record, dii, send_raw=send_raw)
+            if on_device:
+                record = await self._calls.generate_on_device(record, dii, app_name, origin)
+            else:
+                record = await self._calls.generate(record, dii, send_raw=send_raw)
             return book.snapshot(record)
 
     async def refresh(self, user_id: str) -> UserSnapshot:
@@ -213,31 +249,7 @@ class Publisher:
         user's choice (the badge and the user's history keep it).
         """
         async with self._book.lock(user_id):
-            record = self._book.get(user_id)
-            await self._rec.event(
-                Event.LOGOUT,
-                record.user,
-                step=Step.LOGOUT,
-                summary=f"{record.user.label} logs out; the publisher deletes the identity",
-            )
-            record = replace(
-                record,
-                identity=None,
-                identity_set_ms=None,
-                attempts=0,
-                last_attempt_ms=None,
-                last_error=None,
-            )
-            if record.state is UserState.OPTED_OUT:  # no state to leave: nothing to journal
-                return book.snapshot(await self._book.commit(record))
-            record = await self._book.move(
-                record,
-                UserState.NO_IDENTITY,
-                "user logged out",
-                step=Step.IDENTITY_CLEARED,
-                force=True,
-            )
-            return book.snapshot(await self._book.commit(record))
+            return book.snapshot(await self._calls.forget(self._book.get(user_id)))
 
     async def set_policy(
         self, user_id: str, policy: PolicyKind, *, interval_ms: int | None = None
@@ -281,18 +293,6 @@ class Publisher:
         await self._policies.tick()
 
     # -- internals ------------------------------------------------------------------------
-
-    def _new_user(self, dii: Dii, send_raw: bool, label: str | None) -> TestUser:
-        return TestUser(
-            id=secrets.token_hex(6),
-            kind=dii.kind,
-            entered=dii.entered,
-            normalized=dii.normalized,
-            hash_b64=dii.hash_b64,
-            environment=self.environment.id,
-            label=label or dii.normalized or dii.entered,
-            send_raw=send_raw,
-        )
 
     def _on_entry(self, entry: JournalEntry) -> None:
         self._hub.emit(EntryAppended(entry))

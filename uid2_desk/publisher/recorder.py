@@ -21,7 +21,7 @@ from uid2_desk.journal.model import summarize_exchange
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.guides import Guide
-from uid2_desk.publisher.model import TestUser, UserState
+from uid2_desk.publisher.model import SignInMode, TestUser, UserState
 
 
 class Step:
@@ -42,6 +42,25 @@ class Step:
     REFRESHED_IDENTITY_SET = "3-d"
     LOGOUT = "4-a"
     IDENTITY_CLEARED = "4-b"
+
+
+class ClientStep:
+    """The client-side flow's step numbers (the walkthrough's ``client_side`` module draws them).
+
+    A client-side user's calls are the device's: its generate is ``C3-a`` (reply ``C3-b``),
+    its refreshes ``C3-c`` (``C3-d``), its token to the SSP ``C4-a``; what happens on the
+    device alone (signing in, storing the identity) carries ``C3`` and is drawn as a note.
+    """
+
+    ON_DEVICE = "C3"
+    GENERATE = "C3-a"
+    REFRESH = "C3-c"
+    TOKEN_TO_SSP = "C4-a"
+
+
+def steps_of(user: TestUser) -> type[Step] | type[ClientStep]:
+    """The step numbers of ``user``'s flow: the server-only guide's, or the client-side one's."""
+    return ClientStep if user.mode is SignInMode.CLIENT else Step
 
 
 class Event:
@@ -117,7 +136,12 @@ class JournalRecorder:
         summary: str,
         detail: Mapping[str, str] | None = None,
     ) -> JournalEntry:
-        """Record one lifecycle event at the current desk time."""
+        """Record one lifecycle event at the current desk time.
+
+        A client-side user's events without a step happen on the device (``C3``).
+        """
+        if step is None and user is not None and user.mode is SignInMode.CLIENT:
+            step = ClientStep.ON_DEVICE
         return await self.journal.append_event(
             name,
             at_ms=self._clock.now_ms(),

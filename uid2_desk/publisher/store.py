@@ -46,7 +46,9 @@ CREATE TABLE IF NOT EXISTS users (
     identity_set_ms INTEGER,
     attempts INTEGER NOT NULL,
     last_attempt_ms INTEGER,
-    last_error TEXT
+    last_error TEXT,
+    mode TEXT NOT NULL DEFAULT 'server',
+    device TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS chain (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -74,6 +76,7 @@ class UserStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
+            self._add_sign_in_mode()
         except (OSError, sqlite3.Error) as exc:
             raise _storage_error("open", path, exc) from None
 
@@ -112,6 +115,16 @@ class UserStore:
         """Delete the user and their chain."""
         self._run("write", lambda: self._db.execute("DELETE FROM users WHERE id = ?", (user_id,)))
 
+    def _add_sign_in_mode(self) -> None:
+        # Stores written before client-side sign-in lack the two columns: every user then
+        # was signed in by the publisher's server.
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(users)")}
+        for column, default in (("mode", "'server'"), ("device", "''")):
+            if column not in present:
+                self._db.execute(
+                    f"ALTER TABLE users ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
+                )
+
     def _run(self, what: str, call: Callable[[], _T]) -> _T:
         with self._lock:
             try:
@@ -121,12 +134,12 @@ class UserStore:
 
     def _save(self, r: UserRecord) -> None:
         self._db.execute(
-            f"INSERT INTO users ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            f"INSERT INTO users ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET label=excluded.label, send_raw=excluded.send_raw,"
             " policy=excluded.policy, interval_ms=excluded.interval_ms, state=excluded.state,"
             " identity_json=excluded.identity_json, identity_set_ms=excluded.identity_set_ms,"
             " attempts=excluded.attempts, last_attempt_ms=excluded.last_attempt_ms,"
-            " last_error=excluded.last_error",
+            " last_error=excluded.last_error, mode=excluded.mode, device=excluded.device",
             record_row(r),
         )
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from uid2_desk.protocol.errors import PayloadError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.publisher.model import ChainLink, TestUser, UserState
+from uid2_desk.publisher.model import ChainLink, SignInMode, TestUser, UserState
 from uid2_desk.publisher.refresh.policy import DEFAULT_INTERVAL_MS, PolicyKind
 
 #: The ``users`` columns a record fills, in the order of :func:`record_row`.
 COLUMNS = (
     "id, kind, entered, normalized, hash_b64, environment, label, send_raw, policy,"
-    " interval_ms, state, identity_json, identity_set_ms, attempts, last_attempt_ms, last_error"
+    " interval_ms, state, identity_json, identity_set_ms, attempts, last_attempt_ms, last_error,"
+    " mode, device"
 )
 
 
@@ -73,6 +74,8 @@ def record_row(r: UserRecord) -> tuple[object, ...]:
         r.attempts,
         r.last_attempt_ms,
         r.last_error,
+        u.mode.value,
+        u.device,
     )
 
 
@@ -98,6 +101,8 @@ def record_from_row(row: tuple[object, ...], chain: tuple[ChainLink, ...]) -> Us
         attempts,
         last_attempt_ms,
         last_error,
+        mode,
+        device,
     ) = row
     user = TestUser(
         id=str(uid),
@@ -108,6 +113,8 @@ def record_from_row(row: tuple[object, ...], chain: tuple[ChainLink, ...]) -> Us
         environment=str(env),
         label=str(label),
         send_raw=bool(send_raw),
+        mode=SignInMode(str(mode)),
+        device=str(device),
     )
     identity: Identity | None = None
     record_state = UserState(str(state))

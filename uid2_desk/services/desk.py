@@ -23,6 +23,7 @@ import httpx
 from uid2_desk.client.credential_lookup import credentials_for
 from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
+from uid2_desk.client.cstg_site import SiteView
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.legacy_v1 import LegacyV1Client
 from uid2_desk.client.operator_client import OperatorClient
@@ -36,6 +37,7 @@ from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.device import device_for, save_site, site_view
 from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
@@ -87,6 +89,14 @@ class DeskServices:
     def local_admin(self) -> LocalAdminAdapter | None:
         """The local operator's admin API (opt a user out now, faults), on local only."""
         return None if self.operator is None else LocalAdminAdapter(self.operator)
+
+    def cstg_site(self) -> SiteView:
+        """The client-side site, as the site dialog shows it (:mod:`.device`)."""
+        return site_view(self)
+
+    async def save_cstg_site(self, edited: SiteView) -> None:
+        """Apply the site dialog: the embedded operator's names, or a remote site."""
+        await save_site(self, edited)
 
     def stage(self) -> Stage:
         """What scenarios play on: the publisher plus whatever this environment allows."""
@@ -248,6 +258,7 @@ async def open_services(
             returning=returning,
             guide=guide,
         )
+        publisher.use_device(device_for(http, environment, desk_clock, data_dir, operator))
         buyer = capture = None
         if operator is not None:
             capture = capture_into(journal, publisher, operator)

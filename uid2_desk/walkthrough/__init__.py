@@ -1,6 +1,7 @@
 """The walkthrough: the guide's steps and the pure layout of the sequence diagram (no Qt).
 
-- :mod:`~uid2_desk.walkthrough.steps`: :class:`Lane`, :class:`Step`, :data:`STEPS`.
+- :mod:`~uid2_desk.walkthrough.steps`: :class:`Lane`, :class:`Step`, :data:`STEPS`;
+  :mod:`~uid2_desk.walkthrough.client_side`: the client-side (CSTG) flow's steps.
 - :mod:`~uid2_desk.walkthrough.layout`: :func:`layout` → :class:`Diagram`
   (:mod:`~uid2_desk.walkthrough.diagram`); hit-testing in :mod:`~uid2_desk.walkthrough.hit_test`.
 - :mod:`~uid2_desk.walkthrough.rules`: the tables of what each entry draws.
@@ -8,6 +9,7 @@
 - :mod:`~uid2_desk.walkthrough.mermaid`: :func:`to_mermaid`, the report's copy of the diagram.
 """
 
+from uid2_desk.walkthrough import client_side  # noqa: F401  (its steps join the catalogue)
 from uid2_desk.walkthrough.diagram import (
     Arrow,
     ArrowKind,

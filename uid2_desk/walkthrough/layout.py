@@ -70,6 +70,7 @@ from uid2_desk.walkthrough.rules import (
     NOTE_LANES,
     REPLY_STEPS,
     SIDE_EXCHANGES,
+    STEP_NOTE_LANES,
     event_key,
 )
 from uid2_desk.walkthrough.steps import Lane
@@ -149,7 +150,9 @@ class _Builder:
             self.exchange(entry)
 
     def note(self, entry: JournalEntry) -> None:
-        lane = NOTE_LANES.get(event_key(entry.name), Lane.PUBLISHER)
+        lane = NOTE_LANES.get(event_key(entry.name)) or STEP_NOTE_LANES.get(
+            entry.step or "", Lane.PUBLISHER
+        )
         lines = note_lines(entry, self.m.max_note_chars)
         x = self.m.lane_x(lane)
         self.notes.append(

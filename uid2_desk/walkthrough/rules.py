@@ -32,14 +32,20 @@ EVENT_STEPS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 #: The request step of each endpoint when the entry names none.
 ENDPOINT_STEPS: Mapping[str, str] = MappingProxyType(
-    {"/v2/token/generate": "1-d", "/v2/token/refresh": "3-b"}
+    {"/v2/token/generate": "1-d", "/v2/token/refresh": "3-b", "/v2/token/client-generate": "C3-a"}
 )
 #: The reply step that answers a request step.
-REPLY_STEPS: Mapping[str, str] = MappingProxyType({"1-d": "1-e", "3-b": "3-c"})
+REPLY_STEPS: Mapping[str, str] = MappingProxyType(
+    {"1-d": "1-e", "3-b": "3-c", "C3-a": "C3-b", "C3-c": "C3-d"}
+)
 #: Where notes of a given event name sit (default: the publisher's lane).
 NOTE_LANES: Mapping[str, Lane] = MappingProxyType(
     {"user_opted_out": Lane.OPERATOR, "operator_fault": Lane.OPERATOR}
 )
+
+#: Where notes of events with a given step sit, when their name has no lane of its own:
+#: the client-side flow's device events (``C3``) sit on the device.
+STEP_NOTE_LANES: Mapping[str, Lane] = MappingProxyType({"C3": Lane.DEVICE})
 
 
 @dataclass(frozen=True)

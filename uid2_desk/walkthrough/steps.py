@@ -56,7 +56,7 @@ class Step:
     @property
     def phase(self) -> int:
         """The phase number (1 to 4), the digit before the dash."""
-        return int(self.id.split("-", 1)[0])
+        return int(self.id.split("-", 1)[0].lstrip("C"))  # C3-a: the client-side flow
 
 
 _D, _P, _O, _S = Lane.DEVICE, Lane.PUBLISHER, Lane.OPERATOR, Lane.SSP
@@ -112,9 +112,19 @@ STEPS: tuple[Step, ...] = (
 )  # fmt: skip
 
 
+#: Every flow's steps: the server-only guide's, then those of :func:`add_flow`.
+_FLOWS: list[tuple[Step, ...]] = [STEPS]
+
+
+def add_flow(steps: tuple[Step, ...]) -> None:
+    """Make another flow's steps (e.g. the client-side flow's ``C3-a``…) known to :func:`step`."""
+    if steps not in _FLOWS:
+        _FLOWS.append(steps)
+
+
 def step(step_id: str) -> Step | None:
     """The catalogue entry for ``step_id`` (e.g. ``"3-c"``), or ``None`` if there is none."""
-    return next((s for s in STEPS if s.id == step_id), None)
+    return next((s for flow in _FLOWS for s in flow if s.id == step_id), None)
 
 
 PHASE_TITLES: tuple[str, ...] = (

@@ -46,6 +46,8 @@ from uid2_desk.publisher.scenario.model import (
 )
 from uid2_desk.resources import resource_path
 
+#: ``server``: the publisher's /v2/token/generate; ``client``: the device's CSTG call.
+SIGN_IN_MODES = ("server", "client")
 DII_KINDS = ("email", "phone", "email_hash", "phone_hash")
 FAULT_KINDS = ("http_500", "http_503", "malformed", "truncated", "drop", "latency")
 FAULT_ENDPOINTS = ("generate", "refresh", "validate", "key_bidstream", "any")
@@ -57,6 +59,9 @@ PARAMS: dict[Action, dict[str, tuple[type, bool, tuple[str, ...] | None]]] = {
         "value": (str, True, None),
         "send_raw": (bool, False, None),
         "label": (str, False, None),
+        "mode": (str, False, SIGN_IN_MODES),
+        "app_name": (str, False, None),
+        "origin": (str, False, None),
     },
     Action.REFRESH: {},
     Action.VALIDATE: {},
@@ -202,6 +207,12 @@ def _parse_step(raw: object, where: str) -> Step:
                 f"{where}: {key} = {value!r} is not one of {', '.join(allowed_values)}."
             )
         params.append((key, value))
+    if (
+        action is Action.SIGN_IN
+        and raw.get("mode") != "client"
+        and ("app_name" in raw or "origin" in raw)
+    ):
+        raise ScenarioError(f"{where}: app_name and origin go with mode = 'client', and only it.")
     if action is Action.WAIT and (("until" in raw) == ("seconds" in raw)):
         raise ScenarioError(f"{where}: a wait needs exactly one of 'until' or 'seconds'.")
     if action is Action.FAULT and (raw["fault"] == "latency") != ("latency_ms" in raw):

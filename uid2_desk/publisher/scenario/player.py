@@ -17,7 +17,13 @@ from collections.abc import Callable
 from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.errors import ScenarioError, Uid2DeskError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
-from uid2_desk.publisher.model import DeskEvent, EntryAppended, Notice, UserSnapshot
+from uid2_desk.publisher.model import (
+    DeskEvent,
+    EntryAppended,
+    Notice,
+    SignInMode,
+    UserSnapshot,
+)
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
@@ -204,6 +210,9 @@ class ScenarioPlayer:
                 value,
                 send_raw=bool(step.param("send_raw", False)),
                 label=None if label is None else str(label),
+                mode=SignInMode(str(step.param("mode", "server"))),
+                app_name=_optional(step.param("app_name")),
+                origin=_optional(step.param("origin")),
             )
         finally:
             # Even a failed sign-in leaves the user on the desk: find them for later steps.
@@ -272,3 +281,7 @@ class ScenarioPlayer:
         ):
             return self.stage.publisher.snapshot(self.user_id)
         return None
+
+
+def _optional(value: str | int | bool | None) -> str | None:
+    return None if value is None else str(value)

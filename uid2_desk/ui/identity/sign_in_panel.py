@@ -27,6 +27,7 @@ from uid2_desk.ui.common.look import PrimaryButton, set_colours
 from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.common.theme import ERROR_TEXT, INVALID_FILL
 from uid2_desk.ui.identity.guide_address_note import GuideAddressNote
+from uid2_desk.ui.identity.sign_in_mode import SignInModeBox
 
 if TYPE_CHECKING:
     from uid2_desk.protocol.normalize import Dii, DiiKind
@@ -77,7 +78,9 @@ class SignInPanel(QWidget):
 
     Signals:
         sign_in_requested(object, str, bool): ``(DiiKind, raw text, send_raw)``, emitted only
-            for input the normaliser accepted.
+            for input the normaliser accepted, in server-side mode.
+        client_sign_in_requested(object, str, str): ``(DiiKind, raw text, app name or
+            origin)``, the same in client-side mode (:mod:`.sign_in_mode`).
 
     Attributes:
         dii: the parsed input, or ``None`` while empty or invalid.
@@ -85,6 +88,7 @@ class SignInPanel(QWidget):
     """
 
     sign_in_requested = Signal(object, str, bool)
+    client_sign_in_requested = Signal(object, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +116,7 @@ class SignInPanel(QWidget):
         self.send_raw.setToolTip(
             "Like the SDKs' do_not_hash(): send 'email' or 'phone' instead of the hash."
         )
+        self.mode_box = SignInModeBox(self)
         self._normalized = QLabel(self)
         self._normalized.setObjectName("sign_in_normalized")
         self._hash = QLabel(self)
@@ -131,6 +136,7 @@ class SignInPanel(QWidget):
         self.button.setAccessibleName("Sign in with this identifier")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Mode:", self.mode_box)
         form.addRow("&Preset:", self.presets)
         form.addRow("&Kind:", self.kind)
         form.addRow("&Value:", self.value)
@@ -200,6 +206,10 @@ class SignInPanel(QWidget):
         if self.dii is None or not self._enabled_by_owner:
             if self.dii is None and not self.value.text().strip():
                 self._show_message("Type an email, a phone number or a hash first.")
+            return
+        if self.mode_box.client_side:
+            device = self.mode_box.device.text()
+            self.client_sign_in_requested.emit(self.current_kind, self.value.text(), device)
             return
         self.sign_in_requested.emit(self.current_kind, self.value.text(), self.send_raw.isChecked())
 

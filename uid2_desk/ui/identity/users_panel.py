@@ -34,6 +34,9 @@ from uid2_desk.ui.common.qt_values import (
 )
 from uid2_desk.ui.common.theme import ROW_SELECTION, TEXT, state_swatch
 
+#: The mode badge's outline and text colour (slate, readable on white and on the selection).
+MODE_BADGE = "#475569"
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection, QPersistentModelIndex
 
@@ -50,6 +53,8 @@ SNAPSHOT_ROLE = USER_ROLE + 1
 STATE_ROLE = USER_ROLE + 2
 #: Returns the user's id.
 USER_ID_ROLE = USER_ROLE + 3
+#: Returns the mode badge's text: who signed the user in (``Server-side``, ``Client-side (SDK)``).
+MODE_ROLE = USER_ROLE + 4
 
 
 class UsersModel(QAbstractListModel):
@@ -111,7 +116,8 @@ class UsersModel(QAbstractListModel):
         if role == DISPLAY_ROLE:
             return snapshot.user.label
         if role == TOOLTIP_ROLE:
-            return f"{snapshot.user.label}: {swatch.label}. {swatch.explanation}"
+            mode = mode_sentence(snapshot)
+            return f"{snapshot.user.label}: {swatch.label}. {swatch.explanation} {mode}"
         if role == ACCESSIBLE_TEXT_ROLE:
             return f"{snapshot.user.label}, {swatch.label}"
         if role == SNAPSHOT_ROLE:
@@ -120,7 +126,17 @@ class UsersModel(QAbstractListModel):
             return str(snapshot.state)
         if role == USER_ID_ROLE:
             return snapshot.user.id
+        if role == MODE_ROLE:
+            return snapshot.user.mode.badge
         return None
+
+
+def mode_sentence(snapshot: UserSnapshot) -> str:
+    """Who made the user's identity, for the tooltip."""
+    user = snapshot.user
+    if user.mode.value == "client":
+        return f"Signed in client-side by the app's UID2 SDK as {user.device} (CSTG)."
+    return "Signed in server-side by the publisher's server."
 
 
 class BadgeDelegate(QStyledItemDelegate):
@@ -144,8 +160,13 @@ class BadgeDelegate(QStyledItemDelegate):
         badge = QRect(
             rect.right() - badge_width - 6, rect.top() + 4, badge_width, rect.height() - 8
         )
+        mode = str(index.data(MODE_ROLE) or "")
+        mode_width = metrics.horizontalAdvance(mode) + 12 if mode else 0
+        mode_badge = QRect(
+            badge.left() - mode_width - 4, rect.top() + 4, mode_width, rect.height() - 8
+        )
         text_rect = QRect(
-            rect.left() + 8, rect.top(), badge.left() - rect.left() - 14, rect.height()
+            rect.left() + 8, rect.top(), mode_badge.left() - rect.left() - 14, rect.height()
         )
         opt.text = ""
         style = opt.widget.style() if opt.widget is not None else None
@@ -161,6 +182,11 @@ class BadgeDelegate(QStyledItemDelegate):
             text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label
         )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if mode:  # who made the identity: an outlined badge, quieter than the state's
+            painter.setPen(QColor(MODE_BADGE))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(mode_badge, 4, 4)
+            painter.drawText(mode_badge, int(Qt.AlignmentFlag.AlignCenter), mode)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(swatch.background))
         painter.drawRoundedRect(badge, 4, 4)

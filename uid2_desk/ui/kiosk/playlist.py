@@ -10,6 +10,7 @@ from uid2_desk.publisher.scenario.model import Action, Scenario
 PLAYLIST_ORDER = (
     "server-only",
     "bid",
+    "client-side",
     "automatic",
     "optout-on-refresh",
     "refresh-recovers",

@@ -106,9 +106,12 @@ def _exchange_rows(exchange: Exchange) -> list[str]:
 
 def envelope_html(exchange: Exchange) -> str:
     """The Envelope tab: the request's envelope, on the wire and decrypted, byte by byte."""
+    from uid2_desk.ui.log.cstg_page import cstg_html, is_client_side
     from uid2_desk.ui.log.envelope_view import plaintext_segments, segments_html, wire_segments
 
     parts = exchange.request_envelope
+    if parts is None and is_client_side(exchange):
+        return cstg_html(exchange)
     if parts is None:
         return (
             "<p>This request is not an envelope: a refresh sends the refresh token "

@@ -29,6 +29,38 @@ class IdentityActions(HandlerContext):
             self._show_signed_in,
         )
 
+    def sign_in_client_side(self, kind: DiiKind, raw: str, device: str) -> None:
+        """Sign a test user in on the device, as the app's UID2 SDK does (CSTG, then automatic)."""
+        from uid2_desk.publisher.device_sign_in import sign_in_as_sdk
+
+        services = self._ready()
+        if services is None or not self._may_call():
+            return
+        coroutine = sign_in_as_sdk(services.publisher, kind, raw, device)
+        self.runner.run("Sign in client-side", coroutine, self._show_signed_in)
+
+    def edit_cstg_site(self) -> None:
+        """Show the client-side site dialog; save what the person changed."""
+        from uid2_desk.ui.window.cstg_dialog import CstgSiteDialog
+
+        services = self._ready()
+        if services is None:
+            return
+        dialog = CstgSiteDialog(services.cstg_site(), self._window)
+
+        def saved(_none: None) -> None:
+            self._banner.show_message("info", "Client-side site saved", dialog.edited().summary)
+
+        def done(result: int) -> None:
+            if result == dialog.DialogCode.Accepted:
+                self.runner.run(
+                    "Save the client-side site", services.save_cstg_site(dialog.edited()), saved
+                )
+            dialog.deleteLater()
+
+        dialog.finished.connect(done)
+        dialog.open()
+
     def _show_signed_in(self, snapshot: UserSnapshot) -> None:
         self._users.model.upsert(snapshot)
         self._users.select_user(snapshot.user.id)

@@ -127,6 +127,8 @@ def _wire_actions(window: WiredWindow) -> None:
     a, h = window.desk_actions, window.handlers
     a.sign_in.triggered.connect(window.sign_in.submit)
     window.sign_in.sign_in_requested.connect(h.sign_in)
+    window.sign_in.client_sign_in_requested.connect(h.sign_in_client_side)
+    window.sign_in.mode_box.site_requested.connect(h.edit_cstg_site)
     a.refresh.triggered.connect(h.refresh)
     a.validate.triggered.connect(h.validate)
     a.log_out.triggered.connect(h.log_out)
