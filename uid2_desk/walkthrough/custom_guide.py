@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
-from uid2_desk.walkthrough.steps import STEPS, Lane, Step
+from uid2_desk.walkthrough.steps import Lane, Step
+from uid2_desk.walkthrough.steps import step as catalogue_step
 
 _D, _P, _O, _S = Lane.DEVICE, Lane.PUBLISHER, Lane.OPERATOR, Lane.SSP
 
@@ -101,6 +102,7 @@ def guide_step(step_id: str, *, v1: bool = False) -> Step | None:
     With ``v1`` (the step's call went to a ``/v1/`` endpoint), a server-only step whose call
     v2 changed has the original guide's words (:data:`V1_SERVER_ONLY_CAPTIONS`).
     """
-    found = next((s for s in STEPS + CUSTOM_STEPS if s.id == step_id), None)
+    # Every flow's catalogue (server-only, client-side...), then the custom guide's own steps.
+    found = catalogue_step(step_id) or next((s for s in CUSTOM_STEPS if s.id == step_id), None)
     v1_caption = V1_SERVER_ONLY_CAPTIONS.get(step_id) if v1 else None
     return found if found is None or v1_caption is None else replace(found, caption=v1_caption)
