@@ -65,6 +65,14 @@ class Journal(JournalWriting, JournalReading):
             self._db.execute("PRAGMA optimize")
         self._db.close()
 
+    def release(self) -> None:
+        """Close the connection from any thread, once its owning thread has stopped.
+
+        For the reader pool, whose threads end before their connections are closed.
+        """
+        self._closed = True
+        self._db.close()
+
     def __enter__(self) -> Journal:
         return self
 
