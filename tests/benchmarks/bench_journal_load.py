@@ -16,7 +16,6 @@ Run alone: ``python -m tests.benchmarks.bench_journal_load [--smoke]``.
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import statistics
 import sys
@@ -33,7 +32,6 @@ from tests.benchmarks.bench_journal import _fill
 from tests.journal.recorded import Recorded, record
 from uid2_desk.journal import AsyncJournal, Journal, JournalEntry, JournalFilter
 from uid2_desk.journal.codec import encode_exchange
-from uid2_desk.journal.connection import PAGE_SIZE
 from uid2_desk.journal.export_jsonl import jsonl_lines
 from uid2_desk.journal.writer_thread import GROUP_LIMIT
 

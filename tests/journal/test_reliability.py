@@ -4,6 +4,7 @@ filters use the full-text index, and exports stream."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import threading
 import time
@@ -158,3 +159,19 @@ def test_streaming_reads_the_session_in_batches(tmp_path: Path) -> None:
         first = next(streamed)
         assert first.at_ms == 1
         assert [e.at_ms for e in streamed] == list(range(3, 1_234, 2))
+
+
+@pytest.mark.asyncio
+async def test_a_jsonl_export_streams_the_session_from_a_reader(tmp_path: Path) -> None:
+    from uid2_desk.journal.export_jsonl import write_jsonl
+
+    journal = await AsyncJournal.open(tmp_path / "j.db")
+    try:
+        for i in range(1_100):
+            await _event(journal, i, session="s" if i % 2 else "t")
+        out = tmp_path / "s.jsonl"
+        await journal.stream(JournalFilter(session="s"), lambda it: write_jsonl(out, it))
+    finally:
+        await journal.close()
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["at_ms"] for line in lines] == list(range(1, 1_100, 2))

@@ -7,8 +7,7 @@ session never freezes the window.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,9 +69,29 @@ async def export_session(
     """Write the session's entries to ``path`` as ``key``; return how many were written."""
     from uid2_desk.journal import JournalFilter
 
-    entries: Sequence[JournalEntry] = await journal.entries(
-        JournalFilter(session=session), limit=None, with_exchanges=True
-    )
     writer = _writer(key)
-    await asyncio.to_thread(writer, path, entries, redaction=redaction)
-    return len(entries)
+
+    def write(entries: Iterator[JournalEntry]) -> int:
+        # On a journal reader thread: appends carry on meanwhile. JSONL streams the session;
+        # the HAR and Markdown documents are built whole, off the loop.
+        counted = _Counted(entries)
+        writer(path, counted if key == "jsonl" else list(counted), redaction=redaction)
+        return counted.n
+
+    return await journal.stream(JournalFilter(session=session), write)
+
+
+class _Counted:
+    """An iterator of entries that counts what went through it."""
+
+    def __init__(self, entries: Iterator[JournalEntry]) -> None:
+        self._entries = entries
+        self.n = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> JournalEntry:
+        entry = next(self._entries)
+        self.n += 1
+        return entry
