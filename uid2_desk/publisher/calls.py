@@ -51,7 +51,8 @@ class OperatorCalls:
         """``/v2/token/generate`` for the user's DII; store what comes back (1-d…1-f)."""
         outcome = await self.require_client().generate(dii, send_raw=send_raw)
         entry = await self._rec.exchange(outcome.exchange, record.user, Step.GENERATE)
-        record = await self._book.link(record, "generate", outcome.value, outcome.error, entry.seq)
+        seq = 0 if entry is None else entry.seq  # 0: the journal was behind (see recorder)
+        record = await self._book.link(record, "generate", outcome.value, outcome.error, seq)
         if outcome.error is not None:
             await self._book.commit(replace(record, last_error=str(outcome.error)))
             raise outcome.error
@@ -68,7 +69,8 @@ class OperatorCalls:
         client = await self._checked_client(record)
         outcome = await client.refresh(identity)
         entry = await self._rec.exchange(outcome.exchange, record.user, Step.REFRESH)
-        record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
+        seq = 0 if entry is None else entry.seq
+        record = await self._book.link(record, "refresh", outcome.value, outcome.error, seq)
         if outcome.error is None:
             assert outcome.value is not None
             return await self._apply_token_result(record, outcome.value, generated=False)

@@ -35,6 +35,7 @@ from uid2_desk.publisher.events import EventHub
 from uid2_desk.publisher.model import (
     DeskEvent,
     EntryAppended,
+    JournalBehind,
     TestUser,
     UserSnapshot,
     UserState,
@@ -74,7 +75,11 @@ class Publisher:
         self.client = client
         self._hub: EventHub[DeskEvent] = EventHub()
         self._rec = JournalRecorder(
-            journal, session=session, environment=environment.id, clock=clock
+            journal,
+            session=session,
+            environment=environment.id,
+            clock=clock,
+            on_behind=lambda waiting, dropped: self._hub.emit(JournalBehind(waiting, dropped)),
         )
         self._book = UserBook(store, self._rec, self._hub, clock, records)
         self._calls = OperatorCalls(self._book, self._rec, clock, environment, lambda: self.client)
@@ -109,7 +114,11 @@ class Publisher:
         return publisher
 
     async def close(self) -> None:
-        """Stop listening to the journal and close the user store (the journal stays open)."""
+        """Journal what waits (briefly), stop listening, close the user store.
+
+        The journal itself stays open: its owner closes it.
+        """
+        await self._rec.backlog.flush(timeout_s=2.0)
         self.journal.remove_listener(self._on_entry)
         await self._book.close()
 
@@ -127,6 +136,11 @@ class Publisher:
         """Call ``callback`` with every :data:`DeskEvent`; returns the unsubscribe function."""
         return self._hub.subscribe(callback)
 
+    @property
+    def journal_behind(self) -> int:
+        """How many entries wait for the journal (a :class:`JournalBehind` tells each change)."""
+        return self._rec.backlog.behind
+
     def next_wakeup_ms(self) -> int | None:
         """The earliest future moment something time-driven happens (a state or a policy)."""
         return self._policies.next_wakeup_ms()
@@ -141,10 +155,11 @@ class Publisher:
         summary: str,
         outcome: str | None = None,
         detail: Mapping[str, str] | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Journal something another part of the desk did (an admin opt-out, a fault...).
 
-        The entry carries this session and environment, like the publisher's own.
+        The entry carries this session and environment, like the publisher's own; ``None``
+        when the journal is behind and the entry waits for a retry.
         """
         user = None if user_id is None else self._book.get(user_id).user
         return await self._rec.event(name, user, summary=summary, outcome=outcome, detail=detail)

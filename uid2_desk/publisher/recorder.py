@@ -9,6 +9,10 @@ answer is followed by ``state_changed`` to ``opted_out`` at 1-f (generate: no id
 3-d (refresh: the identity is dropped), drawn as that step in the opt-out colour. Other state
 changes, policy changes and refusals carry no step and are drawn as notes, captioned by their
 summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
+
+Appends go through a :class:`~uid2_desk.journal.backlog.JournalBacklog`: a journal that
+stalls or fails never holds up, or throws away, the operator answer being recorded; its entry
+waits and is retried, and ``None`` is returned in place of the entry meanwhile.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal.backlog import ChangeListener, JournalBacklog
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.model import TestUser, UserState
@@ -61,14 +66,22 @@ class JournalRecorder:
 
     Attributes:
         journal: where entries go.
+        backlog: entries the journal has not taken yet (see the module docstring).
         session: the desk session id written on every entry.
         environment: the environment id written on every entry.
     """
 
     def __init__(
-        self, journal: AsyncJournal, *, session: str, environment: str, clock: Clock
+        self,
+        journal: AsyncJournal,
+        *,
+        session: str,
+        environment: str,
+        clock: Clock,
+        on_behind: ChangeListener | None = None,
     ) -> None:
         self.journal = journal
+        self.backlog = JournalBacklog(journal, on_change=on_behind)
         self.session = session
         self.environment = environment
         self._clock = clock
@@ -79,15 +92,18 @@ class JournalRecorder:
         user: TestUser | None,
         step: str | None,
         summary: str | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record one operator exchange (its outcome is classified by the journal)."""
-        return await self.journal.append_exchange(
-            exchange,
-            session=self.session,
-            user=_who(user),
-            environment=self.environment,
-            step=step,
-            summary=summary,
+        who, session, environment = _who(user), self.session, self.environment
+        return await self.backlog.append(
+            lambda journal: journal.append_exchange(
+                exchange,
+                session=session,
+                user=who,
+                environment=environment,
+                step=step,
+                summary=summary,
+            )
         )
 
     async def event(
@@ -99,18 +115,23 @@ class JournalRecorder:
         outcome: str | None = None,
         summary: str,
         detail: Mapping[str, str] | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record one lifecycle event at the current desk time."""
-        return await self.journal.append_event(
-            name,
-            at_ms=self._clock.now_ms(),
-            session=self.session,
-            user=_who(user),
-            environment=self.environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            detail=dict(detail or {}),
+        at_ms, who = self._clock.now_ms(), _who(user)
+        session, environment = self.session, self.environment
+        pairs = dict(detail or {})
+        return await self.backlog.append(
+            lambda journal: journal.append_event(
+                name,
+                at_ms=at_ms,
+                session=session,
+                user=who,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+                detail=pairs,
+            )
         )
 
     async def state_changed(
@@ -121,7 +142,7 @@ class JournalRecorder:
         cause: str,
         *,
         step: str | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record a state transition with its cause."""
         return await self.event(
             Event.STATE_CHANGED,
