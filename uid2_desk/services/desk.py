@@ -33,6 +33,7 @@ from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
 from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.folder_lock import FolderLock
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -69,6 +70,7 @@ class DeskServices:
     server: OperatorServer | None = None
     buyer: Buyer | None = None
     capture: CapturePump | None = None
+    folder_lock: FolderLock | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -141,6 +143,8 @@ class DeskServices:
                 _log.warning("closing %s failed: %s", name, exc)
                 exc.add_note(f"(while closing {name})")
                 failures.append(exc)
+        if self.folder_lock is not None:  # last: the folder is free once everything is shut
+            self.folder_lock.release()
         if failures:
             first, *others = failures
             for other in others:
@@ -172,7 +176,9 @@ async def open_services(
     """
     environment = Environment.from_cli(env)
     data_dir.mkdir(parents=True, exist_ok=True)
+    folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
     async with contextlib.AsyncExitStack() as undo:
+        undo.callback(folder_lock.release)
         # Everything opened is closed again if a later part fails; on success pop_all()
         # hands the parts over to DeskServices.aclose().
         if environment.is_remote:
@@ -242,6 +248,7 @@ async def open_services(
         server=server,
         buyer=buyer,
         capture=capture,
+        folder_lock=folder_lock,
     )
 
 
