@@ -123,7 +123,11 @@ class DeskServices:
             await self.capture.stop()
 
     async def _close_every_part(self) -> None:
+        # The server stops first (no new request), then what was captured drains into the
+        # journal, and only then does the journal close.
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if self.server is not None:
+            steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.capture is not None:
             steps.append(("the capture", self._stop_capture))
         steps += [
@@ -131,8 +135,6 @@ class DeskServices:
             ("the journal", self.journal.close),
             ("the HTTP client", self.http.aclose),
         ]
-        if self.server is not None:
-            steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.operator is not None:
             steps.append(("the local operator", _in_thread(self.operator.close)))
         failures: list[Exception] = []
