@@ -16,6 +16,7 @@ the clock and the refresh policies decide, and :class:`~.book.UserBook` keeps ev
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -75,15 +76,13 @@ class Publisher:
         self.client = client
         self._hub: EventHub[DeskEvent] = EventHub()
         self._rec = JournalRecorder(
-            journal,
-            session=session,
-            environment=environment.id,
-            clock=clock,
-            on_behind=lambda waiting, dropped: self._hub.emit(JournalBehind(waiting, dropped)),
+            journal, session=session, environment=environment.id, clock=clock
         )
+        self._rec.backlog.on_change = lambda *behind: self._hub.emit(JournalBehind(*behind))
         self._book = UserBook(store, self._rec, self._hub, clock, records)
         self._calls = OperatorCalls(self._book, self._rec, clock, environment, lambda: self.client)
         self._policies = PolicyRunner(self._book, self._rec, self._calls, clock)
+        self._finding_user = asyncio.Lock()
         journal.add_listener(self._on_entry)
 
     @classmethod
@@ -114,10 +113,7 @@ class Publisher:
         return publisher
 
     async def close(self) -> None:
-        """Journal what waits (briefly), stop listening, close the user store.
-
-        The journal itself stays open: its owner closes it.
-        """
+        """Journal what waits (briefly), stop listening, close the user store (not the journal)."""
         await self._rec.backlog.flush(timeout_s=2.0)
         self.journal.remove_listener(self._on_entry)
         await self._book.close()
@@ -158,8 +154,7 @@ class Publisher:
     ) -> JournalEntry | None:
         """Journal something another part of the desk did (an admin opt-out, a fault...).
 
-        The entry carries this session and environment, like the publisher's own; ``None``
-        when the journal is behind and the entry waits for a retry.
+        The entry carries this session and environment; ``None`` if it waits for the journal.
         """
         user = None if user_id is None else self._book.get(user_id).user
         return await self._rec.event(name, user, summary=summary, outcome=outcome, detail=detail)
@@ -179,19 +174,21 @@ class Publisher:
         """Sign a test user in: ``/v2/token/generate``, and store what comes back (1-b…1-f)."""
         dii = parse_dii(kind, raw)
         self._calls.require_client()  # before a new user is listed: no credentials, no user
-        existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
-        if existing is None:
-            user = self._new_user(dii, send_raw, label)
-            await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
-        else:
-            user = replace(
-                existing.user,
-                kind=dii.kind,
-                entered=dii.entered,
-                normalized=dii.normalized,
-                send_raw=send_raw,
-                label=label or existing.user.label,
-            )
+        # One lock over lookup and creation: two sign-ins of one address at once make one user.
+        async with self._finding_user:
+            existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
+            if existing is None:
+                user = self._new_user(dii, send_raw, label)
+                await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
+            else:
+                user = replace(
+                    existing.user,
+                    kind=dii.kind,
+                    entered=dii.entered,
+                    normalized=dii.normalized,
+                    send_raw=send_raw,
+                    label=label or existing.user.label,
+                )
         async with self._book.lock(user.id):
             record = replace(self._book.get(user.id), user=user)
             await self._rec.event(
