@@ -76,3 +76,12 @@ def test_every_reported_entry_survives_kill_minus_nine(tmp_path: Path, recorded:
                 assert entry is not None
                 assert entry.exchange == dataclasses.replace(recorded.generate, started_ms=T0 + seq)
     assert reported == sorted(set(reported))
+
+
+def test_commits_ask_for_a_full_flush_where_the_platform_has_one(tmp_path: Path) -> None:
+    # F_FULLFSYNC on macOS; SQLite ignores it elsewhere, so it is on everywhere.
+    with Journal.open(tmp_path / "j.db") as journal:
+        db = journal._db
+        assert db.execute("PRAGMA fullfsync").fetchone() == (1,)
+        assert db.execute("PRAGMA checkpoint_fullfsync").fetchone() == (1,)
+        assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL

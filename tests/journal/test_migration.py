@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import exchange_to_json
+from uid2_desk.journal.schema import SCHEMA_VERSION
 from uid2_desk.protocol.exchange import Exchange
 
 #: The v1 schema, written out by hand as a v1 desk created it.
@@ -142,7 +143,7 @@ def test_a_migrated_journal_filters_and_continues_numbering(
         assert nxt.seq == 8
     db = sqlite3.connect(path)
     try:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"entry_session", "entry_user", "entry_name", "entry_outcome"} <= indexes
     finally:

@@ -12,6 +12,7 @@ import pytest
 from tests.journal.conftest import JANE, OPTOUT, Walkthrough, append_walkthrough
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
+from uid2_desk.journal.schema import SCHEMA_VERSION
 from uid2_desk.protocol.errors import StorageError
 
 
@@ -291,7 +292,7 @@ def test_reopening_finds_everything_and_the_durable_settings(
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     finally:
         db.close()
     with Journal.open(path) as j:

@@ -130,3 +130,26 @@ def test_a_site_without_a_keyset_is_a_desk_error_with_a_message_for_people(
     assert isinstance(caught.value, OperatorStateError)
     assert isinstance(caught.value, Uid2DeskError)
     assert "4242" in str(caught.value)
+
+
+def test_the_writer_saves_successor_keys_before_any_request_can_sign_with_them(
+    tmp_path: Path,
+) -> None:
+    store = OperatorStore.open_in(tmp_path)
+    lifetimes = Lifetimes.local()
+    ring = KeyRing.open(store, lifetimes, [1001], START_MS)
+    # The clock runs on to a day before the first keys become too short-lived for new tokens.
+    soon_ms = START_MS + (KEY_ROTATION_PERIOD_S - 3600) * 1000
+    made = ring.prepare(soon_ms)  # what the background writer does each round
+    assert len(made) == 3  # master, refresh, the site's keyset
+    stored = {int(r[0]) for r in store.query("SELECT id FROM keys")}
+    assert {key.id for key in made} <= stored
+    # A day later the requests' keys are the prepared ones: nothing minted, nothing unsaved.
+    later_ms = soon_ms + 2 * 3600 * 1000
+    used = {ring.master_key(later_ms).id, ring.refresh_key(later_ms).id}
+    used.add(ring.site_key(1001, later_ms).id)
+    assert used == {key.id for key in made}
+    assert ring.prepare(later_ms) == []
+    # Killed now (no flush, no close), a restart still knows every key a token could carry.
+    reopened = KeyRing(OperatorStore.open_in(tmp_path), lifetimes)
+    assert all(reopened.lookup(key_id) is not None for key_id in used)

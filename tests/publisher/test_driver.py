@@ -75,3 +75,23 @@ async def test_a_failing_tick_does_not_stop_the_driver(
         await asyncio.sleep(0.01)
     await driver.stop()
     assert calls >= 3
+
+
+@pytest.mark.asyncio
+async def test_stop_does_not_swallow_a_cancellation_aimed_at_its_caller(short_desk: Desk) -> None:
+    driver = PolicyDriver(short_desk.publisher, period_s=1.0)
+    driver.start()
+    went_on: list[bool] = []
+
+    async def caller() -> None:
+        await driver.stop()
+        went_on.append(True)  # must not run: this caller was cancelled
+
+    task = asyncio.create_task(caller())
+    await asyncio.sleep(0)  # the caller is inside stop(), awaiting the driver's task
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert task.cancelled()
+    assert went_on == []
+    assert not driver.running

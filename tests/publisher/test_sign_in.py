@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -120,3 +121,14 @@ async def test_journal_entries_name_the_user_as_the_users_list_does(desk: Desk) 
 
     assert snap.user.label == "janedoe@gmail.com"
     assert {e.user for e in desk.entries()} == {snap.user.label}
+
+
+@pytest.mark.asyncio
+async def test_two_sign_ins_of_one_address_at_once_make_one_user(desk: Desk) -> None:
+    first, second = await asyncio.gather(
+        desk.publisher.sign_in(DiiKind.EMAIL, "twice@example.com"),
+        desk.publisher.sign_in(DiiKind.EMAIL, "Twice@Example.com"),
+    )
+    assert first.user_id == second.user_id
+    assert len(desk.publisher.users()) == 1
+    assert len(desk.publisher.users()[0].chain) == 2

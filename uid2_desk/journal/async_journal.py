@@ -1,9 +1,13 @@
-"""The journal for asyncio code: a :class:`Journal` on one dedicated worker thread.
+"""The journal for asyncio code: one writer thread, and reader threads beside it.
 
 SQLite connections are bound to the thread that made them, and disk I/O must never run on the
-GUI's event loop, so :class:`AsyncJournal` opens its :class:`Journal` on a single worker thread
-and runs every call there, one at a time, in submission order. Its methods are coroutines that
-mirror :class:`Journal`'s.
+GUI's event loop. :class:`AsyncJournal` writes through one
+:class:`~uid2_desk.journal.writer_thread.JournalWriter` (its own thread and connection, appends
+committed in groups, in submission order) and reads through a
+:class:`~uid2_desk.journal.reader_pool.ReaderPool` of WAL reader connections, so an export or
+a text filter never holds up an append. Its methods are coroutines that mirror
+:class:`Journal`'s; :meth:`AsyncJournal.stream` hands a whole session to a function in
+batches (``fetchmany``) rather than as one list.
 
 Listeners. ``add_listener(cb)`` registers a callable that receives each appended
 :class:`JournalEntry`. It is called on the event loop of the coroutine that appended, after the
@@ -11,25 +15,24 @@ worker has committed the entry (so a listener never sees an entry that could be 
 append order. A listener that raises does not fail the append: the exception goes to the
 loop's exception handler.
 
-Closing. ``await close()`` closes the connection on the worker and then joins the (by then
-idle) worker thread, so no thread outlives the journal.
+Closing. ``await close()`` lets queued appends commit, closes every connection and joins the
+threads (off the loop), so no thread outlives the journal.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
+from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
+from uid2_desk.journal.writer_thread import JournalWriter
 from uid2_desk.protocol.exchange import Exchange
 
-_P = ParamSpec("_P")
 _T = TypeVar("_T")
 _NO_FILTER = JournalFilter()
 
@@ -38,46 +41,45 @@ Listener = Callable[[JournalEntry], None]
 
 
 class AsyncJournal:
-    """Awaitable access to a :class:`Journal` owned by one worker thread.
+    """Awaitable access to the journal: one writer thread, reader threads beside it.
 
     Attributes:
         path: the database file.
     """
 
-    def __init__(self, executor: ThreadPoolExecutor, journal: Journal) -> None:
-        """Use :meth:`open`: the journal must have been opened on ``executor``'s thread."""
-        self._executor = executor
-        self._journal = journal
-        self.path = journal.path
+    def __init__(self, writer: JournalWriter, readers: ReaderPool) -> None:
+        """Use :meth:`open`."""
+        self._writer = writer
+        self._readers = readers
+        self.path = writer.path
         self._listeners: list[Listener] = []
         self._closed = False
 
     @classmethod
     async def open(cls, path: Path) -> AsyncJournal:
-        """Open the journal at ``path`` on a new worker thread.
+        """Open the journal at ``path``: start its writer thread, then its readers.
 
         Raises :class:`~uid2_desk.protocol.errors.StorageError` like :meth:`Journal.open`
-        (and leaves no thread behind).
+        (and leaves no thread behind). The open, and its clean-up on failure, run off the
+        loop, so a failing open never blocks it.
         """
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="uid2-journal")
-        loop = asyncio.get_running_loop()
-        try:
-            journal = await loop.run_in_executor(executor, Journal.open, Path(path))
-        except BaseException:
-            executor.shutdown(wait=True)
-            raise
-        return cls(executor, journal)
+        writer = await asyncio.to_thread(JournalWriter, Path(path))
+        return cls(writer, ReaderPool(writer.path))
 
     async def close(self) -> None:
-        """Close the journal and stop its worker thread (idempotent)."""
+        """Commit what is queued, close every connection and stop the threads (idempotent)."""
         if self._closed:
             return
         self._closed = True
-        try:
-            await asyncio.get_running_loop().run_in_executor(self._executor, self._journal.close)
-        finally:
-            # The worker is idle now: joining it takes microseconds, not a blocking wait.
-            self._executor.shutdown(wait=True)
+
+        def close_all() -> None:
+            try:
+                self._readers.close()
+            finally:
+                self._writer.close()
+
+        # Shielded: a cancelled caller must not leave the threads running.
+        await asyncio.shield(asyncio.to_thread(close_all))
 
     async def __aenter__(self) -> AsyncJournal:
         return self
@@ -114,24 +116,25 @@ class AsyncJournal:
                     }
                 )
 
-    async def _run(self, fn: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    async def _read(self, fn: Callable[[Journal], _T]) -> _T:
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
-        call = functools.partial(fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await asyncio.wrap_future(self._readers.submit(fn))
 
-    async def _append(
-        self, fn: Callable[_P, JournalEntry], *args: _P.args, **kwargs: _P.kwargs
-    ) -> JournalEntry:
-        """Run an append; notify listeners from the future itself, not from the awaiting task.
+    async def _write(self, fn: Callable[[Journal], _T]) -> _T:
+        if self._closed:
+            raise RuntimeError("this AsyncJournal is closed")
+        return await asyncio.wrap_future(self._writer.submit(fn))
 
-        Once submitted, an append commits even if the caller is cancelled; hooking the
+    async def _append(self, fn: Callable[[Journal], JournalEntry]) -> JournalEntry:
+        """Queue an append; notify listeners from the future itself, not from the awaiting task.
+
+        Once queued, an append commits even if the caller is cancelled; hooking the
         notification to the future (and shielding it) means listeners still hear of it.
         """
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
-        call = functools.partial(fn, *args, **kwargs)
-        future = asyncio.get_running_loop().run_in_executor(self._executor, call)
+        future = asyncio.wrap_future(self._writer.submit(fn))
         future.add_done_callback(self._on_appended)
         return await asyncio.shield(future)
 
@@ -154,14 +157,15 @@ class AsyncJournal:
     ) -> JournalEntry:
         """:meth:`Journal.append_exchange` on the worker; listeners run after the commit."""
         return await self._append(
-            self._journal.append_exchange,
-            exchange,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
+            lambda j: j.append_exchange(
+                exchange,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+            )
         )
 
     async def append_exchanges(
@@ -170,10 +174,9 @@ class AsyncJournal:
         """Append many exchanges in one transaction (one fsync); listeners hear each one."""
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
-        journal = self._journal
 
-        def append_all() -> list[JournalEntry]:
-            with journal.bulk():
+        def append_all(journal: Journal) -> list[JournalEntry]:
+            with journal.group():
                 return [
                     journal.append_exchange(
                         item.exchange,
@@ -185,7 +188,7 @@ class AsyncJournal:
                     for item in batch
                 ]
 
-        future = asyncio.get_running_loop().run_in_executor(self._executor, append_all)
+        future = asyncio.wrap_future(self._writer.submit(append_all))
         entries = await asyncio.shield(future)
         for entry in entries:
             self._notify(entry)
@@ -205,33 +208,35 @@ class AsyncJournal:
         detail: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> JournalEntry:
         """:meth:`Journal.append_event` on the worker; listeners run after the commit."""
+        # Copied here so the caller may mutate its mapping while the writer works.
+        pairs = tuple(detail.items() if isinstance(detail, Mapping) else (detail or ()))
         return await self._append(
-            self._journal.append_event,
-            name,
-            at_ms=at_ms,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            # Copied here so the caller may mutate its mapping while the worker writes.
-            detail=tuple(detail.items() if isinstance(detail, Mapping) else (detail or ())),
+            lambda j: j.append_event(
+                name,
+                at_ms=at_ms,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+                detail=pairs,
+            )
         )
 
     async def prune(self, keep_sessions: int) -> int:
-        """:meth:`Journal.prune` on the worker."""
-        return await self._run(self._journal.prune, keep_sessions)
+        """:meth:`Journal.prune` on the writer."""
+        return await self._write(lambda j: j.prune(keep_sessions))
 
     # -- reading ---------------------------------------------------------------------------
 
     async def get(self, seq: int) -> JournalEntry | None:
-        """:meth:`Journal.get` on the worker."""
-        return await self._run(self._journal.get, seq)
+        """:meth:`Journal.get` on a reader."""
+        return await self._read(lambda j: j.get(seq))
 
     async def exchange(self, seq: int) -> Exchange | None:
-        """:meth:`Journal.exchange` on the worker."""
-        return await self._run(self._journal.exchange, seq)
+        """:meth:`Journal.exchange` on a reader."""
+        return await self._read(lambda j: j.exchange(seq))
 
     async def entries(
         self,
@@ -242,24 +247,33 @@ class AsyncJournal:
         limit: int | None = 500,
         with_exchanges: bool = False,
     ) -> list[JournalEntry]:
-        """:meth:`Journal.entries` on the worker."""
-        return await self._run(
-            self._journal.entries,
-            f,
-            after_seq=after_seq,
-            before_seq=before_seq,
-            limit=limit,
-            with_exchanges=with_exchanges,
+        """:meth:`Journal.entries` on a reader."""
+        return await self._read(
+            lambda j: j.entries(
+                f,
+                after_seq=after_seq,
+                before_seq=before_seq,
+                limit=limit,
+                with_exchanges=with_exchanges,
+            )
         )
 
+    async def stream(self, f: JournalFilter, consume: Callable[[Iterator[JournalEntry]], _T]) -> _T:
+        """Run ``consume`` on a reader thread over the full entries matching ``f``.
+
+        The entries arrive in batches (:meth:`Journal.iter_entries`), so an export of any size
+        holds one batch in memory, and appends carry on meanwhile.
+        """
+        return await self._read(lambda j: consume(j.iter_entries(f, with_exchanges=True)))
+
     async def count(self, f: JournalFilter = _NO_FILTER) -> int:
-        """:meth:`Journal.count` on the worker."""
-        return await self._run(self._journal.count, f)
+        """:meth:`Journal.count` on a reader."""
+        return await self._read(lambda j: j.count(f))
 
     async def last_seq(self) -> int:
-        """:meth:`Journal.last_seq` on the worker."""
-        return await self._run(self._journal.last_seq)
+        """:meth:`Journal.last_seq` on a reader."""
+        return await self._read(lambda j: j.last_seq())
 
     async def sessions(self) -> list[str]:
-        """:meth:`Journal.sessions` on the worker."""
-        return await self._run(self._journal.sessions)
+        """:meth:`Journal.sessions` on a reader."""
+        return await self._read(lambda j: j.sessions())

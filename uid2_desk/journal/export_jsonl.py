@@ -10,8 +10,9 @@ for every export (:mod:`uid2_desk.journal.redaction`).
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,35 @@ def entry_object(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
+#: Entries prepared at a time when streaming from an iterator.
+_CHUNK = 500
+
+
 def jsonl_lines(
-    entries: Sequence[JournalEntry], *, redaction: Redaction = _NO_REDACTION
+    entries: Iterable[JournalEntry], *, redaction: Redaction = _NO_REDACTION
 ) -> Iterator[str]:
-    """One compact JSON text per entry (no newline), redacted."""
-    for entry in prepare(entries, redaction):
-        yield json.dumps(entry_object(entry), separators=(",", ":"), ensure_ascii=False)
+    """One compact JSON text per entry (no newline), redacted.
+
+    A sequence is put in ``seq`` order first; an iterator (a streamed session,
+    :meth:`~uid2_desk.journal.store.Journal.iter_entries`) must already be in order, and is
+    read a chunk at a time, so memory stays bounded whatever its length.
+    """
+    chunks = [entries] if isinstance(entries, Sequence) else _chunks(iter(entries))
+    for chunk in chunks:
+        for entry in prepare(chunk, redaction):
+            yield json.dumps(entry_object(entry), separators=(",", ":"), ensure_ascii=False)
+
+
+def _chunks(entries: Iterator[JournalEntry]) -> Iterator[list[JournalEntry]]:
+    while chunk := list(itertools.islice(entries, _CHUNK)):
+        yield chunk
 
 
 def write_jsonl(
-    path: Path, entries: Sequence[JournalEntry], *, redaction: Redaction = _NO_REDACTION
+    path: Path, entries: Iterable[JournalEntry], *, redaction: Redaction = _NO_REDACTION
 ) -> None:
-    """Write the JSONL file atomically; raises :class:`StorageError` if it cannot be written."""
-    write_text_atomic(
-        path, "".join(f"{line}\n" for line in jsonl_lines(entries, redaction=redaction))
-    )
+    """Write the JSONL file atomically (streamed, see :func:`jsonl_lines`).
+
+    Raises :class:`StorageError` if it cannot be written.
+    """
+    write_text_atomic(path, (f"{line}\n" for line in jsonl_lines(entries, redaction=redaction)))

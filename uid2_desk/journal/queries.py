@@ -35,10 +35,25 @@ def filter_sql(f: JournalFilter) -> tuple[list[str], list[object]]:
     if f.kind is not None:
         conds.append("e.kind = ?")
         params.append(f.kind.value)
+    long_words = [w for w in f.words if len(w) >= TRIGRAM]
+    if long_words:
+        # One FTS5 lookup for every word the trigram index can answer; each is a quoted phrase,
+        # so the query language never sees the user's text as operators.
+        conds.append("e.seq IN (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?)")
+        params.append(" AND ".join(_phrase(w) for w in long_words))
     for word in f.words:
-        conds.append("instr(e.search, ?) > 0")
-        params.append(word)
+        if len(word) < TRIGRAM:  # too short for a trigram: a scan of the compact column
+            conds.append("instr(e.search, ?) > 0")
+            params.append(word)
     return conds, params
+
+
+#: The shortest word the trigram index can look up.
+TRIGRAM = 3
+
+
+def _phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
 
 
 def row_to_entry(row: sqlite3.Row | tuple[Any, ...], exchange: Exchange | None) -> JournalEntry:

@@ -6,6 +6,8 @@ Entries come back light (``exchange=None``) unless asked for with ``with_exchang
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from uid2_desk.journal.codec import decode_exchange
 from uid2_desk.journal.guarded_connection import GuardedConnection
 from uid2_desk.journal.model import JournalEntry, JournalFilter
@@ -13,6 +15,8 @@ from uid2_desk.journal.queries import LIGHT_COLUMNS, filter_sql, row_to_entry
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_FILTER = JournalFilter()
+#: Rows fetched at a time when streaming: a session of any size costs this much memory.
+STREAM_BATCH = 500
 
 
 class JournalReading(GuardedConnection):
@@ -75,6 +79,34 @@ class JournalReading(GuardedConnection):
                 row_to_entry(r, None if r[14] is None else decode_exchange(r[14])) for r in rows
             ]
         return [row_to_entry(r, None) for r in rows]
+
+    def iter_entries(
+        self, f: JournalFilter = _NO_FILTER, *, with_exchanges: bool = True
+    ) -> Iterator[JournalEntry]:
+        """Every entry matching ``f`` in ascending ``seq``, fetched :data:`STREAM_BATCH` at a time.
+
+        For exports: memory stays bounded whatever the session's size. The read is one
+        statement, so it sees one snapshot of the journal (WAL) from start to end.
+        """
+        conds, params = filter_sql(f)
+        columns = f"{LIGHT_COLUMNS}, x.doc" if with_exchanges else LIGHT_COLUMNS
+        join = " LEFT JOIN exchange x ON x.seq = e.seq" if with_exchanges else ""
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        with self._errors("read"):
+            cursor = self._db.execute(
+                f"SELECT {columns} FROM entry e{join}{where} ORDER BY e.seq", params
+            )
+        try:
+            while True:
+                with self._errors("read"):
+                    rows = cursor.fetchmany(STREAM_BATCH)
+                if not rows:
+                    return
+                for r in rows:
+                    doc = r[14] if with_exchanges else None
+                    yield row_to_entry(r, None if doc is None else decode_exchange(doc))
+        finally:
+            cursor.close()
 
     def count(self, f: JournalFilter = _NO_FILTER) -> int:
         """How many entries match ``f``."""

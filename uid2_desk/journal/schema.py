@@ -12,10 +12,12 @@ exercised on every start, not only on upgrade day.
   indexes for every filter dimension. Each index on one column also holds the rowid (``seq``),
   so "``user = ? AND seq > ? ORDER BY seq LIMIT n``" is a pure index range scan.
 
-Text search is ``instr()`` over ``search``, not FTS5: at 100,000 entries a full scan of the
-compact column takes tens of milliseconds (measured in ``tests/benchmarks/bench_journal.py``,
-target 150 ms), substrings inside words work (``optout`` finds ``refresh-optout@...``), and
-appends stay one insert per table.
+- **v3**: ``entry_fts``, an external-content FTS5 table over ``search`` with the ``trigram``
+  tokenizer, kept in step with ``entry`` by triggers (so every writer, the migration included,
+  keeps it right). A word of three characters or more is looked up in it, so a text filter over
+  1,000,000 entries takes milliseconds instead of a scan (``tests/benchmarks/bench_journal.py``);
+  trigrams keep substring matches inside words (``optout`` finds ``refresh-optout@...``).
+  Shorter words fall back to ``instr()`` over ``search``, which trigrams cannot answer.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from uid2_desk.journal.codec import encode_exchange, exchange_from_json
 from uid2_desk.journal.model import EntryKind, classify_exchange
 from uid2_desk.protocol.errors import StorageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE entry (
@@ -79,6 +81,22 @@ CREATE INDEX entry_name    ON entry(name);
 CREATE INDEX entry_outcome ON entry(outcome);
 CREATE INDEX entry_kind    ON entry(kind);
 """
+
+
+#: Statements, not one script: a trigger body holds ";" of its own.
+_V3_FTS = (
+    "CREATE VIRTUAL TABLE entry_fts USING fts5("
+    "search, content='entry', content_rowid='seq', tokenize='trigram')",
+    "CREATE TRIGGER entry_fts_insert AFTER INSERT ON entry BEGIN"
+    " INSERT INTO entry_fts (rowid, search) VALUES (new.seq, new.search); END",
+    "CREATE TRIGGER entry_fts_delete AFTER DELETE ON entry BEGIN"
+    " INSERT INTO entry_fts (entry_fts, rowid, search) VALUES ('delete', old.seq, old.search);"
+    " END",
+    "CREATE TRIGGER entry_fts_update AFTER UPDATE OF search ON entry BEGIN"
+    " INSERT INTO entry_fts (entry_fts, rowid, search) VALUES ('delete', old.seq, old.search);"
+    " INSERT INTO entry_fts (rowid, search) VALUES (new.seq, new.search); END",
+    "INSERT INTO entry_fts (entry_fts) VALUES ('rebuild')",
+)
 
 
 def search_text(
@@ -183,8 +201,14 @@ def _to_v2(db: sqlite3.Connection) -> None:
     run_script(db, _V2_INDEXES)
 
 
+def _to_v3(db: sqlite3.Connection) -> None:
+    """Index ``search`` with FTS5 trigrams, filled from the existing rows."""
+    for statement in _V3_FTS:
+        db.execute(statement)
+
+
 #: ``MIGRATIONS[n]`` brings a database from version ``n`` to ``n + 1``.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1, _to_v2, _to_v3)
 
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:

@@ -6,12 +6,13 @@ the commit returns only after the WAL has been fsync'ed, so an entry returned by
 ``NORMAL`` in WAL mode a commit would survive a killed process (the WAL pages are already in
 the OS cache) but could be lost with the power; a kiosk on a booth can lose power, and the
 desk appends a few entries per second at most while FULL still manages hundreds per second
-(``tests/benchmarks/bench_journal.py``), so FULL it is. ``Journal.bulk()`` groups many appends
-into one commit for imports and benchmarks.
+(``tests/benchmarks/bench_journal.py``), so FULL it is, with ``fullfsync`` for macOS.
+``Journal.bulk()`` groups many appends into one commit for imports and benchmarks.
 
 Threads. A :class:`Journal` belongs to the thread that opened it (SQLite connections are
 thread-bound); calls from another thread raise ``RuntimeError``. Asyncio code uses
-:class:`~uid2_desk.journal.async_journal.AsyncJournal`, which owns one on a worker thread.
+:class:`~uid2_desk.journal.async_journal.AsyncJournal`, which writes through one on its writer
+thread (appends committed in groups) and reads through others on reader threads.
 
 Reading. :meth:`Journal.entries` returns light entries (``exchange=None``) unless
 ``with_exchanges=True``; :meth:`Journal.get` and :meth:`Journal.exchange` load the bytes.
@@ -63,6 +64,14 @@ class Journal(JournalWriting, JournalReading):
         self._closed = True
         with contextlib.suppress(sqlite3.Error):  # only a planner hint; closing matters more
             self._db.execute("PRAGMA optimize")
+        self._db.close()
+
+    def release(self) -> None:
+        """Close the connection from any thread, once its owning thread has stopped.
+
+        For the reader pool, whose threads end before their connections are closed.
+        """
+        self._closed = True
         self._db.close()
 
     def __enter__(self) -> Journal:

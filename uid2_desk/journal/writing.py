@@ -162,6 +162,15 @@ class JournalWriting(GuardedConnection):
             finally:
                 self._in_bulk = False
 
+    @contextmanager
+    def group(self) -> Iterator[None]:
+        """Like :meth:`bulk`, but joins an enclosing bulk transaction instead of refusing it."""
+        if self._in_bulk:
+            yield
+            return
+        with self.bulk():
+            yield
+
     def prune(self, keep_sessions: int) -> int:
         """Delete every session but the ``keep_sessions`` most recently active ones.
 

@@ -123,7 +123,8 @@ class LocalOperator:
             log=log,
             legacy_v1=legacy_v1,
         )
-        writer = BackgroundWriter([log.flush, keys.flush])
+        # Successors first: they reach disk before a request can use (and sign with) them.
+        writer = BackgroundWriter([lambda: keys.prepare(own_clock.now_ms()), log.flush, keys.flush])
         return cls(
             data_dir=data_dir,
             lifetimes=lifetimes,

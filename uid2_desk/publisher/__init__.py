@@ -3,7 +3,7 @@
 - :class:`Publisher`: sign in, refresh, validate, log out, policies, the user store.
 - Values: :class:`TestUser`, :class:`UserSnapshot`, :class:`ChainLink`, :class:`UserState`,
   :class:`PolicyKind`; events :data:`DeskEvent` (:class:`UserChanged`, :class:`UserRemoved`,
-  :class:`EntryAppended`, :class:`Notice`).
+  :class:`EntryAppended`, :class:`Notice`, :class:`JournalBehind`).
 - :class:`PolicyDriver`: ticks the publisher about once a second.
 - :class:`Buyer`: the SSP and a buyer who decrypts the token (:class:`BidResult`).
 - Scenarios: :mod:`uid2_desk.publisher.scenario` (:class:`ScenarioPlayer`, :class:`Stage`).
@@ -14,6 +14,7 @@ from uid2_desk.publisher.model import (
     ChainLink,
     DeskEvent,
     EntryAppended,
+    JournalBehind,
     Notice,
     NoticeLevel,
     TestUser,
@@ -39,6 +40,7 @@ __all__ = [
     "ChainLink",
     "DeskEvent",
     "EntryAppended",
+    "JournalBehind",
     "Notice",
     "NoticeLevel",
     "PolicyDriver",

@@ -69,7 +69,8 @@ class OperatorCalls:
     async def _generated(self, record: UserRecord, outcome: Outcome[TokenResult]) -> UserRecord:
         step = ClientStep.GENERATE if _on_device(record) else Step.GENERATE
         entry = await self._rec.exchange(outcome.exchange, record.user, step)
-        record = await self._book.link(record, "generate", outcome.value, outcome.error, entry.seq)
+        seq = 0 if entry is None else entry.seq  # 0: the journal was behind (see recorder)
+        record = await self._book.link(record, "generate", outcome.value, outcome.error, seq)
         if outcome.error is not None:
             await self._book.commit(replace(record, last_error=str(outcome.error)))
             raise outcome.error
@@ -93,7 +94,8 @@ class OperatorCalls:
         outcome = await client.refresh(identity)
         step = ClientStep.REFRESH if _on_device(record) else Step.REFRESH
         entry = await self._rec.exchange(outcome.exchange, record.user, step)
-        record = await self._book.link(record, "refresh", outcome.value, outcome.error, entry.seq)
+        seq = 0 if entry is None else entry.seq
+        record = await self._book.link(record, "refresh", outcome.value, outcome.error, seq)
         if outcome.error is None:
             assert outcome.value is not None
             return await self._apply_token_result(record, outcome.value, generated=False)

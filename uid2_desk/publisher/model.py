@@ -103,7 +103,7 @@ class ChainLink:
         action: ``generate`` or ``refresh``.
         outcome: the operator status (``success``, ``optout``...) or an error summary.
         advertising_token: the token obtained, if any.
-        journal_seq: the journal entry of the exchange.
+        journal_seq: the journal entry of the exchange (0 if the journal was behind then).
     """
 
     at_ms: int
@@ -168,6 +168,19 @@ class EntryAppended:
     entry: JournalEntry
 
 
+@dataclass(frozen=True)
+class JournalBehind:
+    """How many entries wait for the journal (0: it caught up) and how many were dropped.
+
+    Attributes:
+        waiting: entries held for a retry (the operator's answers are applied regardless).
+        dropped: entries lost because the wait buffer was full.
+    """
+
+    waiting: int
+    dropped: int
+
+
 #: How loud a :class:`Notice` is.
 NoticeLevel = Literal["info", "warning", "error"]
 
@@ -188,4 +201,4 @@ class Notice:
 
 
 #: Everything a publisher subscriber can receive.
-DeskEvent = UserChanged | UserRemoved | EntryAppended | Notice
+DeskEvent = UserChanged | UserRemoved | EntryAppended | Notice | JournalBehind

@@ -16,6 +16,7 @@ the clock and the refresh policies decide, and :class:`~.book.UserBook` keeps ev
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -38,10 +39,12 @@ from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import (
     DeskEvent,
     EntryAppended,
+    JournalBehind,
     SignInMode,
     UserSnapshot,
     UserState,
 )
+from uid2_desk.publisher.policy_change import change_policy
 from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.refresh.runner import PolicyRunner
@@ -86,6 +89,7 @@ class Publisher:
         self._rec = JournalRecorder(
             journal, session=session, environment=environment.id, clock=clock, guide=guide
         )
+        self._rec.backlog.on_change = lambda *behind: self._hub.emit(JournalBehind(*behind))
         self._book = UserBook(store, self._rec, self._hub, clock, records)
         self.device: CstgClient | None = None
         self._calls = OperatorCalls(
@@ -97,6 +101,7 @@ class Publisher:
             device=lambda: self.device,
         )
         self._policies = PolicyRunner(self._book, self._rec, self._calls, clock)
+        self._finding_user = asyncio.Lock()
         journal.add_listener(self._on_entry)
 
     @classmethod
@@ -129,7 +134,8 @@ class Publisher:
         return publisher
 
     async def close(self) -> None:
-        """Stop listening to the journal and close the user store (the journal stays open)."""
+        """Journal what waits (briefly), stop listening, close the user store (not the journal)."""
+        await self._rec.backlog.flush(timeout_s=2.0)
         self.journal.remove_listener(self._on_entry)
         await self._book.close()
 
@@ -147,6 +153,11 @@ class Publisher:
         """Call ``callback`` with every :data:`DeskEvent`; returns the unsubscribe function."""
         return self._hub.subscribe(callback)
 
+    @property
+    def journal_behind(self) -> int:
+        """How many entries wait for the journal (a :class:`JournalBehind` tells each change)."""
+        return self._rec.backlog.behind
+
     def next_wakeup_ms(self) -> int | None:
         """The earliest future moment something time-driven happens (a state or a policy)."""
         return self._policies.next_wakeup_ms()
@@ -161,10 +172,10 @@ class Publisher:
         summary: str,
         outcome: str | None = None,
         detail: Mapping[str, str] | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Journal something another part of the desk did (an admin opt-out, a fault...).
 
-        The entry carries this session and environment, like the publisher's own.
+        The entry carries this session and environment; ``None`` if it waits for the journal.
         """
         user = None if user_id is None else self._book.get(user_id).user
         return await self._rec.event(name, user, summary=summary, outcome=outcome, detail=detail)
@@ -202,19 +213,21 @@ class Publisher:
         dii = parse_dii(kind, raw)
         on_device = mode is SignInMode.CLIENT
         self._calls.require_for(mode)  # before a new user is listed: no credentials, no user
-        existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
         device = (app_name or origin or DESK_ORIGIN) if on_device else ""
-        user = signing_in(
-            existing.user if existing is not None else None,
-            dii,
-            environment=self.environment.id,
-            send_raw=send_raw,
-            label=label,
-            mode=mode,
-            device=device,
-        )
-        if existing is None:
-            await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
+        # One lock over lookup and creation: two sign-ins of one address at once make one user.
+        async with self._finding_user:
+            existing = self._book.find(dii.hash_b64, dii.identity_type, self.environment.id)
+            user = signing_in(
+                existing.user if existing is not None else None,
+                dii,
+                environment=self.environment.id,
+                send_raw=send_raw,
+                label=label,
+                mode=mode,
+                device=device,
+            )
+            if existing is None:
+                await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
         async with self._book.lock(user.id):
             record = replace(self._book.get(user.id), user=user)
             await self._rec.event(
@@ -258,21 +271,8 @@ class Publisher:
         if interval_ms is not None and interval_ms < 1000:
             raise InputError("A refresh interval must be at least one second.")
         async with self._book.lock(user_id):
-            record = self._book.get(user_id)
-            new = replace(record, policy=policy, interval_ms=interval_ms or record.interval_ms)
-            await self._rec.event(
-                Event.POLICY,
-                record.user,
-                summary=(
-                    f"{record.user.label}: refresh policy {record.policy.label} → {policy.label}"
-                ),
-                detail={
-                    "from": record.policy.value,
-                    "to": policy.value,
-                    "interval_ms": str(new.interval_ms),
-                },
-            )
-            return book.snapshot(await self._book.commit(new))
+            record = await change_policy(self._rec, self._book.get(user_id), policy, interval_ms)
+            return book.snapshot(await self._book.commit(record))
 
     async def remove_user(self, user_id: str) -> None:
         """Remove the user and their identity from the desk."""

@@ -10,6 +10,10 @@ answer is followed by ``state_changed`` to ``opted_out`` at 1-f (generate: no id
 changes, policy changes and refusals carry no step and are drawn as notes, captioned by their
 summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
 A legacy guide renumbers the steps as they are written (:mod:`~uid2_desk.publisher.guides`).
+
+Appends go through a :class:`~uid2_desk.journal.backlog.JournalBacklog`: a journal that
+stalls or fails never holds up, or throws away, the operator answer being recorded; its entry
+waits and is retried, and ``None`` is returned in place of the entry meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal.backlog import ChangeListener, JournalBacklog
 from uid2_desk.journal.model import summarize_exchange
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
@@ -83,6 +88,7 @@ class JournalRecorder:
 
     Attributes:
         journal: where entries go.
+        backlog: entries the journal has not taken yet (see the module docstring).
         session: the desk session id written on every entry.
         environment: the environment id written on every entry.
         guide: the guide played: it numbers the steps, and a v1 guide's exchanges are
@@ -97,8 +103,10 @@ class JournalRecorder:
         environment: str,
         clock: Clock,
         guide: Guide = Guide.SERVER_ONLY,
+        on_behind: ChangeListener | None = None,
     ) -> None:
         self.journal = journal
+        self.backlog = JournalBacklog(journal, on_change=on_behind)
         self.session = session
         self.environment = environment
         self.guide = guide
@@ -110,15 +118,20 @@ class JournalRecorder:
         user: TestUser | None,
         step: str | None,
         summary: str | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record one operator exchange (its outcome is classified by the journal)."""
-        return await self.journal.append_exchange(
-            exchange,
-            session=self.session,
-            user=_who(user),
-            environment=self.environment,
-            step=self.guide.journal_step(step),
-            summary=summary or self._v1_summary(exchange),
+        who, session, environment = _who(user), self.session, self.environment
+        journal_step = self.guide.journal_step(step)
+        shown = summary or self._v1_summary(exchange)
+        return await self.backlog.append(
+            lambda journal: journal.append_exchange(
+                exchange,
+                session=session,
+                user=who,
+                environment=environment,
+                step=journal_step,
+                summary=shown,
+            )
         )
 
     def _v1_summary(self, exchange: Exchange) -> str | None:
@@ -135,23 +148,29 @@ class JournalRecorder:
         outcome: str | None = None,
         summary: str,
         detail: Mapping[str, str] | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record one lifecycle event at the current desk time.
 
         A client-side user's events without a step happen on the device (``C3``).
         """
         if step is None and user is not None and user.mode is SignInMode.CLIENT:
             step = ClientStep.ON_DEVICE
-        return await self.journal.append_event(
-            name,
-            at_ms=self._clock.now_ms(),
-            session=self.session,
-            user=_who(user),
-            environment=self.environment,
-            step=self.guide.journal_step(step),
-            outcome=outcome,
-            summary=summary,
-            detail=dict(detail or {}),
+        at_ms, who = self._clock.now_ms(), _who(user)
+        session, environment = self.session, self.environment
+        journal_step = self.guide.journal_step(step)
+        pairs = dict(detail or {})
+        return await self.backlog.append(
+            lambda journal: journal.append_event(
+                name,
+                at_ms=at_ms,
+                session=session,
+                user=who,
+                environment=environment,
+                step=journal_step,
+                outcome=outcome,
+                summary=summary,
+                detail=pairs,
+            )
         )
 
     async def state_changed(
@@ -162,7 +181,7 @@ class JournalRecorder:
         cause: str,
         *,
         step: str | None = None,
-    ) -> JournalEntry:
+    ) -> JournalEntry | None:
         """Record a state transition with its cause."""
         return await self.event(
             Event.STATE_CHANGED,

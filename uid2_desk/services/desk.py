@@ -38,8 +38,10 @@ from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
 from uid2_desk.services.device import device_for, save_site, site_view
+from uid2_desk.services.folder_lock import FolderLock
 from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
+from uid2_desk.services.off_loop import in_thread, lifetimes_of
 
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
@@ -77,6 +79,7 @@ class DeskServices:
     buyer: Buyer | None = None
     capture: CapturePump | None = None
     lan: LanSharing | None = None
+    folder_lock: FolderLock | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -137,7 +140,13 @@ class DeskServices:
             await self.capture.stop()
 
     async def _close_every_part(self) -> None:
+        # The server stops first (no new request), then what was captured drains into the
+        # journal, and only then does the journal close.
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if self.server is not None:
+            steps.append(("the local operator's server", in_thread(self.server.stop)))
+        if self.lan is not None:
+            steps.append(("the operator on the network", in_thread(self.lan.stop)))
         if self.capture is not None:
             steps.append(("the capture", self._stop_capture))
         steps += [
@@ -145,12 +154,8 @@ class DeskServices:
             ("the journal", self.journal.close),
             ("the HTTP client", self.http.aclose),
         ]
-        if self.lan is not None:
-            steps.append(("the operator on the network", _in_thread(self.lan.stop)))
-        if self.server is not None:
-            steps.append(("the local operator's server", _in_thread(self.server.stop)))
         if self.operator is not None:
-            steps.append(("the local operator", _in_thread(self.operator.close)))
+            steps.append(("the local operator", in_thread(self.operator.close)))
         failures: list[Exception] = []
         for name, close in steps:
             try:
@@ -159,6 +164,8 @@ class DeskServices:
                 _log.warning("closing %s failed: %s", name, exc)
                 exc.add_note(f"(while closing {name})")
                 failures.append(exc)
+        if self.folder_lock is not None:  # last: the folder is free once everything is shut
+            self.folder_lock.release()
         if failures:
             first, *others = failures
             for other in others:
@@ -203,7 +210,9 @@ async def open_services(
             "play it on the local operator (--env local)."
         )
     data_dir.mkdir(parents=True, exist_ok=True)
+    folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
     async with contextlib.AsyncExitStack() as undo:
+        undo.callback(folder_lock.release)
         # Everything opened is closed again if a later part fails; on success pop_all()
         # hands the parts over to DeskServices.aclose().
         if environment.is_remote:
@@ -226,7 +235,7 @@ async def open_services(
                 LocalOperator.open,
                 op_dir,
                 clock=desk_clock,
-                lifetimes=_lifetimes(lifetimes),
+                lifetimes=lifetimes_of(lifetimes),
                 legacy_v1=guide.legacy_v1,
             )
             undo.push_async_callback(asyncio.to_thread, operator.close)
@@ -281,17 +290,5 @@ async def open_services(
         buyer=buyer,
         capture=capture,
         lan=None if server is None or operator is None else LanSharing(operator, server.port),
+        folder_lock=folder_lock,
     )
-
-
-def _in_thread(blocking: Callable[[], None]) -> Callable[[], Awaitable[None]]:
-    """``blocking`` as an async step run on a worker thread (it waits on threads or disk)."""
-
-    async def step() -> None:
-        await asyncio.to_thread(blocking)
-
-    return step
-
-
-def _lifetimes(value: Lifetimes | str) -> Lifetimes:
-    return value if isinstance(value, Lifetimes) else Lifetimes.profile(value)

@@ -11,16 +11,27 @@ handlers never wait for the database. A key a request needs is made in memory, w
 reserved in the database beforehand (so operators sharing a data directory never pick the
 same id), and saved by :meth:`KeyRing.flush`, which the operator's background writer calls:
 the request path never writes SQLite.
+
+Successors ahead of need. A key made on the request path lives only in memory until the next
+flush; an operator killed in that second would forget a key that already signed a token. So
+the writer also calls :meth:`KeyRing.prepare` with the operator's clock: every keyset whose
+keys will be too short-lived within :data:`AHEAD_S` gets its successor now, written to the
+database *before* it is published, so as the clock runs requests never mint a key. Only a
+jump of the clock (time warp) past every prepared key still mints one on the request path.
 """
 
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import threading
-from dataclasses import dataclass
-from types import MappingProxyType
 
+from uid2_desk.operator.state.key_rows import (
+    INSERT_KEY,
+    Snapshot,
+    key_row,
+    reserve_ids,
+    snapshot,
+)
 from uid2_desk.operator.state.lifetimes import DAY_S, Lifetimes
 from uid2_desk.operator.state.store import OperatorStore
 from uid2_desk.protocol.errors import OperatorStateError
@@ -37,45 +48,14 @@ FIRST_SITE_KEYSET_ID = 3
 #: How long a key stays usable beyond the tokens it must outlive.
 KEY_ROTATION_PERIOD_S = 30 * DAY_S
 _KEY_BYTES = 32
-#: Key ids reserved ahead of need, and the stock below which a flush reserves more.
-_ID_BLOCK = 32
+#: How far ahead the writer makes successor keys (see the module docstring).
+AHEAD_S = DAY_S
+#: The stock of reserved key ids below which a flush reserves more.
 _ID_LOW_WATER = 8
-#: The ``meta`` row holding the next key id no operator has reserved yet.
-_META_NEXT_KEY_ID = "next_key_id"
-_INSERT_KEY = (
-    "INSERT INTO keys (id, keyset_id, site_id, secret, created_s, activates_s, expires_s) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class NoActiveKeyError(OperatorStateError):
     """No key can encrypt for this site; the operator answers 500 ``unknown``."""
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """Every key by id and by keyset, and each site's keyset; replaced whole, never changed."""
-
-    by_id: MappingProxyType[int, Key]
-    by_keyset: MappingProxyType[int, tuple[Key, ...]]
-    keyset_by_site: MappingProxyType[int, int]
-
-
-def _snapshot(keys: list[Key], keyset_by_site: dict[int, int]) -> _Snapshot:
-    by_keyset: dict[int, list[Key]] = {}
-    for key in keys:
-        assert key.keyset_id is not None
-        by_keyset.setdefault(key.keyset_id, []).append(key)
-    return _Snapshot(
-        by_id=MappingProxyType({k.id: k for k in keys}),
-        by_keyset=MappingProxyType(
-            {
-                ks: tuple(sorted(group, key=lambda k: (k.activates_s, k.id)))
-                for ks, group in by_keyset.items()
-            }
-        ),
-        keyset_by_site=MappingProxyType(dict(keyset_by_site)),
-    )
 
 
 class KeyRing:
@@ -152,14 +132,7 @@ class KeyRing:
     def rotate(self, now_ms: int) -> list[Key]:
         """Add a new key, active now, to every keyset; return the new keys (saved)."""
         with self._write_lock:
-            snap = self._snap
-            plans = [(MASTER_KEYSET_ID, MASTER_SITE_ID, self._lifetimes.identity_s)]
-            plans.append((REFRESH_KEYSET_ID, REFRESH_SITE_ID, self._lifetimes.refresh_s))
-            plans.extend(
-                (keyset_id, site_id, self._lifetimes.identity_s)
-                for site_id, keyset_id in sorted(snap.keyset_by_site.items())
-            )
-            created = self._add(plans, now_ms)
+            created = self._add(self._keyset_plans(self._snap), now_ms)
         self.flush()
         return created
 
@@ -177,14 +150,51 @@ class KeyRing:
                 return
             try:
                 with self._store.transaction() as conn:
-                    conn.executemany(_INSERT_KEY, [_row(key) for key in batch])
-                    reserved = _reserve_ids(conn) if reserve else []
+                    conn.executemany(INSERT_KEY, [key_row(key) for key in batch])
+                    reserved = reserve_ids(conn) if reserve else []
             except BaseException:
                 with self._write_lock:
                     self._unsaved[:0] = batch
                 raise
             with self._write_lock:
                 self._free_ids.extend(reserved)
+
+    def prepare(self, now_ms: int) -> list[Key]:
+        """Make, save and only then publish the successors needed within :data:`AHEAD_S`.
+
+        Called by the operator's background writer; returns the keys made. On failure nothing
+        is published (the ids taken are simply never used).
+        """
+        with self._flush_lock:
+            snap = self._snap
+            ahead_ms = now_ms + AHEAD_S * 1000
+            plans = [
+                (keyset_id, site_id, needed_s)
+                for keyset_id, site_id, needed_s in self._keyset_plans(snap)
+                if self._pick(snap, keyset_id, needed_s, ahead_ms) is None
+            ]
+            if not plans:
+                return []
+            with self._write_lock:
+                created = self._make(plans, now_ms)
+                reserve = len(self._free_ids) < _ID_LOW_WATER
+            with self._store.transaction() as conn:
+                conn.executemany(INSERT_KEY, [key_row(key) for key in created])
+                reserved = reserve_ids(conn) if reserve else []
+            with self._write_lock:
+                self._free_ids.extend(reserved)
+                now = self._snap
+                self._snap = snapshot([*now.by_id.values(), *created], dict(now.keyset_by_site))
+            return created
+
+    def _keyset_plans(self, snap: Snapshot) -> list[tuple[int, int, int]]:
+        plans = [(MASTER_KEYSET_ID, MASTER_SITE_ID, self._lifetimes.identity_s)]
+        plans.append((REFRESH_KEYSET_ID, REFRESH_SITE_ID, self._lifetimes.refresh_s))
+        plans.extend(
+            (keyset_id, site_id, self._lifetimes.identity_s)
+            for site_id, keyset_id in sorted(snap.keyset_by_site.items())
+        )
+        return plans
 
     def _active(self, keyset_id: int, site_id: int, needed_s: int, now_ms: int) -> Key:
         key = self._pick(self._snap, keyset_id, needed_s, now_ms)
@@ -198,7 +208,7 @@ class KeyRing:
             return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
 
     @staticmethod
-    def _pick(snap: _Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:
+    def _pick(snap: Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:
         now_s = now_ms // 1000
         # Tokens made now must stay decryptable until they expire (seconds rounded up).
         must_outlive_s = -(-(now_ms + needed_s * 1000) // 1000)
@@ -209,9 +219,17 @@ class KeyRing:
 
     def _add(self, plans: list[tuple[int, int, int]], now_ms: int) -> list[Key]:
         """Make keys in memory, queued for :meth:`flush` (call with ``_write_lock`` held)."""
+        snap = self._snap
+        created = self._make(plans, now_ms)
+        self._snap = snapshot([*snap.by_id.values(), *created], dict(snap.keyset_by_site))
+        self._unsaved.extend(created)
+        return created
+
+    def _make(self, plans: list[tuple[int, int, int]], now_ms: int) -> list[Key]:
+        """New keys, neither published nor queued (call with ``_write_lock`` held)."""
         now_s = now_ms // 1000
         snap = self._snap
-        created = [
+        return [
             Key(
                 id=self._next_id(snap),
                 secret=secrets.token_bytes(_KEY_BYTES),
@@ -223,11 +241,8 @@ class KeyRing:
             )
             for keyset_id, site_id, needed_s in plans
         ]
-        self._snap = _snapshot([*snap.by_id.values(), *created], dict(snap.keyset_by_site))
-        self._unsaved.extend(created)
-        return created
 
-    def _next_id(self, snap: _Snapshot) -> int:
+    def _next_id(self, snap: Snapshot) -> int:
         if self._free_ids:
             return self._free_ids.pop(0)
         # Only if more keys were needed between two flushes than a block holds: unique
@@ -251,7 +266,7 @@ class KeyRing:
                 )
         self._snap = self._load()
 
-    def _load(self) -> _Snapshot:
+    def _load(self) -> Snapshot:
         keysets = {
             int(site): int(ks) for ks, site in self._store.query("SELECT id, site_id FROM keysets")
         }
@@ -269,30 +284,4 @@ class KeyRing:
                 "SELECT id, keyset_id, site_id, secret, created_s, activates_s, expires_s FROM keys"
             )
         ]
-        return _snapshot(keys, keysets)
-
-
-def _reserve_ids(conn: sqlite3.Connection) -> list[int]:
-    """Take the next block of key ids for this operator, inside the caller's transaction."""
-    row = conn.execute("SELECT value FROM meta WHERE name = ?", (_META_NEXT_KEY_ID,)).fetchone()
-    (max_id,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM keys").fetchone()
-    start = max(int(row[0]) if row else 1, int(max_id) + 1)
-    conn.execute(
-        "INSERT INTO meta (name, value) VALUES (?, ?) "
-        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        (_META_NEXT_KEY_ID, str(start + _ID_BLOCK)),
-    )
-    return list(range(start, start + _ID_BLOCK))
-
-
-def _row(key: Key) -> tuple[object, ...]:
-    """The ``keys`` table's columns for one key, in :data:`_INSERT_KEY`'s order."""
-    return (
-        key.id,
-        key.keyset_id,
-        key.site_id,
-        key.secret,
-        key.created_s,
-        key.activates_s,
-        key.expires_s,
-    )
+        return snapshot(keys, keysets)

@@ -2,24 +2,37 @@
 
 The request path only appends to an in-memory buffer; the operator's background writer
 (:mod:`uid2_desk.operator.state.writer`) moves it into SQLite with :meth:`RequestLog.flush` (and
-:meth:`RequestLog.read` writes the queue first, so a reader always sees every request answered
-before it asked). No API key or secret is ever stored: a row names the client and the key's
+:meth:`RequestLog.read` tries to write the queue first, so a reader normally sees every request
+answered before it asked). No API key or secret is ever stored: a row names the client and the key's
 short id.
 
 The table is capped: the writer's flush also prunes it to the newest :data:`MAX_STORED_ROWS`
 rows, a batch of :data:`PRUNE_BATCH_ROWS` at a time, so a kiosk that runs for weeks (or an
 SDK hammering the operator) does not grow the database for ever, and no single delete holds
 the store's lock for long. Reads by id (``after_id``) are unaffected: ids only grow.
+
+Faults. The buffer holds at most :data:`MAX_PENDING` entries: when the database refuses writes
+(a full disk) the newest requests beyond that are counted in :attr:`RequestLog.dropped`
+instead of growing memory without bound. A flush writes at most :data:`MAX_BATCH` entries a
+transaction, and a failed batch goes back to the front of the queue. A read whose flush fails
+still returns what is stored.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from dataclasses import dataclass
 
 from uid2_desk.operator.state.store import OperatorStore
 
+_log = logging.getLogger(__name__)
+
+#: The most served requests waiting in memory for the database (about 450 bytes each).
+MAX_PENDING = 10_000
+#: The most rows one flush transaction writes.
+MAX_BATCH = 2_000
 #: Rows returned by one read unless asked otherwise.
 DEFAULT_READ_LIMIT = 1000
 #: The newest served requests kept in the database; older ones are pruned.
@@ -68,6 +81,8 @@ class RequestLog:
     Attributes:
         max_rows: the newest rows kept (see :data:`MAX_STORED_ROWS`).
         prune_batch: rows deleted by one prune (see :data:`PRUNE_BATCH_ROWS`).
+        max_pending: entries held in memory at most (see :data:`MAX_PENDING`).
+        dropped: entries not kept because the queue was full.
     """
 
     def __init__(
@@ -76,17 +91,31 @@ class RequestLog:
         *,
         max_rows: int = MAX_STORED_ROWS,
         prune_batch: int = PRUNE_BATCH_ROWS,
+        max_pending: int = MAX_PENDING,
+        max_batch: int = MAX_BATCH,
     ) -> None:
         self.max_rows = max_rows
         self.prune_batch = prune_batch
+        self.max_pending = max_pending
+        self._max_batch = max_batch
+        self.dropped = 0
         self._store = store
         self._pending: deque[ServedRequest] = deque()
         self._flush_lock = threading.Lock()
         self._stored: int | None = None  # rows in the table, counted once, then tracked
 
     def append(self, entry: ServedRequest) -> None:
-        """Queue one entry (cheap; safe from any thread)."""
+        """Queue one entry (cheap; safe from any thread); counted as dropped when full."""
+        # A racy length check: at worst a few entries over the bound, never unbounded.
+        if len(self._pending) >= self.max_pending:
+            self.dropped += 1
+            return
         self._pending.append(entry)
+
+    @property
+    def pending(self) -> int:
+        """Entries waiting in memory for the database."""
+        return len(self._pending)
 
     def flush(self) -> None:
         """Write every queued entry now, then prune the table back under its cap.
@@ -99,20 +128,22 @@ class RequestLog:
             self._prune()
 
     def _write_pending(self) -> None:
-        """Move the queued entries into the table (the caller holds the flush lock)."""
-        batch: list[ServedRequest] = []
+        """Move the queued entries into the table, a capped batch a transaction.
+
+        The caller holds the flush lock. A failed batch goes back to the front of the queue
+        (in order) for the next flush, and the error is raised.
+        """
         while self._pending:
-            batch.append(self._pending.popleft())
-        if not batch:
-            return
-        try:
-            self._insert(batch)
-        except Exception:
-            # Put the batch back in order so the next flush retries it.
-            self._pending.extendleft(reversed(batch))
-            raise
-        if self._stored is not None:
-            self._stored += len(batch)
+            batch: list[ServedRequest] = []
+            while self._pending and len(batch) < self._max_batch:
+                batch.append(self._pending.popleft())
+            try:
+                self._insert(batch)
+            except Exception:
+                self._pending.extendleft(reversed(batch))
+                raise
+            if self._stored is not None:
+                self._stored += len(batch)
 
     def _prune(self) -> None:
         """Delete the oldest rows, a batch at a time, while a whole batch is over the cap."""
@@ -153,7 +184,11 @@ class RequestLog:
     def read(self, after_id: int = 0, limit: int = DEFAULT_READ_LIMIT) -> list[ServedRequest]:
         """Entries with ``id > after_id``, oldest first, at most ``limit`` of them."""
         with self._flush_lock:
-            self._write_pending()  # pruning is the writer's job, not a reader's
+            try:
+                self._write_pending()  # pruning is the writer's job, not a reader's
+            except Exception as exc:
+                # The read still answers with what is stored; the writer retries the rest.
+                _log.warning("served requests not yet stored (%d waiting): %s", self.pending, exc)
         rows = self._store.query(
             f"SELECT id, {_COLUMNS} FROM served_requests WHERE id > ? ORDER BY id LIMIT ?",
             (after_id, limit),

@@ -21,7 +21,7 @@ class BackgroundWriter:
     """Calls each flush every ``interval_s`` from a daemon thread until :meth:`close`."""
 
     def __init__(
-        self, flushes: Sequence[Callable[[], None]], interval_s: float = FLUSH_INTERVAL_S
+        self, flushes: Sequence[Callable[[], object]], interval_s: float = FLUSH_INTERVAL_S
     ) -> None:
         self._flushes = tuple(flushes)
         self._interval_s = interval_s

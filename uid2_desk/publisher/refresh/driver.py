@@ -9,7 +9,6 @@ cancels the task and waits for it, so no task outlives the driver.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -60,8 +59,14 @@ class PolicyDriver:
         if task is None:
             return
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await task
+        except asyncio.CancelledError:
+            # Ours to swallow only if it was the driver's task ending; a cancellation aimed
+            # at whoever called stop() goes on to them.
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
 
     async def __aenter__(self) -> PolicyDriver:
         self.start()

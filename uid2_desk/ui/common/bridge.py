@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 if TYPE_CHECKING:
-    from uid2_desk.publisher.model import DeskEvent
+    from uid2_desk.publisher.model import DeskEvent, JournalBehind
     from uid2_desk.publisher.publisher import Publisher
 
 
@@ -74,7 +74,13 @@ class DeskBridge(QObject):
 
     def deliver(self, event: DeskEvent) -> None:
         """Publisher callback: translate one event into its signal."""
-        from uid2_desk.publisher.model import EntryAppended, Notice, UserChanged, UserRemoved
+        from uid2_desk.publisher.model import (
+            EntryAppended,
+            JournalBehind,
+            Notice,
+            UserChanged,
+            UserRemoved,
+        )
 
         if isinstance(event, UserChanged):
             self.post(self.user_changed, event.snapshot)
@@ -84,6 +90,8 @@ class DeskBridge(QObject):
             self.post(self.entry_appended, event.entry)
         elif isinstance(event, Notice):
             self.post(self.notice, str(event.level), event.message)
+        elif isinstance(event, JournalBehind):
+            self.post(self.notice, *journal_behind_notice(event))
 
     def post(self, signal: SignalInstance, *args: Any) -> None:
         """Emit ``signal(*args)`` on the GUI thread, or buffer it until :meth:`release`."""
@@ -108,3 +116,18 @@ class DeskBridge(QObject):
     def _replay(self, item: tuple[SignalInstance, tuple[Any, ...]]) -> None:
         signal, args = item
         self.post(signal, *args)
+
+
+def journal_behind_notice(event: JournalBehind) -> tuple[str, str]:
+    """The notice level and sentence for the journal falling behind or catching up."""
+    if event.waiting == 0 and event.dropped == 0:
+        return "info", "The journal caught up: every entry is on disk."
+    lost = (
+        f" {event.dropped} could not be kept (the wait buffer was full)." if event.dropped else ""
+    )
+    if event.waiting == 0:
+        return "warning", f"The journal caught up.{lost}"
+    return "warning", (
+        f"The journal is behind: {event.waiting} entries wait to be written (the disk may be "
+        f"full or another program may lock the file); the desk keeps working and retries.{lost}"
+    )

@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject
 
 from uid2_desk.client.environments import Environment
 from uid2_desk.protocol.clock import Clock, SystemClock
-from uid2_desk.protocol.errors import InputError, ScenarioError
+from uid2_desk.protocol.errors import InputError, ScenarioError, Uid2DeskError
 from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
@@ -199,9 +199,13 @@ async def _serve(
     playlist: list[Scenario],
     open_services: Callable[..., Awaitable[DeskServices]],
 ) -> int:
-    services = await open_services(
-        data_dir, operator_mode="in_process", lifetimes="demo", returning=False
-    )
+    try:
+        services = await open_services(
+            data_dir, operator_mode="in_process", lifetimes="demo", returning=False
+        )
+    except Uid2DeskError as err:  # e.g. another desk holds the folder: say so, no traceback
+        print(f"uid2-desk: {err}", file=sys.stderr)
+        return 2
     try:
         window = KioskWindow(services.clock, SystemClock())
         shell = KioskShell(window, services, playlist)

@@ -7,8 +7,7 @@ session never freezes the window.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,27 +69,27 @@ async def export_session(
     """Write the session's entries to ``path`` as ``key``; say what the file holds."""
     from uid2_desk.journal import JournalFilter
 
-    entries: Sequence[JournalEntry] = await journal.entries(
-        JournalFilter(session=session), limit=None, with_exchanges=True
-    )
     writer = _writer(key)
-    await asyncio.to_thread(writer, path, entries, redaction=redaction)
-    return written_words(key, entries)
+
+    def write(entries: Iterator[JournalEntry]) -> str:
+        # On a journal reader thread: appends carry on meanwhile. JSONL streams the session;
+        # the HAR and Markdown documents are built whole, off the loop.
+        counted = _Counted(entries)
+        writer(path, counted if key == "jsonl" else list(counted), redaction=redaction)
+        return written_words(key, counted.exchanges, counted.n - counted.exchanges)
+
+    return await journal.stream(JournalFilter(session=session), write)
 
 
-def written_words(key: str, entries: Sequence[JournalEntry]) -> str:
-    """What an export of ``entries`` holds, in the file's own terms.
+def written_words(key: str, exchanges: int, events: int) -> str:
+    """What an export holds, in the file's own terms.
 
     A HAR file's entries are the exchanges (events travel in ``_uid2Events``); a JSON Lines
     file has one line per journal entry; the report one section per entry.
     """
-    from uid2_desk.journal import EntryKind
-
-    exchanges = sum(1 for e in entries if e.kind is EntryKind.EXCHANGE)
-    events = len(entries) - exchanges
     if key == "har":
         return f"{exchanges} exchanges as HAR entries, {events} events in _uid2Events"
-    return f"{len(entries)} journal entries ({exchanges} exchanges, {events} events)"
+    return f"{exchanges + events} journal entries ({exchanges} exchanges, {events} events)"
 
 
 def default_export_folder(last: Path | None) -> Path:
@@ -99,3 +98,21 @@ def default_export_folder(last: Path | None) -> Path:
         return last
     documents = Path.home() / "Documents"
     return documents if documents.is_dir() else Path.home()
+
+
+class _Counted:
+    """An iterator of entries that counts what went through it (and how many exchanges)."""
+
+    def __init__(self, entries: Iterator[JournalEntry]) -> None:
+        self._entries = entries
+        self.n = 0
+        self.exchanges = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> JournalEntry:
+        entry = next(self._entries)
+        self.n += 1
+        self.exchanges += entry.kind.value == "exchange"
+        return entry

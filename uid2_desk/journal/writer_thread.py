@@ -1,0 +1,119 @@
+"""The journal's one writer: its own thread and connection, committing appends in groups.
+
+Every write (appends, prune, close) is a job put on one queue. The writer takes the first job
+waiting and every other one already queued behind it (up to :data:`GROUP_LIMIT`) and runs
+them in one transaction: one fsync for the whole group, which is what keeps durable appends
+near bare SQLite's rate under a burst, while a lone append still commits at once (nothing
+waits for a group to fill). If a group's transaction fails, each of its jobs is run again
+alone, so one bad job fails only its own caller.
+
+Readers never share this connection or thread (see
+:mod:`~uid2_desk.journal.reader_pool`), so an export or a filter never delays an append.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from uid2_desk.journal.store import Journal
+from uid2_desk.protocol.errors import StorageError
+
+_T = TypeVar("_T")
+
+#: The most jobs one transaction holds: a bounded commit keeps the longest wait short.
+GROUP_LIMIT = 512
+
+#: A job: what to run on the writer's journal, and where its result goes.
+_Job = tuple[Callable[[Journal], Any], "Future[Any]"]
+
+
+class JournalWriter:
+    """Owns the writing :class:`Journal` on a thread of its own; see the module docstring."""
+
+    def __init__(self, path: Path, *, name: str = "uid2-journal-writer") -> None:
+        """Start the thread and open the journal on it.
+
+        Raises :class:`StorageError` (leaving no thread behind) when the journal cannot be
+        opened. Blocks while the file opens and migrates; call it off the event loop.
+        """
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        opened: Future[Journal] = Future()
+        self._thread = threading.Thread(
+            target=self._run, args=(Path(path), opened), name=name, daemon=True
+        )
+        self._thread.start()
+        try:
+            self._journal = opened.result()
+        except BaseException:
+            self._thread.join()
+            raise
+        self.path = self._journal.path
+
+    def submit(self, fn: Callable[[Journal], _T]) -> Future[_T]:
+        """Queue ``fn(journal)``; the future holds its result once committed."""
+        future: Future[_T] = Future()
+        self._jobs.put((fn, future))
+        return future
+
+    def close(self) -> None:
+        """Finish every queued job, close the connection and join the thread (blocking)."""
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self, path: Path, opened: Future[Journal]) -> None:
+        try:
+            journal = Journal.open(path)
+        except BaseException as exc:  # handed to the opener, which re-raises
+            opened.set_exception(exc)
+            return
+        opened.set_result(journal)
+        try:
+            while (group := self._take()) is not None:
+                self._commit(journal, group)
+        finally:
+            journal.close()
+
+    def _take(self) -> list[_Job] | None:
+        """The next group: the first job (waiting for it) and whatever queued behind it."""
+        first = self._jobs.get()
+        if first is None:
+            return None
+        group = [first]
+        while len(group) < GROUP_LIMIT:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is None:  # close after this group: put the sentinel back for _take
+                self._jobs.put(None)
+                break
+            group.append(job)
+        return group
+
+    def _commit(self, journal: Journal, group: list[_Job]) -> None:
+        live = [(fn, fut) for fn, fut in group if fut.set_running_or_notify_cancel()]
+        if len(live) == 1:
+            _run_one(journal, *live[0])
+            return
+        try:
+            with journal.bulk():
+                results = [fn(journal) for fn, _ in live]
+        except (StorageError, ValueError, RuntimeError):
+            # Rolled back whole: run each alone so only the faulty job fails its caller.
+            for fn, fut in live:
+                _run_one(journal, fn, fut)
+            return
+        for (_, fut), result in zip(live, results, strict=True):
+            fut.set_result(result)
+
+
+def _run_one(journal: Journal, fn: Callable[[Journal], Any], fut: Future[Any]) -> None:
+    try:
+        fut.set_result(fn(journal))
+    except BaseException as exc:  # delivered to the caller of this job
+        fut.set_exception(exc)

@@ -1,0 +1,27 @@
+"""Changing a user's refresh policy: the new record, and the event that says so."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from uid2_desk.publisher.recorder import Event, JournalRecorder
+from uid2_desk.publisher.refresh.policy import PolicyKind
+from uid2_desk.publisher.user_record import UserRecord
+
+
+async def change_policy(
+    rec: JournalRecorder, record: UserRecord, policy: PolicyKind, interval_ms: int | None
+) -> UserRecord:
+    """``record`` with ``policy`` (and ``interval_ms``), the change journaled."""
+    new = replace(record, policy=policy, interval_ms=interval_ms or record.interval_ms)
+    await rec.event(
+        Event.POLICY,
+        record.user,
+        summary=f"{record.user.label}: refresh policy {record.policy.label} → {policy.label}",
+        detail={
+            "from": record.policy.value,
+            "to": policy.value,
+            "interval_ms": str(new.interval_ms),
+        },
+    )
+    return new
