@@ -36,6 +36,7 @@ from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.handoff import DeskHandOff
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 
 OPERATOR_DIR = "operator"
@@ -60,6 +61,7 @@ class DeskServices:
         server: its loopback server, in loopback mode.
         buyer: a buyer with the local operator's DSP credentials, on local.
         capture: what journals other clients' requests to the embedded operator, on local.
+        handoff: hands users' identities to a web page (client-server flow), on loopback.
     """
 
     data_dir: Path
@@ -72,6 +74,7 @@ class DeskServices:
     server: OperatorServer | None = None
     buyer: Buyer | None = None
     capture: CapturePump | None = None
+    handoff: DeskHandOff | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -125,6 +128,8 @@ class DeskServices:
 
     async def _close_every_part(self) -> None:
         steps: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if self.handoff is not None:
+            steps.append(("the hand-off page", _in_thread(self.handoff.close)))
         if self.capture is not None:
             steps.append(("the capture", self._stop_capture))
         steps += [
@@ -262,6 +267,7 @@ async def open_services(
         server=server,
         buyer=buyer,
         capture=capture,
+        handoff=None if server is None else DeskHandOff(publisher, server.base_url),
     )
 
 
