@@ -267,7 +267,7 @@ async def open_services(
         server=server,
         buyer=buyer,
         capture=capture,
-        handoff=None if server is None else DeskHandOff(publisher, server.base_url),
+        handoff=None if server is None else DeskHandOff(publisher, server.base_url, data_dir),
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from uid2_desk.handoff import ClientScript, HandOffPage, HandOffServer, PageReport
+from uid2_desk.handoff.script_setting import remember_script, remembered_script
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.publisher.publisher import Publisher
 
@@ -27,15 +29,21 @@ class DeskHandOff:
         server: the page server, once a script was chosen.
     """
 
-    def __init__(self, publisher: Publisher, base_url: str | None) -> None:
+    def __init__(self, publisher: Publisher, base_url: str | None, data_dir: Path) -> None:
         self._publisher = publisher
+        self._data_dir = data_dir
         self.base_url = base_url
         self.server: HandOffServer | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def remembered_script(self) -> str:
+        """The web client script chosen last time (the desk's setting), or ``""``."""
+        return remembered_script(self._data_dir)
+
     def use_script(self, script: str) -> ClientScript:
-        """Serve pages with this web client (a file or URL) from now on."""
+        """Serve pages with this web client (a file or URL) from now on, and remember it."""
         chosen = ClientScript.parse(script)
+        remember_script(self._data_dir, script.strip())
         if self.server is None:
             loop = asyncio.get_running_loop()
 
