@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass, replace
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.protocol.capture import is_captured
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, PayloadError
 from uid2_desk.protocol.identity import Identity
@@ -134,6 +135,8 @@ class HandOffs:
         exchange = entry.exchange
         if exchange is None or not exchange.endpoint.endswith(REFRESH_ENDPOINT):
             return None
+        if not is_captured(exchange):
+            return None  # the desk's own refresh (a scenario playing the browser) is its own
         token = (exchange.request_plaintext or "").strip()
         user_id = next((u for u, held in self._held.items() if held == token), None)
         if user_id is None:

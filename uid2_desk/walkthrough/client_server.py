@@ -48,6 +48,10 @@ def _steps_of(entry: JournalEntry) -> tuple[str, ...]:
         return ("1-g",) if entry.detail_value("report") == "identity" else ()
     if entry.name == "bid":
         return ("2-a",)
+    if entry.name == "logout":
+        return ("4-a",)
+    if entry.name == "state_changed" and entry.step == "4-b":
+        return ("4-b",)
     return ()
 
 
