@@ -19,7 +19,7 @@ import asyncio
 import json
 from dataclasses import dataclass, replace
 
-from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.capture import is_captured
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, PayloadError
@@ -48,16 +48,13 @@ class _Followed:
 class HandOffs:
     """Which users' identities a web page holds, and the desk's following of them."""
 
-    def __init__(
-        self, book: UserBook, rec: JournalRecorder, clock: Clock, journal: AsyncJournal
-    ) -> None:
+    def __init__(self, book: UserBook, rec: JournalRecorder, clock: Clock) -> None:
         self._book = book
         self._rec = rec
         self._clock = clock
         #: user id -> the refresh token the browser holds now.
         self._held: dict[str, str] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        journal.add_listener(self._on_entry)
 
     def is_browser_held(self, user_id: str) -> bool:
         """Whether the user's identity was handed to a web page (the browser refreshes it)."""
@@ -123,7 +120,9 @@ class HandOffs:
 
     # -- following --------------------------------------------------------------------
 
-    def _on_entry(self, entry: JournalEntry) -> None:
+    def on_entry(self, entry: JournalEntry) -> None:
+        """Follow ``entry`` if it is a captured refresh on a handed-off chain (the publisher
+        passes on every journal entry, on the loop, in journal order)."""
         followed = self._match(entry)
         if followed is None:
             return
@@ -149,7 +148,10 @@ class HandOffs:
         return _Followed(user_id, status, identity, entry.seq)
 
     async def _apply(self, followed: _Followed) -> None:
-        if followed.user_id not in self._book.records or followed.status == "":
+        if followed.user_id not in self._book.records:
+            self._held.pop(followed.user_id, None)  # the user was removed meanwhile
+            return
+        if followed.status == "":
             return
         async with self._book.lock(followed.user_id):
             record = self._book.get(followed.user_id)

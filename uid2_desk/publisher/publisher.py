@@ -84,7 +84,7 @@ class Publisher:
         self._book = UserBook(store, self._rec, self._hub, clock, records)
         self._calls = OperatorCalls(self._book, self._rec, clock, environment, lambda: self.client)
         self._policies = PolicyRunner(self._book, self._rec, self._calls, clock)
-        self.handoffs = HandOffs(self._book, self._rec, clock, journal)
+        self.handoffs = HandOffs(self._book, self._rec, clock)
         journal.add_listener(self._on_entry)
 
     @classmethod
@@ -120,8 +120,6 @@ class Publisher:
         """Stop listening to the journal and close the user store (the journal stays open)."""
         self.journal.remove_listener(self._on_entry)
         await self._book.close()
-
-    # -- queries --------------------------------------------------------------------------
 
     def users(self) -> list[UserSnapshot]:
         """Every user, in the order they were added."""
@@ -268,6 +266,7 @@ class Publisher:
         """Remove the user and their identity from the desk."""
         async with self._book.lock(user_id):
             self._book.get(user_id)
+            self.handoffs.release(user_id)
             await self._book.remove(user_id)
 
     async def user_returns(self, user_id: str) -> UserSnapshot:
@@ -297,4 +296,5 @@ class Publisher:
         )
 
     def _on_entry(self, entry: JournalEntry) -> None:
+        self.handoffs.on_entry(entry)
         self._hub.emit(EntryAppended(entry))
