@@ -25,6 +25,7 @@ REQUIRED = {
     "expiry",
     "refresh-recovers",
     "bid",
+    "client-server",
 }
 
 

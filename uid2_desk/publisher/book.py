@@ -184,6 +184,11 @@ class UserBook:
         await self._store.add_link(record.user.id, link)
         return replace(record, chain=(*record.chain, link))
 
+    async def add_link(self, record: UserRecord, link: ChainLink) -> UserRecord:
+        """Append ``link`` to the user's chain (stored at once); e.g. a browser's refresh."""
+        await self._store.add_link(record.user.id, link)
+        return replace(record, chain=(*record.chain, link))
+
     async def close(self) -> None:
         """Close the store."""
         await self._store.close()

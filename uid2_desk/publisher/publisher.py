@@ -2,16 +2,15 @@
 
 One :class:`Publisher` per desk. It does what a publisher's server does in a server-only UID2
 integration (sign in, store the identity, refresh it, validate it, forget it on logout),
-journals every exchange and state change, and notifies subscribers. It holds no Qt and does
-no blocking I/O on the event loop: the operator calls go through the async client, the
-identity store and the journal run on worker threads.
+journals every exchange and state change, and notifies subscribers. No Qt, no blocking I/O
+on the event loop (the identity store and the journal run on worker threads).
 
 Errors raise :class:`~uid2_desk.protocol.errors.Uid2DeskError` subclasses with messages for a
 person; the user's identity is never lost on an error and the failed exchange is journaled.
 
 The :class:`Publisher` is the one entry point; behind it, :class:`~.calls.OperatorCalls` makes
-the operator calls and applies their answers, :class:`~.policy_runner.PolicyRunner` does what
-the clock and the refresh policies decide, and :class:`~.book.UserBook` keeps every change.
+the operator calls, :class:`~.policy_runner.PolicyRunner` runs the refresh policies,
+:class:`~.handoff.HandOffs` follows handed-off identities, :class:`~.book.UserBook` keeps it all.
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.calls import OperatorCalls
 from uid2_desk.publisher.events import EventHub
 from uid2_desk.publisher.guides import Guide
+from uid2_desk.publisher.handoff import HandOffs
 from uid2_desk.publisher.model import (
     DeskEvent,
     EntryAppended,
@@ -65,6 +65,7 @@ class Publisher:
         session: this desk session's id, written on every journal entry.
         client: the operator client, or ``None`` until credentials are known.
         guide: the integration guide played (its API and step numbers).
+        handoffs: the identities handed to a web page, which the desk follows.
     """
 
     def __init__(
@@ -102,6 +103,7 @@ class Publisher:
         )
         self._policies = PolicyRunner(self._book, self._rec, self._calls, clock)
         self._finding_user = asyncio.Lock()
+        self.handoffs = HandOffs(self._book, self._rec, clock)
         journal.add_listener(self._on_entry)
 
     @classmethod
@@ -138,8 +140,6 @@ class Publisher:
         await self._rec.backlog.flush(timeout_s=2.0)
         self.journal.remove_listener(self._on_entry)
         await self._book.close()
-
-    # -- queries --------------------------------------------------------------------------
 
     def users(self) -> list[UserSnapshot]:
         """Every user, in the order they were added."""
@@ -278,6 +278,7 @@ class Publisher:
         """Remove the user and their identity from the desk."""
         async with self._book.lock(user_id):
             self._book.get(user_id)
+            self.handoffs.release(user_id)
             await self._book.remove(user_id)
 
     async def user_returns(self, user_id: str) -> UserSnapshot:
@@ -295,4 +296,5 @@ class Publisher:
     # -- internals ------------------------------------------------------------------------
 
     def _on_entry(self, entry: JournalEntry) -> None:
+        self.handoffs.on_entry(entry)
         self._hub.emit(EntryAppended(entry))

@@ -39,6 +39,7 @@ from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
 from uid2_desk.services.device import device_for, save_site, site_view
 from uid2_desk.services.folder_lock import FolderLock
+from uid2_desk.services.handoff import DeskHandOff
 from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
 from uid2_desk.services.off_loop import in_thread, lifetimes_of
@@ -66,6 +67,7 @@ class DeskServices:
         buyer: a buyer with the local operator's DSP credentials, on local.
         capture: what journals other clients' requests to the embedded operator, on local.
         lan: the switch that also serves the operator on the LAN address, in loopback mode.
+        handoff: hands users' identities to a web page (client-server flow), on loopback.
     """
 
     data_dir: Path
@@ -80,6 +82,7 @@ class DeskServices:
     capture: CapturePump | None = None
     lan: LanSharing | None = None
     folder_lock: FolderLock | None = None
+    handoff: DeskHandOff | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -147,6 +150,8 @@ class DeskServices:
             steps.append(("the local operator's server", in_thread(self.server.stop)))
         if self.lan is not None:
             steps.append(("the operator on the network", in_thread(self.lan.stop)))
+        if self.handoff is not None:
+            steps.append(("the hand-off page", in_thread(self.handoff.close)))
         if self.capture is not None:
             steps.append(("the capture", self._stop_capture))
         steps += [
@@ -291,4 +296,5 @@ async def open_services(
         capture=capture,
         lan=None if server is None or operator is None else LanSharing(operator, server.port),
         folder_lock=folder_lock,
+        handoff=None if server is None else DeskHandOff(publisher, server.base_url, data_dir),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from uid2_desk.walkthrough.client_lanes import ClientLane
+from uid2_desk.walkthrough.client_server_steps import client_server_step
 from uid2_desk.walkthrough.custom_guide import guide_step as step
 from uid2_desk.walkthrough.steps import Lane
 
@@ -84,6 +85,7 @@ class Arrow:
         outcome: ``success``, ``optout``, ``error`` (or the event's outcome), if any.
         http_status: the reply's HTTP status, for exchanges that got one.
         legacy_v1: drawn for a call to the v1 API (its caption is the original guide's).
+        client_server: drawn for the client-server guide (its captions are that guide's).
     """
 
     seq: int
@@ -98,6 +100,7 @@ class Arrow:
     outcome: str | None
     http_status: int | None
     legacy_v1: bool = False
+    client_server: bool = False
 
     @property
     def left(self) -> float:
@@ -112,7 +115,10 @@ class Arrow:
     @property
     def caption(self) -> str | None:
         """The step's plain-words explanation, for a tooltip."""
-        found = step(self.step, v1=self.legacy_v1) if self.step else None
+        if self.step and self.client_server:
+            found = client_server_step(self.step)
+        else:
+            found = step(self.step, v1=self.legacy_v1) if self.step else None
         return found.caption if found else None
 
 

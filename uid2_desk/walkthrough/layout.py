@@ -44,6 +44,7 @@ from collections.abc import Sequence
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.walkthrough.client_lanes import ClientLane, ClientLanes
+from uid2_desk.walkthrough.client_server import client_server_layout, is_client_server
 from uid2_desk.walkthrough.custom_guide import CUSTOM_AFTER_STEPS
 from uid2_desk.walkthrough.diagram import (
     AnyLane,
@@ -240,6 +241,8 @@ def _held_until(entry: JournalEntry, following: JournalEntry | None) -> str | No
 def layout(entries: Sequence[JournalEntry], *, metrics: LayoutMetrics | None = None) -> Diagram:
     """Lay ``entries`` out (in ``seq`` order) as a :class:`Diagram`; see the module docstring."""
     m = metrics or LayoutMetrics()
+    if is_client_server(entries):  # an identity was handed to a web page: that guide's lanes
+        return client_server_layout(entries, metrics=m)
     builder = _Builder(m)
     ordered = sorted(entries, key=lambda e: e.seq)
     for i, entry in enumerate(ordered):

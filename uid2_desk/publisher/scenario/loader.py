@@ -85,6 +85,7 @@ PARAMS: dict[Action, dict[str, tuple[type, bool, tuple[str, ...] | None]]] = {
     Action.CLEAR_FAULTS: {},
     Action.BID: {},
     Action.CHECK: {},
+    Action.HAND_OFF: {},
 }
 
 _EXPECT_TYPES: dict[str, type] = {

@@ -27,6 +27,8 @@ class Action(StrEnum):
     CLEAR_FAULTS = "clear_faults"
     BID = "bid"
     CHECK = "check"
+    HAND_OFF = "hand_off"
+    """The publisher server hands the identity to the web page (client-server guide, 1-f)."""
 
 
 class WaitUntil(StrEnum):

@@ -61,6 +61,7 @@ class IdentityPanel(QWidget):
         super().__init__(parent)
         self.snapshot: UserSnapshot | None = None
         self._now_ms = 0
+        self._browser_held: set[str] = set()  # users whose identity a web page holds
         self._title = QLabel("No user selected", self)
         self._title.setObjectName("identity_title")
         set_enum_properties(self._title, textFormat="PlainText")
@@ -203,7 +204,7 @@ class IdentityPanel(QWidget):
             self._policy.setText("")
         else:
             self._title.setText(snapshot.user.label)
-            self._explanation.setText(swatch.explanation)
+            self._explanation.setText(swatch.explanation + self._held_note(snapshot))
             self._error.set_message(snapshot.last_error or "")
         identity = None if snapshot is None else snapshot.identity
         self.advertising.set_token(None if identity is None else identity.advertising_token)
@@ -231,6 +232,23 @@ class IdentityPanel(QWidget):
             self.render_at(self._now_ms)
         else:
             self._policy.setText(policy_line(self.snapshot, None))
+
+    def set_browser_held(self, user_id: str, held: bool) -> None:
+        """Mark the user's identity as held (and refreshed) by a web page, or not."""
+        if held:
+            self._browser_held.add(user_id)
+        else:
+            self._browser_held.discard(user_id)
+        if self.snapshot is not None and self.snapshot.user.id == user_id:
+            self.show_snapshot(self.snapshot)
+
+    def _held_note(self, snapshot: UserSnapshot) -> str:
+        if snapshot.user.id not in self._browser_held or snapshot.identity is None:
+            return ""
+        return (
+            "\nBrowser-held: the web page's UID2 client refreshes this identity; the desk "
+            "follows its refreshes (display only, no refresh_response_key)."
+        )
 
     def render_at(self, now_ms: int) -> None:
         """Move the countdowns and the policy line to ``now_ms``."""

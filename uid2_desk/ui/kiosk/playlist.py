@@ -14,6 +14,7 @@ PLAYLIST_ORDER = (
     "automatic",
     "optout-on-refresh",
     "refresh-recovers",
+    "client-server",
     "on-return",
     "optout-on-generate",
     "expiry",

@@ -45,6 +45,8 @@ class HandlerContext:
     _inspector: ExchangeInspector
     _banner: Banner
     _token_inspected: str | None
+    #: The open hand-off dialog, if any (kept alive while shown).
+    handoff_dialog: QWidget | None = None
     #: Called once the person agreed to call a production operator.
     _production_confirmed: Callable[[], None]
 

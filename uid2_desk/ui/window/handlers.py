@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.window.export_action import ExportActions
+from uid2_desk.ui.window.handoff_actions import HandOffActions
 from uid2_desk.ui.window.identity_actions import IdentityActions
 from uid2_desk.ui.window.local_operator_actions import LocalOperatorActions
 from uid2_desk.ui.window.view_updates import ViewUpdates
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from uid2_desk.ui.window.banner import Banner
 
 
-class DeskHandlers(IdentityActions, LocalOperatorActions, ExportActions, ViewUpdates, QObject):
+class DeskHandlers(
+    IdentityActions, HandOffActions, LocalOperatorActions, ExportActions, ViewUpdates, QObject
+):
     """Slots for every action of the window, one base class per concern.
 
     Signals:

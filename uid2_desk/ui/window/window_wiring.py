@@ -137,6 +137,7 @@ def _wire_actions(window: WiredWindow) -> None:
     a.auto_refresh.triggered.connect(h.set_auto_refresh)
     a.opt_out.triggered.connect(h.opt_out)
     a.send_to_ssp.triggered.connect(h.send_to_ssp)
+    a.hand_off.triggered.connect(h.hand_off)
     a.mask_tokens.toggled.connect(h.set_masked)
     a.find.triggered.connect(window.log_panel.search.setFocus)
     a.dismiss.triggered.connect(window.banner.dismiss)

@@ -1,0 +1,47 @@
+"""Copy-ready set-up for teams who paste the handed identity into their own page.
+
+The identity is the body the operator returned (``refresh_response_key`` included: a web
+client needs it to read the refresh replies), so these snippets are for the person's
+clipboard only; the desk never logs or journals them.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def sdk_snippet(identity: dict[str, object], base_url: str) -> str:
+    """``__uid2.init({identity, baseUrl})`` for the UID2 SDK for JavaScript."""
+    return (
+        "<script>\n"
+        "  window.__uid2 = window.__uid2 || { callbacks: [] };\n"
+        "  window.__uid2.callbacks.push(function (eventType, payload) {\n"
+        '    if (eventType === "SdkLoaded") {\n'
+        f"      __uid2.init({{ identity: {_js(identity)},\n"
+        f"                    baseUrl: {json.dumps(base_url)} }});\n"
+        "    } else {\n"
+        '      console.log("UID2", eventType, payload && payload.identity);\n'
+        "    }\n"
+        "  });\n"
+        "</script>"
+    )
+
+
+def prebid_snippet(identity: dict[str, object], base_url: str) -> str:
+    """Prebid.js's uid2 module set-up: ``uid2Token`` and ``uid2ApiBase``."""
+    return (
+        "<script>\n"
+        "  window.pbjs = window.pbjs || { que: [] };\n"
+        "  pbjs.que.push(function () {\n"
+        "    pbjs.setConfig({ userSync: { userIds: [{ name: 'uid2', params: {\n"
+        f"      uid2ApiBase: {json.dumps(base_url)},\n"
+        f"      uid2Token: {_js(identity)}\n"
+        "    } }] } });\n"
+        "    // Prebid has no refresh timer: call pbjs.refreshUserIds() once refresh_from passed.\n"
+        "  });\n"
+        "</script>"
+    )
+
+
+def _js(identity: dict[str, object]) -> str:
+    return json.dumps(identity, indent=2).replace("\n", "\n      ")

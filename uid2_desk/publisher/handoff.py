@@ -1,0 +1,203 @@
+"""Identities handed to a web page: the desk stops refreshing them and follows the browser.
+
+In the client-server integration the publisher's server generates the identity (1-d, 1-e) and
+hands it to the page (1-f); the browser's UID2 client refreshes it from then on. After
+:meth:`HandOffs.hand_off` the desk's refresh policy for that user is *manual* (the browser owns
+the identity) and every captured ``/v2/token/refresh`` that sends the browser's current
+refresh token moves the desk's copy along: tokens and countdowns follow the newest identity
+the operator issued on that chain, or the user opts out. The captured reply is masked (no
+``refresh_response_key``), so the desk's copy is for display only: it is *browser-held*.
+
+Matching happens synchronously, in journal order, as each captured entry arrives (the next
+refresh sends the token the previous reply issued); applying it to the user is queued on the
+user's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, replace
+
+from uid2_desk.journal import JournalEntry
+from uid2_desk.protocol.capture import is_captured
+from uid2_desk.protocol.clock import Clock
+from uid2_desk.protocol.errors import InputError, PayloadError
+from uid2_desk.protocol.identity import Identity
+from uid2_desk.publisher.book import UserBook
+from uid2_desk.publisher.model import ChainLink, UserState
+from uid2_desk.publisher.recorder import JournalRecorder, Step
+from uid2_desk.publisher.refresh.policy import PolicyKind
+
+REFRESH_ENDPOINT = "/v2/token/refresh"
+#: Journal event names of the hand-off.
+HANDED_OFF = "handed_off"
+BROWSER_REPORT = "browser_report"
+
+
+@dataclass(frozen=True)
+class _Followed:
+    """What one captured refresh on a handed-off chain said."""
+
+    user_id: str
+    status: str
+    identity: Identity | None
+    seq: int
+
+
+class HandOffs:
+    """Which users' identities a web page holds, and the desk's following of them."""
+
+    def __init__(self, book: UserBook, rec: JournalRecorder, clock: Clock) -> None:
+        self._book = book
+        self._rec = rec
+        self._clock = clock
+        #: user id -> the refresh token the browser holds now.
+        self._held: dict[str, str] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def is_browser_held(self, user_id: str) -> bool:
+        """Whether the user's identity was handed to a web page (the browser refreshes it)."""
+        return user_id in self._held
+
+    async def hand_off(self, user_id: str) -> Identity:
+        """Hand the user's identity to a web page (1-f); returns the identity to hand over.
+
+        The desk's policy becomes manual: two refreshers of one chain would race each other.
+        """
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
+            identity = record.identity
+            if identity is None or not record.state.has_usable_token:
+                raise InputError(
+                    f"{record.user.label} has no usable identity to hand off: sign in first."
+                )
+            await self._rec.event(
+                HANDED_OFF,
+                record.user,
+                step=Step.IDENTITY_SET,
+                summary=(
+                    f"The publisher hands {record.user.label}'s identity to the web page; "
+                    "the browser's UID2 client refreshes it from now on"
+                ),
+            )
+            self._held[user_id] = identity.refresh_token
+            await self._book.commit(replace(record, policy=PolicyKind.MANUAL))
+            return identity
+
+    def release(self, user_id: str) -> None:
+        """Stop following the user (the desk refreshes it again if asked)."""
+        self._held.pop(user_id, None)
+
+    async def page_report(self, user_id: str, kind: str, summary: str) -> None:
+        """Journal what the page's client reported; a cleared identity is the logout (4-b)."""
+        if user_id not in self._book.records:
+            return
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
+            cleared = kind == "cleared"
+            await self._rec.event(
+                BROWSER_REPORT,
+                record.user,
+                step=Step.IDENTITY_CLEARED if cleared else None,
+                summary=f"Browser: {summary}",
+                detail={"report": kind},
+            )
+            if not cleared or user_id not in self._held:
+                return
+            self._held.pop(user_id, None)
+            record = replace(record, identity=None, identity_set_ms=None, attempts=0)
+            if record.state is not UserState.OPTED_OUT:
+                record = await self._book.move(
+                    record, UserState.NO_IDENTITY, "the page's client cleared the identity"
+                )
+            await self._book.commit(record)
+
+    async def settled(self) -> None:
+        """Wait until every captured refresh seen so far was applied (tests, closing)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks))
+
+    # -- following --------------------------------------------------------------------
+
+    def on_entry(self, entry: JournalEntry) -> None:
+        """Follow ``entry`` if it is a captured refresh on a handed-off chain (the publisher
+        passes on every journal entry, on the loop, in journal order)."""
+        followed = self._match(entry)
+        if followed is None:
+            return
+        task = asyncio.get_running_loop().create_task(self._apply(followed))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _match(self, entry: JournalEntry) -> _Followed | None:
+        exchange = entry.exchange
+        if exchange is None or not exchange.endpoint.endswith(REFRESH_ENDPOINT):
+            return None
+        if not is_captured(exchange):
+            return None  # the desk's own refresh (a scenario playing the browser) is its own
+        token = (exchange.request_plaintext or "").strip()
+        user_id = next((u for u, held in self._held.items() if held == token), None)
+        if user_id is None:
+            return None
+        status, identity = _reply(exchange.response_plaintext)
+        if identity is not None:
+            self._held[user_id] = identity.refresh_token
+        elif status == "optout":
+            self._held.pop(user_id, None)
+        return _Followed(user_id, status, identity, entry.seq)
+
+    async def _apply(self, followed: _Followed) -> None:
+        if followed.user_id not in self._book.records:
+            self._held.pop(followed.user_id, None)  # the user was removed meanwhile
+            return
+        if followed.status == "":
+            return
+        async with self._book.lock(followed.user_id):
+            record = self._book.get(followed.user_id)
+            if followed.identity is not None:
+                record = replace(
+                    record,
+                    identity=followed.identity,
+                    identity_set_ms=self._clock.now_ms(),
+                    last_error=None,
+                )
+                record = await self._book.move(
+                    record,
+                    UserState.REFRESHED,
+                    "the browser's refresh answered success",
+                    force=True,
+                )
+            elif followed.status == "optout":
+                record = replace(record, identity=None, identity_set_ms=None)
+                record = await self._book.move(
+                    record,
+                    UserState.OPTED_OUT,
+                    "the browser's refresh answered optout",
+                    step=Step.REFRESHED_IDENTITY_SET,
+                )
+            else:
+                return  # a failed browser refresh changes nothing the desk holds
+            token = followed.identity.advertising_token if followed.identity else None
+            link = ChainLink(self._clock.now_ms(), "refresh", followed.status, token, followed.seq)
+            record = await self._book.add_link(record, link)
+            await self._book.commit(record)
+
+
+def _reply(text: str | None) -> tuple[str, Identity | None]:
+    """The status and (masked, display-only) identity of a captured refresh reply."""
+    try:
+        document = json.loads(text or "")
+    except ValueError:
+        return "", None
+    if not isinstance(document, dict):
+        return "", None
+    status = str(document.get("status", ""))
+    body = document.get("body")
+    if status != "success" or not isinstance(body, dict):
+        return status, None
+    shown = {k: v for k, v in body.items() if k != "refresh_response_key"}
+    try:
+        return status, Identity.from_body(shown)
+    except PayloadError:
+        return "", None
