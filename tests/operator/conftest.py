@@ -3,6 +3,7 @@
 - ``manual_clock``: a :class:`ManualClock` the operator reads (fake time, never sleep).
 - ``local_operator``: an operator on a fresh data dir with that clock, ``local`` lifetimes.
 - ``asgi_client``: an ``httpx.AsyncClient`` mounted on it in-process (no socket).
+- ``captured``: every exchange it hands its capture sink, in order.
 - ``live_operator`` / ``operator_server``: an operator on the system clock served on a real
   loopback port (for the official SDK, which stamps requests with wall-clock time).
 """
@@ -18,6 +19,7 @@ import pytest_asyncio
 
 from uid2_desk.operator import Lifetimes, LocalOperator, OperatorServer
 from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.protocol.exchange import Exchange
 
 #: 2026-01-01T00:00:00Z
 START_MS = 1_767_225_600_000
@@ -45,6 +47,14 @@ async def asgi_client(local_operator: LocalOperator) -> AsyncIterator[httpx.Asyn
     transport = httpx.ASGITransport(app=local_operator.asgi_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://operator.test") as client:
         yield client
+
+
+@pytest.fixture
+def captured(local_operator: LocalOperator) -> list[Exchange]:
+    """What ``local_operator`` hands its capture sink, in order (every served request)."""
+    seen: list[Exchange] = []
+    local_operator.capture_to(seen.append)
+    return seen
 
 
 @pytest.fixture

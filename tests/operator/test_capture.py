@@ -31,14 +31,6 @@ from uid2_desk.protocol.exchange import Exchange
 pytestmark = pytest.mark.asyncio
 
 
-@pytest.fixture
-def captured(local_operator: LocalOperator) -> list[Exchange]:
-    """What the operator hands out, in order."""
-    seen: list[Exchange] = []
-    local_operator.capture_to(seen.append)
-    return seen
-
-
 async def test_a_generate_is_captured_with_both_halves_decrypted_and_its_client(
     asgi_client: httpx.AsyncClient,
     local_operator: LocalOperator,

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.operator.conftest import asgi_client, local_operator, manual_clock
+from tests.operator.conftest import asgi_client, captured, local_operator, manual_clock
 from tests.operator.cstg_support import cstg_request, post_cstg
 from tests.operator.support import bearer, generate, seal
 from tests.ui.entries import exchange_entry
@@ -25,16 +25,8 @@ from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.ui.log.exchange_inspector import ExchangeInspector
 
-__all__ = ["asgi_client", "local_operator", "manual_clock"]  # fixtures, used by name
+__all__ = ["asgi_client", "captured", "local_operator", "manual_clock"]  # fixtures, used by name
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def captured(local_operator: LocalOperator) -> list[Exchange]:
-    """What the operator hands out, in order."""
-    seen: list[Exchange] = []
-    local_operator.capture_to(seen.append)
-    return seen
 
 
 def _entry(exchange: Exchange) -> JournalEntry:

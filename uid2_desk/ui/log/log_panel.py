@@ -232,8 +232,8 @@ class ExchangeLogPanel(QWidget):
 
 _WIDTHS = (
     (LogColumn.TIME, 96),
-    (LogColumn.CLIENT, 130),
-    (LogColumn.USER, 160),
+    (LogColumn.CLIENT, 110),
+    (LogColumn.USER, 120),
     (LogColumn.STEP, 48),
     (LogColumn.STATUS, 92),
     (LogColumn.HTTP, 48),
