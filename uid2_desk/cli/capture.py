@@ -19,12 +19,13 @@ from uid2_desk.journal import JOURNAL_FILE
 from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
 from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.journal.model import JournalEntry, new_session_id
+from uid2_desk.journal.sessions import OPERATOR_TAG, PROXY_TAG
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.walkthrough.captured import captured_step
 
 #: What marks a session produced by ``uid2-desk operator``, and by ``uid2-desk proxy``.
-OPERATOR_SESSION_TAG = "operator"
-PROXY_SESSION_TAG = "proxy"
+OPERATOR_SESSION_TAG = OPERATOR_TAG
+PROXY_SESSION_TAG = PROXY_TAG
 
 
 class OperatorCapture:

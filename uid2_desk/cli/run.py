@@ -153,7 +153,17 @@ async def _play(
         )
         return ExitCode.SKIPPED
 
-    services = await open_services(data_dir, env=env, returning=False, guide=scenario.guide)
+    import secrets
+    import time
+
+    from uid2_desk.journal import new_session_id
+    from uid2_desk.journal.sessions import SCENARIO_TAG
+
+    # Tagged, so the desk's Earlier sessions and ``uid2-desk sessions`` say a scenario made it.
+    session = new_session_id(time.time_ns() // 1_000_000, SCENARIO_TAG + secrets.token_hex(2))
+    services = await open_services(
+        data_dir, env=env, returning=False, guide=scenario.guide, session=session
+    )
     try:
         player = ScenarioPlayer(scenario, services.stage())
         where = services.environment.display_name

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from uid2_desk.cli.capture import OPERATOR_SESSION_TAG, PROXY_SESSION_TAG
 from uid2_desk.journal import JOURNAL_FILE, EntryKind, Journal, JournalEntry, JournalFilter
 from uid2_desk.journal.export_har import write_har
 from uid2_desk.journal.export_jsonl import write_jsonl
@@ -30,18 +29,6 @@ from uid2_desk.settings import resolve_data_dir
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
-
-
-def producer_of(session: str) -> str:
-    """What wrote a session, from its id: the operator command, the kiosk, or the desk."""
-    suffix = session.rsplit("-", 1)[-1] if "-" in session else ""
-    if suffix.startswith(OPERATOR_SESSION_TAG):
-        return "uid2-desk operator"
-    if suffix.startswith(PROXY_SESSION_TAG):
-        return "uid2-desk proxy"
-    if suffix.startswith("kiosk"):
-        return "kiosk"
-    return "desk"
 
 
 def list_sessions(args: argparse.Namespace) -> int:
@@ -91,20 +78,15 @@ def check_session(args: argparse.Namespace) -> int:
 
 
 def _print_sessions(journal: Journal) -> int:
-    sessions = journal.sessions()
+    # The same summary the desk's File ▸ Earlier sessions… lists (one query), oldest first.
+    sessions = list(reversed(journal.session_infos()))
     if not sessions:
         print("The journal has no sessions yet.")
         return EXIT_OK
     print(f"{'session':<32} {'started':<19} {'produced by':<20} exchanges")
-    for session in sessions:
-        first = journal.entries(JournalFilter(session=session), limit=1)
-        started = (
-            datetime.fromtimestamp(first[0].at_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
-            if first
-            else "-"
-        )
-        count = journal.count(JournalFilter(session=session, kind=EntryKind.EXCHANGE))
-        print(f"{session:<32} {started:<19} {producer_of(session):<20} {count}")
+    for info in sessions:
+        started = datetime.fromtimestamp(info.started_ms / 1000).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{info.session:<32} {started:<19} {info.producer:<20} {info.exchanges}")
     return EXIT_OK
 
 

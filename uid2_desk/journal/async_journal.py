@@ -230,6 +230,10 @@ class AsyncJournal:
 
     # -- reading ---------------------------------------------------------------------------
 
+    async def read(self, fn: Callable[[Journal], _T]) -> _T:
+        """Run ``fn(journal)`` on a reader thread (any read :class:`Journal` offers)."""
+        return await self._read(fn)
+
     async def get(self, seq: int) -> JournalEntry | None:
         """:meth:`Journal.get` on a reader."""
         return await self._read(lambda j: j.get(seq))

@@ -12,6 +12,7 @@ from uid2_desk.journal.codec import decode_exchange
 from uid2_desk.journal.guarded_connection import GuardedConnection
 from uid2_desk.journal.model import JournalEntry, JournalFilter
 from uid2_desk.journal.queries import LIGHT_COLUMNS, filter_sql, row_to_entry
+from uid2_desk.journal.sessions import SessionInfo
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_FILTER = JournalFilter()
@@ -129,3 +130,34 @@ class JournalReading(GuardedConnection):
                 "SELECT session FROM entry GROUP BY session ORDER BY min(seq)"
             ).fetchall()
         return [r[0] for r in rows]
+
+    def session_infos(self) -> list[SessionInfo]:
+        """Every session with entries, newest first (by its first entry), in one query."""
+        with self._errors("read"):
+            rows = self._db.execute(
+                "SELECT session, min(seq), min(at_ms), max(at_ms), count(*),"
+                " sum(kind = 'exchange') FROM entry GROUP BY session ORDER BY min(seq) DESC"
+            ).fetchall()
+        return [
+            SessionInfo(
+                session=session,
+                started_ms=int(started),
+                last_ms=int(last),
+                entries=int(entries),
+                exchanges=int(exchanges or 0),
+                first_seq=int(first),
+            )
+            for session, first, started, last, entries, exchanges in rows
+        ]
+
+    def seqs(self, f: JournalFilter = _NO_FILTER) -> list[int]:
+        """The ``seq`` of every entry matching ``f`` (one session's, say), ascending.
+
+        For a paged view: 100,000 numbers come back in tens of milliseconds, and the view
+        then fetches the rows it shows a page at a time (:meth:`entries` with ``after_seq``).
+        """
+        conds, params = filter_sql(f)
+        where = f" WHERE {' AND '.join(conds)}" if conds else ""
+        with self._errors("read"):
+            rows = self._db.execute(f"SELECT e.seq FROM entry e{where} ORDER BY e.seq", params)
+            return [int(r[0]) for r in rows]

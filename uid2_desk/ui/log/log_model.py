@@ -83,7 +83,8 @@ _TITLES = {
     LogColumn.LATENCY: "Latency",
 }
 
-_STATUS_COLOURS = {
+#: The colour of each outcome in the Status column.
+STATUS_COLOURS = {
     "success": QColor("#166534"),
     "optout": QColor("#7e22ce"),
     "error": QColor("#b91c1c"),
@@ -261,9 +262,9 @@ class ExchangeLogModel(QAbstractTableModel):
         row = self._rows[self._shown[index.row()]]
         column = LogColumn(index.column())
         if role == DISPLAY_ROLE:
-            return _display(row, column)
+            return cell_text(row, column)
         if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
-            return _STATUS_COLOURS.get(row.status)
+            return STATUS_COLOURS.get(row.status)
         if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
             return ALIGN_RIGHT | ALIGN_VCENTER
         if role == TOOLTIP_ROLE:
@@ -273,7 +274,8 @@ class ExchangeLogModel(QAbstractTableModel):
         return None
 
 
-def _display(row: LogRow, column: LogColumn) -> str:
+def cell_text(row: LogRow, column: LogColumn) -> str:
+    """What ``row`` shows in ``column`` (the earlier sessions' log shows the same)."""
     if column is LogColumn.TIME:
         return format_clock(row.at_ms)
     if column is LogColumn.CLIENT:

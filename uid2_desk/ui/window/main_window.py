@@ -129,6 +129,7 @@ class DeskWindow(PaintMilestones):
         self._completing = True
         from uid2_desk.ui.common.ticker import SecondTicker
         from uid2_desk.ui.window.deferred_walkthrough import DeferredWalkthrough
+        from uid2_desk.ui.window.earlier_action import install_earlier_sessions
         from uid2_desk.ui.window.handlers import DeskHandlers
         from uid2_desk.ui.window.walkthrough_links import WalkthroughLinks
         from uid2_desk.ui.window.window_panels import build_panels
@@ -168,6 +169,7 @@ class DeskWindow(PaintMilestones):
         self.connect_client = install_connect(
             self, lambda: self.handlers.services, self.bridge.services_ready
         )
+        self.earlier_sessions = install_earlier_sessions(self, lambda: self.handlers.services)
         self.is_complete = True
         if on_screen:
             self.await_whole_paint(self._body)

@@ -1,0 +1,1 @@
+"""Earlier journal sessions, browsed and reopened read-only (File ▸ Earlier sessions…)."""
