@@ -68,6 +68,8 @@ async def test_state_changes_carry_from_to_and_cause_details(short_desk: Desk) -
         ("from", "established"),
         ("to", "expired"),
         ("cause", "identity_expires passed: the token is unusable until refreshed"),
+        # The tick moved it, not a person: the entry says so.
+        ("why", "Automatic: the desk's clock passed one of the identity's times"),
     )
     assert entry.outcome == "expired"
     assert entry.user == "jane@example.com"

@@ -154,8 +154,10 @@ class AsyncJournal:
         step: str | None,
         outcome: str | None = None,
         summary: str | None = None,
+        detail: Iterable[tuple[str, str]] = (),
     ) -> JournalEntry:
         """:meth:`Journal.append_exchange` on the worker; listeners run after the commit."""
+        pairs = tuple(detail)
         return await self._append(
             lambda j: j.append_exchange(
                 exchange,
@@ -165,6 +167,7 @@ class AsyncJournal:
                 step=step,
                 outcome=outcome,
                 summary=summary,
+                detail=pairs,
             )
         )
 

@@ -17,6 +17,9 @@ from enum import StrEnum
 
 from uid2_desk.protocol.exchange import Exchange
 
+#: The detail that says why the desk made an entry on its own (``Automatic: …``), when it did.
+WHY_DETAIL = "why"
+
 
 class EntryKind(StrEnum):
     """What a journal entry records."""

@@ -39,11 +39,13 @@ class JournalWriting(GuardedConnection):
         step: str | None,
         outcome: str | None = None,
         summary: str | None = None,
+        detail: Iterable[tuple[str, str]] = (),
     ) -> JournalEntry:
         """Record an exchange; return the committed entry (full, with the scrubbed exchange).
 
         ``outcome`` defaults to :func:`classify_exchange`, ``summary`` to a one-line
-        description. Credential headers that are not masked are masked before writing.
+        description; ``detail`` pairs are kept as an event's are (why it was made...).
+        Credential headers that are not masked are masked before writing.
         """
         exchange = dataclasses.replace(
             exchange,
@@ -61,6 +63,7 @@ class JournalWriting(GuardedConnection):
             outcome=outcome if outcome is not None else classify_exchange(exchange).value,
             summary=summary if summary is not None else summarize_exchange(exchange),
             exchange=exchange,
+            detail=_pairs(detail),
             name=exchange.endpoint,
             method=exchange.method,
             http_status=exchange.http_status,
@@ -86,8 +89,7 @@ class JournalWriting(GuardedConnection):
         ``detail`` is a mapping or key/value pairs (kept in order). Values whose key names a
         secret (``secret``, ``api_key``...) are stored as ``[masked]``.
         """
-        items = detail.items() if isinstance(detail, Mapping) else (detail or ())
-        pairs = tuple((str(k), MASKED if is_secret_name(str(k)) else str(v)) for k, v in items)
+        pairs = _pairs(detail.items() if isinstance(detail, Mapping) else (detail or ()))
         entry = JournalEntry(
             seq=0,
             at_ms=at_ms,
@@ -196,3 +198,8 @@ class JournalWriting(GuardedConnection):
                 # executescript steps the pragma to the end; execute() would free one page.
                 self._db.executescript("PRAGMA incremental_vacuum;")
         return int(deleted)
+
+
+def _pairs(items: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """Detail pairs as stored: values whose key names a secret become ``[masked]``."""
+    return tuple((str(k), MASKED if is_secret_name(str(k)) else str(v)) for k, v in items)

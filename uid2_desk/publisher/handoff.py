@@ -26,7 +26,7 @@ from uid2_desk.protocol.errors import InputError, PayloadError
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.model import ChainLink, UserState
-from uid2_desk.publisher.recorder import JournalRecorder, Step
+from uid2_desk.publisher.recorder import JournalRecorder, Step, automatic
 from uid2_desk.publisher.refresh.policy import PolicyKind
 
 REFRESH_ENDPOINT = "/v2/token/refresh"
@@ -126,7 +126,7 @@ class HandOffs:
         followed = self._match(entry)
         if followed is None:
             return
-        task = asyncio.get_running_loop().create_task(self._apply(followed))
+        task = asyncio.get_running_loop().create_task(self._follow(followed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -146,6 +146,11 @@ class HandOffs:
         elif status == "optout":
             self._held.pop(user_id, None)
         return _Followed(user_id, status, identity, entry.seq)
+
+    async def _follow(self, followed: _Followed) -> None:
+        why = "Automatic: followed the web page's own refresh of the handed-off identity"
+        with automatic(why):
+            await self._apply(followed)
 
     async def _apply(self, followed: _Followed) -> None:
         if followed.user_id not in self._book.records:

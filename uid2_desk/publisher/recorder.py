@@ -11,6 +11,12 @@ changes, policy changes and refusals carry no step and are drawn as notes, capti
 summary (a state change's cause, journaled in its ``cause`` detail, on a line of its own).
 A legacy guide renumbers the steps as they are written (:mod:`~uid2_desk.publisher.guides`).
 
+What the desk does on its own (users returning when it reopens, a refresh policy that is
+due, the clock moving a state on, polling, following a browser) runs inside
+:func:`automatic`, and every entry recorded meanwhile carries its reason in the ``why``
+detail (:data:`~uid2_desk.journal.model.WHY_DETAIL`), e.g. ``Automatic: restored at start-up
+from the data folder``: no row appears that nobody can account for.
+
 Appends go through a :class:`~uid2_desk.journal.backlog.JournalBacklog`: a journal that
 stalls or fails never holds up, or throws away, the operator answer being recorded; its entry
 waits and is retried, and ``None`` is returned in place of the entry meanwhile.
@@ -18,15 +24,39 @@ waits and is retried, and ``None`` is returned in place of the entry meanwhile.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from uid2_desk.journal import AsyncJournal, JournalEntry
 from uid2_desk.journal.backlog import ChangeListener, JournalBacklog
-from uid2_desk.journal.model import summarize_exchange
+from uid2_desk.journal.model import WHY_DETAIL, summarize_exchange
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.model import SignInMode, TestUser, UserState
+
+#: Why the entries being recorded are made with no user action (``None``: a person acted).
+_WHY: ContextVar[str | None] = ContextVar("uid2_desk_why", default=None)
+
+
+@contextmanager
+def automatic(why: str) -> Iterator[None]:
+    """Record every entry made inside the block (this task and what it awaits) with ``why``.
+
+    ``why`` says what set it off, starting ``Automatic:`` (see the module docstring). An
+    inner block's reason wins: it is the closer cause.
+    """
+    token = _WHY.set(why)
+    try:
+        yield
+    finally:
+        _WHY.reset(token)
+
+
+def _why_pairs() -> tuple[tuple[str, str], ...]:
+    why = _WHY.get()
+    return () if why is None else ((WHY_DETAIL, why),)
 
 
 class Step:
@@ -123,6 +153,7 @@ class JournalRecorder:
         who, session, environment = _who(user), self.session, self.environment
         journal_step = self.guide.journal_step(step)
         shown = summary or self._v1_summary(exchange)
+        why = _why_pairs()
         return await self.backlog.append(
             lambda journal: journal.append_exchange(
                 exchange,
@@ -131,6 +162,7 @@ class JournalRecorder:
                 environment=environment,
                 step=journal_step,
                 summary=shown,
+                detail=why,
             )
         )
 
@@ -158,7 +190,7 @@ class JournalRecorder:
         at_ms, who = self._clock.now_ms(), _who(user)
         session, environment = self.session, self.environment
         journal_step = self.guide.journal_step(step)
-        pairs = dict(detail or {})
+        pairs = dict(detail or {}) | dict(_why_pairs())
         return await self.backlog.append(
             lambda journal: journal.append_event(
                 name,

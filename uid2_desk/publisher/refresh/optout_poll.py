@@ -32,6 +32,7 @@ from uid2_desk.protocol.errors import (
     Uid2DeskError,
     UnauthorizedError,
 )
+from uid2_desk.publisher.recorder import automatic
 from uid2_desk.publisher.refresh.poll_bounds import PollBounds
 from uid2_desk.publisher.refresh.poll_progress import PollOutcome, PollProgress
 
@@ -111,7 +112,12 @@ class OptOutPoller:
                 return self._finish(start, PollOutcome.STOPPED)
             attempt_start = self._clock.now_ms()
             attempt += 1
-            state, error = await self._attempt()
+            why = (
+                f"Automatic: opt-out polling, attempt {attempt} of at most "
+                f"{self.bounds.planned_attempts} (started in the opt-out lab)"
+            )
+            with automatic(why):
+                state, error = await self._attempt()
             self._publish(
                 replace(
                     self.progress,

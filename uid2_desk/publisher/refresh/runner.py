@@ -4,7 +4,9 @@
 each user's state on by the clock (refresh due, expired...) and refreshes the users whose
 policy is due (:func:`~uid2_desk.publisher.book.due`); it also handles a user coming back to
 the site, the moment the on-return policy refreshes. Failures of automatic refreshes become
-notices, never exceptions: the next tick goes on.
+notices, never exceptions: the next tick goes on. Every entry these make says why
+(:func:`~uid2_desk.publisher.recorder.automatic`): the clock, a policy that was due, or the
+desk reopening.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from uid2_desk.publisher.book import UserBook
 from uid2_desk.publisher.calls import OperatorCalls
 from uid2_desk.publisher.model import UserSnapshot, UserState
 from uid2_desk.publisher.outcomes import is_rate_limited
-from uid2_desk.publisher.recorder import Event, JournalRecorder, Step
+from uid2_desk.publisher.recorder import Event, JournalRecorder, Step, automatic
 from uid2_desk.publisher.refresh.policy import PolicyKind, retry_delay_ms, returning_user_refreshes
+from uid2_desk.publisher.user_record import UserRecord
+
+#: Why the entries of a user coming back when the desk reopens were made.
+RESTORED_AT_START = "Automatic: restored at start-up from the data folder (the desk reopened)"
+#: Why a state moved on in a tick.
+CLOCK_MOVED = "Automatic: the desk's clock passed one of the identity's times"
 
 
 class PolicyRunner:
@@ -59,14 +67,17 @@ class PolicyRunner:
                     record = self._book.records.get(user_id)
                     if record is None:
                         continue
-                    record = await self._book.apply_time(record)
+                    with automatic(CLOCK_MOVED):
+                        record = await self._book.apply_time(record)
                     due = book.due(record)
                     if due is None or due > self._clock.now_ms():
                         continue
                     if not self._calls.same_realm(record):
                         continue
                     try:
-                        await self._calls.refresh(record, trigger=f"policy {record.policy.value}")
+                        with automatic(policy_why(record)):
+                            trigger = f"policy {record.policy.value}"
+                            await self._calls.refresh(record, trigger=trigger)
                     except Uid2DeskError as exc:
                         self._auto_failure_notice(user_id, exc)
 
@@ -99,6 +110,10 @@ class PolicyRunner:
     async def all_users_return(self) -> None:
         """Every user of this environment with an identity comes back (the desk reopened)."""
         env_id = self._calls.environment.id
+        with automatic(RESTORED_AT_START):
+            await self._return_all(env_id)
+
+    async def _return_all(self, env_id: str) -> None:
         for user_id, record in list(self._book.records.items()):
             if record.identity is None or record.user.environment != env_id:
                 continue
@@ -120,3 +135,14 @@ class PolicyRunner:
                 then = f" Retrying in {retry_delay_ms(record.attempts) // 1000} s."
         label = record.user.label
         self._book.notice("warning", f"Automatic refresh of {label} failed: {exc}{then}", record)
+
+
+def policy_why(record: UserRecord) -> str:
+    """Why a due policy refreshes ``record`` now, in words (the ``why`` of its entries)."""
+    label = record.policy.label
+    if record.policy is PolicyKind.INTERVAL:
+        return f"Automatic: the {label} policy refreshes every {record.interval_ms // 1000} s"
+    if record.attempts:
+        tries = f"{record.attempts} failed attempt{'s' if record.attempts != 1 else ''}"
+        return f"Automatic: the {label} policy retries after {tries}"
+    return f"Automatic: the {label} policy refreshes at refresh_from"

@@ -24,6 +24,7 @@ from uid2_desk.publisher.model import (
     SignInMode,
     UserSnapshot,
 )
+from uid2_desk.publisher.recorder import automatic
 from uid2_desk.publisher.refresh.policy import PolicyKind
 from uid2_desk.publisher.scenario.model import Action, Scenario, Step, WaitUntil
 from uid2_desk.publisher.scenario.results import StepResult, StepStatus
@@ -102,7 +103,9 @@ class ScenarioPlayer:
         if reason is not None:
             result = StepResult(index, step, StepStatus.SKIPPED, "skipped", reason=reason)
         else:
-            result = await self._play(index, step)
+            # Its entries say which scenario step made them (the log's "why").
+            with automatic(f"Scenario {self.scenario.name}, step {step.id}"):
+                result = await self._play(index, step)
         self.results.append(result)
         return result
 

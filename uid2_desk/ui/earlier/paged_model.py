@@ -164,4 +164,4 @@ class PagedLogModel(QAbstractTableModel):
             return cell_text(row, column)
         if role == FOREGROUND_ROLE:
             return STATUS_COLOURS.get(row.status) if column is LogColumn.STATUS else None
-        return row.summary
+        return f"{row.summary}\n{row.why}" if row.why else row.summary

@@ -268,7 +268,7 @@ class ExchangeLogModel(QAbstractTableModel):
         if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
             return ALIGN_RIGHT | ALIGN_VCENTER
         if role == TOOLTIP_ROLE:
-            return row.summary
+            return f"{row.summary}\n{row.why}" if row.why else row.summary
         if role == ROW_ROLE:
             return row
         return None
@@ -285,7 +285,9 @@ def cell_text(row: LogRow, column: LogColumn) -> str:
     if column is LogColumn.STEP:
         return row.step
     if column is LogColumn.ENDPOINT:
-        return row.endpoint if row.is_exchange else f"· {row.endpoint}"
+        shown = row.endpoint if row.is_exchange else f"· {row.endpoint}"
+        # A row the desk made on its own says why, where the eye reads what it was.
+        return f"{shown} — {row.why}" if row.why else shown
     if column is LogColumn.STATUS:
         return row.status
     if column is LogColumn.HTTP:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from uid2_desk.journal.model import WHY_DETAIL
+
 if TYPE_CHECKING:
     from uid2_desk.journal import JournalEntry
 
@@ -34,6 +36,7 @@ class LogRow:
         is_exchange: exchange (``True``) or lifecycle event.
         summary: one human line (tooltip).
         haystack: lower-cased text the free-text filter searches.
+        why: why the desk made it on its own (``Automatic: …``), ``""`` when a person acted.
     """
 
     seq: int
@@ -48,6 +51,7 @@ class LogRow:
     is_exchange: bool
     summary: str
     haystack: str
+    why: str = ""
 
     @classmethod
     def from_entry(cls, entry: JournalEntry) -> LogRow:
@@ -73,6 +77,7 @@ class LogRow:
             is_exchange=is_exchange,
             summary=entry.summary,
             haystack=haystack.lower(),
+            why=entry.detail_value(WHY_DETAIL) or "",
         )
 
 
