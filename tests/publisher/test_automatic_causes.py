@@ -15,10 +15,11 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.journal.model import WHY_DETAIL
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.publisher import PolicyKind
+from uid2_desk.publisher import PolicyKind, ScenarioPlayer
 from uid2_desk.publisher.refresh.optout_poll import OptOutPoller
 from uid2_desk.publisher.refresh.poll_bounds import PollBounds
 from uid2_desk.publisher.refresh.runner import CLOCK_MOVED, RESTORED_AT_START
+from uid2_desk.publisher.scenario import find_scenario
 
 
 def _why(entries: list[JournalEntry]) -> list[tuple[str, str | None]]:
@@ -91,3 +92,16 @@ async def test_each_opt_out_poll_attempt_says_which_it_was(short_desk: Desk) -> 
         "Automatic: opt-out polling, attempt 1 of at most 3 (started in the opt-out lab)",
     )
     assert all(why is not None and why.startswith("Automatic: opt-out polling") for _, why in made)
+
+
+@pytest.mark.asyncio
+async def test_a_scenario_steps_entries_name_the_scenario_and_the_step(desk: Desk) -> None:
+    player = ScenarioPlayer(find_scenario("server-only"), desk.services.stage())
+    await player.step()
+    await player.step()
+    whys = [why for _, why in _why(desk.entries())]
+    assert set(whys) == {
+        "Scenario server-only, step sign-in",
+        "Scenario server-only, step validate",
+    }
+    assert whys[0] == "Scenario server-only, step sign-in"
