@@ -43,7 +43,7 @@ async def test_users_returning_at_start_up_say_they_were_restored(tmp_path: Path
         assert [e.name for e in made][:2] == ["user_returns", "state_changed"]
         assert "/v2/token/refresh" in [e.name for e in made]
         assert {why for _, why in _why(made)} == {RESTORED_AT_START}
-        assert RESTORED_AT_START.startswith("Automatic: restored at start-up from the data folder")
+        assert RESTORED_AT_START == "Automatic: restored at start-up from the data folder"
         # The user returning by hand (Ctrl+U) is a person's doing: no reason added.
         await second.publisher.user_returns(jane.user.id)
         assert _why(second.entries()[len(made) :]) == [("user_returns", None)]

@@ -25,7 +25,7 @@ from uid2_desk.publisher.refresh.policy import PolicyKind, retry_delay_ms, retur
 from uid2_desk.publisher.user_record import UserRecord
 
 #: Why the entries of a user coming back when the desk reopens were made.
-RESTORED_AT_START = "Automatic: restored at start-up from the data folder (the desk reopened)"
+RESTORED_AT_START = "Automatic: restored at start-up from the data folder"
 #: Why a state moved on in a tick.
 CLOCK_MOVED = "Automatic: the desk's clock passed one of the identity's times"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -59,7 +60,8 @@ class EarlierBand(QWidget):
     def __init__(self, info: SessionInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("earlier_band")
-        self.setAutoFillBackground(True)
+        # A plain QWidget paints its style sheet's background only when asked to.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(
             f"QWidget#earlier_band{{background:{BAND_BACKGROUND};"
             f"border-bottom:2px solid {BAND_BORDER}}}"

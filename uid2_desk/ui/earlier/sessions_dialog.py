@@ -64,10 +64,11 @@ class EarlierSessionsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         style_header(header)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 160), (2, 150), (3, 80), (4, 80)):
+        for column, width in ((1, 210), (2, 150), (3, 90), (4, 80)):
             self.table.setColumnWidth(column, width)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.open_button = QPushButton("Open read-only", self)
