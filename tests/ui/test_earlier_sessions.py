@@ -110,10 +110,13 @@ def test_an_earlier_session_is_listed_and_reopened_read_only(
         assert not live_seqs & earlier_seqs
         qtbot.mouseClick(window.band.back, Qt.MouseButton.LeftButton)
         assert not window.isVisible()
-        window.deleteLater()
+        # Reopened, it is the same window; closing the desk window closes it too.
+        assert desk.window.earlier_sessions.reopen(info) is window
+        assert window.isVisible()
     finally:
         desk.settle()
         close_desk(desk)
+    assert not window.isVisible()
 
 
 def _big_earlier_session(data_dir: Path, count: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -19,6 +20,8 @@ from uid2_desk.protocol.errors import InputError
 from uid2_desk.ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
+
     from uid2_desk.journal import Journal
     from uid2_desk.journal.sessions import SessionInfo
     from uid2_desk.services import DeskServices
@@ -26,8 +29,10 @@ if TYPE_CHECKING:
     from uid2_desk.ui.earlier.sessions_dialog import EarlierSessionsDialog
 
 
-class EarlierSessions:
+class EarlierSessions(QObject):
     """The window's *Earlier sessions…* action, its list and the sessions reopened.
+
+    They all close with the desk window (its ``closing`` signal).
 
     Attributes:
         action: File ▸ Earlier sessions….
@@ -36,6 +41,7 @@ class EarlierSessions:
     """
 
     def __init__(self, window: QMainWindow, services_of: Callable[[], DeskServices | None]) -> None:
+        super().__init__(window)
         self._window = window
         self._services_of = services_of
         self.reads = TaskRunner(window)
@@ -87,12 +93,21 @@ class EarlierSessions:
         if shown is None:
             shown = EarlierSessionWindow(info, self.read, self._window)
             shown.back_requested.connect(self.back_to_live)
+            session = info.session
+            shown.destroyed.connect(lambda *_: self.windows.pop(session, None))
             self.windows[info.session] = shown
             shown.start()
         shown.show()
         shown.raise_()
         shown.activateWindow()
         return shown
+
+    def close_all(self) -> None:
+        """Close the list and every earlier session (the desk window is closing)."""
+        self.reads.cancel_all()
+        for shown in [self.dialog, *self.windows.values()]:
+            if shown is not None:
+                shown.close()
 
     def _list_failed(self, _what: str, message: str) -> None:
         if self.dialog is not None:
@@ -105,10 +120,16 @@ class EarlierSessions:
 
 
 def install_earlier_sessions(
-    window: QMainWindow, services_of: Callable[[], DeskServices | None]
+    window: QMainWindow,
+    services_of: Callable[[], DeskServices | None],
+    closing: SignalInstance,
 ) -> EarlierSessions:
-    """Add *Earlier sessions…* at the top of the window's File menu (or to the window)."""
+    """Add *Earlier sessions…* at the top of the window's File menu (or to the window).
+
+    ``closing`` (the desk window's) closes the list and the earlier sessions with it.
+    """
     earlier = EarlierSessions(window, services_of)
+    closing.connect(earlier.close_all)
     menu = next(
         (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),
         None,

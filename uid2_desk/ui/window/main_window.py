@@ -169,7 +169,9 @@ class DeskWindow(PaintMilestones):
         self.connect_client = install_connect(
             self, lambda: self.handlers.services, self.bridge.services_ready
         )
-        self.earlier_sessions = install_earlier_sessions(self, lambda: self.handlers.services)
+        self.earlier_sessions = install_earlier_sessions(
+            self, lambda: self.handlers.services, self.closing
+        )
         self.is_complete = True
         if on_screen:
             self.await_whole_paint(self._body)
