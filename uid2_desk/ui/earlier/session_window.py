@@ -148,12 +148,9 @@ class EarlierSessionWindow(QMainWindow):
                 return  # a newer filter is on its way
             self.model.set_seqs(seqs)
             self._diagram_page = None
-            total = self.info.entries
-            shown = (
-                f"{len(seqs):,} entries"
-                if not wanted.text.strip()
-                else (f"{len(seqs):,} of {total:,} entries match")
-            )
+            shown = f"{len(seqs):,} entries"
+            if wanted.text.strip():
+                shown = f"{len(seqs):,} of {self.info.entries:,} entries match"
             self.count.setText(f"{shown} · read-only")
             if seqs:
                 self.table.selectRow(0)
