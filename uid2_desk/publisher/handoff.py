@@ -27,8 +27,8 @@ from uid2_desk.protocol.capture import is_captured
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, PayloadError
 from uid2_desk.protocol.identity import Identity
-from uid2_desk.publisher.book import UserBook
-from uid2_desk.publisher.model import ChainLink, UserState
+from uid2_desk.publisher.book import UserBook, snapshot
+from uid2_desk.publisher.model import ChainLink, UserSnapshot, UserState
 from uid2_desk.publisher.recorder import JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 
@@ -112,7 +112,7 @@ class HandOffs:
         """Stop following the user (it is being removed)."""
         self._held.pop(user_id, None)
 
-    async def take_back(self, user_id: str) -> None:
+    async def take_back(self, user_id: str) -> UserSnapshot:
         """The desk owns the user's identity again: it stops following and may refresh it."""
         async with self._book.lock(user_id):
             record = self._book.get(user_id)
@@ -133,9 +133,8 @@ class HandOffs:
                 summary=f"The desk takes {record.user.label}'s identity back from the browser."
                 + note,
             )
-            await self._book.commit(
-                replace(record, browser_held=False, last_error=note.strip() or record.last_error)
-            )
+            record = replace(record, browser_held=False, last_error=note.strip() or None)
+            return snapshot(await self._book.commit(record))
 
     async def page_report(self, user_id: str, kind: str, summary: str) -> None:
         """Journal what the page's client reported; a cleared identity is the logout (4-b)."""
