@@ -7,12 +7,16 @@ publisher's (no page is needed to mark the identity as the browser's).
 from __future__ import annotations
 
 import asyncio
+import base64
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from tests.ui.desk_fixture import Desk, close_desk, open_desk
+from uid2_desk.ui.identity.handoff_dialog import HandOffDialog
 from uid2_desk.ui.identity.users_panel import HELD_ROLE, MODE_ROLE
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -86,3 +90,35 @@ def test_held_by_the_browser_is_shown_kept_across_a_restart_and_taken_back(
         assert again.selected().state.value == "refreshed"
     finally:
         close_desk(again)
+
+
+def test_the_hand_off_dialog_shows_snippets_masked_and_copy_gives_them_whole(
+    qtbot: QtBot,
+) -> None:
+    key = base64.b64encode(bytes(range(32))).decode()
+    identity = {
+        "advertising_token": "A4AAA" + "a" * 200 + "END1",
+        "refresh_token": "AAAAR" + "r" * 300 + "END2",
+        "identity_expires": 1,
+        "refresh_from": 1,
+        "refresh_expires": 1,
+        "refresh_response_key": key,
+    }
+    dialog = HandOffDialog("Jane", identity, "http://127.0.0.1:8080", "")
+    qtbot.addWidget(dialog)
+    views = dialog.findChildren(QPlainTextEdit, "handoff_snippet")
+    assert len(views) == 2
+    for view in views:
+        text = view.toPlainText()
+        assert key not in text
+        assert "(hidden: Copy gives it)" in text
+        assert identity["advertising_token"] not in text
+        assert identity["refresh_token"] not in text
+        assert "A4AAAaaa…END1" in text
+    copies = [b for b in dialog.findChildren(QPushButton) if b.text() == "Copy"]
+    assert len(copies) == 2
+    for button in copies:
+        button.click()
+        copied = QGuiApplication.clipboard().text()
+        assert key in copied
+        assert str(identity["refresh_token"]) in copied
