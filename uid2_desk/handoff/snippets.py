@@ -37,7 +37,7 @@ def sdk_snippet(identity: dict[str, object], base_url: str) -> str:
         "  window.__uid2.callbacks.push(function (eventType, payload) {\n"
         '    if (eventType === "SdkLoaded") {\n'
         f"      __uid2.init({{ identity: {_js(identity)},\n"
-        f"                    baseUrl: {json.dumps(base_url)} }});\n"
+        f"        baseUrl: {json.dumps(base_url)} }});\n"
         "    } else {\n"
         '      console.log("UID2", eventType, payload && payload.identity);\n'
         "    }\n"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.handoff.snippets import prebid_snippet, sdk_snippet, shown_identity
+from uid2_desk.ui.common.look import set_font
 
 
 class HandOffDialog(QDialog):
@@ -129,6 +130,7 @@ class HandOffDialog(QDialog):
         view = QPlainTextEdit(on_screen, self)
         view.setReadOnly(True)
         view.setObjectName("handoff_snippet")
+        set_font(view, mono=True)  # code, aligned as it will be pasted
         box.addLayout(head)
         box.addWidget(view)
         return box
