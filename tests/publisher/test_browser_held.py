@@ -193,3 +193,30 @@ def test_a_store_from_before_the_hand_off_gains_the_column(tmp_path: Path) -> No
         assert store.load()[0].browser_held is True
     finally:
         store.close()
+
+
+@pytest.mark.asyncio
+async def test_a_second_tab_refreshing_an_older_token_is_followed_too(tmp_path: Path) -> None:
+    clock = ManualClock(START_MS)
+    desk = await _open(tmp_path / "desk", clock)
+    try:
+        pub = desk.publisher
+        jane = await pub.sign_in(DiiKind.EMAIL, "jane.tabs@example.com")
+        handed = await pub.handoffs.hand_off(jane.user_id)
+        clock.advance(1000)
+        await _browser_refresh(desk, handed.refresh_token)  # the first tab
+        first = await _followed(desk, jane.user_id, handed.advertising_token)
+        clock.advance(1000)
+        await _browser_refresh(desk, handed.refresh_token)  # a second tab, same old token
+        second = await _followed(desk, jane.user_id, first)
+        assert second not in (first, handed.advertising_token)
+        # Either tab goes on from what it holds: the desk still follows.
+        shown = pub.snapshot(jane.user_id).identity
+        assert shown is not None
+        clock.advance(1000)
+        await _browser_refresh(desk, shown.refresh_token)
+        assert await _followed(desk, jane.user_id, second) != second
+        assert len([e for e in desk.transitions() if "browser" in e[2]]) == 3
+    finally:
+        await desk.services.aclose()
+    await assert_no_other_tasks()

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.prebid_build import ensure_bundle
 from uid2_desk.operator.state.lifetimes import Lifetimes
+from uid2_desk.protocol.capture import CapturedClient
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.normalize import DiiKind
-from uid2_desk.services import open_services
+from uid2_desk.services import DeskServices, open_services
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.identity.users_panel import MODE_ROLE
 from uid2_desk.ui.log.log_model import LogColumn
@@ -78,6 +79,22 @@ def _browse(url: str, refreshes: int) -> dict[str, Any]:
         client = page.inner_text("#client")
         browser.close()
     return {"tokens": tokens, "latest": stored["latestToken"], "client": client}
+
+
+async def _issued_to_the_browser(services: DeskServices) -> list[str]:
+    """The advertising tokens the operator's refresh replies gave the browser, in order."""
+    tokens = []
+    for entry in await services.journal.entries(limit=None, with_exchanges=True):
+        exchange = entry.exchange
+        if exchange is None or exchange.method != "POST" or entry.name != "/v2/token/refresh":
+            continue
+        client = CapturedClient.of(exchange)
+        if client is None or client.is_desk:
+            continue
+        body = json.loads(exchange.response_plaintext or "{}").get("body") or {}
+        if "advertising_token" in body:
+            tokens.append(str(body["advertising_token"]))
+    return tokens
 
 
 async def _settle(window: DeskWindow, seconds: float = 0.5) -> None:
@@ -161,10 +178,13 @@ async def run(out_dir: Path) -> dict[str, Any]:
     page = await asyncio.to_thread(_browse, url, 2)
     report["page"] = {k: page[k] for k in ("tokens", "client")}
     latest = page["latest"]["advertising_token"]
+    await _settle(window, 1.0)  # the last captured refresh reaches the journal and the desk
+    await services.publisher.handoffs.settled()
+    issued = await _issued_to_the_browser(services)
     for _ in range(100):
         await _settle(window, 0.1)
         shown = window.identity.snapshot
-        if shown is not None and shown.identity and shown.identity.advertising_token == latest:
+        if shown is not None and shown.identity and shown.identity.advertising_token == issued[-1]:
             break
     dock = window.walkthrough
     dock.setFloating(False)
@@ -196,6 +216,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
         "lanes": [lane.title for lane in panel.view.diagram.lanes],
         "inspector_title": window.inspector._title.text(),
         "page_latest_token": latest,
+        "issued_to_the_browser": issued,
         "panel_token": snapshot.identity.advertising_token
         if snapshot and snapshot.identity
         else "",

@@ -33,6 +33,8 @@ from uid2_desk.publisher.recorder import JournalRecorder, Step
 from uid2_desk.publisher.refresh.policy import PolicyKind
 
 REFRESH_ENDPOINT = "/v2/token/refresh"
+#: How many of a handed chain's refresh tokens are recognised (the browser's, newest last).
+_KEEP = 16
 #: Journal event names of the hand-off.
 HANDED_OFF = "handed_off"
 BROWSER_REPORT = "browser_report"
@@ -61,10 +63,10 @@ class HandOffs:
         self._book = book
         self._rec = rec
         self._clock = clock
-        #: user id -> the refresh token the browser holds now (restored from the store: the
-        #: desk's copy carries the browser's latest refresh token).
-        self._held: dict[str, str] = {
-            uid: r.identity.refresh_token
+        #: user id -> the refresh tokens issued on the handed chain, newest last (restored from
+        #: the store: the desk's copy carries the browser's latest refresh token).
+        self._held: dict[str, list[str]] = {
+            uid: [r.identity.refresh_token]
             for uid, r in book.records.items()
             if r.browser_held and r.identity is not None
         }
@@ -104,7 +106,7 @@ class HandOffs:
                 ),
             )
             if browser:
-                self._held[user_id] = identity.refresh_token
+                self._held[user_id] = [identity.refresh_token]
             await self._book.commit(replace(record, policy=PolicyKind.MANUAL, browser_held=browser))
             return identity
 
@@ -186,7 +188,9 @@ class HandOffs:
         if not is_captured(exchange):
             return None  # the desk's own refresh (a scenario playing the browser) is its own
         token = (exchange.request_plaintext or "").strip()
-        user_id = next((u for u, held in self._held.items() if held == token), None)
+        # Any token of the chain, not only the newest: a second tab, or a retry racing a
+        # refresh, presents an older one, and the operator answers it all the same.
+        user_id = next((u for u, held in self._held.items() if token in held), None)
         if user_id is None:
             return None
         record = self._book.records.get(user_id)
@@ -196,7 +200,7 @@ class HandOffs:
             return None
         status, identity = _reply(exchange.response_plaintext)
         if identity is not None:
-            self._held[user_id] = identity.refresh_token
+            self._held[user_id] = [*self._held[user_id], identity.refresh_token][-_KEEP:]
         elif status == "optout":
             self._held.pop(user_id, None)
         return _Followed(user_id, status, identity, entry.seq)
