@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 
-from uid2_desk.journal.masking import shorten_token
-
 #: What stands for the refresh_response_key on screen.
 HIDDEN_KEY = "(hidden: Copy gives it)"
 _TOKENS = ("advertising_token", "refresh_token")
@@ -19,6 +17,9 @@ _TOKENS = ("advertising_token", "refresh_token")
 
 def shown_identity(identity: dict[str, object]) -> dict[str, object]:
     """The identity as a snippet shows it on screen: tokens shortened, the key hidden."""
+    # Here, not at the top: the window imports this module before the journal is loaded.
+    from uid2_desk.journal.masking import shorten_token
+
     shown = dict(identity)
     for name in _TOKENS:
         value = shown.get(name)
