@@ -122,6 +122,7 @@ async def _hand_off(window: DeskWindow, out_dir: Path, report: dict[str, Any]) -
             break
     await _settle(window, 0.5)
     _grab(dialog, out_dir / "handoff-dialog-handed.png")
+    report["dialog_go_enabled_after"] = dialog.findChild(QWidget, "handoff_go").isEnabled()  # type: ignore[union-attr]
     report["dialog_address"] = dialog.findChild(QWidget, "handoff_address").text()  # type: ignore[union-attr]
     url: str = dialog.url  # type: ignore[attr-defined]
     dialog.close()

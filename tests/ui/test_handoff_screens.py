@@ -100,6 +100,7 @@ def test_the_desk_sends_no_refresh_of_its_own(report: dict[str, Any]) -> None:
 def test_the_hand_off_dialog_shows_no_secret(report: dict[str, Any]) -> None:
     assert report["dialog_title"] == "Hand off jane.browser@example.com to a web page"
     assert report["dialog_address"].startswith("http://localhost:")
+    assert report["dialog_go_enabled_after"] is False  # no second hand-off of a held identity
     assert report["handed_key_on_screen"] is False
     assert report["dialog_snippet_fonts"] == ["DejaVu Sans Mono"] * 2  # code, in a code font
     for snippet in report["dialog_snippets"]:

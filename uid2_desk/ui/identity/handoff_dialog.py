@@ -113,6 +113,7 @@ class HandOffDialog(QDialog):
         self.url = url
         self.address.setText(url)
         self._open.setEnabled(True)
+        self._go.setEnabled(False)  # handed off: the browser holds it until taken back
 
     def open_in_browser(self) -> None:
         """Open the hand-off page in the system browser."""
