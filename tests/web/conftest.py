@@ -8,14 +8,19 @@ browser, Node.js or bundle fails the test: these tests stand for a feature and n
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from playwright.async_api import Browser as AsyncBrowser
+from playwright.async_api import async_playwright
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.web.prebid_build import BuildError, ensure_bundle
+from uid2_desk.operator.state.lifetimes import Lifetimes
+from uid2_desk.services.desk import DeskServices, open_services
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Headless, as root, and without reaching anything but this machine (Chromium's background
@@ -101,3 +106,36 @@ def page_server(prebid_bundle: bytes) -> Iterator[PageServer]:
     server = PageServer(prebid_bundle)
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def bundle_path() -> Path:
+    """Prebid.js with the uid2 module, built from the pinned npm packages."""
+    try:
+        return ensure_bundle()
+    except BuildError as exc:
+        pytest.fail(str(exc))
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[AsyncBrowser]:
+    """Headless Debian Chromium (the async API: the desk runs on this test's loop)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI does)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        await launched.close()
+
+
+@pytest_asyncio.fixture
+async def desk(tmp_path: Path, bundle_path: Path) -> AsyncIterator[DeskServices]:
+    """A desk on the local environment, its operator on loopback, refresh_from after 1 s."""
+    lifetimes = Lifetimes.local().with_overrides(refresh_from_s=1)
+    services = await open_services(tmp_path, lifetimes=lifetimes, returning=False)
+    assert services.handoff is not None
+    services.handoff.use_script(str(bundle_path))
+    yield services
+    await services.aclose()

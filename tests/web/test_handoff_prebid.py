@@ -12,56 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.web.prebid_build import BuildError, ensure_bundle
 from uid2_desk.journal import JournalEntry
-from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.capture import CapturedClient, lane_label
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher.model import UserState
-from uid2_desk.services.desk import DeskServices, open_services
+from uid2_desk.services.desk import DeskServices
 
 STORAGE_KEY = "__uid2_advertising_token"
-
-
-@pytest.fixture(scope="module")
-def bundle_path() -> Path:
-    """Prebid.js with the uid2 module, built from the pinned npm packages."""
-    try:
-        return ensure_bundle()
-    except BuildError as exc:
-        pytest.fail(str(exc))
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Headless Debian Chromium (the async API: the desk runs on this test's loop)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI does)")
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        await launched.close()
-
-
-@pytest_asyncio.fixture
-async def desk(tmp_path: Path, bundle_path: Path) -> AsyncIterator[DeskServices]:
-    """A desk on the local environment, its operator on loopback, refresh_from after 1 s."""
-    lifetimes = Lifetimes.local().with_overrides(refresh_from_s=1)
-    services = await open_services(tmp_path, lifetimes=lifetimes, returning=False)
-    assert services.handoff is not None
-    services.handoff.use_script(str(bundle_path))
-    yield services
-    await services.aclose()
 
 
 async def _until(what: str, check: Callable[[], object], timeout_s: float = 15.0) -> None:

@@ -5,10 +5,15 @@ A small :class:`ThreadingHTTPServer` on its own thread, bound to 127.0.0.1 and a
 that Origin). Routes: ``/u/<user id>`` (the page), ``/handoff.js`` (the page's script),
 ``/client.js`` (the chosen client script, when it is a file), ``POST /report`` (what the
 page's client reported, handed to ``on_report`` on the server's thread).
+
+The pages carry a live identity, ``refresh_response_key`` included (the browser's client needs
+it), so the server answers loopback peers only (403 otherwise) and only requests addressed to
+its own origin: any other ``Host`` gets 421, which keeps a DNS-rebinding page from reading them.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,12 +42,16 @@ class HandOffServer:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.origin = ""
+        #: The ``Host`` values the server answers (its own origin, by name or address).
+        self.hosts: frozenset[str] = frozenset()
 
     def start(self) -> str:
         """Listen on a free loopback port; returns the origin."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._server.daemon_threads = True
-        self.origin = f"http://localhost:{self._server.server_address[1]}"
+        port = self._server.server_address[1]
+        self.origin = f"http://localhost:{port}"
+        self.hosts = frozenset({f"localhost:{port}", f"127.0.0.1:{port}"})
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="uid2-handoff", daemon=True
         )
@@ -99,7 +108,19 @@ def _handler(owner: HandOffServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             pass  # the page's identity is in its URL's page, never in a log
 
+        def _refused(self) -> bool:
+            """Answer 403 to a peer not on loopback, 421 to a request for another host."""
+            if not ipaddress.ip_address(self.client_address[0]).is_loopback:
+                self._send(403, b"loopback only", "text/plain")
+                return True
+            if (self.headers.get("Host") or "").lower() not in owner.hosts:
+                self._send(421, b"misdirected request", "text/plain")
+                return True
+            return False
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             found = owner.body_of(self.path.split("?")[0])
             if found is None:
                 self.send_error(404)
@@ -107,6 +128,8 @@ def _handler(owner: HandOffServer) -> type[BaseHTTPRequestHandler]:
             self._send(200, *found)
 
         def do_POST(self) -> None:
+            if self._refused():
+                return
             if self.path != "/report":
                 self.send_error(404)
                 return

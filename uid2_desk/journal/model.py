@@ -41,8 +41,12 @@ def classify_exchange(exchange: Exchange) -> Outcome:
 
     Anything but an HTTP 200 whose reply we could read and whose status is ``success`` or
     ``optout`` is an error (that includes EUID's ``insufficient_user_consent``: no identity came
-    back, and the desk wants it to stand out).
+    back, and the desk wants it to stand out). A browser's CORS preflight (``OPTIONS``) answered
+    2xx has no status to read: it succeeded, or the browser would not send the request.
     """
+    if exchange.method == "OPTIONS" and exchange.error is None:
+        ok = exchange.http_status is not None and 200 <= exchange.http_status < 300
+        return Outcome.SUCCESS if ok else Outcome.ERROR
     if exchange.error is not None or exchange.http_status != 200:
         return Outcome.ERROR
     if exchange.operator_status == Outcome.OPTOUT:

@@ -51,8 +51,9 @@ def timing(record: UserRecord) -> RefreshTiming:
 
 
 def due(record: UserRecord) -> int | None:
-    """When the record's policy refreshes on its own next, if ever."""
-    if record.identity is None or record.state not in REFRESHABLE:
+    """When the record's policy refreshes on its own next, if ever (never while a web page's
+    client holds the identity: two refreshers of one chain would race each other)."""
+    if record.identity is None or record.state not in REFRESHABLE or record.browser_held:
         return None
     return due_at(record.policy, timing(record), record.interval_ms)
 
@@ -70,6 +71,7 @@ def snapshot(record: UserRecord) -> UserSnapshot:
         chain=record.chain,
         identity_set_ms=record.identity_set_ms,
         interval_ms=record.interval_ms,
+        browser_held=record.browser_held,
     )
 
 

@@ -24,6 +24,7 @@ from uid2_desk.protocol.identity import Identity
 from uid2_desk.protocol.normalize import Dii, parse_dii
 from uid2_desk.publisher import book
 from uid2_desk.publisher.book import UserBook
+from uid2_desk.publisher.handoff import HELD_REFRESH
 from uid2_desk.publisher.model import SignInMode, UserState
 from uid2_desk.publisher.outcomes import is_rate_limited, rate_limited, refresh_failure
 from uid2_desk.publisher.recorder import ClientStep, Event, JournalRecorder, Step
@@ -84,6 +85,8 @@ class OperatorCalls:
         (see :func:`~uid2_desk.publisher.outcomes.refresh_failure`).
         """
         identity = require_identity(record, "refresh")
+        if record.browser_held:
+            raise InputError(HELD_REFRESH)  # the browser's client refreshes it; the desk follows
         client: OperatorClient | CstgClient
         if record.user.mode is SignInMode.CLIENT:
             # The device's SDK refreshes its own identity, without the publisher's API key.
@@ -153,6 +156,7 @@ class OperatorCalls:
             attempts=0,
             last_attempt_ms=None,
             last_error=None,
+            browser_held=False,
         )
         if record.state is UserState.OPTED_OUT:  # opted out stays opted out: nothing to journal
             return await self._book.commit(record)

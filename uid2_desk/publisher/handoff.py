@@ -7,6 +7,9 @@ the identity) and every captured ``/v2/token/refresh`` that sends the browser's 
 refresh token moves the desk's copy along: tokens and countdowns follow the newest identity
 the operator issued on that chain, or the user opts out. The captured reply is masked (no
 ``refresh_response_key``), so the desk's copy is for display only: it is *browser-held*.
+The mark is the user record's ``browser_held`` (kept in the user store, so following resumes
+after a restart); while it is set the desk sends no refresh of its own, until
+:meth:`HandOffs.take_back` returns the identity to the desk.
 
 Matching happens synchronously, in journal order, as each captured entry arrives (the next
 refresh sends the token the previous reply issued); applying it to the user is queued on the
@@ -24,15 +27,23 @@ from uid2_desk.protocol.capture import is_captured
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, PayloadError
 from uid2_desk.protocol.identity import Identity
-from uid2_desk.publisher.book import UserBook
-from uid2_desk.publisher.model import ChainLink, UserState
+from uid2_desk.publisher.book import UserBook, snapshot
+from uid2_desk.publisher.model import ChainLink, UserSnapshot, UserState
 from uid2_desk.publisher.recorder import JournalRecorder, Step, automatic
 from uid2_desk.publisher.refresh.policy import PolicyKind
 
 REFRESH_ENDPOINT = "/v2/token/refresh"
+#: How many of a handed chain's refresh tokens are recognised (the browser's, newest last).
+_KEEP = 16
 #: Journal event names of the hand-off.
 HANDED_OFF = "handed_off"
 BROWSER_REPORT = "browser_report"
+TAKEN_BACK = "taken_back"
+#: What the desk says instead of refreshing a browser-held identity.
+HELD_REFRESH = (
+    "Refresh not sent: the browser holds this identity (its web page's UID2 client refreshes "
+    "it). User ▸ Take back from the browser returns it to the desk."
+)
 
 
 @dataclass(frozen=True)
@@ -52,22 +63,35 @@ class HandOffs:
         self._book = book
         self._rec = rec
         self._clock = clock
-        #: user id -> the refresh token the browser holds now.
-        self._held: dict[str, str] = {}
+        #: user id -> the refresh tokens issued on the handed chain, newest last (restored from
+        #: the store: the desk's copy carries the browser's latest refresh token).
+        self._held: dict[str, list[str]] = {
+            uid: [r.identity.refresh_token]
+            for uid, r in book.records.items()
+            if r.browser_held and r.identity is not None
+        }
         self._tasks: set[asyncio.Task[None]] = set()
 
     def is_browser_held(self, user_id: str) -> bool:
         """Whether the user's identity was handed to a web page (the browser refreshes it)."""
-        return user_id in self._held
+        record = self._book.records.get(user_id)
+        return record is not None and record.browser_held
 
-    async def hand_off(self, user_id: str) -> Identity:
+    async def hand_off(self, user_id: str, *, browser: bool = True) -> Identity:
         """Hand the user's identity to a web page (1-f); returns the identity to hand over.
 
         The desk's policy becomes manual: two refreshers of one chain would race each other.
+        With ``browser`` the user is *browser-held*: the desk follows and never refreshes it;
+        without (a scenario in which the desk plays the browser's client) it is not marked.
         """
         async with self._book.lock(user_id):
             record = self._book.get(user_id)
             identity = record.identity
+            if record.browser_held:
+                raise InputError(
+                    f"{record.user.label}'s identity is already held by the browser: take it "
+                    "back first (User ▸ Take back from the browser)."
+                )
             if identity is None or not record.state.has_usable_token:
                 raise InputError(
                     f"{record.user.label} has no usable identity to hand off: sign in first."
@@ -81,13 +105,38 @@ class HandOffs:
                     "the browser's UID2 client refreshes it from now on"
                 ),
             )
-            self._held[user_id] = identity.refresh_token
-            await self._book.commit(replace(record, policy=PolicyKind.MANUAL))
+            if browser:
+                self._held[user_id] = [identity.refresh_token]
+            await self._book.commit(replace(record, policy=PolicyKind.MANUAL, browser_held=browser))
             return identity
 
     def release(self, user_id: str) -> None:
-        """Stop following the user (the desk refreshes it again if asked)."""
+        """Stop following the user (it is being removed)."""
         self._held.pop(user_id, None)
+
+    async def take_back(self, user_id: str) -> UserSnapshot:
+        """The desk owns the user's identity again: it stops following and may refresh it."""
+        async with self._book.lock(user_id):
+            record = self._book.get(user_id)
+            if not record.browser_held:
+                raise InputError(f"{record.user.label}'s identity is not held by the browser.")
+            self._held.pop(user_id, None)
+            keyless = record.identity is not None and record.identity.refresh_response_key is None
+            note = (
+                " The browser refreshed it since the hand-off, so the desk's copy has no "
+                "refresh_response_key to read a refresh reply with: sign in again to refresh "
+                "from the desk."
+                if keyless
+                else ""
+            )
+            await self._rec.event(
+                TAKEN_BACK,
+                record.user,
+                summary=f"The desk takes {record.user.label}'s identity back from the browser."
+                + note,
+            )
+            record = replace(record, browser_held=False, last_error=note.strip() or None)
+            return snapshot(await self._book.commit(record))
 
     async def page_report(self, user_id: str, kind: str, summary: str) -> None:
         """Journal what the page's client reported; a cleared identity is the logout (4-b)."""
@@ -106,7 +155,9 @@ class HandOffs:
             if not cleared or user_id not in self._held:
                 return
             self._held.pop(user_id, None)
-            record = replace(record, identity=None, identity_set_ms=None, attempts=0)
+            record = replace(
+                record, identity=None, identity_set_ms=None, attempts=0, browser_held=False
+            )
             if record.state is not UserState.OPTED_OUT:
                 record = await self._book.move(
                     record, UserState.NO_IDENTITY, "the page's client cleared the identity"
@@ -137,12 +188,19 @@ class HandOffs:
         if not is_captured(exchange):
             return None  # the desk's own refresh (a scenario playing the browser) is its own
         token = (exchange.request_plaintext or "").strip()
-        user_id = next((u for u, held in self._held.items() if held == token), None)
+        # Any token of the chain, not only the newest: a second tab, or a retry racing a
+        # refresh, presents an older one, and the operator answers it all the same.
+        user_id = next((u for u, held in self._held.items() if token in held), None)
         if user_id is None:
+            return None
+        record = self._book.records.get(user_id)
+        if record is None or not record.browser_held:
+            # Removed, logged out or signed in again on the desk: no longer the browser's.
+            self._held.pop(user_id, None)
             return None
         status, identity = _reply(exchange.response_plaintext)
         if identity is not None:
-            self._held[user_id] = identity.refresh_token
+            self._held[user_id] = [*self._held[user_id], identity.refresh_token][-_KEEP:]
         elif status == "optout":
             self._held.pop(user_id, None)
         return _Followed(user_id, status, identity, entry.seq)
@@ -160,6 +218,8 @@ class HandOffs:
             return
         async with self._book.lock(followed.user_id):
             record = self._book.get(followed.user_id)
+            if not record.browser_held:
+                return  # logged out or signed in again on the desk meanwhile
             if followed.identity is not None:
                 record = replace(
                     record,
@@ -174,7 +234,7 @@ class HandOffs:
                     force=True,
                 )
             elif followed.status == "optout":
-                record = replace(record, identity=None, identity_set_ms=None)
+                record = replace(record, identity=None, identity_set_ms=None, browser_held=False)
                 record = await self._book.move(
                     record,
                     UserState.OPTED_OUT,

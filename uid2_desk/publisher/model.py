@@ -128,6 +128,8 @@ class UserSnapshot:
         chain: generates and refreshes, oldest first.
         identity_set_ms: desk time when the current identity was stored.
         interval_ms: the interval policy's period.
+        browser_held: a web page's UID2 client holds and refreshes the identity (the desk
+            follows it and does not refresh it).
     """
 
     user: TestUser
@@ -140,6 +142,7 @@ class UserSnapshot:
     chain: tuple[ChainLink, ...]
     identity_set_ms: int | None = None
     interval_ms: int | None = None
+    browser_held: bool = False
 
     @property
     def user_id(self) -> str:

@@ -229,7 +229,7 @@ class Publisher:
             if existing is None:
                 await self._book.commit(UserRecord(user=user, state=UserState.NO_IDENTITY))
         async with self._book.lock(user.id):
-            record = replace(self._book.get(user.id), user=user)
+            record = replace(self._book.get(user.id), user=user, browser_held=False)  # desk's own
             await self._rec.event(
                 Event.SIGN_IN_REQUESTED,
                 user,
@@ -267,7 +267,7 @@ class Publisher:
     async def set_policy(
         self, user_id: str, policy: PolicyKind, *, interval_ms: int | None = None
     ) -> UserSnapshot:
-        """Choose how the user's identity is refreshed from now on."""
+        """Choose how the user's identity is refreshed from now on (not while browser-held)."""
         if interval_ms is not None and interval_ms < 1000:
             raise InputError("A refresh interval must be at least one second.")
         async with self._book.lock(user_id):

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS users (
     last_attempt_ms INTEGER,
     last_error TEXT,
     mode TEXT NOT NULL DEFAULT 'server',
-    device TEXT NOT NULL DEFAULT ''
+    device TEXT NOT NULL DEFAULT '',
+    browser_held INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS chain (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -76,7 +77,7 @@ class UserStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(_SCHEMA)
-            self._add_sign_in_mode()
+            self._add_columns()
         except (OSError, sqlite3.Error) as exc:
             raise _storage_error("open", path, exc) from None
 
@@ -115,15 +116,18 @@ class UserStore:
         """Delete the user and their chain."""
         self._run("write", lambda: self._db.execute("DELETE FROM users WHERE id = ?", (user_id,)))
 
-    def _add_sign_in_mode(self) -> None:
-        # Stores written before client-side sign-in lack the two columns: every user then
-        # was signed in by the publisher's server.
+    def _add_columns(self) -> None:
+        # Stores written before client-side sign-in lack mode and device (every user then was
+        # signed in by the publisher's server); before the hand-off, browser_held (no user
+        # was handed to a web page).
         present = {row[1] for row in self._db.execute("PRAGMA table_info(users)")}
-        for column, default in (("mode", "'server'"), ("device", "''")):
+        for column, declared in (
+            ("mode", "TEXT NOT NULL DEFAULT 'server'"),
+            ("device", "TEXT NOT NULL DEFAULT ''"),
+            ("browser_held", "INTEGER NOT NULL DEFAULT 0"),
+        ):
             if column not in present:
-                self._db.execute(
-                    f"ALTER TABLE users ADD COLUMN {column} TEXT NOT NULL DEFAULT {default}"
-                )
+                self._db.execute(f"ALTER TABLE users ADD COLUMN {column} {declared}")
 
     def _run(self, what: str, call: Callable[[], _T]) -> _T:
         with self._lock:
@@ -134,12 +138,13 @@ class UserStore:
 
     def _save(self, r: UserRecord) -> None:
         self._db.execute(
-            f"INSERT INTO users ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            f"INSERT INTO users ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET label=excluded.label, send_raw=excluded.send_raw,"
             " policy=excluded.policy, interval_ms=excluded.interval_ms, state=excluded.state,"
             " identity_json=excluded.identity_json, identity_set_ms=excluded.identity_set_ms,"
             " attempts=excluded.attempts, last_attempt_ms=excluded.last_attempt_ms,"
-            " last_error=excluded.last_error, mode=excluded.mode, device=excluded.device",
+            " last_error=excluded.last_error, mode=excluded.mode, device=excluded.device,"
+            " browser_held=excluded.browser_held",
             record_row(r),
         )
 

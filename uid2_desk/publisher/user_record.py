@@ -19,7 +19,7 @@ from uid2_desk.publisher.refresh.policy import DEFAULT_INTERVAL_MS, PolicyKind
 COLUMNS = (
     "id, kind, entered, normalized, hash_b64, environment, label, send_raw, policy,"
     " interval_ms, state, identity_json, identity_set_ms, attempts, last_attempt_ms, last_error,"
-    " mode, device"
+    " mode, device, browser_held"
 )
 
 
@@ -39,6 +39,8 @@ class UserRecord:
         last_attempt_ms: desk time of the latest failed attempt.
         last_error: the latest user-facing error.
         chain: generates and refreshes, oldest first.
+        browser_held: the identity was handed to a web page whose UID2 client refreshes it;
+            the desk follows it and never refreshes it itself.
     """
 
     user: TestUser
@@ -51,6 +53,7 @@ class UserRecord:
     last_attempt_ms: int | None = None
     last_error: str | None = None
     chain: tuple[ChainLink, ...] = ()
+    browser_held: bool = False
 
 
 def record_row(r: UserRecord) -> tuple[object, ...]:
@@ -76,6 +79,7 @@ def record_row(r: UserRecord) -> tuple[object, ...]:
         r.last_error,
         u.mode.value,
         u.device,
+        int(r.browser_held),
     )
 
 
@@ -103,6 +107,7 @@ def record_from_row(row: tuple[object, ...], chain: tuple[ChainLink, ...]) -> Us
         last_error,
         mode,
         device,
+        browser_held,
     ) = row
     user = TestUser(
         id=str(uid),
@@ -135,6 +140,7 @@ def record_from_row(row: tuple[object, ...], chain: tuple[ChainLink, ...]) -> Us
         last_attempt_ms=_opt_int(last_attempt_ms),
         last_error=None if last_error is None else str(last_error),
         chain=chain,
+        browser_held=bool(browser_held),
     )
 
 

@@ -94,6 +94,7 @@ class PolicyRunner:
             record = await self._book.apply_time(record)
             if (
                 record.policy is PolicyKind.ON_RETURN
+                and not record.browser_held
                 and record.identity is not None
                 and record.state in book.REFRESHABLE
                 and returning_user_refreshes(book.timing(record), self._clock.now_ms())

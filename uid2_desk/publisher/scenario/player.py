@@ -198,7 +198,8 @@ class ScenarioPlayer:
             elif action is Action.OPT_OUT:
                 await self.stage.opt_out(user_id)
             elif action is Action.HAND_OFF:
-                await pub.handoffs.hand_off(user_id)
+                # The desk plays the browser's client too: it keeps refreshing the identity.
+                await pub.handoffs.hand_off(user_id, browser=False)
             elif action is Action.BID:
                 assert self.stage.buyer is not None
                 run.bid = await self.stage.buyer.bid(user_id)

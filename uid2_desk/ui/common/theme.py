@@ -164,6 +164,11 @@ OK_TEXT = "#166534"
 WARNING_TEXT = "#b45309"
 #: The fill of an input whose contents the normaliser refused.
 INVALID_FILL = "#fee2e2"
+#: The badge of a user whose identity a web page's UID2 client holds (users list, identity
+#: panel): sky blue, white words (5.9:1), apart from every state's colour.
+BROWSER_HELD_LABEL = "Held by the browser"
+BROWSER_HELD = "#0369a1"
+BROWSER_HELD_TEXT = "#ffffff"
 #: The family of the monospaced text (tokens, countdowns, JSON).
 MONO_FAMILY = "DejaVu Sans Mono"
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from uid2_desk.handoff.snippets import prebid_snippet, sdk_snippet
+from uid2_desk.handoff.snippets import prebid_snippet, sdk_snippet, shown_identity
+from uid2_desk.ui.common.look import set_font
 
 
 class HandOffDialog(QDialog):
@@ -84,17 +85,27 @@ class HandOffDialog(QDialog):
         layout.addWidget(self._go)
         layout.addLayout(page_row)
         note = QLabel(
-            "Or paste into your own page (these hold the identity's refresh_response_key: "
-            "keep them to your test pages):",
+            "Or paste into your own page. Shown with the tokens shortened and the "
+            "refresh_response_key hidden; Copy gives the full set-up, key included (the "
+            "browser needs it): keep it to your test pages.",
             self,
         )
         note.setWordWrap(True)
         layout.addWidget(note)
-        for title, text in (
-            ("UID2 SDK for JavaScript", sdk_snippet(identity, base_url)),
-            ("Prebid.js (uid2 module)", prebid_snippet(identity, base_url)),
-        ):
-            layout.addLayout(self._snippet(title, text))
+        shown = shown_identity(identity)
+        #: title -> (what Copy gives, what the screen shows)
+        self.snippets = {
+            "UID2 SDK for JavaScript": (
+                sdk_snippet(identity, base_url),
+                sdk_snippet(shown, base_url),
+            ),
+            "Prebid.js (uid2 module)": (
+                prebid_snippet(identity, base_url),
+                prebid_snippet(shown, base_url),
+            ),
+        }
+        for title, (full, on_screen) in self.snippets.items():
+            layout.addLayout(self._snippet(title, full, on_screen))
         self.resize(760, 640)
 
     def show_url(self, url: str) -> None:
@@ -102,13 +113,14 @@ class HandOffDialog(QDialog):
         self.url = url
         self.address.setText(url)
         self._open.setEnabled(True)
+        self._go.setEnabled(False)  # handed off: the browser holds it until taken back
 
     def open_in_browser(self) -> None:
         """Open the hand-off page in the system browser."""
         if self.url:
             QDesktopServices.openUrl(QUrl(self.url))
 
-    def _snippet(self, title: str, text: str) -> QVBoxLayout:
+    def _snippet(self, title: str, text: str, on_screen: str) -> QVBoxLayout:
         box = QVBoxLayout()
         head = QHBoxLayout()
         head.addWidget(QLabel(f"<b>{title}</b>", self), 1)
@@ -116,9 +128,10 @@ class HandOffDialog(QDialog):
         copy.setAccessibleName(f"Copy the {title} snippet")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
         head.addWidget(copy)
-        view = QPlainTextEdit(text, self)
+        view = QPlainTextEdit(on_screen, self)
         view.setReadOnly(True)
         view.setObjectName("handoff_snippet")
+        set_font(view, mono=True)  # code, aligned as it will be pasted
         box.addLayout(head)
         box.addWidget(view)
         return box

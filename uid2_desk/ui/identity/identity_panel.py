@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 from uid2_desk.ui.common.live_text import LiveText
 from uid2_desk.ui.common.look import Badge, Card, set_font, style_header
 from uid2_desk.ui.common.qt_values import set_enum_properties
-from uid2_desk.ui.common.theme import state_swatch
+from uid2_desk.ui.common.theme import (
+    BROWSER_HELD,
+    BROWSER_HELD_LABEL,
+    BROWSER_HELD_TEXT,
+    state_swatch,
+)
 from uid2_desk.ui.identity.chain_model import SEQ_ROLE, ChainColumn, ChainModel
 from uid2_desk.ui.identity.countdown import CountdownWidget
 from uid2_desk.ui.identity.error_line import ErrorLine
@@ -50,6 +55,7 @@ class IdentityPanel(QWidget):
     Attributes:
         snapshot: the snapshot shown, or ``None``.
         countdowns: the three countdown widgets (refresh_from, identity, refresh).
+        held_badge: "Held by the browser", shown while a web page's client holds the identity.
         inspector: the token inspector.
         chain_model: the refresh chain rows.
     """
@@ -61,7 +67,6 @@ class IdentityPanel(QWidget):
         super().__init__(parent)
         self.snapshot: UserSnapshot | None = None
         self._now_ms = 0
-        self._browser_held: set[str] = set()  # users whose identity a web page holds
         self._title = QLabel("No user selected", self)
         self._title.setObjectName("identity_title")
         set_enum_properties(self._title, textFormat="PlainText")
@@ -69,6 +74,10 @@ class IdentityPanel(QWidget):
         self._badge = Badge(self, padding=(10, 3))
         self._badge.setObjectName("state_badge")
         self._badge.setAccessibleName("Identity state")
+        self.held_badge = Badge(self, padding=(10, 3))  # shown while a web page holds it
+        self.held_badge.setObjectName("browser_held_badge")
+        self.held_badge.set_badge(BROWSER_HELD_LABEL, BROWSER_HELD, BROWSER_HELD_TEXT)
+        self.held_badge.setAccessibleName(BROWSER_HELD_LABEL)
         self._explanation = QLabel("Sign a test user in, or pick one from the list.", self)
         self._explanation.setObjectName("state_explanation")
         self._explanation.setWordWrap(True)
@@ -95,6 +104,7 @@ class IdentityPanel(QWidget):
     def _build_layout(self) -> None:
         head = QHBoxLayout()
         head.addWidget(self._title, 1)
+        head.addWidget(self.held_badge)
         head.addWidget(self._badge)
         tokens = Card("Tokens", self)
         token_form = QFormLayout()
@@ -197,6 +207,7 @@ class IdentityPanel(QWidget):
         swatch = state_swatch(state)
         self._badge.set_badge(swatch.label, swatch.background, swatch.foreground)
         self._badge.setAccessibleDescription(swatch.explanation)
+        self.held_badge.setVisible(snapshot is not None and snapshot.browser_held)
         if snapshot is None:
             self._title.setText("No user selected")
             self._explanation.setText("Sign a test user in, or pick one from the list.")
@@ -233,21 +244,12 @@ class IdentityPanel(QWidget):
         else:
             self._policy.setText(policy_line(self.snapshot, None))
 
-    def set_browser_held(self, user_id: str, held: bool) -> None:
-        """Mark the user's identity as held (and refreshed) by a web page, or not."""
-        if held:
-            self._browser_held.add(user_id)
-        else:
-            self._browser_held.discard(user_id)
-        if self.snapshot is not None and self.snapshot.user.id == user_id:
-            self.show_snapshot(self.snapshot)
-
     def _held_note(self, snapshot: UserSnapshot) -> str:
-        if snapshot.user.id not in self._browser_held or snapshot.identity is None:
+        if not snapshot.browser_held or snapshot.identity is None:
             return ""
         return (
-            "\nBrowser-held: the web page's UID2 client refreshes this identity; the desk "
-            "follows its refreshes (display only, no refresh_response_key)."
+            "\nHeld by the browser: the web page's UID2 client refreshes this identity; the "
+            "desk follows its refreshes (display only, no refresh_response_key) and sends none."
         )
 
     def render_at(self, now_ms: int) -> None:

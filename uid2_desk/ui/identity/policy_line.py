@@ -24,6 +24,8 @@ def policy_line(snapshot: UserSnapshot | None, now_ms: int | None) -> str:
     """
     if snapshot is None:
         return ""
+    if snapshot.browser_held:
+        return "Refresh policy: the browser's UID2 client refreshes it; the desk follows"
     policy = str(snapshot.policy)
     words = [f"Refresh policy: {_POLICY_WORDS.get(policy, policy)}"]
     if snapshot.next_refresh_ms is not None and now_ms is not None:

@@ -32,7 +32,14 @@ from uid2_desk.ui.common.qt_values import (
     TOOLTIP_ROLE,
     USER_ROLE,
 )
-from uid2_desk.ui.common.theme import ROW_SELECTION, TEXT, state_swatch
+from uid2_desk.ui.common.theme import (
+    BROWSER_HELD,
+    BROWSER_HELD_LABEL,
+    BROWSER_HELD_TEXT,
+    ROW_SELECTION,
+    TEXT,
+    state_swatch,
+)
 
 #: The mode badge's outline and text colour (slate, readable on white and on the selection).
 MODE_BADGE = "#475569"
@@ -53,8 +60,11 @@ SNAPSHOT_ROLE = USER_ROLE + 1
 STATE_ROLE = USER_ROLE + 2
 #: Returns the user's id.
 USER_ID_ROLE = USER_ROLE + 3
-#: Returns the mode badge's text: who signed the user in (``Server-side``, ``Client-side (SDK)``).
+#: Returns the mode badge's text: who signed the user in (``Server-side``, ``Client-side (SDK)``),
+#: or who holds the identity now (``Held by the browser``).
 MODE_ROLE = USER_ROLE + 4
+#: Returns whether a web page's client holds the identity (the mode badge is filled then).
+HELD_ROLE = USER_ROLE + 5
 
 
 class UsersModel(QAbstractListModel):
@@ -127,13 +137,17 @@ class UsersModel(QAbstractListModel):
         if role == USER_ID_ROLE:
             return snapshot.user.id
         if role == MODE_ROLE:
-            return snapshot.user.mode.badge
+            return BROWSER_HELD_LABEL if snapshot.browser_held else snapshot.user.mode.badge
+        if role == HELD_ROLE:
+            return snapshot.browser_held
         return None
 
 
 def mode_sentence(snapshot: UserSnapshot) -> str:
-    """Who made the user's identity, for the tooltip."""
+    """Who made the user's identity (and who holds it), for the tooltip."""
     user = snapshot.user
+    if snapshot.browser_held:
+        return "Held by the browser: a web page's UID2 client refreshes it; the desk follows."
     if user.mode.value == "client":
         return f"Signed in client-side by the app's UID2 SDK as {user.device} (CSTG)."
     return "Signed in server-side by the publisher's server."
@@ -182,7 +196,13 @@ class BadgeDelegate(QStyledItemDelegate):
             text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), label
         )
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if mode:  # who made the identity: an outlined badge, quieter than the state's
+        if index.data(HELD_ROLE):  # a web page holds the identity: filled, as loud as a state
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(BROWSER_HELD))
+            painter.drawRoundedRect(mode_badge, 4, 4)
+            painter.setPen(QColor(BROWSER_HELD_TEXT))
+            painter.drawText(mode_badge, int(Qt.AlignmentFlag.AlignCenter), mode)
+        elif mode:  # who made the identity: an outlined badge, quieter than the state's
             painter.setPen(QColor(MODE_BADGE))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(mode_badge, 4, 4)

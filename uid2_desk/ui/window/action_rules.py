@@ -27,6 +27,7 @@ class ActionContext:
         state: the selected user's state value, or ``None`` when nobody is selected.
         has_identity: the selected user holds an identity.
         local: the environment is the embedded local operator.
+        browser_held: a web page's client holds the selected user's identity.
     """
 
     ready: bool
@@ -34,6 +35,7 @@ class ActionContext:
     state: str | None
     has_identity: bool
     local: bool
+    browser_held: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class ActionStates:
     policy: bool
     opt_out: bool
     send_to_ssp: bool
+    hand_off: bool
+    take_back: bool
     lifetimes: bool
     exports: bool
     environments: bool
@@ -58,15 +62,18 @@ def action_states(ctx: ActionContext) -> ActionStates:
     free = ctx.ready and not ctx.busy
     selected = free and ctx.state is not None
     state = ctx.state or ""
+    usable = selected and ctx.has_identity and state in _USABLE
     return ActionStates(
         sign_in=free,
         refresh=selected and ctx.has_identity and state in _REFRESHABLE,
         validate=selected and ctx.has_identity,
         log_out=selected and state != "no_identity",
         remove_user=selected,
-        policy=selected,
+        policy=selected and not ctx.browser_held,  # the browser refreshes, not the desk
         opt_out=selected and ctx.local and state != "opted_out",
-        send_to_ssp=selected and ctx.has_identity and state in _USABLE,
+        send_to_ssp=usable,
+        hand_off=usable and not ctx.browser_held,
+        take_back=selected and ctx.browser_held,
         lifetimes=free and ctx.local,
         exports=ctx.ready,
         environments=not ctx.busy,

@@ -22,8 +22,8 @@ class DeskActions(QObject):
 
     Attributes: one ``QAction`` per action (``sign_in``, ``refresh``, ``validate``,
     ``log_out``, ``user_returns``, ``remove_user``, ``auto_refresh``, ``opt_out``, ``send_to_ssp``,
-    ``hand_off``, ``mask_tokens``, ``export_har``, ``export_jsonl``, ``export_markdown``,
-    ``environments``, ``find``, ``dismiss``, ``quit``).
+    ``hand_off``, ``take_back``, ``mask_tokens``, ``export_har``, ``export_jsonl``,
+    ``export_markdown``, ``environments``, ``find``, ``dismiss``, ``quit``).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -40,6 +40,7 @@ class DeskActions(QObject):
         self.opt_out.setIconText("Opt out")
         self.send_to_ssp = self._make("send_to_ssp", "Send to &SSP", "send-ssp", "Ctrl+B")
         self.hand_off = self._make("hand_off", "&Hand off to a web page…", None, "Ctrl+Shift+H")
+        self.take_back = self._make("take_back", "&Take back from the browser", None, "")
         self.mask_tokens = self._make("mask_tokens", "&Mask tokens", "mask", "Ctrl+M")
         self.mask_tokens.setIconText("Mask")
         self.mask_tokens.setCheckable(True)
@@ -89,6 +90,7 @@ class DeskActions(QObject):
             (self.opt_out, "Local operator: record an opt-out for this user now"),
             (self.send_to_ssp, "Show the OpenRTB snippet the token travels in, and the buyer"),
             (self.hand_off, "Give this identity to a web page whose UID2 client refreshes it"),
+            (self.take_back, "The desk owns this identity again and stops following the browser"),
             (self.mask_tokens, "Hide token values on screen, for demos"),
             (self.environments, "Pick the environment and enter credentials"),
         )
@@ -110,6 +112,7 @@ class DeskActions(QObject):
             self.opt_out,
             self.send_to_ssp,
             self.hand_off,
+            self.take_back,
             self.export_har,
             self.export_jsonl,
             self.export_markdown,
@@ -127,7 +130,8 @@ class DeskActions(QObject):
         self.auto_refresh.setEnabled(states.policy)
         self.opt_out.setEnabled(states.opt_out)
         self.send_to_ssp.setEnabled(states.send_to_ssp)
-        self.hand_off.setEnabled(states.send_to_ssp)  # a usable token to hand over
+        self.hand_off.setEnabled(states.hand_off)
+        self.take_back.setEnabled(states.take_back)
         for action in (self.export_har, self.export_jsonl, self.export_markdown):
             action.setEnabled(states.exports)
         self.environments.setEnabled(states.environments)

@@ -49,7 +49,6 @@ class HandOffActions(HandlerContext):
 
         def handed(url: str) -> None:
             dialog.show_url(url)
-            self._identity.set_browser_held(user_id, True)
             self._users.model.upsert(services.publisher.snapshot(user_id))
             if self.open_browser:
                 QDesktopServices.openUrl(QUrl(url))
@@ -58,3 +57,12 @@ class HandOffActions(HandlerContext):
             lambda script: self.runner.run("Hand off", go(script), handed)
         )
         dialog.show()
+
+    def take_back(self) -> None:
+        """The desk owns the selected user's identity again (journaled as ``taken_back``)."""
+        self._on_selected(
+            "Take back",
+            lambda s, u: s.publisher.handoffs.take_back(u),
+            self._users.model.upsert,
+            calls_operator=False,
+        )

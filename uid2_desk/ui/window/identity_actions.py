@@ -73,7 +73,13 @@ class IdentityActions(HandlerContext):
             )
 
     def refresh(self) -> None:
-        """Refresh the selected user's identity now."""
+        """Refresh the selected user's identity now (not while a web page's client holds it)."""
+        snapshot = self._selected()
+        if snapshot is not None and snapshot.browser_held:
+            from uid2_desk.publisher.handoff import HELD_REFRESH
+
+            self._banner.show_message("info", "Refresh not sent", HELD_REFRESH)
+            return
         self._on_selected("Refresh", lambda s, u: s.publisher.refresh(u), self._users.model.upsert)
 
     def validate(self) -> None:

@@ -202,6 +202,7 @@ class DeskWindow(PaintMilestones):
             state=None if snapshot is None else str(snapshot.state),
             has_identity=snapshot is not None and snapshot.identity is not None,
             local=self.view.is_local,
+            browser_held=snapshot is not None and snapshot.browser_held,
         )
         states = action_states(ctx)
         self.desk_actions.apply(states)

@@ -61,7 +61,7 @@ def build_menus(window: QMainWindow, actions: DeskActions) -> None:
     user_menu.addActions(
         [actions.auto_refresh, actions.user_returns, actions.opt_out, actions.send_to_ssp]
     )
-    user_menu.addAction(actions.hand_off)
+    user_menu.addActions([actions.hand_off, actions.take_back])
     user_menu.addSeparator()
     user_menu.addAction(actions.remove_user)
     view_menu = bar.addMenu("&View")
