@@ -41,6 +41,7 @@ class DeskHandlers(
 
     Signals:
         production_confirmed(): the person agreed to call a production operator.
+        mask_changed(bool): View ▸ Mask tokens changed (open dialogs re-draw).
 
     Attributes:
         services: the running services, or ``None`` before start-up finished.
@@ -51,6 +52,7 @@ class DeskHandlers(
     """
 
     production_confirmed = Signal()
+    mask_changed = Signal(bool)
 
     def __init__(
         self,

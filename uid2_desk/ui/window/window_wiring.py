@@ -138,6 +138,7 @@ def _wire_actions(window: WiredWindow) -> None:
     a.opt_out.triggered.connect(h.opt_out)
     a.send_to_ssp.triggered.connect(h.send_to_ssp)
     a.hand_off.triggered.connect(h.hand_off)
+    h.mask_changed.connect(window.log_model.set_masked)
     a.mask_tokens.toggled.connect(h.set_masked)
     a.find.triggered.connect(window.log_panel.search.setFocus)
     a.dismiss.triggered.connect(window.banner.dismiss)
