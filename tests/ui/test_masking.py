@@ -106,3 +106,28 @@ def test_the_inspector_log_and_identity_panel_hide_every_token_and_key(desk: Des
     assert _leaks(texts, secrets) == []
     window.desk_actions.mask_tokens.setChecked(False)
     assert holds_secret(inspector.tab_text("Envelope"))  # the refresh token, drawn again
+
+
+def test_the_hand_off_snippets_follow_the_switch(desk: Desk) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from uid2_desk.ui.identity.handoff_dialog import HandOffDialog
+
+    desk.sign_in("mask.handoff@example.com")
+    secrets = _secrets(desk)
+    identity = desk.selected().identity
+    assert identity is not None
+    dialog = HandOffDialog("them", identity.to_body(), "http://127.0.0.1:1", "", masked=True)
+    desk.qtbot.addWidget(dialog)
+
+    def shown() -> list[str]:
+        views = dialog.findChildren(QPlainTextEdit, "handoff_snippet")
+        assert len(views) == 2
+        return [v.toPlainText() for v in views]
+
+    assert _leaks(shown(), secrets) == []
+    assert all("refresh_response_key" in text or "refreshResponseKey" in text for text in shown())
+    dialog.set_masked(False)
+    assert all(identity.advertising_token in text for text in shown())
+    dialog.set_masked(True)
+    assert _leaks(shown(), secrets) == []
