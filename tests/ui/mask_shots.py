@@ -3,7 +3,8 @@
 Run under Xvfb with ``QT_QPA_PLATFORM=xcb`` (see ``tests/ui/test_masking_screens.py``): the
 real desk on its embedded operator signs a user in and refreshes; Send to SSP is opened
 *before* masking is switched on (so the picture proves an open dialog re-masks), the
-inspector shows the generate's Reply tab. Writes two PNGs and a JSON report of every text
+inspector shows the generate's Reply tab; then Tools ▸ Inspect a token reads the pasted
+advertising token. Writes three PNGs and a JSON report of every text
 on screen (labels, text views, table cells and tooltips) and the user's real secrets, for
 the test to compare.
 
@@ -159,6 +160,21 @@ async def run(out_dir: Path) -> dict[str, Any]:
         "snippet": dialog.snippet,
     }
     dialog.close()
+    # Tools ▸ Inspect a token, masked: the header in full, the raw UID hidden.
+    window.desk_actions.inspect_token.trigger()
+    paste = window.handlers.paste_dialog
+    assert paste is not None
+    paste.move(SIZE[0] + 1, 0)
+    paste.box.setPlainText(secrets[0])
+    for _ in range(100):
+        await _settle(window, 0.05)
+        if "Decrypted" in paste.result_text:
+            break
+    await _settle(window, 0.6)
+    _grab(paste, out_dir / "desk-inspect-token.png")
+    report["inspect"] = paste.result_text
+    report["inspect_on_screen"] = on_screen(paste)
+    paste.close()
     window.ticker.stop()
     await desk.stop_services()
     window.close()

@@ -64,3 +64,13 @@ def test_the_masked_views_still_read(report: dict[str, Any]) -> None:
     assert SCREEN_MASK in report["snippet"]
     assert "\\u2022" not in report["snippet"]
     assert '"source": "uidapi.com"' in report["snippet"]
+
+
+def test_a_pasted_token_is_read_with_its_raw_uid_masked(report: dict[str, Any]) -> None:
+    text = report["inspect"]
+    assert "Version\nv4" in text
+    assert "Decrypted with the local operator's keys" in text
+    assert f"Raw UID\n{SCREEN_MASK}" in text
+    # The box holds what the person pasted; the reading below it shows no secret.
+    assert _leaks([text], report["secrets"]) == []
+    assert (ARTIFACTS / "desk-inspect-token.png").stat().st_size > 5_000

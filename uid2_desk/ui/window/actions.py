@@ -22,8 +22,8 @@ class DeskActions(QObject):
 
     Attributes: one ``QAction`` per action (``sign_in``, ``refresh``, ``validate``,
     ``log_out``, ``user_returns``, ``remove_user``, ``auto_refresh``, ``opt_out``, ``send_to_ssp``,
-    ``hand_off``, ``mask_tokens``, ``export_har``, ``export_jsonl``, ``export_markdown``,
-    ``environments``, ``find``, ``dismiss``, ``quit``).
+    ``hand_off``, ``mask_tokens``, ``inspect_token``, ``export_har``, ``export_jsonl``,
+    ``export_markdown``, ``environments``, ``find``, ``dismiss``, ``quit``).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -43,6 +43,7 @@ class DeskActions(QObject):
         self.mask_tokens = self._make("mask_tokens", "&Mask tokens", "mask", "Ctrl+M")
         self.mask_tokens.setIconText("Mask")
         self.mask_tokens.setCheckable(True)
+        self.inspect_token = self._make("inspect_token", "&Inspect a token…", None, "Ctrl+I")
         self.export_har = self._make("export_har", "Export session as &HAR…", "export", "")
         self.export_jsonl = self._make("export_jsonl", "Export session as &JSONL…", "export", "")
         self.export_markdown = self._make(
@@ -90,6 +91,7 @@ class DeskActions(QObject):
             (self.send_to_ssp, "Show the OpenRTB snippet the token travels in, and the buyer"),
             (self.hand_off, "Give this identity to a web page whose UID2 client refreshes it"),
             (self.mask_tokens, "Hide token values on screen, for demos"),
+            (self.inspect_token, "Paste any advertising token: what it is and what it holds"),
             (self.environments, "Pick the environment and enter credentials"),
         )
         for action, tip in tips:

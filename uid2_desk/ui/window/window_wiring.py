@@ -140,6 +140,7 @@ def _wire_actions(window: WiredWindow) -> None:
     a.hand_off.triggered.connect(h.hand_off)
     h.mask_changed.connect(window.log_model.set_masked)
     a.mask_tokens.toggled.connect(h.set_masked)
+    a.inspect_token.triggered.connect(h.inspect_pasted_token)
     a.find.triggered.connect(window.log_panel.search.setFocus)
     a.dismiss.triggered.connect(window.banner.dismiss)
     a.quit.triggered.connect(window.close)
