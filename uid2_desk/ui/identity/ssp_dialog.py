@@ -157,5 +157,7 @@ class SendToSspDialog(QDialog):
 
     def show_failure(self, message: str) -> None:
         """Say why the buyer's view could not be produced."""
+        from uid2_desk.ui.common.sentences import sentence
+
         self._buyer.setTextFormat(Qt.TextFormat.PlainText)
-        self._buyer.setText(message)
+        self._buyer.setText(sentence(message))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.ui.common.look import Badge
+from uid2_desk.ui.common.sentences import sentence
 from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.common.theme import environment_swatch
 from uid2_desk.ui.window.environment_fields import confirm_test_call, note_label, url_of
@@ -234,7 +235,7 @@ class EnvironmentDialog(QDialog):
         try:
             return Credentials(self.api_key.text(), self.secret.text())
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return None
 
     def test_connection(self) -> None:
@@ -245,7 +246,7 @@ class EnvironmentDialog(QDialog):
         try:
             environment = self.chosen_environment()
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return
         if not confirm_test_call(self, environment, self.confirmed_production):
             self._result.setText("Not tested: production calls were not confirmed.")
@@ -279,7 +280,7 @@ class EnvironmentDialog(QDialog):
         try:
             environment = self.chosen_environment()
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return
         self.switch_requested.emit(self.chosen_env())
         self._result.setText(f"Switching the desk to {environment.display_name}…")
