@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from tests.ui.desk_fixture import Desk
 from uid2_desk.protocol.normalize import DiiKind
@@ -92,3 +93,28 @@ def test_an_error_line_coming_and_going_moves_nothing_below_it(desk: Desk) -> No
     desk.qtbot.wait(50)
     assert identity.error_text.startswith("The operator")
     assert _top_left(identity.advertising, window) == before
+
+
+def test_picking_a_scenario_does_not_move_the_players_buttons(qtbot: QtBot) -> None:
+    from uid2_desk.publisher.scenario.loader import load_all
+    from uid2_desk.ui.walkthrough.scenario_player_panel import ScenarioPlayerPanel
+
+    panel = ScenarioPlayerPanel(load_all())
+    qtbot.addWidget(panel)
+    panel.resize(520, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    tops = set()
+    lines = set()
+    for index in range(panel.chooser.count()):
+        panel.chooser.setCurrentIndex(index)
+        qtbot.wait(5)
+        tops.add(panel.play_button.mapTo(panel, QPoint(0, 0)).y())
+        wrapped = panel.summary.fontMetrics().boundingRect(
+            QRect(0, 0, panel.summary.width(), 10_000),
+            int(Qt.TextFlag.TextWordWrap),
+            panel.summary.text(),
+        )
+        lines.add(wrapped.height())
+    assert len(lines) > 1  # summaries wrap to different heights...
+    assert len(tops) == 1  # ... and the buttons stay where they are
