@@ -4,9 +4,9 @@ Run under Xvfb with ``QT_QPA_PLATFORM=xcb`` (see ``tests/ui/test_masking_screens
 real desk on its embedded operator signs a user in and refreshes; Send to SSP is opened
 *before* masking is switched on (so the picture proves an open dialog re-masks), the
 inspector shows the generate's Reply tab; then Tools ▸ Inspect a token reads the pasted
-advertising token. Writes three PNGs and a JSON report of every text
-on screen (labels, text views, table cells and tooltips) and the user's real secrets, for
-the test to compare.
+advertising token; last, a banner, a toolbar tip and the docked walkthrough. Writes four
+PNGs and a JSON report of every text on screen (labels, text views, table cells and
+tooltips) and the user's real secrets, for the test to compare.
 
 Usage: ``python -m tests.ui.mask_shots OUT_DIR REPORT.json``
 """
@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex
+from PySide6.QtGui import QStatusTipEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -175,6 +176,27 @@ async def run(out_dir: Path) -> dict[str, Any]:
     report["inspect"] = paste.result_text
     report["inspect_on_screen"] = on_screen(paste)
     paste.close()
+    # The looks: a banner over the panels, a toolbar tip beside the LOCAL chip, the
+    # walkthrough docked on the right (masking still on).
+    window.desk_actions.mask_tokens.setChecked(True)
+    button = window.sign_in.button
+    before = button.mapTo(window, button.rect().topLeft())
+    window.banner.show_message("error", "refresh failed", "the operator answered 503.")
+    QCoreApplication.sendEvent(window, QStatusTipEvent("Refresh the selected user's identity"))
+    window.walkthrough.toggleViewAction().trigger()
+    await _settle(window, 1.0)
+    _grab(window, out_dir / "desk-looks-1280x900.png")
+    chip = window.status.findChild(QWidget, "status_environment_chip")
+    assert chip is not None
+    report["looks"] = {
+        "banner_title": window.banner.title,
+        "button_moved": button.mapTo(window, button.rect().topLeft()) != before,
+        "chip_visible": chip.isVisible(),
+        "tip": window.status.tip_text,
+        "dock_floating": window.walkthrough.isFloating(),
+        "dock_left_of_window_right": window.walkthrough.geometry().right() <= window.width(),
+        "window": on_screen(window),
+    }
     window.ticker.stop()
     await desk.stop_services()
     window.close()

@@ -74,3 +74,17 @@ def test_a_pasted_token_is_read_with_its_raw_uid_masked(report: dict[str, Any]) 
     # The box holds what the person pasted; the reading below it shows no secret.
     assert _leaks([text], report["secrets"]) == []
     assert (ARTIFACTS / "desk-inspect-token.png").stat().st_size > 5_000
+
+
+def test_the_looks_banner_over_the_panels_tip_beside_the_chip_dock_inside(
+    report: dict[str, Any],
+) -> None:
+    looks = report["looks"]
+    assert looks["banner_title"] == "Refresh failed"
+    assert looks["button_moved"] is False
+    assert looks["chip_visible"] is True
+    assert looks["tip"] == "Refresh the selected user's identity"
+    assert looks["dock_floating"] is False
+    assert looks["dock_left_of_window_right"] is True
+    assert _leaks(looks["window"], report["secrets"]) == []  # the diagram too, masked
+    assert (ARTIFACTS / "desk-looks-1280x900.png").stat().st_size > 10_000
