@@ -55,7 +55,7 @@ def test_without_a_keychain_the_dialog_says_so_and_keeps_them_for_the_session(
     flow = CredentialsFlow()
     dialog = _dialog(qtbot, flow)
     assert dialog.keychain_problem is not None
-    assert "No OS keychain" in dialog.result_text
+    assert "No OS keychain" in dialog.keychain_text
     assert dialog.session_only.isChecked()
     assert not dialog.session_only.isEnabled()
     dialog.api_key.setText(INTEG_KEY)

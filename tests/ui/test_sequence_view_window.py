@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu
 
 from tests.ui.desk_fixture import Desk
 from uid2_desk.ui.walkthrough.walkthrough_panel import WalkthroughPanel
-from uid2_desk.ui.window.walkthrough_dock import FLOATING_SIZE, WalkthroughDock
+from uid2_desk.ui.window.walkthrough_dock import WalkthroughDock
 from uid2_desk.walkthrough import ArrowKind
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -33,11 +33,21 @@ def test_the_walkthrough_opens_from_the_view_menu_beside_the_window(desk: Desk) 
     assert isinstance(view_menu, QMenu)
     toggle = next(a for a in view_menu.actions() if a.text() == "&Walkthrough")
     assert toggle.shortcut().toString() == "Ctrl+Shift+W"
+    window = desk.window
+    window.resize(1366, 768)
+    window.show()
+    desk.qtbot.waitExposed(window)
+    desk.qtbot.wait(50)
+    size = window.size()
     toggle.trigger()
     assert dock.isVisible()
-    assert dock.isFloating()
-    screen = desk.window.screen().availableGeometry()
-    assert dock.width() == min(FLOATING_SIZE[0], screen.width())
+    # Docked on the window's right, beside the panels: never floating over the identity panel.
+    assert not dock.isFloating()
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    desk.qtbot.waitUntil(lambda: dock.width() > 200, timeout=5000)
+    central = window.centralWidget()
+    assert dock.geometry().left() >= central.geometry().right()
+    assert window.size() == size  # room made inside the window, not by growing it
     panel = dock.panel
     assert panel is not None
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]

@@ -17,11 +17,8 @@ from pathlib import Path
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.protocol.token_facts import header_rows
-from uid2_desk.protocol.tokens import (
-    AdvertisingTokenContents,
-    decrypt_advertising_token,
-    inspect_token,
-)
+from uid2_desk.protocol.token_reading import read_token
+from uid2_desk.protocol.tokens import AdvertisingTokenContents
 from uid2_desk.protocol.tokens_model import key_lookup
 from uid2_desk.settings import resolve_data_dir
 
@@ -34,15 +31,15 @@ OPERATOR_FILE = "operator.sqlite3"
 
 def inspect_command(args: argparse.Namespace) -> int:
     """Print the token's header and, when the local operator issued it, its contents."""
-    token = str(args.token).strip()
-    try:
-        header = inspect_token(token)
-    except Uid2DeskError as exc:
-        print(f"uid2-desk inspect: this is not an advertising token: {exc}", file=sys.stderr)
+    # The desk's Tools ▸ Inspect a token reads the same way (protocol.token_reading).
+    reading = read_token(str(args.token), None, no_keys="")
+    if reading.header is None:
+        problem = reading.problem[:1].lower() + reading.problem[1:]
+        print(f"uid2-desk inspect: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    for field, value in header_rows(header):
+    for field, value in header_rows(reading.header):
         print(f"{field + ':':<16}{value}")
-    print(_contents(token, getattr(args, "data_dir", None)))
+    print(_contents(reading.token, getattr(args, "data_dir", None)))
     return EXIT_OK
 
 
@@ -52,11 +49,12 @@ def _contents(token: str, data_dir_arg: str | None) -> str:
         return "Contents:       closed (no local operator in this data directory holds the keys)"
     try:
         with LocalOperator.open(operator_dir, lifetimes=Lifetimes.local()) as operator:
-            keys = key_lookup(operator.admin.all_keys())
-            contents = decrypt_advertising_token(token, keys)
+            reading = read_token(token, key_lookup(operator.admin.all_keys()), no_keys="")
     except Uid2DeskError as exc:
         return f"Contents:       closed ({exc})"
-    return "\n".join(f"{field + ':':<16}{value}" for field, value in _rows(contents))
+    if reading.contents is None:
+        return f"Contents:       closed ({reading.closed})"
+    return "\n".join(f"{field + ':':<16}{value}" for field, value in _rows(reading.contents))
 
 
 def _operator_dir(data_dir: Path) -> Path | None:

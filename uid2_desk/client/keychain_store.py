@@ -35,11 +35,28 @@ _UNSAFE_BACKENDS = frozenset(
 _T = TypeVar("_T")
 
 _NO_KEYCHAIN = (
-    "No OS keychain is available on this machine ({detail}), so the desk cannot store "
+    "No OS keychain is available on this machine: {detail}. The desk cannot store "
     "credentials safely. You can keep them for this session only (they are forgotten when "
     "the desk closes), or set UID2_API_KEY and UID2_SECRET in the environment. "
     "The desk never writes secrets to a plain file."
 )
+
+
+#: Why each unsafe backend means "no keychain", in words (a class name means nothing to people).
+_WHY_UNSAFE = {
+    "keyring.backends.fail.Keyring": (
+        "no keychain service answers (on Linux, a Secret Service such as GNOME Keyring or "
+        "KWallet; headless machines usually have none)"
+    ),
+    "keyring.backends.null.Keyring": "the keychain is switched off in keyring's settings",
+    "keyrings.alt.file.PlaintextKeyring": "the only keyring found keeps secrets in a plain file",
+    "keyrings.alt.file.EncryptedKeyring": "the only keyring found keeps secrets in a file",
+}
+
+
+def _why_unusable(backend: keyring.backend.KeyringBackend) -> str:
+    """Why ``backend`` counts as no keychain, as a clause for people."""
+    return _WHY_UNSAFE.get(_backend_name(backend), "the keyring found cannot keep secrets safely")
 
 
 def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
@@ -80,9 +97,7 @@ class KeyringCredentialStore:
     def _backend(self) -> keyring.backend.KeyringBackend:
         backend = keyring.get_keyring()
         if not _usable(backend):
-            raise KeychainUnavailableError(
-                _NO_KEYCHAIN.format(detail=f"keyring backend {_backend_name(backend)}")
-            )
+            raise KeychainUnavailableError(_NO_KEYCHAIN.format(detail=_why_unusable(backend)))
         return backend
 
     async def check_available(self) -> None:

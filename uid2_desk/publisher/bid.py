@@ -133,8 +133,10 @@ class Buyer:
         problem = _lifetime_problem(contents, bundle, now)
         if problem is not None:
             return "invalid_token_lifetime", None, problem
-        uid = base64.b64encode(contents.raw_uid).decode("ascii")
-        return "success", contents, f"The buyer decrypted the token to raw UID2 {uid}"
+        # The raw UID2 is a value with its own field (``raw_uid``), not part of the sentence:
+        # the sentence is drawn as the log's summary and the diagram's note, the value only
+        # where the masking rule can hide it.
+        return "success", contents, "The buyer decrypted the token to the user's raw UID2."
 
 
 def _lifetime_problem(c: AdvertisingTokenContents, bundle: KeyBundle, now_ms: int) -> str | None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.ui.common.sentences import sentence
 
 if TYPE_CHECKING:
     # asyncio is imported when the first action runs: it loads ssl (10 MiB, tens of
@@ -96,7 +97,7 @@ class TaskRunner(QObject):
             if on_result is not None:
                 on_result(result)
         except Uid2DeskError as err:
-            self.failed.emit(what, str(err))
+            self.failed.emit(what, sentence(str(err)))
         except asyncio.CancelledError:
             raise
         except Exception as err:

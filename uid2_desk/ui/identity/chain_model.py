@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject
 
+from uid2_desk.protocol.screen_mask import SCREEN_MASK
 from uid2_desk.ui.common.qt_values import DISPLAY_ROLE, TOOLTIP_ROLE, USER_ROLE
 from uid2_desk.ui.common.timefmt import format_clock
 
@@ -117,6 +118,6 @@ class ChainModel(QAbstractTableModel):
         if link.advertising_token is None:
             return "—"
         if self.masked:
-            return "•••• masked"
+            return SCREEN_MASK
         token = link.advertising_token
         return token if role == TOOLTIP_ROLE else f"{token[:12]}…{token[-6:]}"

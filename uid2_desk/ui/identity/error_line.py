@@ -25,12 +25,17 @@ class ErrorLine(QLabel):
         self.setObjectName("identity_error")
         set_colours(self, text=ERROR_TEXT)
         set_enum_properties(self, textFormat="PlainText")
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Its line is kept while hidden: an error coming or going moves nothing below it.
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
         self.message = ""
 
     def set_message(self, message: str) -> None:
         """Show ``message`` (``""``: hide the line)."""
-        self.message = message
+        from uid2_desk.ui.common.sentences import sentence
+
+        self.message = sentence(message)
         self.setVisible(bool(message))
         self.setToolTip(message)
         self._elide()

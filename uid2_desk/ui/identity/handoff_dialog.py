@@ -23,11 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from uid2_desk.handoff.snippets import prebid_snippet, sdk_snippet, shown_identity
+from uid2_desk.protocol.screen_mask import screen_text
 from uid2_desk.ui.common.look import set_font
 
 
 class HandOffDialog(QDialog):
     """Choose the web client, hand the identity off, open the page, copy a snippet.
+
+    The snippets hold the identity; they are drawn through the desk's one masking rule
+    (copied whole), and :meth:`set_masked` re-draws them when the switch changes.
 
     Signals:
         hand_off_requested(str): hand off with this client script (a path or URL).
@@ -42,8 +46,11 @@ class HandOffDialog(QDialog):
         base_url: str,
         script: str,
         parent: QWidget | None = None,
+        *,
+        masked: bool = False,
     ) -> None:
         super().__init__(parent)
+        self._views: list[tuple[QPlainTextEdit, str]] = []
         self.setObjectName("handoff_dialog")
         self.setWindowTitle(f"Hand off {label} to a web page")
         self.url = ""
@@ -106,7 +113,13 @@ class HandOffDialog(QDialog):
         }
         for title, (full, on_screen) in self.snippets.items():
             layout.addLayout(self._snippet(title, full, on_screen))
+        self.set_masked(masked)
         self.resize(760, 640)
+
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show the tokens and key in the snippets (copying copies them whole)."""
+        for view, text in self._views:
+            view.setPlainText(screen_text(text, masked))
 
     def show_url(self, url: str) -> None:
         """The identity was handed off: show the page's address and allow opening it."""
@@ -128,7 +141,8 @@ class HandOffDialog(QDialog):
         copy.setAccessibleName(f"Copy the {title} snippet")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
         head.addWidget(copy)
-        view = QPlainTextEdit(on_screen, self)
+        view = QPlainTextEdit(self)
+        self._views.append((view, on_screen))
         view.setReadOnly(True)
         view.setObjectName("handoff_snippet")
         set_font(view, mono=True)  # code, aligned as it will be pasted

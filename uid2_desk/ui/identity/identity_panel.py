@@ -81,6 +81,10 @@ class IdentityPanel(QWidget):
         self._explanation = QLabel("Sign a test user in, or pick one from the list.", self)
         self._explanation.setObjectName("state_explanation")
         self._explanation.setWordWrap(True)
+        # Two lines of room whatever the state says: a longer explanation does not push the
+        # tokens and countdowns down under the mouse.
+        self._explanation.setMinimumHeight(self._explanation.fontMetrics().lineSpacing() * 2 + 2)
+        set_enum_properties(self._explanation, alignment="AlignTop|AlignLeft")
         self._policy = LiveText("Refresh policy: automatic", self, expanding=True)
         self._policy.setObjectName("policy_line")
         self._policy.setAccessibleName("Refresh policy")

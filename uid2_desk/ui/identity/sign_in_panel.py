@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -124,7 +125,10 @@ class SignInPanel(QWidget):
         self._message = QLabel(self)
         self._message.setObjectName("sign_in_error")
         self._message.setWordWrap(True)
-        set_colours(self._message, text=ERROR_TEXT)
+        # Over the preview rows (they read "—" while input is refused), in no layout: the
+        # message coming and going as one types moves nothing under the mouse.
+        set_colours(self._message, text=ERROR_TEXT, fill=True)
+        self._message.hide()
         for label in (self._normalized, self._hash, self._message):
             set_enum_properties(
                 label, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse"
@@ -146,7 +150,6 @@ class SignInPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(self._message)
         layout.addWidget(self.guide_note)
         layout.addWidget(self.button)
         self.setTabOrder(self.presets, self.kind)
@@ -255,9 +258,29 @@ class SignInPanel(QWidget):
         self._update_button()
 
     def _show_message(self, text: str) -> None:
+        from uid2_desk.ui.common.sentences import sentence
+
+        text = sentence(text)
         self._message.setText(text)
         self._message.setVisible(bool(text))
         self.value.setAccessibleDescription(text)
+        self._place_message()
+
+    def _place_message(self) -> None:
+        """Lay the message over the Normalized and SHA-256 rows, the panel's full width."""
+        if self._message.isHidden():
+            return
+        top = self._normalized.geometry().top()
+        rows = self._hash.geometry().bottom() + 1 - top
+        width = self.width()
+        height = max(rows, self._message.heightForWidth(width))
+        self._message.setGeometry(0, top, width, height)
+        self._message.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Keep the message over the preview rows."""
+        super().resizeEvent(event)
+        self._place_message()
 
     def _update_button(self) -> None:
         self.button.setEnabled(self._enabled_by_owner and self.dii is not None)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uid2_desk.protocol.screen_mask import screen_text
 from uid2_desk.ui.common.look import Card, set_font
 from uid2_desk.ui.common.timefmt import format_timestamp
 
@@ -60,8 +61,12 @@ def buyer_rows(result: BidResult) -> list[tuple[str, str]]:
 class SendToSspDialog(QDialog):
     """Non-modal: the snippet (with a copy button) and the buyer's view.
 
+    Both go through the desk's one masking rule, and :meth:`set_masked` re-draws them when
+    View ▸ Mask tokens changes while the dialog is open.
+
     Attributes:
         snippet: the JSON text shown (token masked when the desk masks tokens).
+        masked: whether tokens, UIDs and keys are hidden on screen.
     """
 
     def __init__(
@@ -79,12 +84,13 @@ class SendToSspDialog(QDialog):
         self.setWindowTitle(f"Send to SSP — {user_label}")
         self.setModal(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        self._token = token
-        shown = "•••• masked for the demo ••••" if masked else token
-        self.snippet = json.dumps(openrtb_eids(shown, scope), indent=2)
-        self._full_snippet = json.dumps(openrtb_eids(token, scope), indent=2)
+        self.masked = masked
+        self._bid: BidResult | None = None
+        # ensure_ascii=False: the masked text's bullets must be drawn, not escaped as \u2022.
+        self._full_snippet = json.dumps(openrtb_eids(token, scope), indent=2, ensure_ascii=False)
+        self.snippet = screen_text(self._full_snippet, masked)
         snippet_box = Card("Bid request: OpenRTB 2.6 user.eids", self)
-        text = QPlainTextEdit(self.snippet, snippet_box)
+        self._snippet_view = text = QPlainTextEdit(self.snippet, snippet_box)
         text.setObjectName("mono_view")
         set_font(text, mono=True)
         text.setReadOnly(True)
@@ -129,20 +135,29 @@ class SendToSspDialog(QDialog):
         """Copy the snippet with the real token (masking is for the screen only)."""
         QGuiApplication.clipboard().setText(self._full_snippet)
 
-    def show_bid(self, result: BidResult, *, masked: bool = False) -> None:
-        """Show what the buyer made of the token."""
-        rows = buyer_rows(result)
-        if masked:
-            rows = [(k, "•••• masked" if k == "Raw UID2" else v) for k, v in rows]
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show tokens and UIDs in the snippet and the buyer's view (live)."""
+        self.masked = masked
+        self.snippet = screen_text(self._full_snippet, masked)
+        self._snippet_view.setPlainText(self.snippet)
+        if self._bid is not None:
+            self.show_bid(self._bid)
+
+    def show_bid(self, result: BidResult) -> None:
+        """Show what the buyer made of the token (every value under the masking rule)."""
+        self._bid = result
         colour = "#166534" if result.status == "success" else "#b91c1c"
         body = "".join(
-            f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
-            for k, v in rows
+            f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td>"
+            f"<td>{html.escape(screen_text(v, self.masked))}</td></tr>"
+            for k, v in buyer_rows(result)
         )
         self._buyer.setTextFormat(Qt.TextFormat.RichText)
         self._buyer.setText(f"<table style='color:{colour}'>{body}</table>")
 
     def show_failure(self, message: str) -> None:
         """Say why the buyer's view could not be produced."""
+        from uid2_desk.ui.common.sentences import sentence
+
         self._buyer.setTextFormat(Qt.TextFormat.PlainText)
-        self._buyer.setText(message)
+        self._buyer.setText(sentence(message))

@@ -6,10 +6,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QIcon, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
+from uid2_desk.protocol.screen_mask import SCREEN_MASK
 from uid2_desk.ui.common.look import set_font
 from uid2_desk.ui.common.qt_values import set_enum_properties
 
-MASK_TEXT = "•••••••• masked for the demo ••••••••"
+#: A masked token: the desk's one masking rule hides a token whole.
+MASK_TEXT = SCREEN_MASK
 
 
 class TokenField(QWidget):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from uid2_desk.protocol.errors import Uid2DeskError
+from uid2_desk.protocol.screen_mask import SCREEN_MASK, screen_text
 from uid2_desk.protocol.token_facts import header_rows
 from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.common.timefmt import format_timestamp
@@ -27,7 +28,7 @@ def contents_rows(contents: AdvertisingTokenContents, *, masked: bool) -> list[t
     # Shortened to fit beside the header; Send to SSP shows the buyer's full raw UID.
     shown = raw_uid if len(raw_uid) <= 24 else f"{raw_uid[:14]}…{raw_uid[-6:]}"
     return [
-        ("Raw UID", "•••• masked" if masked else shown),
+        ("Raw UID", SCREEN_MASK if masked else shown),
         ("Established", format_timestamp(contents.established_ms)),
         ("Generated", format_timestamp(contents.generated_ms)),
         ("Refreshed", format_timestamp(contents.refreshed_ms)),
@@ -123,7 +124,7 @@ class TokenInspector(QWidget):
             parts.append(_table(contents_rows(self.contents, masked=self.masked)))
         elif self.contents_note:
             parts.append(f"<p><i>{escape(self.contents_note)}</i></p>")
-        self._label.setText("".join(parts))
+        self._label.setText(screen_text("".join(parts), self.masked))
 
 
 def escape(text: str) -> str:

@@ -225,6 +225,10 @@ class BadgeDelegate(QStyledItemDelegate):
         return QSize(base.width(), max(base.height(), QFontMetrics(option.font).height() + 12))
 
 
+#: Users the list shows without scrolling, at the smallest window.
+MIN_ROWS = 5
+
+
 class UsersPanel(QWidget):
     """The list of test users.
 
@@ -249,6 +253,9 @@ class UsersPanel(QWidget):
         self.view.setItemDelegate(BadgeDelegate(self.view))
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setUniformItemSizes(True)
+        # Room for at least MIN_ROWS users (rows are the badge delegate's height).
+        row = self.view.fontMetrics().height() + 12
+        self.view.setMinimumHeight(row * MIN_ROWS + 2 * self.view.frameWidth() + 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)

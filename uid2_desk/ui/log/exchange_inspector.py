@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from uid2_desk.protocol.screen_mask import screen_text
 from uid2_desk.ui.common.look import set_font
 from uid2_desk.ui.common.qt_values import set_enum_properties
 from uid2_desk.ui.log.inspector_pages import (
@@ -60,9 +61,13 @@ class ExchangeInspector(QWidget):
     Signals:
         copied(str): the JSON text put on the clipboard.
 
+    Every tab, the title and the explanation go through the desk's one masking rule
+    (:func:`~uid2_desk.protocol.screen_mask.screen_text`) while masking is on.
+
     Attributes:
         entry: the entry shown, or ``None``.
         tabs: the tab widget (Summary, Request, Envelope, Reply, Headers, Timings).
+        masked: whether tokens, UIDs and keys are hidden on screen.
     """
 
     copied = Signal(str)
@@ -70,6 +75,7 @@ class ExchangeInspector(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entry: JournalEntry | None = None
+        self.masked = False
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("inspector_tabs")
         self.tabs.setAccessibleName("Exchange inspector")
@@ -143,6 +149,11 @@ class ExchangeInspector(QWidget):
                 return self._render(index).toPlainText()
         raise KeyError(title)
 
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show tokens, UIDs and keys; the entry shown is drawn again at once."""
+        self.masked = masked
+        self.show_entry(self.entry)
+
     def show_entry(self, entry: JournalEntry | None) -> None:
         """Show ``entry`` (a full entry for exchanges), or clear when ``None``."""
         self.entry = entry
@@ -151,7 +162,8 @@ class ExchangeInspector(QWidget):
         if entry is None:
             self._title.setText("Select a row of the log to inspect it.")
         else:
-            self._title.setText(f"#{entry.seq} · {_client_prefix(entry)}{entry.summary}")
+            title = f"#{entry.seq} · {_client_prefix(entry)}{entry.summary}"
+            self._title.setText(screen_text(title, self.masked))
         self._show_why(entry)
         self._show_tab(self.tabs.currentIndex())
 
@@ -166,7 +178,7 @@ class ExchangeInspector(QWidget):
             from uid2_desk.ui.log.captured_pages import explanation_text
 
             text = explanation_text(entry.exchange)
-        self._why.setText(text or "")
+        self._why.setText(screen_text(text or "", self.masked))
         self._why.setVisible(bool(text))
 
     def _render(self, index: int) -> QTextEdit:
@@ -180,11 +192,12 @@ class ExchangeInspector(QWidget):
         if entry is None:
             view.clear()
         elif title == "Summary":
-            view.setHtml(summary_html(entry))
+            view.setHtml(screen_text(summary_html(entry), self.masked))
         elif entry.exchange is None:
             view.setPlainText(NO_EXCHANGE)
         elif title == "Request":
-            view.setPlainText(pretty_json(entry.exchange.request_plaintext) or "(no payload)")
+            request = pretty_json(entry.exchange.request_plaintext) or "(no payload)"
+            view.setPlainText(screen_text(request, self.masked))
         else:
             render = {
                 "Envelope": envelope_html,
@@ -192,7 +205,7 @@ class ExchangeInspector(QWidget):
                 "Headers": headers_html,
                 "Timings": timings_html,
             }[title]
-            view.setHtml(render(entry.exchange))
+            view.setHtml(screen_text(render(entry.exchange), self.masked))
         return view
 
     def copy_as_json(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from uid2_desk.protocol.screen_mask import screen_text
 from uid2_desk.ui.common.qt_values import (
     ALIGN_RIGHT,
     ALIGN_VCENTER,
@@ -102,6 +103,7 @@ class ExchangeLogModel(QAbstractTableModel):
     Attributes:
         log_filter: the filter in force (the rows and the filter are in
             :mod:`~uid2_desk.ui.log.log_rows`, imported with the first entry).
+        masked: whether tooltips hide tokens and UIDs (the desk's one masking rule).
     """
 
     facets_changed = Signal()
@@ -118,11 +120,16 @@ class ExchangeLogModel(QAbstractTableModel):
         self._statuses: set[str] = set()
         self._users: set[str] = set()
         self._clients: set[str] = set()
+        self.masked = False
         self._timer = QTimer(self)
         self._timer.setObjectName("log_batch_timer")
         self._timer.setSingleShot(True)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
+
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show tokens and UIDs in the rows' tooltips (the summaries)."""
+        self.masked = masked
 
     # --- feeding ---------------------------------------------------------------------------
     @property
@@ -268,7 +275,8 @@ class ExchangeLogModel(QAbstractTableModel):
         if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
             return ALIGN_RIGHT | ALIGN_VCENTER
         if role == TOOLTIP_ROLE:
-            return f"{row.summary}\n{row.why}" if row.why else row.summary
+            summary = screen_text(row.summary, self.masked)
+            return f"{summary}\n{row.why}" if row.why else summary
         if role == ROW_ROLE:
             return row
         return None

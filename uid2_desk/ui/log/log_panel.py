@@ -90,6 +90,9 @@ class ExchangeLogPanel(QWidget):
         style_header(header)
         for column, width in _WIDTHS:
             self.table.setColumnWidth(column, width)
+        # The longest state a row can show, whole, in this font ("refresh_expi…" was cut).
+        status_width = self.table.fontMetrics().horizontalAdvance(LONGEST_STATUS) + 14
+        self.table.setColumnWidth(LogColumn.STATUS, max(92, status_width))
         header.setSectionResizeMode(LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)
         self._filter_timer = QTimer(self)
         self._filter_timer.setObjectName("log_filter_timer")
@@ -230,6 +233,8 @@ class ExchangeLogPanel(QWidget):
             self.table.verticalScrollBar().setValue(maximum)
 
 
+#: The longest status word the log shows (a lifecycle state).
+LONGEST_STATUS = "refresh_expired"
 _WIDTHS = (
     (LogColumn.TIME, 96),
     (LogColumn.CLIENT, 110),

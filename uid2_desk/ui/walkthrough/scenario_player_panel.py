@@ -32,6 +32,7 @@ from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import ScenarioPlayer, Stage
 from uid2_desk.publisher.scenario.results import StepResult
 from uid2_desk.ui.common.look import PrimaryButton, set_colours, style_header
+from uid2_desk.ui.common.room import RoomyLabel
 from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.common.theme import HINT_TEXT
 from uid2_desk.ui.common.timefmt import format_duration
@@ -90,9 +91,10 @@ class ScenarioPlayerPanel(QWidget):
         self.chooser.setAccessibleName("Scenario")
         for scenario in self.scenarios:
             self.chooser.addItem(f"{scenario.name} — {scenario.title}", scenario.name)
-        self.summary = QLabel("", self)
+        # Room for the longest summary, and a line for the wait: picking a scenario or
+        # starting a wait does not move the buttons under the mouse.
+        self.summary = RoomyLabel((s.summary for s in self.scenarios), self)
         self.summary.setObjectName("panel_hint")
-        self.summary.setWordWrap(True)
         set_colours(self.summary, text=HINT_TEXT)
         self.play_button = PrimaryButton("Play", self)
         self.play_button.setObjectName("primary_button")
@@ -113,6 +115,7 @@ class ScenarioPlayerPanel(QWidget):
         buttons.addStretch(1)
         self.wait_label = QLabel("", self)
         self.wait_label.setObjectName("player_wait")
+        self.wait_label.setMinimumHeight(self.wait_label.fontMetrics().lineSpacing() + 2)
         self.table = QTableView(self)
         self.table.setObjectName("player_steps")
         self.table.setModel(self.steps_model)

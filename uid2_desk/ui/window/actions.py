@@ -22,7 +22,8 @@ class DeskActions(QObject):
 
     Attributes: one ``QAction`` per action (``sign_in``, ``refresh``, ``validate``,
     ``log_out``, ``user_returns``, ``remove_user``, ``auto_refresh``, ``opt_out``, ``send_to_ssp``,
-    ``hand_off``, ``take_back``, ``mask_tokens``, ``export_har``, ``export_jsonl``,
+    ``hand_off``, ``take_back``, ``mask_tokens``, ``inspect_token``, ``export_har``,
+    ``export_jsonl``,
     ``export_markdown``, ``environments``, ``find``, ``dismiss``, ``quit``).
     """
 
@@ -44,6 +45,7 @@ class DeskActions(QObject):
         self.mask_tokens = self._make("mask_tokens", "&Mask tokens", "mask", "Ctrl+M")
         self.mask_tokens.setIconText("Mask")
         self.mask_tokens.setCheckable(True)
+        self.inspect_token = self._make("inspect_token", "&Inspect a token…", None, "Ctrl+I")
         self.export_har = self._make("export_har", "Export session as &HAR…", "export", "")
         self.export_jsonl = self._make("export_jsonl", "Export session as &JSONL…", "export", "")
         self.export_markdown = self._make(
@@ -92,6 +94,7 @@ class DeskActions(QObject):
             (self.hand_off, "Give this identity to a web page whose UID2 client refreshes it"),
             (self.take_back, "The desk owns this identity again and stops following the browser"),
             (self.mask_tokens, "Hide token values on screen, for demos"),
+            (self.inspect_token, "Paste any advertising token: what it is and what it holds"),
             (self.environments, "Pick the environment and enter credentials"),
         )
         for action, tip in tips:

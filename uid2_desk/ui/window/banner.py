@@ -2,12 +2,14 @@
 
 Errors never open a modal dialog (a modal would block a kiosk and hide the state that
 explains the error); the banner stays until dismissed or replaced, and the rest of the window
-keeps working underneath.
+keeps working underneath. It lies over the top of the window's panels instead of pushing them
+down: nothing moves under the mouse when a message comes or goes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from uid2_desk.ui.common.theme import banner_colours
@@ -34,7 +36,36 @@ class Banner(QWidget):
         self.setAccessibleName("Message banner")
         self.level: str | None = None
         self._parts: tuple[QLabel, QLabel] | None = None
+        self._anchor: QWidget | None = None
         self.hide()
+
+    def float_under(self, anchor: QWidget) -> None:
+        """Lie over the parent's contents just below ``anchor``, the parent's full width.
+
+        The banner is then in no layout: it follows the parent's size itself.
+        """
+        self._anchor = anchor
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Follow the parent's width (and the anchor's height) while shown."""
+        if isinstance(event, QResizeEvent) and not self.isHidden():
+            self._place()
+        return super().eventFilter(watched, event)
+
+    def _place(self) -> None:
+        parent, anchor = self.parentWidget(), self._anchor
+        if parent is None or anchor is None:
+            return
+        width = parent.width()
+        # The height its wrapped text needs at this width (sizeHint's guesses a narrower one).
+        height = self.heightForWidth(width)
+        if height <= 0:
+            height = self.sizeHint().height()
+        self.setGeometry(0, anchor.geometry().bottom() + 1, width, height)
+        self.raise_()
 
     def _build(self) -> tuple[QLabel, QLabel]:
         """The title and text labels (and the close button), built on first use."""
@@ -86,10 +117,14 @@ class Banner(QWidget):
             f"{foreground}; }} QLabel {{ color: {foreground}; }}"
             " QLabel#banner_title { font-weight: bold; }"
         )
+        from uid2_desk.ui.common.sentences import sentence
+
+        title, message = sentence(title), sentence(message)
         title_label.setText(title)
         text_label.setText(message)
         self.setAccessibleDescription(f"{title}: {message}")
         self.show()
+        self._place()
 
     def dismiss(self) -> None:
         """Hide the banner."""

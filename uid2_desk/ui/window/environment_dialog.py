@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.ui.common.look import Badge
+from uid2_desk.ui.common.sentences import sentence
 from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.common.theme import environment_swatch
+from uid2_desk.ui.window.environment_fields import confirm_test_call, note_label, url_of
 
 if TYPE_CHECKING:
     from uid2_desk.client.credentials import Credentials
@@ -70,6 +70,7 @@ class EnvironmentDialog(QDialog):
         self.runner = TaskRunner(self)
         self.confirmed_production = confirmed_production
         self.keychain_problem: str | None = None
+        self._custom_url = ""
         self.environment = QComboBox(self)
         self.environment.setObjectName("env_choice")
         self.environment.setAccessibleName("Environment")
@@ -82,7 +83,7 @@ class EnvironmentDialog(QDialog):
         self.url = QLineEdit(self)
         self.url.setObjectName("env_url")
         self.url.setAccessibleName("Operator base URL")
-        self.url.setPlaceholderText("https://operator.example.com")
+        self.url.textEdited.connect(self._remember_custom_url)
         self.api_key = QLineEdit(self)
         self.api_key.setObjectName("env_api_key")
         self.api_key.setAccessibleName("API key")
@@ -94,14 +95,11 @@ class EnvironmentDialog(QDialog):
         self.secret.setPlaceholderText("44 characters of base64")
         self.session_only = QCheckBox("Keep for this session only (not saved)", self)
         self.session_only.setObjectName("env_session_only")
-        self._stored = QLabel(self)
-        self._stored.setObjectName("env_stored")
-        self._stored.setWordWrap(True)
-        self._result = QLabel(self)
-        self._result.setObjectName("env_result")
-        self._result.setWordWrap(True)
-        self._result.setTextFormat(Qt.TextFormat.PlainText)
-        self._result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Each message has its own place, kept when empty: the dialog never jumps under the
+        # mouse as they come and go.
+        self._stored = note_label(self, "env_stored", lines=2)
+        self._keychain_note = note_label(self, "env_keychain_note", lines=4, warning=True)
+        self._result = note_label(self, "env_result", lines=3)
         self.test_button = QPushButton("&Test connection", self)
         self.test_button.setObjectName("env_test")
         self.save_button = QPushButton("&Save credentials", self)
@@ -122,9 +120,10 @@ class EnvironmentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self._stored)
+        layout.addWidget(self._keychain_note)
         layout.addWidget(self._result)
         layout.addWidget(buttons)
-        self.resize(560, 360)
+        self.resize(600, 440)
         self.environment.currentIndexChanged.connect(self._on_environment)
         self.test_button.clicked.connect(self.test_connection)
         self.save_button.clicked.connect(self.save)
@@ -133,8 +132,8 @@ class EnvironmentDialog(QDialog):
         self.runner.failed.connect(lambda _what, message: self._result.setText(message))
         index = self.environment.findData(current_env)
         if index < 0:
+            self._custom_url = current_env
             self.environment.setCurrentIndex(self.environment.findData(_CUSTOM))
-            self.url.setText(current_env)
         else:
             self.environment.setCurrentIndex(index)
         self._on_environment()
@@ -145,6 +144,11 @@ class EnvironmentDialog(QDialog):
     def result_text(self) -> str:
         """The last result or error shown."""
         return self._result.text()
+
+    @property
+    def keychain_text(self) -> str:
+        """The no-keychain note, when shown (remote environments only)."""
+        return "" if self._keychain_note.isHidden() else self._keychain_note.text()
 
     @property
     def stored_text(self) -> str:
@@ -168,6 +172,10 @@ class EnvironmentDialog(QDialog):
         custom = value == _CUSTOM
         local = value == "local"
         self.url.setEnabled(custom)
+        text, placeholder = url_of(str(value), self._custom_url)
+        self.url.setText(text)
+        self.url.setPlaceholderText(placeholder)
+        self._show_keychain_note(local)
         for field in (self.api_key, self.secret, self.session_only):
             field.setEnabled(not local)
         self.test_button.setEnabled(not local)
@@ -192,12 +200,25 @@ class EnvironmentDialog(QDialog):
         found = next((e for e in KNOWN_ENVIRONMENTS if e.id == env_id), None)
         return "custom" if found is None else found.kind.value
 
+    def _remember_custom_url(self, text: str) -> None:
+        if self.environment.currentData() == _CUSTOM:
+            self._custom_url = text
+
     def _show_keychain(self, problem: str | None) -> None:
         self.keychain_problem = problem
-        if problem is not None:
+        if problem is None:  # no note ever: no room kept for one
+            policy = self._keychain_note.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            self._keychain_note.setSizePolicy(policy)
+        else:
             self.session_only.setChecked(True)
             self.session_only.setEnabled(False)
-            self._result.setText(problem)
+            self._keychain_note.setText(problem)
+        self._show_keychain_note(self.environment.currentData() == "local")
+
+    def _show_keychain_note(self, local: bool) -> None:
+        """The note matters where credentials are typed: remote environments, not Local."""
+        self._keychain_note.setVisible(self.keychain_problem is not None and not local)
 
     def _show_stored(self, stored: StoredCredentials) -> None:
         if stored.masked_key is None:
@@ -214,24 +235,8 @@ class EnvironmentDialog(QDialog):
         try:
             return Credentials(self.api_key.text(), self.secret.text())
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return None
-
-    def _confirm(self, environment: Environment) -> bool:
-        if not environment.is_production or environment.id in self.confirmed_production:
-            return True
-        answer = QMessageBox.warning(
-            self,
-            "Call a production operator?",
-            f"{environment.display_name} is PRODUCTION. The connection test sends one real "
-            f"request (a token for the test identity validate@example.com).\n\nContinue?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        self.confirmed_production.add(environment.id)
-        return True
 
     def test_connection(self) -> None:
         """Generate for the test identity with the typed credentials."""
@@ -241,9 +246,9 @@ class EnvironmentDialog(QDialog):
         try:
             environment = self.chosen_environment()
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return
-        if not self._confirm(environment):
+        if not confirm_test_call(self, environment, self.confirmed_production):
             self._result.setText("Not tested: production calls were not confirmed.")
             return
         self._result.setText(f"Testing {environment.display_name}…")
@@ -275,7 +280,7 @@ class EnvironmentDialog(QDialog):
         try:
             environment = self.chosen_environment()
         except Uid2DeskError as err:
-            self._result.setText(str(err))
+            self._result.setText(sentence(str(err)))
             return
         self.switch_requested.emit(self.chosen_env())
         self._result.setText(f"Switching the desk to {environment.display_name}…")

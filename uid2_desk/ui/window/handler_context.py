@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QWidget
 
     from uid2_desk.publisher.model import UserSnapshot
@@ -39,6 +40,8 @@ class HandlerContext:
     lookups: TaskRunner
     production_ok: bool
     masked: bool
+    #: Emitted with the new value when View ▸ Mask tokens changes (open dialogs follow it).
+    mask_changed: SignalInstance
     _window: QWidget
     _users: UsersPanel
     _identity: IdentityPanel

@@ -25,6 +25,7 @@ from uid2_desk.ui.window.export_action import ExportActions
 from uid2_desk.ui.window.handoff_actions import HandOffActions
 from uid2_desk.ui.window.identity_actions import IdentityActions
 from uid2_desk.ui.window.local_operator_actions import LocalOperatorActions
+from uid2_desk.ui.window.token_paste_actions import TokenPasteActions
 from uid2_desk.ui.window.view_updates import ViewUpdates
 
 if TYPE_CHECKING:
@@ -35,12 +36,19 @@ if TYPE_CHECKING:
 
 
 class DeskHandlers(
-    IdentityActions, HandOffActions, LocalOperatorActions, ExportActions, ViewUpdates, QObject
+    IdentityActions,
+    HandOffActions,
+    LocalOperatorActions,
+    TokenPasteActions,
+    ExportActions,
+    ViewUpdates,
+    QObject,
 ):
     """Slots for every action of the window, one base class per concern.
 
     Signals:
         production_confirmed(): the person agreed to call a production operator.
+        mask_changed(bool): View ▸ Mask tokens changed (open dialogs re-draw).
 
     Attributes:
         services: the running services, or ``None`` before start-up finished.
@@ -51,6 +59,7 @@ class DeskHandlers(
     """
 
     production_confirmed = Signal()
+    mask_changed = Signal(bool)
 
     def __init__(
         self,

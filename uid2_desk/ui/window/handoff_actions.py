@@ -40,7 +40,9 @@ class HandOffActions(HandlerContext):
             handoff.base_url,
             handoff.remembered_script(),
             parent=self._window,
+            masked=self.masked,
         )
+        self.mask_changed.connect(dialog.set_masked)
         self.handoff_dialog = dialog
 
         async def go(script: str) -> str:

@@ -62,11 +62,11 @@ class LocalOperatorActions(HandlerContext):
             buyer_available=services.buyer is not None,
             parent=self._window,
         )
+        self.mask_changed.connect(dialog.set_masked)
         dialog.show()
         buyer = services.buyer
         if buyer is None:
             return
-        masked = self.masked
         user_id = snapshot.user.id
 
         async def bid() -> BidResult | str:
@@ -83,6 +83,6 @@ class LocalOperatorActions(HandlerContext):
             if isinstance(result, str):
                 dialog.show_failure(result)
             else:
-                dialog.show_bid(result, masked=masked)
+                dialog.show_bid(result)
 
         self.runner.run("Send to SSP", bid(), render)

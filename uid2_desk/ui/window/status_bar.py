@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QStatusTipEvent
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from uid2_desk.ui.common.look import Badge, set_colours
@@ -12,6 +14,10 @@ from uid2_desk.ui.window.environment_view import EnvironmentView
 
 class DeskStatusBar(QStatusBar):
     """Environment chip on the left, operator state, then the action in flight.
+
+    A menu or toolbar item's status tip is shown in the operator line's place, never over
+    the environment chip: Qt's own ``showMessage`` would hide every widget, the chip too, so
+    the bar takes the window's status-tip events itself.
 
     Attributes:
         operator_text: the operator line as shown (``Starting…``, ``Ready at …``).
@@ -27,12 +33,38 @@ class DeskStatusBar(QStatusBar):
         self._operator = QLabel(self)
         self._operator.setObjectName("status_operator")
         set_enum_properties(self._operator, textFormat="PlainText")
+        self._tip = QLabel(self)
+        self._tip.setObjectName("status_tip")
+        set_enum_properties(self._tip, textFormat="PlainText")
+        self._tip.hide()
         self._activity = QLabel(self)
         self._activity.setObjectName("status_activity")
-        self.addWidget(self._chip)
-        self.addWidget(self._operator, 1)
+        # Permanent: showMessage() (Qt's status tips, anyone's) never hides them.
+        self.addPermanentWidget(self._chip)
+        self.addPermanentWidget(self._operator, 1)
+        self.addPermanentWidget(self._tip, 1)
         self.addPermanentWidget(self._activity)
+        if parent is not None:
+            parent.installEventFilter(self)
         self.set_environment(view)
+
+    @property
+    def tip_text(self) -> str:
+        """The status tip shown in the operator line's place, or empty."""
+        return "" if self._tip.isHidden() else self._tip.text()
+
+    def show_tip(self, tip: str) -> None:
+        """Show ``tip`` where the operator line is (empty: the operator line again)."""
+        self._tip.setText(tip)
+        self._tip.setVisible(bool(tip))
+        self._operator.setVisible(not tip)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Take the window's status tips (see the class docstring)."""
+        if isinstance(event, QStatusTipEvent):
+            self.show_tip(event.tip())
+            return True
+        return super().eventFilter(watched, event)
 
     @property
     def chip_text(self) -> str:

@@ -79,9 +79,11 @@ class ViewUpdates(HandlerContext):
             self._identity.set_skew(exchange.clock_skew_ms, exchange.clock_skew_uncertainty_ms)
 
     def set_masked(self, masked: bool) -> None:
-        """Hide or show token values everywhere."""
+        """Hide or show tokens, UIDs and keys everywhere they are drawn, open dialogs too."""
         self.masked = masked
         self._identity.set_masked(masked)
+        self._inspector.set_masked(masked)
+        self.mask_changed.emit(masked)
 
 
 async def _decrypt_with_operator_keys(

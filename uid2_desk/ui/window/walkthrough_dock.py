@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: The floating dock's first size: the diagram at zoom 1 plus room for the lanes' titles.
 FLOATING_SIZE = (1040, 760)
+#: The share of the window's width the docked walkthrough takes when it first opens.
+DOCKED_SHARE = 0.42
 
 
 class WalkthroughDock(QDockWidget):
@@ -78,9 +80,15 @@ class WalkthroughDock(QDockWidget):
         return panel
 
     def on_toggled(self, shown: bool) -> None:
-        """View ▸ Walkthrough: the first time it opens, place it."""
-        if shown:
+        """View ▸ Walkthrough: the first time it opens, give it its room."""
+        if not shown:
+            return
+        if self.isFloating():
             self.place_beside_window()
+        elif not self._placed:
+            self._placed = True
+            w = self.window_
+            w.resizeDocks([self], [int(w.width() * DOCKED_SHARE)], Qt.Orientation.Horizontal)
 
     def place_beside_window(self) -> None:
         """Give the floating dock a useful size, beside the window when the screen has room."""
@@ -127,14 +135,15 @@ class WalkthroughDock(QDockWidget):
 def install_walkthrough(window: QMainWindow, links: WalkthroughLinks) -> WalkthroughDock:
     """Add the Walkthrough dock to ``window`` and to its View menu.
 
-    The dock starts hidden and floating, so the desk keeps its layout on a 1366×768 screen;
-    View ▸ Walkthrough (Ctrl+Shift+W) opens it beside the window, where it can be docked.
+    The dock starts hidden, docked on the window's right: View ▸ Walkthrough (Ctrl+Shift+W)
+    opens it beside the panels, inside the window, whatever the window manager would have
+    done with a floating one (without one, it opened over the identity panel). It can still
+    be pulled out to float.
     The window feeds it the bridge's news
     (:class:`~uid2_desk.ui.window.deferred_walkthrough.DeferredWalkthrough`).
     """
     dock = WalkthroughDock(window, links)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.setFloating(True)
     dock.hide()
     toggle = dock.toggleViewAction()
     toggle.setText("&Walkthrough")

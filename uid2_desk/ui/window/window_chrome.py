@@ -49,7 +49,7 @@ def chooser(
 
 
 def build_menus(window: QMainWindow, actions: DeskActions) -> None:
-    """File, User, View and Environment menus (View ▸ Walkthrough joins with its dock)."""
+    """File, User, View, Tools and Environment menus (View ▸ Walkthrough joins its dock)."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     file_menu.addActions([actions.export_har, actions.export_jsonl, actions.export_markdown])
@@ -66,6 +66,8 @@ def build_menus(window: QMainWindow, actions: DeskActions) -> None:
     user_menu.addAction(actions.remove_user)
     view_menu = bar.addMenu("&View")
     view_menu.addActions([actions.mask_tokens, actions.find, actions.dismiss])
+    tools_menu = bar.addMenu("&Tools")
+    tools_menu.addAction(actions.inspect_token)
     env_menu = bar.addMenu("&Environment")
     env_menu.addAction(actions.environments)
 

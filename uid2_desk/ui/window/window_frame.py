@@ -53,7 +53,7 @@ def build_frame(window: QMainWindow, view: EnvironmentView) -> DeskFrame:
     strip = EnvironmentStrip(view, central)
     layout.addWidget(strip)
     banner = Banner(central)
-    layout.addWidget(banner)
+    banner.float_under(strip)  # over the panels, not in the layout: nothing jumps
     body = QWidget(central)
     layout.addWidget(body, 1)
     body_layout = QVBoxLayout(body)
