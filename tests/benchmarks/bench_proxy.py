@@ -30,9 +30,9 @@ from tests.benchmarks.bench_operator import WARMUP, _bodies, _rate
 from tests.process_lines import Lines
 from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
 from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.walkthrough.captured import captured_step
 
@@ -64,7 +64,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             keep_alive = {"Authorization": f"Bearer {pub['api_key']}"}
             per_call = {**keep_alive, "Connection": "close"}
             rates: dict[str, list[float]] = {}
-            with LoopbackServer(app, lifespan="on") as proxy:
+            with ProxyServer(app) as proxy:
                 for _ in range(rounds):
                     for name, headers in (("keep-alive", keep_alive), ("per-call", per_call)):
                         for url, side in ((creds["base_url"], "direct"), (proxy.base_url, "via")):
