@@ -22,7 +22,6 @@ from uid2_desk.cli.operator import (
     _usable_data_dir,
 )
 from uid2_desk.cli.proxy_secrets import gather_secrets
-from uid2_desk.client.environments import Environment
 from uid2_desk.operator.http.server import is_loopback_host
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
@@ -30,18 +29,12 @@ from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
+from uid2_desk.services.desk_proxy import upstream_of as upstream_for
 
 
 def upstream_of(value: str) -> tuple[Upstream, str]:
     """The upstream for ``--upstream`` and its display name (raises :class:`InputError`)."""
-    if value.strip() == "local":
-        raise InputError(
-            "the proxy forwards to a remote operator; for the local one use "
-            "'uid2-desk operator --watch', which captures without a proxy"
-        )
-    env = Environment.from_cli(value)
-    base_url = env.require_base_url()
-    upstream = Upstream(env.id, base_url, env.kind.value.upper(), env.is_production)
+    upstream, env = upstream_for(value)
     return upstream, env.display_name
 
 

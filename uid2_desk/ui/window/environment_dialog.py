@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.ui.common.look import Badge
 from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.common.theme import environment_swatch
+from uid2_desk.ui.window.production_confirm import confirm_production
 
 if TYPE_CHECKING:
     from uid2_desk.client.credentials import Credentials
@@ -220,15 +220,12 @@ class EnvironmentDialog(QDialog):
     def _confirm(self, environment: Environment) -> bool:
         if not environment.is_production or environment.id in self.confirmed_production:
             return True
-        answer = QMessageBox.warning(
+        if not confirm_production(
             self,
-            "Call a production operator?",
-            f"{environment.display_name} is PRODUCTION. The connection test sends one real "
-            f"request (a token for the test identity validate@example.com).\n\nContinue?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            f"{environment.display_name} is PRODUCTION.",
+            "The connection test sends one real request (a token for the test identity "
+            "validate@example.com).",
+        ):
             return False
         self.confirmed_production.add(environment.id)
         return True

@@ -168,6 +168,12 @@ class DeskWindow(PaintMilestones):
         self.connect_client = install_connect(
             self, lambda: self.handlers.services, self.bridge.services_ready
         )
+        from uid2_desk.ui.window.proxy_action import install_proxy
+
+        self.proxy_control = install_proxy(
+            self, self, lambda: self.handlers.services, self.bridge.services_ready,
+            lambda why: self.banner.show_message("error", "Proxy", why),
+        )  # fmt: skip
         self.is_complete = True
         if on_screen:
             self.await_whole_paint(self._body)
