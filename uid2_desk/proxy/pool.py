@@ -69,9 +69,9 @@ class UpstreamPool:
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port or (443 if self._https else 80)
-        default_port = parts.port is None or parts.port == (443 if self._https else 80)
-        #: The ``Host`` header the upstream expects.
-        self.host_header = parts.netloc.rsplit("@", 1)[-1] if not default_port else self._host
+        #: The ``Host`` header the upstream expects: the URL's authority, as written there
+        #: (brackets of an IPv6 literal and an explicit port included).
+        self.host_header = parts.netloc.rsplit("@", 1)[-1]
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
         self._idle: list[_Connection] = []
