@@ -11,6 +11,7 @@ environment's colour. Production is asked about first, with the desk's one quest
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +133,31 @@ def test_the_band_reads_proxy_to_integ_in_blue_and_production_is_asked_first(
     assert window.strip.chip_text == "PROXY → PRODUCTION"
     control.stop()
     desk.qtbot.waitUntil(lambda: control.running is None and not control.busy, timeout=10_000)
+
+
+def test_an_upstream_the_proxy_must_not_use_is_refused_with_a_reason_in_the_banner(
+    desk: Desk,
+) -> None:
+    window = desk.window
+    control = window.proxy_control
+    assert control.start("http://10.0.0.5:8080", 0)  # resolved, then refused by the proxy
+    desk.qtbot.waitUntil(
+        lambda: window.banner.level == "error" and not control.busy, timeout=10_000
+    )
+    assert "plain HTTP would carry API keys and DII" in window.banner.text
+    assert control.running is None
+    assert window.strip.chip_text == "LOCAL"
+    assert not control.start("staging", 0)  # not an environment: refused before anything
+    assert "Unknown environment 'staging'" in window.banner.text
+
+
+def test_closing_the_desk_stops_a_running_proxy_and_frees_its_port(desk: Desk) -> None:
+    control = desk.window.proxy_control
+    assert control.start("integ", 0)
+    desk.qtbot.waitUntil(lambda: control.running is not None and not control.busy, timeout=10_000)
+    running = control.running
+    assert running is not None
+    port = int(running.base_url.rsplit(":", 1)[1])
+    desk.run(desk.app.stop_services())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # free again: the proxy stopped with the services
