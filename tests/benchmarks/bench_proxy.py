@@ -2,16 +2,18 @@
 
 The upstream is a ``uid2-desk operator`` in its own process (the remote operator), the client
 another process (a team's backend: one keep-alive connection, pre-sealed requests), and the
-proxy runs here as ``uid2-desk proxy`` runs it: opening every envelope with the publisher's
-secret and journaling every exchange on its writer thread. Rounds alternate direct and
+proxy runs here as ``uid2-desk proxy`` runs it: the reply goes out first, then its capture
+worker opens every envelope with the publisher's secret and the journal writer journals it.
+A second proxy with the capture off shows the forwarding alone. Rounds alternate direct and
 proxied; the best round of each counts (the machine is shared and noisy).
 Two clients: one keep-alive connection (a tuned backend), and a new connection per call
 (``Connection: close``, as the official Python SDK's urllib calls are). Target: the round trip
 through the proxy at most 1.3× the direct one (its time, not its rate).
 
-On loopback against a local operator the direct call takes well under a millisecond, so the
-proxy's own hop (uvicorn in, httpx out, both pure Python) is most of the figure; against the
-integration environment's tens of milliseconds the same hop is a few per cent.
+On loopback against a local operator the direct call takes about a millisecond, so the
+proxy's own hop (asyncio streams both ways, pure Python) and the capture's share of the same
+two cores are most of the figure; against the integration environment's tens of
+milliseconds the same hop is a few per cent.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from tests.benchmarks.bench_operator import WARMUP, _bodies, _rate
 from tests.process_lines import Lines
 from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
 from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.walkthrough.captured import captured_step
 
@@ -60,14 +62,19 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             target = CaptureSession("bench", "custom", captured_step, ChainUsers())
             journaler = CaptureJournaler(feed, root / "journal.sqlite3", target)
             journaler.start()
-            app = ProxyApp(Upstream("bench", creds["base_url"], "CUSTOM"), secrets, sink=feed)
+            upstream = Upstream("bench", creds["base_url"], "CUSTOM")
+            app = ProxyApp(upstream, secrets, sink=feed)
+            bare = ProxyApp(upstream, secrets)  # capture off: the forwarding alone
             keep_alive = {"Authorization": f"Bearer {pub['api_key']}"}
             per_call = {**keep_alive, "Connection": "close"}
             rates: dict[str, list[float]] = {}
-            with LoopbackServer(app, lifespan="on") as proxy:
+            with ProxyServer(app) as proxy, ProxyServer(bare) as forwarder:
                 for _ in range(rounds):
                     for name, headers in (("keep-alive", keep_alive), ("per-call", per_call)):
-                        for url, side in ((creds["base_url"], "direct"), (proxy.base_url, "via")):
+                        sides = [(creds["base_url"], "direct"), (proxy.base_url, "via")]
+                        if name == "keep-alive":
+                            sides.append((forwarder.base_url, "bare"))
+                        for url, side in sides:
                             bodies = _bodies(pub["secret"], count)
                             rates.setdefault(f"{name} {side}", []).append(
                                 _rate(url, headers, bodies)
@@ -78,16 +85,21 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         finally:
             remote.send_signal(signal.SIGINT)
             remote.communicate(timeout=30)
-    return [_row(rates, "keep-alive"), _row(rates, "per-call")]
+    return [
+        _row(rates, "keep-alive"),
+        _row(rates, "per-call"),
+        _row(rates, "keep-alive", side="bare"),
+    ]
 
 
-def _row(rates: dict[str, list[float]], client: str) -> dict[str, object]:
+def _row(rates: dict[str, list[float]], client: str, side: str = "via") -> dict[str, object]:
     direct_ms = 1000 / max(rates[f"{client} direct"])
-    proxied_ms = 1000 / max(rates[f"{client} via"])
+    proxied_ms = 1000 / max(rates[f"{client} {side}"])
     ratio = proxied_ms / direct_ms
     connection = "one keep-alive connection" if client == "keep-alive" else "a connection per call"
+    capture = "capture on" if side == "via" else "capture off"
     return {
-        "figure": f"generate round trip ms via the proxy (capture on) vs direct, {connection}",
+        "figure": f"generate round trip ms via the proxy ({capture}) vs direct, {connection}",
         "ours": round(proxied_ms, 3),
         "reference": round(direct_ms, 3),
         "ratio": round(ratio, 3),

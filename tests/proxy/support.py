@@ -19,10 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from uid2_desk.operator.http.asgi_types import ASGIApp
-from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 
 
@@ -43,7 +43,7 @@ def proxy_to(
         verify=verify,
         timeout_s=timeout_s,
     )
-    with LoopbackServer(app, lifespan="on") as server:
+    with ProxyServer(app) as server:
         yield server.base_url, captured
 
 

@@ -22,24 +22,19 @@ from uid2_desk.cli.operator import (
     _usable_data_dir,
 )
 from uid2_desk.cli.proxy_secrets import gather_secrets
-from uid2_desk.client.environments import Environment
-from uid2_desk.operator.http.server import LoopbackServer, is_loopback_host
+from uid2_desk.operator.http.server import is_loopback_host
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
 from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.pool import verifying_context
+from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
+from uid2_desk.services.desk_proxy import upstream_of as upstream_for
 
 
 def upstream_of(value: str) -> tuple[Upstream, str]:
     """The upstream for ``--upstream`` and its display name (raises :class:`InputError`)."""
-    if value.strip() == "local":
-        raise InputError(
-            "the proxy forwards to a remote operator; for the local one use "
-            "'uid2-desk operator --watch', which captures without a proxy"
-        )
-    env = Environment.from_cli(value)
-    base_url = env.require_base_url()
-    upstream = Upstream(env.id, base_url, env.kind.value.upper(), env.is_production)
+    upstream, env = upstream_for(value)
     return upstream, env.display_name
 
 
@@ -78,9 +73,7 @@ def run_proxy(args: argparse.Namespace) -> int:
     stop = threading.Event()
     try:
         with _stop_on_signals(stop):
-            server = LoopbackServer(
-                app, host, args.port, allow_remote=bool(args.allow_remote), lifespan="on"
-            )
+            server = ProxyServer(app, host, args.port, allow_remote=bool(args.allow_remote))
             try:
                 base_url = server.start()
             except (OSError, OverflowError, RuntimeError) as exc:
@@ -101,11 +94,11 @@ def run_proxy(args: argparse.Namespace) -> int:
 
 
 def _verify(ca_file: str | None) -> ssl.SSLContext | bool:
-    """Verify the upstream's certificate: with the system's roots, or with ``--upstream-ca``."""
+    """Verify the upstream's certificate: with certifi's roots, or with ``--upstream-ca``."""
     if not ca_file:
         return True
     try:
-        return ssl.create_default_context(cafile=ca_file)
+        return verifying_context(ca_file)
     except (OSError, ssl.SSLError) as exc:
         raise InputError(f"cannot use {ca_file} as the upstream's CA certificate ({exc})") from None
 

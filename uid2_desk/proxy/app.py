@@ -1,23 +1,24 @@
-"""The proxy as an ASGI app: forward byte for byte, return byte for byte, capture on the side.
+"""The proxy's forwarding: byte for byte each way, the capture after the reply went out.
 
-Only hop-by-hop headers and ``Host`` are rewritten on the way (the envelope is sealed and
-timestamped: nothing else may change). The upstream is reached with httpx over HTTPS with
-certificate verification; its reply is read raw (no content decoding) and returned as it
-came. The capture is built after the reply went out and never delays or breaks forwarding.
+One connection handler per client connection, on asyncio streams: read a request by its
+framing, forward it through the keep-alive :class:`~uid2_desk.proxy.pool.UpstreamPool`,
+write the reply in one write, and only then queue what was seen for the capture worker
+(:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which opens, explains and hands it
+to the sink on its own thread. Only hop-by-hop headers and ``Host`` are rewritten on the way
+(the envelope is sealed and timestamped: nothing else may change); bodies are re-framed with
+a ``Content-Length`` of the very same bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
-
-import httpx
 
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
+from uid2_desk.proxy.capture_queue import CaptureQueue
 from uid2_desk.proxy.failure import (
     PROXY_FAILURE_STATUS,
     Failure,
@@ -27,40 +28,27 @@ from uid2_desk.proxy.failure import (
 )
 from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
 from uid2_desk.proxy.opening import Opener
+from uid2_desk.proxy.pool import UpstreamError, UpstreamPool
 from uid2_desk.proxy.record import Forwarded, build_exchange
 from uid2_desk.proxy.upstream import Upstream
+from uid2_desk.proxy.wire import Head, Headers, WireError, encode_head, read_body, read_head
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-#: RFC 9110 §7.6.1 hop-by-hop headers, plus ``host`` (rewritten for the upstream) and
-#: ``content-length`` (httpx sets the same value from the body it sends).
-_HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-    }
-)
-_NOT_FORWARDED = _HOP_BY_HOP | {"host", "content-length"}
 #: How long the proxy waits for the upstream (the SDKs' own timeouts are shorter or similar).
 DEFAULT_TIMEOUT_S = 30.0
+#: Request headers the proxy answers itself or re-frames (beside the hop-by-hop ones).
+_REFRAMED = ("host", "content-length", "expect")
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 _log = logging.getLogger(__name__)
+#: What the capture worker gets per request: what passed, the upstream URL, what failed.
+Seen = tuple[Forwarded, str, Failure | None]
 
 
 class ProxyApp:
     """Forwards every request to ``upstream`` and hands each exchange to ``sink``.
 
-    ``verify`` is httpx's: ``True`` (the system's trust store), or an :class:`ssl.SSLContext`
-    that trusts a test certificate. ``secrets`` are the client secrets it may open with.
+    ``verify`` is ``True`` (certifi's roots) or an :class:`ssl.SSLContext` that trusts a test
+    certificate. ``secrets`` are the client secrets it may open with. :meth:`serve` is an
+    ``asyncio.start_server`` handler; :class:`~uid2_desk.proxy.server.ProxyServer` runs it.
     """
 
     def __init__(
@@ -77,145 +65,121 @@ class ProxyApp:
         self.sink = sink
         self.refresh_keys = RefreshKeys()
         self._opener = Opener(secrets, self.refresh_keys)
-        self._verify = verify
-        self._timeout = httpx.Timeout(timeout_s)
+        self._tls = verify if isinstance(verify, ssl.SSLContext) else None
+        self._timeout_s = timeout_s
         self._clock = clock or SystemClock()
-        self._client: httpx.AsyncHTTPTransport | None = None
+        self._pool: UpstreamPool | None = None
+        self._connections: set[asyncio.StreamWriter] = set()
+        #: What was seen, waiting to be opened and handed to the sink.
+        self.captures: CaptureQueue[Seen] = CaptureQueue(self._capture)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ASGI entry point: HTTP requests are forwarded; lifespan closes the client."""
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
-        if scope["type"] != "http":
-            return
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one client connection until it closes (or asks to)."""
+        self._connections.add(writer)
+        peer = writer.get_extra_info("peername")
+        remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
+        try:
+            while True:
+                head = await read_head(reader)
+                if head is None or not await self._one(head, reader, writer, remote):
+                    break
+        except WireError as exc:
+            body = f"Bad request: {exc}".encode()
+            head_out = (("Content-Type", "text/plain"), ("Content-Length", str(len(body))))
+            writer.write(encode_head("HTTP/1.1 400 Bad Request", head_out) + body)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass  # the client went away; nothing to answer
+        finally:
+            self._connections.discard(writer)
+            writer.close()
+
+    async def _one(
+        self, head: Head, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, remote: str
+    ) -> bool:
+        """Forward one request and write its reply; whether the connection stays open."""
         arrived_ms = self._clock.now_ms()
         started = time.perf_counter()
-        body = await _read_body(receive)
-        headers = _decoded(scope.get("headers", ()))
-        path = str(scope.get("path", "/"))
-        query = bytes(scope.get("query_string", b"")).decode("latin-1")
-        url = self.upstream.base_url + path
-        status, reply_headers, reply, upstream_ms, failure = await self._forward(
-            str(scope.get("method", "POST")), url, query, headers, body
-        )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in reply_headers],
-            }
-        )
-        await send({"type": "http.response.body", "body": reply})
-        peer = scope.get("client")
+        method, target, version = head.first, head.second, head.third
+        tokens = head.connection_tokens()
+        keep_alive = "close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens
+        expect = (head.value("expect") or "").lower() == "100-continue"
+        if expect and version == "HTTP/1.1":
+            writer.write(_CONTINUE)  # the body follows only once we said so (RFC 9110 §10.1.1)
+        body = await read_body(reader, head, to_eof=False)
+        if "://" in target.split("?", 1)[0]:  # absolute-form: the client took us for a proxy
+            target = "/" + target.split("://", 1)[1].partition("/")[2]
+        path, _, query = target.partition("?")
+        pool = self._upstream()
+        sent = time.perf_counter()
+        failure: Failure | None
+        framed: Headers
+        try:
+            reply = await pool.send(method, target, head.end_to_end(*_REFRAMED), body)
+        except UpstreamError as exc:
+            upstream_ms = None
+            status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
+            failure = unreachable(self.upstream.base_url, exc.cause, timed_out=exc.timed_out)
+            reply_bytes = reply_body(self.upstream.base_url, failure)
+            framed = (
+                ("content-type", "application/json"),
+                ("content-length", str(len(reply_bytes))),
+            )
+        else:
+            upstream_ms = (time.perf_counter() - sent) * 1000
+            status, reason, reply_bytes = reply.status, reply.reason, reply.body
+            failure = not_uid2(status, reply_bytes)
+            if method == "HEAD" or status in (204, 304):
+                framed = reply.head.end_to_end()  # its Content-Length describes the resource
+            else:
+                framed = (
+                    *reply.head.end_to_end("content-length"),
+                    ("content-length", str(len(reply_bytes))),
+                )
+        if not keep_alive:
+            framed += (("connection", "close"),)
+        writer.write(encode_head(f"HTTP/1.1 {status} {reason}", framed) + reply_bytes)
+        await writer.drain()
         seen = Forwarded(
-            method=str(scope.get("method", "POST")),
+            method=method,
             path=path,
             query=query,
-            headers=headers,
-            remote=f"{peer[0]}:{peer[1]}" if peer else "",
+            headers=head.headers,
+            remote=remote,
             body=body,
             http_status=status,
-            reply_headers=reply_headers,
-            reply=reply,
+            reply_headers=framed,
+            reply=reply_bytes,
             arrived_ms=arrived_ms,
             total_ms=(time.perf_counter() - started) * 1000,
             upstream_ms=upstream_ms,
         )
-        self._capture(seen, url, failure)
+        if self.sink is not None:
+            self.captures.put((seen, self.upstream.base_url + path, failure))
+        return keep_alive
 
-    async def _forward(
-        self, method: str, url: str, query: str, headers: tuple[tuple[str, str], ...], body: bytes
-    ) -> tuple[int, tuple[tuple[str, str], ...], bytes, float | None, Failure | None]:
-        forwarded = [(k, v) for k, v in headers if k.lower() not in _NOT_FORWARDED]
-        # A bare Request, not client.build_request: the client's default headers (its own
-        # User-Agent, Accept-Encoding...) must not be added to what the client sent.
-        request = httpx.Request(
-            method, url + (f"?{query}" if query else ""), headers=forwarded, content=body
-        )
-        request.extensions["timeout"] = self._timeout.as_dict()
-        sent = time.perf_counter()
-        try:
-            # The transport itself, not a Client: no redirects, cookies or auth to apply, and
-            # each of those layers costs time on every call (the benchmark counts it).
-            response = await self._upstream().handle_async_request(request)
-            try:
-                reply = b"".join([chunk async for chunk in response.aiter_raw()])
-            finally:
-                await response.aclose()
-        except httpx.HTTPError as exc:
-            failure = unreachable(
-                self.upstream.base_url, exc, timed_out=isinstance(exc, httpx.TimeoutException)
-            )
-            body_out = reply_body(self.upstream.base_url, failure)
-            out_headers = (
-                ("content-type", "application/json"),
-                ("content-length", str(len(body_out))),
-            )
-            return PROXY_FAILURE_STATUS, out_headers, body_out, None, failure
-        upstream_ms = (time.perf_counter() - sent) * 1000
-        reply_headers = tuple(
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in response.headers.raw
-            if k.decode("latin-1").lower() not in _HOP_BY_HOP
-        )
-        if not any(k.lower() == "content-length" for k, _ in reply_headers):
-            reply_headers += (("content-length", str(len(reply))),)
-        return (
-            response.status_code,
-            reply_headers,
-            reply,
-            upstream_ms,
-            not_uid2(response.status_code, reply),
-        )
-
-    def _capture(self, seen: Forwarded, url: str, failure: Failure | None) -> None:
+    def _capture(self, item: Seen) -> None:
+        """Open, explain and hand over one seen request (on the capture worker's thread)."""
+        seen, url, failure = item
         sink = self.sink
         if sink is None:
             return
-        try:
-            opened = self._opener.open(
-                seen.path,
-                next((v for k, v in seen.headers if k.lower() == "authorization"), ""),
-                seen.body,
-                seen.http_status,
-                seen.reply,
-            )
-            sink(build_exchange(seen, opened, self.upstream.name, url, failure))
-        except Exception:  # the client has its reply; a capture bug must not stop the proxy
-            _log.exception("capturing %s %s failed", seen.method, seen.path)
+        authorization = next((v for k, v in seen.headers if k.lower() == "authorization"), "")
+        opened = self._opener.open(
+            seen.path, authorization, seen.body, seen.http_status, seen.reply
+        )
+        sink(build_exchange(seen, opened, self.upstream.name, url, failure))
 
-    def _upstream(self) -> httpx.AsyncHTTPTransport:
-        # Created on the serving loop, on first use: its connections belong to one loop.
-        if self._client is None:
-            self._client = httpx.AsyncHTTPTransport(verify=self._verify)
-        return self._client
+    def _upstream(self) -> UpstreamPool:
+        # Created on the serving loop, on first use: its connections belong to that loop.
+        if self._pool is None:
+            self._pool = UpstreamPool(self.upstream.base_url, self._tls, self._timeout_s)
+        return self._pool
 
     async def aclose(self) -> None:
-        """Close the upstream connections (on the serving loop)."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.aclose()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _decoded(raw: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((bytes(k).decode("latin-1"), bytes(v).decode("latin-1")) for k, v in raw)
+        """Close the client connections and the upstream ones (on the serving loop)."""
+        for writer in list(self._connections):
+            writer.close()
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+        await asyncio.sleep(0)  # let the handlers see their connections closed

@@ -8,6 +8,7 @@ upstream, its own time against the upstream's, and why anything stayed sealed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from uid2_desk.protocol.capture import (
     CAPTURED_BY,
@@ -119,11 +120,19 @@ def _client(seen: Forwarded, authorization: str) -> CapturedClient:
     return CapturedClient(
         role=role,
         key=mask_key(key),
-        client_version=_header(seen.headers, "x-uid2-client-version"),
+        client_version=_header(seen.headers, "x-uid2-client-version") or _client_param(seen.query),
         user_agent=_header(seen.headers, "user-agent"),
         remote=seen.remote,
         origin=_header(seen.headers, "origin"),
     )
+
+
+def _client_param(query: str) -> str:
+    """The ``client`` query parameter: how a browser SDK names its version without a header
+    (a preflight-free request cannot send ``X-UID2-Client-Version``)."""
+    if "client=" not in query:
+        return ""
+    return next(iter(parse_qs(query).get("client", [])), "")
 
 
 def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:

@@ -1,8 +1,7 @@
 """Qt-free assembly of a desk: operator (when local), HTTP client, journal, publisher, buyer.
 
-The CLI's ``run`` builds one :class:`DeskServices` with :func:`open_services`; the GUI's
-composition root (``app.py``) does the same and adds the Qt bridge on top. Everything here
-is async and closes in reverse order in :meth:`DeskServices.aclose`.
+The CLI's ``run`` builds one :class:`DeskServices` with :func:`open_services`; the GUI's root
+(``app.py``) does the same and adds the Qt bridge. All async; closed in reverse order.
 
 On the local environment one :class:`~uid2_desk.protocol.clock.WarpClock` is shared by the
 desk and the embedded operator, so warping it moves both together (time warp), and the
@@ -37,6 +36,7 @@ from uid2_desk.publisher.bid import Buyer
 from uid2_desk.publisher.guides import Guide
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.publisher.scenario.stage import Stage
+from uid2_desk.services.desk_proxy import DeskProxy
 from uid2_desk.services.device import device_for, save_site, site_view
 from uid2_desk.services.folder_lock import FolderLock
 from uid2_desk.services.handoff import DeskHandOff
@@ -68,6 +68,7 @@ class DeskServices:
         capture: what journals other clients' requests to the embedded operator, on local.
         lan: the switch that also serves the operator on the LAN address, in loopback mode.
         handoff: hands users' identities to a web page (client-server flow), on loopback.
+        proxy: Environment ▸ Proxy to …: forwards a team's client to a remote operator.
     """
 
     data_dir: Path
@@ -83,6 +84,7 @@ class DeskServices:
     lan: LanSharing | None = None
     folder_lock: FolderLock | None = None
     handoff: DeskHandOff | None = None
+    proxy: DeskProxy | None = None
 
     @property
     def warp_clock(self) -> WarpClock | None:
@@ -107,21 +109,16 @@ class DeskServices:
     def stage(self) -> Stage:
         """What scenarios play on: the publisher plus whatever this environment allows."""
         warp = self.warp_clock
-        return Stage(
-            publisher=self.publisher,
-            warp=None if warp is None else warp.warp,
-            admin=self.local_admin,
-            buyer=self.buyer,
-        )
+        warped = None if warp is None else warp.warp
+        return Stage(self.publisher, warp=warped, admin=self.local_admin, buyer=self.buyer)
 
     async def aclose(self) -> None:
         """Close everything, in reverse order of opening; every part, whatever happens.
 
-        A part that fails to close does not keep the others open: each failure is logged
-        and, once every part was tried, the first one is raised (the others as notes). A
-        cancellation (Ctrl-C, a closing window) does not cut the closing short either: it
-        finishes first (the operator writes out its request log), then the cancellation
-        goes on.
+        A part that fails to close does not keep the others open: each failure is logged and,
+        once every part was tried, the first one is raised (the others as notes). Nor does a
+        cancellation (Ctrl-C, a closing window) cut the closing short: it finishes first (the
+        operator writes out its request log), then the cancellation goes on.
         """
         closing = asyncio.ensure_future(self._close_every_part())
         cancelled = False
@@ -152,6 +149,8 @@ class DeskServices:
             steps.append(("the operator on the network", in_thread(self.lan.stop)))
         if self.handoff is not None:
             steps.append(("the hand-off page", in_thread(self.handoff.close)))
+        if self.proxy is not None:
+            steps.append(("the proxy", self.proxy.stop))
         if self.capture is not None:
             steps.append(("the capture", self._stop_capture))
         steps += [
@@ -211,8 +210,7 @@ async def open_services(
     if guide.legacy_v1 and environment.is_remote:
         raise InputError(
             f"The {guide.display_name} calls the v1 API, which real operators removed in "
-            "July 2025: "
-            "play it on the local operator (--env local)."
+            "July 2025: play it on the local operator (--env local)."
         )
     data_dir.mkdir(parents=True, exist_ok=True)
     folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
@@ -297,4 +295,5 @@ async def open_services(
         lan=None if server is None or operator is None else LanSharing(operator, server.port),
         folder_lock=folder_lock,
         handoff=None if server is None else DeskHandOff(publisher, server.base_url, data_dir),
+        proxy=DeskProxy(journal, publisher),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from uid2_desk.ui.common.qt_values import set_enum_properties
+from uid2_desk.ui.window.production_confirm import confirm_production
 
 if TYPE_CHECKING:
     from uid2_desk.client.environments import Environment
@@ -57,15 +58,12 @@ def confirm_test_call(parent: QWidget, environment: Environment, confirmed: set[
     """Ask once per production environment before the connection test calls it."""
     if not environment.is_production or environment.id in confirmed:
         return True
-    answer = QMessageBox.warning(
+    if not confirm_production(
         parent,
-        "Call a production operator?",
-        f"{environment.display_name} is PRODUCTION. The connection test sends one real "
-        f"request (a token for the test identity validate@example.com).\n\nContinue?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    if answer != QMessageBox.StandardButton.Yes:
+        f"{environment.display_name} is PRODUCTION.",
+        "The connection test sends one real request (a token for the test identity "
+        "validate@example.com).",
+    ):
         return False
     confirmed.add(environment.id)
     return True

@@ -128,6 +128,16 @@ class EnvironmentStrip(QWidget):
         set_colours(self, text=swatch.foreground, window=swatch.background, fill=True)
         self.setAccessibleName(f"Environment: {swatch.label}, {view.title}")
 
+    def show_proxy(self, kind: str, title: str) -> None:
+        """Say the desk's proxy forwards to a ``kind`` environment (``PROXY → INTEG``), in
+        that environment's colour; :meth:`set_view` shows the desk's own again."""
+        swatch = environment_swatch(kind)
+        self._chip.set_badge(f"PROXY → {swatch.label}", swatch.foreground, swatch.background)
+        self._chip.setToolTip(f"The desk's proxy forwards to it. {swatch.explanation}")
+        self._title.setText(title)
+        set_colours(self, text=swatch.foreground, window=swatch.background, fill=True)
+        self.setAccessibleName(f"Environment: PROXY → {swatch.label}, {title}")
+
     def set_detail(self, text: str) -> None:
         """Show the address, lifetimes or start-up progress on the right."""
         self._detail.setText(text)

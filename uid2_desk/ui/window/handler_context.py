@@ -69,18 +69,14 @@ class HandlerContext:
         services = self.services
         if services is None or not services.environment.is_production or self.production_ok:
             return True
-        from PySide6.QtWidgets import QMessageBox
+        from uid2_desk.ui.window.production_confirm import confirm_production
 
-        answer = QMessageBox.warning(
+        if not confirm_production(
             self._window,
-            "Call a production operator?",
-            f"This desk is connected to {services.environment.display_name}.\n\n"
+            f"This desk is connected to {services.environment.display_name}.",
             "Every call reaches the real UID2 production service with your real credentials. "
-            "Use test identities only.\n\nContinue?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            "Use test identities only.",
+        ):
             return False
         self.production_ok = True
         self._production_confirmed()

@@ -1,21 +1,20 @@
 """The desk window: it builds its children and renders what the bridge says, nothing more.
 
-Layout (top to bottom): menu bar, toolbar, the frame
-(:mod:`~uid2_desk.ui.window.window_frame`: environment strip, banner, the five cards), status
-bar.
+Layout (top to bottom): menu bar, toolbar, the frame (:mod:`~uid2_desk.ui.window.window_frame`:
+environment strip, banner, the five cards), status bar.
 
 Built in two steps, so the window is on screen at once (paint first): the frame (menus,
 toolbar, environment strip, status bar, the five titled cards, and the sign-in panel, the
 one thing a person can use while the operator starts) paints first; :meth:`DeskWindow.complete`
 then builds the test users, identity, log and inspector panels into their cards
-(:mod:`~uid2_desk.ui.window.window_panels`), while the
-operator is still starting, and wires everything (:mod:`uid2_desk.ui.window.window_wiring`). Those
-four show nothing but their empty state until the services are up. Tests and tools get the
+(:mod:`~uid2_desk.ui.window.window_panels`) while the operator is still starting, and wires
+everything (:mod:`uid2_desk.ui.window.window_wiring`); those four show nothing but their
+empty state until the services are up. Tests and tools get the
 whole window from the constructor; the desk's start-up (:mod:`uid2_desk.app`) asks for the
 frame, paints it, then completes it.
 
-Behaviour lives elsewhere: :class:`~uid2_desk.ui.window.handlers.DeskHandlers` (the action slots),
-the panels (rendering), :func:`~uid2_desk.ui.window.action_rules.action_states` (what is enabled).
+Behaviour lives elsewhere: :class:`~uid2_desk.ui.window.handlers.DeskHandlers` (action slots),
+the panels, :func:`~uid2_desk.ui.window.action_rules.action_states` (what is enabled).
 """
 
 from __future__ import annotations
@@ -30,10 +29,7 @@ from uid2_desk.protocol.clock import Clock
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.common.theme import icon_path
 from uid2_desk.ui.window.actions import DeskActions
-from uid2_desk.ui.window.environment_view import (
-    EnvironmentView,
-    describe_operator,
-)
+from uid2_desk.ui.window.environment_view import EnvironmentView, describe_operator
 from uid2_desk.ui.window.paint_milestones import PaintMilestones
 from uid2_desk.ui.window.status_bar import DeskStatusBar
 from uid2_desk.ui.window.window_chrome import LIFETIMES, POLICIES, DeskToolbar, build_menus, chooser
@@ -72,8 +68,8 @@ class DeskWindow(PaintMilestones):
         handlers, ticker, users, identity, log_model, log_panel, inspector: what
             :meth:`complete` builds (the action slots, the once-a-second tick of the
             countdowns, the panels).
-        walkthrough: the Walkthrough dock (:mod:`uid2_desk.ui.window.walkthrough_dock`), hidden
-            until View ▸ Walkthrough; built once the whole window has painted.
+        walkthrough: the Walkthrough dock, built once the whole window has painted.
+        connect_client, earlier_sessions, proxy_control: the rooms' own controls.
         ready: whether the services are up.
         first_paint_at, completed_at: when the frame, then the whole window, first painted.
     """
@@ -165,6 +161,7 @@ class DeskWindow(PaintMilestones):
         )
         wire_window(self)
         from uid2_desk.ui.window.connect_action import install_connect
+        from uid2_desk.ui.window.proxy_action import install_proxy
 
         self.connect_client = install_connect(
             self, lambda: self.handlers.services, self.bridge.services_ready
@@ -172,6 +169,10 @@ class DeskWindow(PaintMilestones):
         self.earlier_sessions = install_earlier_sessions(
             self, lambda: self.handlers.services, self.closing
         )
+        self.proxy_control = install_proxy(
+            self, self, lambda: self.handlers.services, self.bridge.services_ready,
+            lambda why: self.banner.show_message("error", "Proxy", why),
+        )  # fmt: skip
         self.is_complete = True
         if on_screen:
             self.await_whole_paint(self._body)

@@ -1,0 +1,152 @@
+"""Serve a :class:`~uid2_desk.proxy.app.ProxyApp` on a loopback port, from a background thread.
+
+Plain asyncio streams, not an ASGI server: the proxy reads bytes and writes bytes, and each
+layer between costs time on every forwarded call (the benchmark counts it). ``start()`` binds
+on the caller's thread (so "port in use" is an immediate ``OSError``), runs the loop in a
+daemon thread and returns once it accepts; ``stop()`` closes the listener and connections,
+then lets the capture worker finish what it holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+from types import TracebackType
+
+from uid2_desk.protocol.errors import InputError
+from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.upstream import is_loopback
+from uid2_desk.proxy.wire import MAX_HEAD
+
+LOOPBACK_HOST = "127.0.0.1"
+_START_TIMEOUT_S = 10.0
+_STOP_TIMEOUT_S = 10.0
+
+
+class ProxyServer:
+    """The proxy on ``host:port`` (0 picks a free port); loopback unless ``allow_remote``."""
+
+    def __init__(
+        self,
+        app: ProxyApp,
+        host: str = LOOPBACK_HOST,
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+    ) -> None:
+        if not allow_remote and not is_loopback(host):
+            raise InputError(
+                f"refusing to bind {host}: the proxy binds loopback only unless remote "
+                "access is explicitly allowed (--allow-remote)"
+            )
+        self.app = app
+        self._host = host
+        self._port = port
+        self._sock: socket.socket | None = None
+        self._bound_port: int | None = None
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    @property
+    def port(self) -> int:
+        """The port listened on (after :meth:`start`)."""
+        if self._bound_port is None:
+            raise RuntimeError("the proxy is not started")
+        return self._bound_port
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` for clients (after :meth:`start`)."""
+        host = LOOPBACK_HOST if self._host in ("0.0.0.0", "") else self._host
+        host = "[::1]" if host == "::" else (f"[{host}]" if ":" in host else host)
+        return f"http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """Whether the serving thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> str:
+        """Bind, serve from a background thread and return :attr:`base_url`."""
+        if self._thread is not None:
+            raise RuntimeError("the proxy is already started")
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets that say TCP.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((self._host, self._port))
+            sock.listen(1024)
+        except BaseException:
+            sock.close()
+            raise
+        self._sock = sock
+        self._bound_port = int(sock.getsockname()[1])
+        self.app.captures.start()
+        self._thread = threading.Thread(
+            target=self._run, name=f"uid2-proxy-{self.port}", daemon=True
+        )
+        self._thread.start()
+        if not self._ready.wait(_START_TIMEOUT_S) or self._error is not None:
+            error = self._error
+            self.stop()
+            raise RuntimeError(f"the proxy did not start: {error!r}")
+        return self.base_url
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._main())
+        except BaseException as exc:  # reported by start(); a thread has nowhere to raise
+            self._error = exc
+            self._ready.set()
+
+    async def _main(self) -> None:
+        assert self._sock is not None
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        server = await asyncio.start_server(self.app.serve, sock=self._sock, limit=2 * MAX_HEAD)
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            server.close()
+            await self.app.aclose()
+            await server.wait_closed()
+
+    def stop(self) -> None:
+        """Stop serving, then process what the capture holds (idempotent)."""
+        loop, stop, thread = self._loop, self._stop, self._thread
+        if loop is not None and stop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop already ended
+                loop.call_soon_threadsafe(stop.set)
+        if thread is not None:
+            thread.join(_STOP_TIMEOUT_S)
+        self._thread = None
+        self.app.captures.stop()
+        if self._sock is not None:
+            self._sock.close()
+
+    async def start_async(self) -> str:
+        """:meth:`start` from a worker thread, for callers on an event loop."""
+        return await asyncio.to_thread(self.start)
+
+    async def stop_async(self) -> None:
+        """:meth:`stop` from a worker thread, for callers on an event loop."""
+        await asyncio.to_thread(self.stop)
+
+    def __enter__(self) -> ProxyServer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
