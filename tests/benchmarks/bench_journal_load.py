@@ -99,7 +99,9 @@ def _export_row(tmp: Path, smoke: bool, r: Recorded) -> dict[str, Any]:
     with Journal.open(path) as journal:
         _fill(journal, count, r)
     longest, exported, seconds = asyncio.run(_appends_beside_export(path, count))
-    assert exported == count
+    # The export's snapshot starts when its reader first steps: ticks committed before that
+    # are in it too, so it holds at least the filled entries.
+    assert exported >= count
     return _row(
         f"journal: longest append wait (ms) while exporting {count:,} entries ({seconds:.1f} s)",
         longest,
