@@ -30,7 +30,7 @@ from typing import TypeVar
 from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
-from uid2_desk.journal.writer_thread import JournalWriter
+from uid2_desk.journal.writer_thread import JournalWriter, LoopTarget
 from uid2_desk.protocol.exchange import Exchange
 
 _T = TypeVar("_T")
@@ -126,21 +126,34 @@ class AsyncJournal:
             raise RuntimeError("this AsyncJournal is closed")
         return await asyncio.wrap_future(self._writer.submit(fn))
 
-    async def _append(self, fn: Callable[[Journal], JournalEntry]) -> JournalEntry:
-        """Queue an append; notify listeners from the future itself, not from the awaiting task.
+    async def _append(self, fn: Callable[[Journal], _T], notify: Callable[[_T], None]) -> _T:
+        """Queue an append; listeners hear of it from the writer's hand-over, not from the caller.
 
-        Once queued, an append commits even if the caller is cancelled; hooking the
-        notification to the future (and shielding it) means listeners still hear of it.
+        Once queued, an append commits even if the caller is cancelled; ``notify`` runs on the
+        loop when the writer hands the group over (one wake-up of the loop per group), so
+        listeners still hear of it, in commit order and before the caller resumes.
         """
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
-        future = asyncio.wrap_future(self._writer.submit(fn))
-        future.add_done_callback(self._on_appended)
-        return await asyncio.shield(future)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_T] = loop.create_future()
 
-    def _on_appended(self, future: asyncio.Future[JournalEntry]) -> None:
-        if not future.cancelled() and future.exception() is None:
-            self._notify(future.result())
+        def settle(result: _T, exc: BaseException | None) -> None:
+            if exc is None:
+                notify(result)
+            if future.done():  # the caller was cancelled; the entry is committed all the same
+                return
+            if exc is None:
+                future.set_result(result)
+            else:
+                future.set_exception(exc)
+
+        self._writer.submit_to_loop(fn, LoopTarget(loop, settle))
+        return await future
+
+    def _notify_all(self, entries: list[JournalEntry]) -> None:
+        for entry in entries:
+            self._notify(entry)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -165,15 +178,14 @@ class AsyncJournal:
                 step=step,
                 outcome=outcome,
                 summary=summary,
-            )
+            ),
+            self._notify,
         )
 
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
     ) -> list[JournalEntry]:
         """Append many exchanges in one transaction (one fsync); listeners hear each one."""
-        if self._closed:
-            raise RuntimeError("this AsyncJournal is closed")
 
         def append_all(journal: Journal) -> list[JournalEntry]:
             with journal.group():
@@ -188,11 +200,7 @@ class AsyncJournal:
                     for item in batch
                 ]
 
-        future = asyncio.wrap_future(self._writer.submit(append_all))
-        entries = await asyncio.shield(future)
-        for entry in entries:
-            self._notify(entry)
-        return entries
+        return await self._append(append_all, self._notify_all)
 
     async def append_event(
         self,
@@ -221,7 +229,8 @@ class AsyncJournal:
                 outcome=outcome,
                 summary=summary,
                 detail=pairs,
-            )
+            ),
+            self._notify,
         )
 
     async def prune(self, keep_sessions: int) -> int:
