@@ -88,7 +88,6 @@ class FtsHits:
         if self._key is not None and self._key == self._state(words):
             return _KEPT, []
         if not self._created:
-            self._db.execute("PRAGMA temp_store = MEMORY")
             self._db.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS uid2_fts_hits (seq INTEGER PRIMARY KEY)"
             )
