@@ -6,8 +6,10 @@ GUI's event loop. :class:`AsyncJournal` writes through one
 committed in groups, in submission order) and reads through a
 :class:`~uid2_desk.journal.reader_pool.ReaderPool` of WAL reader connections, so an export or
 a text filter never holds up an append. Its methods are coroutines that mirror
-:class:`Journal`'s; :meth:`AsyncJournal.stream` hands a whole session to a function in
-batches (``fetchmany``) rather than as one list.
+:class:`Journal`'s; an append's Python work (masking, encoding:
+:mod:`~uid2_desk.journal.prepare`) runs on the caller's side, so the writer thread only
+writes; :meth:`AsyncJournal.stream` hands a whole session to a function in batches
+(``fetchmany``) rather than as one list.
 
 Listeners. ``add_listener(cb)`` registers a callable that receives each appended
 :class:`JournalEntry`. It is called on the event loop of the coroutine that appended, after the
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
+from uid2_desk.journal.prepare import prepare_event, prepare_exchange
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
 from uid2_desk.journal.writer_thread import JournalWriter, LoopTarget
@@ -168,37 +171,39 @@ class AsyncJournal:
         outcome: str | None = None,
         summary: str | None = None,
     ) -> JournalEntry:
-        """:meth:`Journal.append_exchange` on the worker; listeners run after the commit."""
-        return await self._append(
-            lambda j: j.append_exchange(
-                exchange,
-                session=session,
-                user=user,
-                environment=environment,
-                step=step,
-                outcome=outcome,
-                summary=summary,
-            ),
-            self._notify,
+        """:meth:`Journal.append_exchange`: made ready here, written by the writer thread.
+
+        Listeners run after the commit.
+        """
+        prepared = prepare_exchange(
+            exchange,
+            session=session,
+            user=user,
+            environment=environment,
+            step=step,
+            outcome=outcome,
+            summary=summary,
         )
+        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
 
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
     ) -> list[JournalEntry]:
         """Append many exchanges in one transaction (one fsync); listeners hear each one."""
+        prepared = [
+            prepare_exchange(
+                item.exchange,
+                session=session,
+                user=item.user,
+                environment=environment,
+                step=item.step,
+            )
+            for item in batch
+        ]
 
         def append_all(journal: Journal) -> list[JournalEntry]:
             with journal.group():
-                return [
-                    journal.append_exchange(
-                        item.exchange,
-                        session=session,
-                        user=item.user,
-                        environment=environment,
-                        step=item.step,
-                    )
-                    for item in batch
-                ]
+                return [journal.append_prepared(p) for p in prepared]
 
         return await self._append(append_all, self._notify_all)
 
@@ -215,23 +220,20 @@ class AsyncJournal:
         summary: str = "",
         detail: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> JournalEntry:
-        """:meth:`Journal.append_event` on the worker; listeners run after the commit."""
-        # Copied here so the caller may mutate its mapping while the writer works.
-        pairs = tuple(detail.items() if isinstance(detail, Mapping) else (detail or ()))
-        return await self._append(
-            lambda j: j.append_event(
-                name,
-                at_ms=at_ms,
-                session=session,
-                user=user,
-                environment=environment,
-                step=step,
-                outcome=outcome,
-                summary=summary,
-                detail=pairs,
-            ),
-            self._notify,
+        """:meth:`Journal.append_event`: made ready here (the caller may then change its
+        ``detail``), written by the writer thread; listeners run after the commit."""
+        prepared = prepare_event(
+            name,
+            at_ms=at_ms,
+            session=session,
+            user=user,
+            environment=environment,
+            step=step,
+            outcome=outcome,
+            summary=summary,
+            detail=detail,
         )
+        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
 
     async def prune(self, keep_sessions: int) -> int:
         """:meth:`Journal.prune` on the writer."""

@@ -9,15 +9,12 @@ are replaced by ``[masked]``. Each append is one committed transaction unless it
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.guarded_connection import GuardedConnection
-from uid2_desk.journal.masking import MASKED, is_secret_name, scrub_headers
-from uid2_desk.journal.model import EntryKind, JournalEntry, classify_exchange, summarize_exchange
-from uid2_desk.journal.schema import search_text
+from uid2_desk.journal.model import JournalEntry
+from uid2_desk.journal.prepare import PreparedEntry, prepare_event, prepare_exchange
 from uid2_desk.protocol.exchange import Exchange
 
 #: Column order of :data:`_INSERT_ENTRY`'s parameters after ``seq``.
@@ -32,9 +29,6 @@ _LAST_SEQ = (
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'entry'), 0),"
     " coalesce((SELECT max(seq) FROM entry), 0))"
 )
-_NO_DETAIL = "[]"
-_EXCHANGE = EntryKind.EXCHANGE
-_EVENT = EntryKind.EVENT
 
 
 class JournalWriting(GuardedConnection):
@@ -67,50 +61,16 @@ class JournalWriting(GuardedConnection):
         ``outcome`` defaults to :func:`classify_exchange`, ``summary`` to a one-line
         description. Credential headers that are not masked are masked before writing.
         """
-        request_headers = scrub_headers(exchange.request_headers)
-        response_headers = scrub_headers(exchange.response_headers)
-        if (
-            request_headers is not exchange.request_headers
-            or response_headers is not exchange.response_headers
-        ):
-            exchange = dataclasses.replace(
-                exchange, request_headers=request_headers, response_headers=response_headers
+        return self.append_prepared(
+            prepare_exchange(
+                exchange,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
             )
-        if outcome is None:
-            outcome = classify_exchange(exchange).value
-        if summary is None:
-            summary = summarize_exchange(exchange)
-        name, http_status = exchange.endpoint, exchange.http_status
-        search = search_text(
-            name=name,
-            step=step,
-            outcome=outcome,
-            http_status=http_status,
-            user=user,
-            summary=summary,
-            detail=(),
-            operator_status=exchange.operator_status,
-            error=exchange.error,
-        )
-        at_ms, method, duration_ms = exchange.started_ms, exchange.method, exchange.timings.total_ms
-        row: tuple[object, ...] = (at_ms, _EXCHANGE.value, name, session, user, environment)
-        row += (step, outcome, summary, _NO_DETAIL, method, http_status, duration_ms, search)
-        seq = self._insert(row, encode_exchange(exchange))
-        return JournalEntry(
-            seq=seq,
-            at_ms=at_ms,
-            kind=_EXCHANGE,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            exchange=exchange,
-            name=name,
-            method=method,
-            http_status=http_status,
-            duration_ms=duration_ms,
         )
 
     def append_event(
@@ -131,35 +91,24 @@ class JournalWriting(GuardedConnection):
         ``detail`` is a mapping or key/value pairs (kept in order). Values whose key names a
         secret (``secret``, ``api_key``...) are stored as ``[masked]``.
         """
-        items = detail.items() if isinstance(detail, Mapping) else (detail or ())
-        pairs = tuple((str(k), MASKED if is_secret_name(str(k)) else str(v)) for k, v in items)
-        search = search_text(
-            name=name,
-            step=step,
-            outcome=outcome,
-            http_status=None,
-            user=user,
-            summary=summary,
-            detail=pairs,
+        return self.append_prepared(
+            prepare_event(
+                name,
+                at_ms=at_ms,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+                detail=detail,
+            )
         )
-        detail_json = json.dumps([list(p) for p in pairs], ensure_ascii=False)
-        row: tuple[object, ...] = (at_ms, _EVENT.value, name, session, user, environment, step)
-        row += (outcome, summary, detail_json if pairs else _NO_DETAIL, None, None, None, search)
-        seq = self._insert(row, None)
-        return JournalEntry(
-            seq=seq,
-            at_ms=at_ms,
-            kind=_EVENT,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            exchange=None,
-            detail=pairs,
-            name=name,
-        )
+
+    def append_prepared(self, prepared: PreparedEntry) -> JournalEntry:
+        """Record an entry made ready by :mod:`~uid2_desk.journal.prepare`; return it committed."""
+        seq = self._insert(prepared.row, prepared.doc)
+        return dataclasses.replace(prepared.entry, seq=seq)
 
     def _insert(self, row: tuple[object, ...], doc: bytes | None) -> int:
         """Write (or, inside :meth:`bulk`, queue) one entry row and its exchange; its seq."""
