@@ -6,8 +6,10 @@ GUI's event loop. :class:`AsyncJournal` writes through one
 committed in groups, in submission order) and reads through a
 :class:`~uid2_desk.journal.reader_pool.ReaderPool` of WAL reader connections, so an export or
 a text filter never holds up an append. Its methods are coroutines that mirror
-:class:`Journal`'s; :meth:`AsyncJournal.stream` hands a whole session to a function in
-batches (``fetchmany``) rather than as one list.
+:class:`Journal`'s; an append's Python work (masking, encoding:
+:mod:`~uid2_desk.journal.prepare`) runs on the caller's side, so the writer thread only
+writes; :meth:`AsyncJournal.stream` hands a whole session to a function in batches
+(``fetchmany``) rather than as one list.
 
 Listeners. ``add_listener(cb)`` registers a callable that receives each appended
 :class:`JournalEntry`. It is called on the event loop of the coroutine that appended, after the
@@ -28,9 +30,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
+from uid2_desk.journal.prepare import prepare_event, prepare_exchange
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
-from uid2_desk.journal.writer_thread import JournalWriter
+from uid2_desk.journal.writer_thread import JournalWriter, LoopTarget
 from uid2_desk.protocol.exchange import Exchange
 
 _T = TypeVar("_T")
@@ -126,21 +129,34 @@ class AsyncJournal:
             raise RuntimeError("this AsyncJournal is closed")
         return await asyncio.wrap_future(self._writer.submit(fn))
 
-    async def _append(self, fn: Callable[[Journal], JournalEntry]) -> JournalEntry:
-        """Queue an append; notify listeners from the future itself, not from the awaiting task.
+    async def _append(self, fn: Callable[[Journal], _T], notify: Callable[[_T], None]) -> _T:
+        """Queue an append; listeners hear of it from the writer's hand-over, not from the caller.
 
-        Once queued, an append commits even if the caller is cancelled; hooking the
-        notification to the future (and shielding it) means listeners still hear of it.
+        Once queued, an append commits even if the caller is cancelled; ``notify`` runs on the
+        loop when the writer hands the group over (one wake-up of the loop per group), so
+        listeners still hear of it, in commit order and before the caller resumes.
         """
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
-        future = asyncio.wrap_future(self._writer.submit(fn))
-        future.add_done_callback(self._on_appended)
-        return await asyncio.shield(future)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_T] = loop.create_future()
 
-    def _on_appended(self, future: asyncio.Future[JournalEntry]) -> None:
-        if not future.cancelled() and future.exception() is None:
-            self._notify(future.result())
+        def settle(result: _T, exc: BaseException | None) -> None:
+            if exc is None:
+                notify(result)
+            if future.done():  # the caller was cancelled; the entry is committed all the same
+                return
+            if exc is None:
+                future.set_result(result)
+            else:
+                future.set_exception(exc)
+
+        self._writer.submit_to_loop(fn, LoopTarget(loop, settle))
+        return await future
+
+    def _notify_all(self, entries: list[JournalEntry]) -> None:
+        for entry in entries:
+            self._notify(entry)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -156,46 +172,42 @@ class AsyncJournal:
         summary: str | None = None,
         detail: Iterable[tuple[str, str]] = (),
     ) -> JournalEntry:
-        """:meth:`Journal.append_exchange` on the worker; listeners run after the commit."""
-        pairs = tuple(detail)
-        return await self._append(
-            lambda j: j.append_exchange(
-                exchange,
-                session=session,
-                user=user,
-                environment=environment,
-                step=step,
-                outcome=outcome,
-                summary=summary,
-                detail=pairs,
-            )
+        """:meth:`Journal.append_exchange`: made ready here, written by the writer thread.
+
+        Listeners run after the commit.
+        """
+        prepared = prepare_exchange(
+            exchange,
+            session=session,
+            user=user,
+            environment=environment,
+            step=step,
+            outcome=outcome,
+            summary=summary,
+            detail=detail,
         )
+        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
 
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
     ) -> list[JournalEntry]:
         """Append many exchanges in one transaction (one fsync); listeners hear each one."""
-        if self._closed:
-            raise RuntimeError("this AsyncJournal is closed")
+        prepared = [
+            prepare_exchange(
+                item.exchange,
+                session=session,
+                user=item.user,
+                environment=environment,
+                step=item.step,
+            )
+            for item in batch
+        ]
 
         def append_all(journal: Journal) -> list[JournalEntry]:
             with journal.group():
-                return [
-                    journal.append_exchange(
-                        item.exchange,
-                        session=session,
-                        user=item.user,
-                        environment=environment,
-                        step=item.step,
-                    )
-                    for item in batch
-                ]
+                return [journal.append_prepared(p) for p in prepared]
 
-        future = asyncio.wrap_future(self._writer.submit(append_all))
-        entries = await asyncio.shield(future)
-        for entry in entries:
-            self._notify(entry)
-        return entries
+        return await self._append(append_all, self._notify_all)
 
     async def append_event(
         self,
@@ -210,22 +222,20 @@ class AsyncJournal:
         summary: str = "",
         detail: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     ) -> JournalEntry:
-        """:meth:`Journal.append_event` on the worker; listeners run after the commit."""
-        # Copied here so the caller may mutate its mapping while the writer works.
-        pairs = tuple(detail.items() if isinstance(detail, Mapping) else (detail or ()))
-        return await self._append(
-            lambda j: j.append_event(
-                name,
-                at_ms=at_ms,
-                session=session,
-                user=user,
-                environment=environment,
-                step=step,
-                outcome=outcome,
-                summary=summary,
-                detail=pairs,
-            )
+        """:meth:`Journal.append_event`: made ready here (the caller may then change its
+        ``detail``), written by the writer thread; listeners run after the commit."""
+        prepared = prepare_event(
+            name,
+            at_ms=at_ms,
+            session=session,
+            user=user,
+            environment=environment,
+            step=step,
+            outcome=outcome,
+            summary=summary,
+            detail=detail,
         )
+        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
 
     async def prune(self, keep_sessions: int) -> int:
         """:meth:`Journal.prune` on the writer."""

@@ -11,10 +11,11 @@ from uid2_desk.protocol.errors import StorageError
 
 #: Keep the WAL file from growing without bound on a kiosk that runs for days.
 WAL_SIZE_LIMIT = 8 * 1024 * 1024
-#: A stored exchange is about 2.2 KB: with 4 KB pages only one fits per page (a third of the
-#: file would be slack), 8 KB pages hold three. Larger pages save little more space but slow
-#: appends, since every page a commit touches is written whole to the WAL (measured: 4 KB
-#: 1,650 appends/s and 3.1 KB per entry; 8 KB 1,440/s, 2.2 KB; 16 KB 1,130/s, 2.0 KB).
+#: A stored exchange was about 2.2 KB when zlib-compressed (8 KB pages held three, 4 KB pages
+#: one); larger pages saved little more space but slowed appends, since every page a commit
+#: touches is written whole to the WAL (measured then: 4 KB 1,650 appends/s and 3.1 KB per
+#: entry; 8 KB 1,440/s, 2.2 KB; 16 KB 1,130/s, 2.0 KB). Stored plain (codec format 2) a
+#: generate is about 3.4 KB, two to a page.
 PAGE_SIZE = 8192
 
 

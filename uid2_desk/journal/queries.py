@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
+from uid2_desk.journal.fts_hits import fts_subquery
 from uid2_desk.journal.model import EntryKind, JournalEntry, JournalFilter
 from uid2_desk.protocol.exchange import Exchange
 
@@ -16,8 +18,19 @@ LIGHT_COLUMNS = (
 )
 
 
-def filter_sql(f: JournalFilter) -> tuple[list[str], list[object]]:
-    """SQL conditions (on alias ``e``) and their parameters for a filter."""
+#: Turns the words the trigram index can look up into an SQL condition on ``e`` and its
+#: parameters.
+FtsCondition = Callable[[tuple[str, ...]], tuple[str, list[object]]]
+
+
+def filter_sql(
+    f: JournalFilter, fts: FtsCondition = fts_subquery
+) -> tuple[list[str], list[object]]:
+    """SQL conditions (on alias ``e``) and their parameters for a filter.
+
+    ``fts`` answers the words the trigram index can look up (see
+    :class:`~uid2_desk.journal.fts_hits.FtsHits`, which keeps a lookup for the next call).
+    """
     conds: list[str] = []
     params: list[object] = []
     if f.user is not None:
@@ -39,8 +52,9 @@ def filter_sql(f: JournalFilter) -> tuple[list[str], list[object]]:
     if long_words:
         # One FTS5 lookup for every word the trigram index can answer; each is a quoted phrase,
         # so the query language never sees the user's text as operators.
-        conds.append("e.seq IN (SELECT rowid FROM entry_fts WHERE entry_fts MATCH ?)")
-        params.append(" AND ".join(_phrase(w) for w in long_words))
+        cond, more = fts(tuple(long_words))
+        conds.append(cond)
+        params.extend(more)
     for word in f.words:
         if len(word) < TRIGRAM:  # too short for a trigram: a scan of the compact column
             conds.append("instr(e.search, ?) > 0")
@@ -50,10 +64,6 @@ def filter_sql(f: JournalFilter) -> tuple[list[str], list[object]]:
 
 #: The shortest word the trigram index can look up.
 TRIGRAM = 3
-
-
-def _phrase(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
 
 
 def row_to_entry(row: sqlite3.Row | tuple[Any, ...], exchange: Exchange | None) -> JournalEntry:

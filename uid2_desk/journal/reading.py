@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from uid2_desk.journal.codec import decode_exchange
+from uid2_desk.journal.fts_hits import FtsHits
 from uid2_desk.journal.guarded_connection import GuardedConnection
 from uid2_desk.journal.model import JournalEntry, JournalFilter
 from uid2_desk.journal.queries import LIGHT_COLUMNS, filter_sql, row_to_entry
@@ -22,6 +23,14 @@ STREAM_BATCH = 500
 
 class JournalReading(GuardedConnection):
     """The read half of :class:`~uid2_desk.journal.store.Journal`."""
+
+    _fts_hits: FtsHits | None = None
+
+    def _fts_condition(self, words: tuple[str, ...]) -> tuple[str, list[object]]:
+        # A count and the page after it share one FTS lookup (see fts_hits).
+        if self._fts_hits is None:
+            self._fts_hits = FtsHits(self._db)
+        return self._fts_hits.condition(words)
 
     def get(self, seq: int) -> JournalEntry | None:
         """The full entry ``seq`` (exchange loaded), or ``None`` if there is none."""
@@ -57,7 +66,8 @@ class JournalReading(GuardedConnection):
         log is ``entries(before_seq=last_seq() + 1)``. ``limit=None`` returns them all.
         Entries are light unless ``with_exchanges``.
         """
-        conds, params = filter_sql(f)
+        with self._errors("read"):
+            conds, params = filter_sql(f, self._fts_condition)
         conds.append("e.seq > ?")
         params.append(after_seq)
         if before_seq is not None:
@@ -111,9 +121,9 @@ class JournalReading(GuardedConnection):
 
     def count(self, f: JournalFilter = _NO_FILTER) -> int:
         """How many entries match ``f``."""
-        conds, params = filter_sql(f)
-        where = f" WHERE {' AND '.join(conds)}" if conds else ""
         with self._errors("count"):
+            conds, params = filter_sql(f, self._fts_condition)
+            where = f" WHERE {' AND '.join(conds)}" if conds else ""
             (n,) = self._db.execute(f"SELECT count(*) FROM entry e{where}", params).fetchone()
         return int(n)
 

@@ -13,6 +13,8 @@ Readers never share this connection or thread (see
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
 import threading
 from collections.abc import Callable
@@ -28,8 +30,28 @@ _T = TypeVar("_T")
 #: The most jobs one transaction holds: a bounded commit keeps the longest wait short.
 GROUP_LIMIT = 512
 
+#: Hears a job's outcome on the submitter's event loop: ``(result, None)`` or ``(None, exc)``.
+Settle = Callable[[Any, BaseException | None], None]
+
+
+class LoopTarget:
+    """Where a job submitted from asyncio code reports: a callback run on its loop.
+
+    After each group the writer hands every such outcome to its loop in one
+    ``call_soon_threadsafe``: one wake-up of the loop per group, not one per append.
+    """
+
+    __slots__ = ("loop", "settle")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, settle: Settle) -> None:
+        self.loop = loop
+        self.settle = settle
+
+
 #: A job: what to run on the writer's journal, and where its result goes.
-_Job = tuple[Callable[[Journal], Any], "Future[Any]"]
+_Job = tuple[Callable[[Journal], Any], "Future[Any] | LoopTarget"]
+#: A job's outcome: its target, its result, its exception.
+_Outcome = tuple["Future[Any] | LoopTarget", Any, BaseException | None]
 
 
 class JournalWriter:
@@ -59,6 +81,13 @@ class JournalWriter:
         future: Future[_T] = Future()
         self._jobs.put((fn, future))
         return future
+
+    def submit_to_loop(self, fn: Callable[[Journal], Any], target: LoopTarget) -> None:
+        """Queue ``fn(journal)``; once committed, ``target.settle`` runs on ``target.loop``.
+
+        The job runs even if nobody awaits it any more (a queued append always commits).
+        """
+        self._jobs.put((fn, target))
 
     def close(self) -> None:
         """Finish every queued job, close the connection and join the thread (blocking)."""
@@ -96,24 +125,48 @@ class JournalWriter:
         return group
 
     def _commit(self, journal: Journal, group: list[_Job]) -> None:
-        live = [(fn, fut) for fn, fut in group if fut.set_running_or_notify_cancel()]
+        live = [
+            (fn, to)
+            for fn, to in group
+            if isinstance(to, LoopTarget) or to.set_running_or_notify_cancel()
+        ]
         if len(live) == 1:
-            _run_one(journal, *live[0])
+            _deliver([_run_one(journal, *live[0])])
             return
         try:
             with journal.bulk():
                 results = [fn(journal) for fn, _ in live]
         except (StorageError, ValueError, RuntimeError):
             # Rolled back whole: run each alone so only the faulty job fails its caller.
-            for fn, fut in live:
-                _run_one(journal, fn, fut)
+            _deliver([_run_one(journal, fn, to) for fn, to in live])
             return
-        for (_, fut), result in zip(live, results, strict=True):
-            fut.set_result(result)
+        _deliver([(to, result, None) for (_, to), result in zip(live, results, strict=True)])
 
 
-def _run_one(journal: Journal, fn: Callable[[Journal], Any], fut: Future[Any]) -> None:
+def _run_one(
+    journal: Journal, fn: Callable[[Journal], Any], to: Future[Any] | LoopTarget
+) -> _Outcome:
     try:
-        fut.set_result(fn(journal))
+        return (to, fn(journal), None)
     except BaseException as exc:  # delivered to the caller of this job
-        fut.set_exception(exc)
+        return (to, None, exc)
+
+
+def _deliver(outcomes: list[_Outcome]) -> None:
+    """Settle futures here; hand each loop its outcomes in one call, in commit order."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Settle, Any, BaseException | None]]] = {}
+    for to, result, exc in outcomes:
+        if isinstance(to, LoopTarget):
+            by_loop.setdefault(to.loop, []).append((to.settle, result, exc))
+        elif exc is None:
+            to.set_result(result)
+        else:
+            to.set_exception(exc)
+    for loop, settles in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(_settle_all, settles)
+
+
+def _settle_all(settles: list[tuple[Settle, Any, BaseException | None]]) -> None:
+    for settle, result, exc in settles:
+        settle(result, exc)

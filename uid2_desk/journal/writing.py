@@ -9,25 +9,41 @@ are replaced by ``[masked]``. Each append is one committed transaction unless it
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.guarded_connection import GuardedConnection
-from uid2_desk.journal.masking import MASKED, is_secret_name, scrub_headers
-from uid2_desk.journal.model import (
-    EntryKind,
-    JournalEntry,
-    classify_exchange,
-    summarize_exchange,
-)
-from uid2_desk.journal.schema import search_text
+from uid2_desk.journal.model import JournalEntry
+from uid2_desk.journal.prepare import PreparedEntry, prepare_event, prepare_exchange
 from uid2_desk.protocol.exchange import Exchange
+
+#: Column order of :data:`_INSERT_ENTRY`'s parameters after ``seq``.
+_INSERT_ENTRY = (
+    "INSERT INTO entry (seq, at_ms, kind, name, session, user, environment, step, outcome,"
+    " summary, detail, method, http_status, duration_ms, search)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_DOC = "INSERT INTO exchange (seq, doc) VALUES (?, ?)"
+#: The highest seq ever given (AUTOINCREMENT's mark, or a row's if the mark is behind).
+_LAST_SEQ = (
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'entry'), 0),"
+    " coalesce((SELECT max(seq) FROM entry), 0))"
+)
 
 
 class JournalWriting(GuardedConnection):
-    """The write half of :class:`~uid2_desk.journal.store.Journal`."""
+    """The write half of :class:`~uid2_desk.journal.store.Journal`.
+
+    Inside :meth:`bulk`, appends are not executed one by one: each gets the next ``seq``
+    (the transaction holds the write lock, so nobody else can take one) and its rows wait in
+    memory until the block ends, or until anything else touches the connection, and are then
+    written with one ``executemany`` per table. The per-entry Python work is what limits
+    a burst, not SQLite.
+    """
+
+    _pending_entries: list[tuple[object, ...]]
+    _pending_docs: list[tuple[int, bytes]]
+    _next_seq: int | None = None
 
     def append_exchange(
         self,
@@ -47,29 +63,18 @@ class JournalWriting(GuardedConnection):
         description; ``detail`` pairs are kept as an event's are (why it was made...).
         Credential headers that are not masked are masked before writing.
         """
-        exchange = dataclasses.replace(
-            exchange,
-            request_headers=scrub_headers(exchange.request_headers),
-            response_headers=scrub_headers(exchange.response_headers),
+        return self.append_prepared(
+            prepare_exchange(
+                exchange,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+                detail=detail,
+            )
         )
-        entry = JournalEntry(
-            seq=0,
-            at_ms=exchange.started_ms,
-            kind=EntryKind.EXCHANGE,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome if outcome is not None else classify_exchange(exchange).value,
-            summary=summary if summary is not None else summarize_exchange(exchange),
-            exchange=exchange,
-            detail=_pairs(detail),
-            name=exchange.endpoint,
-            method=exchange.method,
-            http_status=exchange.http_status,
-            duration_ms=exchange.timings.total_ms,
-        )
-        return self._insert(entry, encode_exchange(exchange))
 
     def append_event(
         self,
@@ -89,80 +94,83 @@ class JournalWriting(GuardedConnection):
         ``detail`` is a mapping or key/value pairs (kept in order). Values whose key names a
         secret (``secret``, ``api_key``...) are stored as ``[masked]``.
         """
-        pairs = _pairs(detail.items() if isinstance(detail, Mapping) else (detail or ()))
-        entry = JournalEntry(
-            seq=0,
-            at_ms=at_ms,
-            kind=EntryKind.EVENT,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            exchange=None,
-            detail=pairs,
-            name=name,
-        )
-        return self._insert(entry, None)
-
-    def _insert(self, entry: JournalEntry, doc: bytes | None) -> JournalEntry:
-        ex = entry.exchange
-        search = search_text(
-            name=entry.name,
-            step=entry.step,
-            outcome=entry.outcome,
-            http_status=entry.http_status,
-            user=entry.user,
-            summary=entry.summary,
-            detail=entry.detail,
-            operator_status=ex.operator_status if ex else None,
-            error=ex.error if ex else None,
-        )
-        with self._write("record an entry in"):
-            cursor = self._db.execute(
-                "INSERT INTO entry (at_ms, kind, name, session, user, environment, step, outcome,"
-                " summary, detail, method, http_status, duration_ms, search)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.at_ms,
-                    entry.kind.value,
-                    entry.name,
-                    entry.session,
-                    entry.user,
-                    entry.environment,
-                    entry.step,
-                    entry.outcome,
-                    entry.summary,
-                    json.dumps([list(p) for p in entry.detail], ensure_ascii=False),
-                    entry.method,
-                    entry.http_status,
-                    entry.duration_ms,
-                    search,
-                ),
+        return self.append_prepared(
+            prepare_event(
+                name,
+                at_ms=at_ms,
+                session=session,
+                user=user,
+                environment=environment,
+                step=step,
+                outcome=outcome,
+                summary=summary,
+                detail=detail,
             )
-            seq = cursor.lastrowid
-            assert seq is not None  # an INSERT into a rowid table always sets it
+        )
+
+    def append_prepared(self, prepared: PreparedEntry) -> JournalEntry:
+        """Record an entry made ready by :mod:`~uid2_desk.journal.prepare`; return it committed."""
+        seq = self._insert(prepared.row, prepared.doc)
+        return dataclasses.replace(prepared.entry, seq=seq)
+
+    def _insert(self, row: tuple[object, ...], doc: bytes | None) -> int:
+        """Write (or, inside :meth:`bulk`, queue) one entry row and its exchange; its seq."""
+        if self._in_bulk:
+            self._check_usable()
+            if self._next_seq is None:
+                with self._errors("record an entry in"):
+                    (last,) = self._db.execute(_LAST_SEQ).fetchone()
+                self._next_seq = int(last) + 1
+            seq = self._next_seq
+            self._next_seq = seq + 1
+            self._pending_entries.append((seq, *row))
             if doc is not None:
-                self._db.execute("INSERT INTO exchange (seq, doc) VALUES (?, ?)", (seq, doc))
-        return dataclasses.replace(entry, seq=seq)
+                self._pending_docs.append((seq, doc))
+            return seq
+        with self._write("record an entry in"):
+            written = self._db.execute(_INSERT_ENTRY, (None, *row)).lastrowid
+            assert written is not None  # an INSERT into a rowid table always sets it
+            if doc is not None:
+                self._db.execute(_INSERT_DOC, (written, doc))
+        return written
+
+    def _flush_pending(self) -> None:
+        """Write the rows queued by appends inside :meth:`bulk` (on its connection, in it)."""
+        entries, docs = self._pending_entries, self._pending_docs
+        if entries:
+            self._pending_entries, self._pending_docs = [], []
+            self._db.executemany(_INSERT_ENTRY, entries)
+            if docs:
+                self._db.executemany(_INSERT_DOC, docs)
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        # Anything else done inside a bulk block (a read, a prune) sees the queued rows.
+        with super()._errors(action):
+            if self._in_bulk and self._pending_entries:
+                self._flush_pending()
+            yield
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
         """Group the appends made inside the block into one transaction (one fsync).
 
         Entries returned inside the block are committed only when it exits normally; on an
-        exception none of them is. For imports and benchmarks, not for live traffic.
+        exception none of them is. For imports, the writer's groups and benchmarks.
         """
         self._check_thread()
         if self._in_bulk:
             raise RuntimeError("Journal.bulk() blocks do not nest")
+        self._pending_entries, self._pending_docs = [], []
         with self._write("record entries in"):
             self._in_bulk = True
             try:
                 yield
+                self._flush_pending()
             finally:
                 self._in_bulk = False
+                self._next_seq = None
+                self._pending_entries, self._pending_docs = [], []
 
     @contextmanager
     def group(self) -> Iterator[None]:
@@ -198,8 +206,3 @@ class JournalWriting(GuardedConnection):
                 # executescript steps the pragma to the end; execute() would free one page.
                 self._db.executescript("PRAGMA incremental_vacuum;")
         return int(deleted)
-
-
-def _pairs(items: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Detail pairs as stored: values whose key names a secret become ``[masked]``."""
-    return tuple((str(k), MASKED if is_secret_name(str(k)) else str(v)) for k, v in items)

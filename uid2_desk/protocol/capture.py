@@ -73,11 +73,12 @@ class CapturedClient:
         """The client of a captured exchange, or ``None`` for the desk's own."""
         if not is_captured(exchange):
             return None
-        known = {f.name for f in fields(cls)}
+        known = _FIELD_NAMES
+        cut = len(_PREFIX)
         values = {
-            key[len(_PREFIX) :]: value
+            key[cut:]: value
             for key, value in exchange.extra
-            if key.startswith(_PREFIX) and key[len(_PREFIX) :] in known
+            if key.startswith(_PREFIX) and key[cut:] in known
         }
         return cls(**values)
 
@@ -85,6 +86,10 @@ class CapturedClient:
     def is_desk(self) -> bool:
         """Whether the desk's own client sent it (so the desk has journaled it already)."""
         return self.client_version.startswith(DESK_CLIENT_PREFIX)
+
+
+#: The fields' names, asked for on every captured request (the feed) and every log row.
+_FIELD_NAMES = frozenset(f.name for f in fields(CapturedClient))
 
 
 def is_captured(exchange: Exchange) -> bool:

@@ -26,7 +26,8 @@ from uid2_desk.ui.common.qt_values import (
     TEXT_ALIGNMENT_ROLE,
     TOOLTIP_ROLE,
 )
-from uid2_desk.ui.log.log_model import STATUS_COLOURS, LogColumn, cell_text
+from uid2_desk.ui.log.log_columns import LogColumn, display_text
+from uid2_desk.ui.log.log_model import STATUS_COLOURS
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPersistentModelIndex
@@ -161,7 +162,7 @@ class PagedLogModel(QAbstractTableModel):
         if row is None:
             return LOADING if role == DISPLAY_ROLE and column is LogColumn.TIME else None
         if role == DISPLAY_ROLE:
-            return cell_text(row, column)
+            return display_text(row, column)
         if role == FOREGROUND_ROLE:
             return STATUS_COLOURS.get(row.status) if column is LogColumn.STATUS else None
         return f"{row.summary}\n{row.why}" if row.why else row.summary

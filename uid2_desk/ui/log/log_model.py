@@ -8,6 +8,11 @@ keys (one list comprehension over 100,000 rows takes a few tens of milliseconds)
 ``QSortFilterProxyModel`` calls back into Python once per row and cell (measured in
 ``tests/benchmarks/bench_ui.py``). Only a *filter change* resets the model.
 
+The model holds at most :data:`MAX_ROWS` rows: past that, the oldest :data:`TRIM_ROWS` are
+let go in one ``beginRemoveRows`` at the top (never a reset), so an outside client that
+sends hundreds of requests a second for hours costs bounded memory. They stay in the journal
+(the exports and ``uid2-desk sessions`` still have them); the count says how many went.
+
 The column titles are :attr:`LogColumn.title`; the model has no ``headerData`` of its own,
 because a view calls it with a ``Qt.Orientation`` as soon as it is given the model, which
 would create every ``Qt`` enum while the window starts (see ``qt_values``). The log
@@ -16,7 +21,7 @@ panel's header reads the titles from a model of their own.
 
 from __future__ import annotations
 
-from enum import IntEnum
+import bisect
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -38,7 +43,7 @@ from uid2_desk.ui.common.qt_values import (
     TOOLTIP_ROLE,
     USER_ROLE,
 )
-from uid2_desk.ui.common.timefmt import format_clock
+from uid2_desk.ui.log.log_columns import LogColumn, display_text
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPersistentModelIndex
@@ -48,41 +53,27 @@ if TYPE_CHECKING:
     from uid2_desk.ui.log.log_rows import LogFilter, LogRow
 
 
+__all__ = [
+    "BATCH_INTERVAL_MS",
+    "MAX_ROWS",
+    "ROW_ROLE",
+    "TRIM_ROWS",
+    "ExchangeLogModel",
+    "LogColumn",
+]
+
 #: Bursts of appends closer together than this are inserted as one batch.
 BATCH_INTERVAL_MS = 50
+
+#: The most rows held (about 70 MB of rows at most); older ones are let go.
+MAX_ROWS = 100_000
+#: How many of the oldest rows go at once when the log is over :data:`MAX_ROWS`: one removal
+#: (and one rebuild of the facets) per this many appends, not one per append.
+TRIM_ROWS = 10_000
 
 #: A role that returns the row's :class:`LogRow`.
 ROW_ROLE = USER_ROLE + 1
 
-
-class LogColumn(IntEnum):
-    """The log's columns, in display order."""
-
-    TIME = 0
-    CLIENT = 1
-    USER = 2
-    STEP = 3
-    ENDPOINT = 4
-    STATUS = 5
-    HTTP = 6
-    LATENCY = 7
-
-    @property
-    def title(self) -> str:
-        """The column header."""
-        return _TITLES[self]
-
-
-_TITLES = {
-    LogColumn.TIME: "Time",
-    LogColumn.CLIENT: "Client",
-    LogColumn.USER: "User",
-    LogColumn.STEP: "Step",
-    LogColumn.ENDPOINT: "Endpoint / event",
-    LogColumn.STATUS: "Status",
-    LogColumn.HTTP: "HTTP",
-    LogColumn.LATENCY: "Latency",
-}
 
 #: The colour of each outcome in the Status column.
 STATUS_COLOURS = {
@@ -121,6 +112,8 @@ class ExchangeLogModel(QAbstractTableModel):
         self._users: set[str] = set()
         self._clients: set[str] = set()
         self.masked = False
+        #: How many of the oldest rows were let go (see the module docstring).
+        self.let_go = 0
         self._timer = QTimer(self)
         self._timer.setObjectName("log_batch_timer")
         self._timer.setSingleShot(True)
@@ -171,9 +164,30 @@ class ExchangeLogModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(accepted) - 1)
             self._shown.extend(accepted)
             self.endInsertRows()
-        if before != self._facet_sizes():
+        if len(self._rows) > MAX_ROWS:
+            self._trim(len(self._rows) - MAX_ROWS + TRIM_ROWS)
+        elif before != self._facet_sizes():
             self.facets_changed.emit()
         self.counts_changed.emit(len(self._shown), len(self._rows))
+
+    def _trim(self, count: int) -> None:
+        """Let the oldest ``count`` rows go: one removal at the top, then the facets anew."""
+        gone = bisect.bisect_left(self._shown, count)  # shown rows among the oldest ``count``
+        if gone:
+            self.beginRemoveRows(QModelIndex(), 0, gone - 1)
+            del self._shown[:gone]
+            self.endRemoveRows()
+        # No signal between these: a view reads shown positions, which do not change here.
+        self._seen.difference_update(row.seq for row in self._rows[:count])
+        del self._rows[:count]
+        self._shown = [i - count for i in self._shown]
+        self.let_go += count
+        rows = self._rows
+        self._endpoints = {row.endpoint for row in rows}
+        self._clients = {row.client for row in rows}
+        self._statuses = {row.status for row in rows if row.status}
+        self._users = {row.user for row in rows if row.user}
+        self.facets_changed.emit()
 
     def _facet_sizes(self) -> tuple[int, int, int, int]:
         return (len(self._endpoints), len(self._statuses), len(self._users), len(self._clients))
@@ -189,31 +203,13 @@ class ExchangeLogModel(QAbstractTableModel):
         if log_filter == self.log_filter:
             return
         self._filter = log_filter
-        shown = self._matching(log_filter)
+        from uid2_desk.ui.log.log_rows import matching_rows
+
+        shown = matching_rows(self._rows, log_filter)
         self.beginResetModel()
         self._shown = shown
         self.endResetModel()
         self.counts_changed.emit(len(self._shown), len(self._rows))
-
-    def _matching(self, log_filter: LogFilter) -> list[int]:
-        # Written as plain comprehensions over pre-computed keys: this is the hot loop.
-        rows = self._rows
-        candidates: range | list[int] = range(len(rows))
-        if log_filter.endpoint is not None:
-            endpoint = log_filter.endpoint
-            candidates = [i for i in candidates if rows[i].endpoint == endpoint]
-        if log_filter.status is not None:
-            status = log_filter.status
-            candidates = [i for i in candidates if rows[i].status == status]
-        if log_filter.user is not None:
-            user = log_filter.user
-            candidates = [i for i in candidates if rows[i].user == user]
-        if log_filter.client is not None:
-            client = log_filter.client
-            candidates = [i for i in candidates if rows[i].client == client]
-        for word in log_filter.text.lower().split():
-            candidates = [i for i in candidates if word in rows[i].haystack]
-        return list(candidates)
 
     # --- reading ---------------------------------------------------------------------------
     @property
@@ -269,7 +265,7 @@ class ExchangeLogModel(QAbstractTableModel):
         row = self._rows[self._shown[index.row()]]
         column = LogColumn(index.column())
         if role == DISPLAY_ROLE:
-            return cell_text(row, column)
+            return display_text(row, column)
         if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
             return STATUS_COLOURS.get(row.status)
         if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
@@ -280,24 +276,3 @@ class ExchangeLogModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         return None
-
-
-def cell_text(row: LogRow, column: LogColumn) -> str:
-    """What ``row`` shows in ``column`` (the earlier sessions' log shows the same)."""
-    if column is LogColumn.TIME:
-        return format_clock(row.at_ms)
-    if column is LogColumn.CLIENT:
-        return row.client
-    if column is LogColumn.USER:
-        return row.user
-    if column is LogColumn.STEP:
-        return row.step
-    if column is LogColumn.ENDPOINT:
-        shown = row.endpoint if row.is_exchange else f"· {row.endpoint}"
-        # A row the desk made on its own says why, where the eye reads what it was.
-        return f"{shown} — {row.why}" if row.why else shown
-    if column is LogColumn.STATUS:
-        return row.status
-    if column is LogColumn.HTTP:
-        return row.http
-    return "" if row.latency_ms is None else f"{row.latency_ms:.0f} ms"

@@ -198,7 +198,15 @@ class ExchangeLogPanel(QWidget):
 
     def _show_counts(self, shown: int, total: int) -> None:
         text = f"{total:,} entries" if shown == total else f"{shown:,} of {total:,}"
+        if self.model.let_go:
+            # The log keeps the newest rows only; the journal (and its exports) keep them all.
+            text += f" (the {self.model.let_go:,} oldest let go; all are in the journal)"
+            self._count.setToolTip("Export the session (File ▸ Export) to see every entry.")
         self._count.setText(text)
+
+    def count_text(self) -> str:
+        """The entry count shown in the filter bar."""
+        return self._count.text()
 
     # --- selection and the tail -------------------------------------------------------------
     def selected_seq(self) -> int | None:

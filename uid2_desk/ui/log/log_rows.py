@@ -128,3 +128,24 @@ def client_of(entry: JournalEntry) -> str:
 
     client = CapturedClient.of(entry.exchange)
     return DESK_CLIENT if client is None else lane_label(client)
+
+
+def matching_rows(rows: list[LogRow], log_filter: LogFilter) -> list[int]:
+    """The indexes in ``rows`` of those ``log_filter`` accepts, ascending."""
+    # Written as plain comprehensions over pre-computed keys: this is the hot loop.
+    candidates: range | list[int] = range(len(rows))
+    if log_filter.endpoint is not None:
+        endpoint = log_filter.endpoint
+        candidates = [i for i in candidates if rows[i].endpoint == endpoint]
+    if log_filter.status is not None:
+        status = log_filter.status
+        candidates = [i for i in candidates if rows[i].status == status]
+    if log_filter.user is not None:
+        user = log_filter.user
+        candidates = [i for i in candidates if rows[i].user == user]
+    if log_filter.client is not None:
+        client = log_filter.client
+        candidates = [i for i in candidates if rows[i].client == client]
+    for word in log_filter.text.lower().split():
+        candidates = [i for i in candidates if word in rows[i].haystack]
+    return list(candidates)

@@ -1,0 +1,85 @@
+"""Appends inside ``Journal.bulk()`` are queued and written together: nothing about them changes.
+
+Inside a bulk block the journal hands out sequence numbers itself and writes the queued rows
+with one ``executemany`` at the end (or as soon as anything else touches the connection). These
+tests check what a caller can observe: the seqs, reads and prunes inside the block, the rows on
+disk, and a block that fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.journal.recorded import Recorded
+from uid2_desk.journal import Journal, JournalFilter
+
+
+def _event(j: Journal, n: int, session: str = "s") -> int:
+    return j.append_event(
+        "tick", at_ms=n, session=session, user="u@example.com", environment="e", step=None
+    ).seq
+
+
+def test_seqs_given_in_a_block_are_the_ones_stored_and_continue_the_single_appends(
+    journal: Journal, recorded: Recorded
+) -> None:
+    first = _event(journal, 0)
+    with journal.bulk():
+        given = [_event(journal, i) for i in range(1, 4)]
+        exchange = journal.append_exchange(
+            recorded.generate, session="s", user="u", environment="e", step="1-d"
+        )
+    assert given == [first + 1, first + 2, first + 3]
+    assert exchange.seq == first + 4
+    stored = journal.get(exchange.seq)
+    assert stored is not None
+    assert stored.exchange == exchange.exchange
+    assert [e.seq for e in journal.entries()] == [first, *given, exchange.seq]
+    assert _event(journal, 9) == exchange.seq + 1
+
+
+def test_a_read_inside_the_block_sees_the_queued_appends(journal: Journal) -> None:
+    with journal.bulk():
+        seq = _event(journal, 1)
+        assert journal.count() == 1
+        got = journal.get(seq)
+        assert got is not None
+        assert got.name == "tick"
+        assert journal.count(JournalFilter(text="tick")) == 1  # the FTS triggers ran
+
+
+def test_a_prune_inside_the_block_acts_on_the_queued_appends(journal: Journal) -> None:
+    with journal.bulk():
+        old = _event(journal, 1, session="old")
+        journal.prune(keep_sessions=0)
+        new = _event(journal, 2, session="new")
+    assert journal.get(old) is None
+    assert new > old  # a pruned seq is never given again
+    assert [e.seq for e in journal.entries()] == [new]
+
+
+def test_a_block_that_fails_leaves_nothing_and_the_next_seq_is_not_skipped_wrongly(
+    journal: Journal,
+) -> None:
+    before = _event(journal, 0)
+
+    def fail_inside_a_block() -> None:
+        with journal.bulk():
+            _event(journal, 1)
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fail_inside_a_block()
+    assert journal.count() == 1
+    after = _event(journal, 2)
+    assert after == before + 1  # the rolled-back block took no seq
+
+
+def test_a_block_is_durable_once_it_exits(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    with Journal.open(path) as j, j.bulk():
+        seqs = [_event(j, i) for i in range(50)]
+    with Journal.open(path) as again:
+        assert [e.seq for e in again.entries(limit=None)] == seqs
