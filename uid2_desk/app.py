@@ -63,6 +63,7 @@ def run_gui(args: argparse.Namespace) -> int:
     builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
     from uid2_desk.protocol.clock import WarpClock
     from uid2_desk.ui.common.bridge import DeskBridge
+    from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
     from uid2_desk.ui.window.environment_view import EnvironmentView
     from uid2_desk.ui.window.main_window import DeskWindow
     from uid2_desk.ui.window.startup import (
@@ -81,6 +82,9 @@ def run_gui(args: argparse.Namespace) -> int:
     # The frame paints first; the window completes itself right after (see DeskWindow).
     window = DeskWindow(bridge, clock, view, complete=False)
     early = EarlyRequests(window)  # the window answers before the desk behind it exists
+    # SIGTERM (systemctl stop, kill) closes the window as Quit does; see ui.common.sigterm.
+    sigterm = SigtermWatch(window.close)
+    sigterm.install_early()
     place(window)
     window.show()
     painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)
@@ -102,6 +106,9 @@ def run_gui(args: argparse.Namespace) -> int:
         import_off_the_gui_thread(SERVICE_MODULES, IMPORT_POLL_MS)
     early.stop_listening()
     if early.closed:  # closed while starting: nothing runs yet that needs stopping
+        if sigterm.received:
+            sigterm.say("the desk")
+            return TERMINATED
         return 0
     import asyncio
 
@@ -124,6 +131,7 @@ def run_gui(args: argparse.Namespace) -> int:
         exit_when_ready=exit_when == "ready",
         operator_port=getattr(args, "operator_port", 0),
         open_services=open_services,
+        sigterm=sigterm,
     )
     if early.environments:
         desk.open_environments()

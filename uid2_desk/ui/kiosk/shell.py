@@ -9,7 +9,8 @@
 - :func:`run_kiosk` starts the kiosk: the services (opened by the ``open_services`` the
   composition root passes in) on the local operator (in process: a booth opens no port)
   with the demo lifetimes, in ``<data dir>/kiosk`` so the kiosk's journal rotation never
-  touches the desk's own journal.
+  touches the desk's own journal. SIGTERM ends it as the exit chord does, with exit code 143
+  (:mod:`~uid2_desk.ui.common.sigterm`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
 from uid2_desk.ui.common.ticker import SecondTicker
 from uid2_desk.ui.kiosk.autoplay import KioskAutoplay, Sleep
 from uid2_desk.ui.kiosk.host import KioskHost
@@ -199,30 +201,60 @@ async def _serve(
     playlist: list[Scenario],
     open_services: Callable[..., Awaitable[DeskServices]],
 ) -> int:
+    # SIGTERM (a booth's systemctl stop) leaves as the exit chord does, or stops the opening.
+    shells: list[KioskShell] = []
+    serving = asyncio.current_task()
+    sigterm = SigtermWatch(
+        lambda: shells[0].window.exit_requested.emit() if shells else _cancel(serving)
+    )
+    sigterm.install(asyncio.get_running_loop())
     try:
-        services = await open_services(
-            data_dir, operator_mode="in_process", lifetimes="demo", returning=False
-        )
+        await _open_and_play(app, data_dir, playlist, open_services, shells)
+    except asyncio.CancelledError:
+        if not sigterm.received:
+            raise
     except Uid2DeskError as err:  # e.g. another desk holds the folder: say so, no traceback
         print(f"uid2-desk: {err}", file=sys.stderr)
         return 2
+    finally:
+        sigterm.remove()
+    if sigterm.received:
+        sigterm.say("the kiosk")
+        return TERMINATED
+    return 0
+
+
+def _cancel(task: asyncio.Task[int] | None) -> None:
+    if task is not None:
+        task.cancel()
+
+
+async def _open_and_play(
+    app: QApplication,
+    data_dir: Path,
+    playlist: list[Scenario],
+    open_services: Callable[..., Awaitable[DeskServices]],
+    shells: list[KioskShell],
+) -> None:
+    services = await open_services(
+        data_dir, operator_mode="in_process", lifetimes="demo", returning=False
+    )
     try:
         window = KioskWindow(services.clock, SystemClock())
-        shell = KioskShell(window, services, playlist)
+        shells.append(KioskShell(window, services, playlist))
         app.installEventFilter(window)
         screen = app.primaryScreen()
         if screen is not None:  # without a window manager, full screen needs the size too
             window.setGeometry(screen.geometry())
         window.showFullScreen()
         try:
-            await shell.run()
+            await shells[0].run()
         finally:
             app.removeEventFilter(window)
             window.leaving = True
             window.close()
     finally:
         await services.aclose()
-    return 0
 
 
 def _application(factory: type[QApplication]) -> QApplication:
