@@ -25,6 +25,7 @@ from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.cstg_site import SiteView
 from uid2_desk.client.environments import Environment
+from uid2_desk.client.http_client import open_http_client
 from uid2_desk.client.legacy_v1 import LegacyV1Client
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
@@ -218,14 +219,13 @@ async def open_services(
     folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
     async with contextlib.AsyncExitStack() as undo:
         undo.callback(folder_lock.release)
-        # Everything opened is closed again if a later part fails; on success pop_all()
-        # hands the parts over to DeskServices.aclose().
+        # What opened is closed again if a later part fails; else aclose() takes it over.
         if environment.is_remote:
             desk_clock: Clock = clock or SystemClock()
             credentials = await credentials_for(
                 environment, credentials, credential_store, require_credentials
             )
-            http = await undo.enter_async_context(httpx.AsyncClient())
+            http = await undo.enter_async_context(await open_http_client())
             operator = server = None
             client = (
                 None
@@ -248,12 +248,12 @@ async def open_services(
                 server = OperatorServer(operator, host="127.0.0.1", port=operator_port)
                 await asyncio.to_thread(server.start)
                 undo.push_async_callback(asyncio.to_thread, server.stop)
-                http = await undo.enter_async_context(httpx.AsyncClient())
+                http = await undo.enter_async_context(await open_http_client())
                 environment = environment.with_base_url(server.base_url)
             else:
                 server = None
                 transport = httpx.ASGITransport(app=operator.asgi_app)
-                http = await undo.enter_async_context(httpx.AsyncClient(transport=transport))
+                http = await undo.enter_async_context(await open_http_client(transport=transport))
                 environment = environment.with_base_url(IN_PROCESS_URL)
             mine = operator.credentials.publisher
             client_type = LegacyV1Client if guide.legacy_v1 else OperatorClient

@@ -104,11 +104,9 @@ class DeskApp:
     async def run(self) -> int:
         """Start the services, serve until the window closes, stop them; return the exit code.
 
-        0, or :data:`~uid2_desk.ui.common.sigterm.TERMINATED` after a SIGTERM, which closes
-        the window as its Quit does (the services then stop in their one order). Closing
-        while the services open cancels the opening, which leaves nothing running; the
-        window's cancelled actions (a switch of environment, say) are awaited before the
-        services stop, so none outlives the loop.
+        0, or 143 after a SIGTERM, which closes the window as Quit does (``ui.common.sigterm``).
+        Closing while the services open cancels the opening; the window's
+        cancelled actions (a switch of environment…) are awaited before the services stop.
         """
         import asyncio
 
