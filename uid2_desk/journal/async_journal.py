@@ -31,6 +31,7 @@ from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchang
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
 from uid2_desk.journal.writer_thread import JournalWriter
+from uid2_desk.protocol.cancel_safe import open_cancel_safe
 from uid2_desk.protocol.exchange import Exchange
 
 _T = TypeVar("_T")
@@ -61,9 +62,13 @@ class AsyncJournal:
 
         Raises :class:`~uid2_desk.protocol.errors.StorageError` like :meth:`Journal.open`
         (and leaves no thread behind). The open, and its clean-up on failure, run off the
-        loop, so a failing open never blocks it.
+        loop, so a failing open never blocks it. A caller cancelled while the file opens does
+        not leave the writer thread running: it is closed once open, then the cancellation
+        goes on.
         """
-        writer = await asyncio.to_thread(JournalWriter, Path(path))
+        writer = await open_cancel_safe(
+            asyncio.to_thread(JournalWriter, Path(path)), lambda w: asyncio.to_thread(w.close)
+        )
         return cls(writer, ReaderPool(writer.path))
 
     async def close(self) -> None:

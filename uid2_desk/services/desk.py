@@ -43,7 +43,7 @@ from uid2_desk.services.folder_lock import FolderLock
 from uid2_desk.services.handoff import DeskHandOff
 from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
-from uid2_desk.services.off_loop import in_thread, lifetimes_of
+from uid2_desk.services.off_loop import Undo, in_thread, lifetimes_of
 
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
@@ -212,20 +212,20 @@ async def open_services(
     if guide.legacy_v1 and environment.is_remote:
         raise InputError(
             f"The {guide.display_name} calls the v1 API, which real operators removed in "
-            "July 2025: "
-            "play it on the local operator (--env local)."
+            "July 2025: play it on the local operator (--env local)."
         )
     data_dir.mkdir(parents=True, exist_ok=True)
     folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
-    async with contextlib.AsyncExitStack() as undo:
-        undo.callback(folder_lock.release)
-        # What opened is closed again if a later part fails; else aclose() takes it over.
+    async with contextlib.AsyncExitStack() as stack:
+        stack.callback(folder_lock.release)
+        # What opened is closed again if a later part fails or is cancelled; else aclose().
+        undo = Undo(stack)
         if environment.is_remote:
             desk_clock: Clock = clock or SystemClock()
             credentials = await credentials_for(
                 environment, credentials, credential_store, require_credentials
             )
-            http = await undo.enter_async_context(await open_http_client())
+            http = await undo.opened(open_http_client(), lambda h: h.aclose())
             operator = server = None
             client = (
                 None
@@ -236,33 +236,33 @@ async def open_services(
             desk_clock = WarpClock(clock)
             op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
             op_dir.mkdir(parents=True, exist_ok=True)
-            operator = await asyncio.to_thread(
+            opening = asyncio.to_thread(
                 LocalOperator.open,
                 op_dir,
                 clock=desk_clock,
                 lifetimes=lifetimes_of(lifetimes),
                 legacy_v1=guide.legacy_v1,
             )
-            undo.push_async_callback(asyncio.to_thread, operator.close)
+            operator = await undo.opened(opening, lambda op: asyncio.to_thread(op.close))
             if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
                 server = OperatorServer(operator, host="127.0.0.1", port=operator_port)
-                await asyncio.to_thread(server.start)
-                undo.push_async_callback(asyncio.to_thread, server.stop)
-                http = await undo.enter_async_context(await open_http_client())
+                await undo.opened(asyncio.to_thread(server.start), in_thread(server.stop))
+                http = await undo.opened(open_http_client(), lambda h: h.aclose())
                 environment = environment.with_base_url(server.base_url)
             else:
                 server = None
                 transport = httpx.ASGITransport(app=operator.asgi_app)
-                http = await undo.enter_async_context(await open_http_client(transport=transport))
+                http = await undo.opened(
+                    open_http_client(transport=transport), lambda h: h.aclose()
+                )
                 environment = environment.with_base_url(IN_PROCESS_URL)
             mine = operator.credentials.publisher
             client_type = LegacyV1Client if guide.legacy_v1 else OperatorClient
             client = client_type(
                 http, environment, Credentials(mine.api_key, mine.secret), clock=desk_clock
             )
-        journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
-        undo.push_async_callback(journal.close)
-        publisher = await Publisher.open(
+        journal = await undo.opened(AsyncJournal.open(data_dir / JOURNAL_FILE), lambda j: j.close())
+        opening_publisher = Publisher.open(
             data_dir,
             journal=journal,
             environment=environment,
@@ -272,17 +272,17 @@ async def open_services(
             returning=returning,
             guide=guide,
         )
+        publisher = await undo.opened(opening_publisher, lambda p: p.close())
         publisher.use_device(device_for(http, environment, desk_clock, data_dir, operator))
         buyer = capture = None
         if operator is not None:
-            capture = capture_into(journal, publisher, operator)
-            undo.push_async_callback(capture.stop)
+            capture = undo.started(capture_into(journal, publisher, operator), lambda c: c.stop())
             dsp = operator.credentials.dsp
             buyer_client = OperatorClient(
                 http, environment, Credentials(dsp.api_key, dsp.secret), clock=desk_clock
             )
             buyer = Buyer(buyer_client, publisher)
-        undo.pop_all()
+        stack.pop_all()
     return DeskServices(
         data_dir=data_dir,
         environment=environment,
