@@ -42,11 +42,16 @@ PAINT_WAIT_MS = 3000
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
+    from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+
+    # SIGTERM (systemctl stop, kill) before the window exists is noted, then closes it.
+    sigterm = SigtermWatch()
+    sigterm.install_early()
     if getattr(args, "kiosk", False):
         from uid2_desk.services import open_services
         from uid2_desk.ui.kiosk.shell import run_kiosk
 
-        return run_kiosk(args, open_services)
+        return run_kiosk(args, open_services, sigterm)
     # Start-up makes only objects that live as long as the window (modules, classes,
     # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
     # would free nothing. It runs again once the window has painted, on what comes later.
@@ -63,7 +68,6 @@ def run_gui(args: argparse.Namespace) -> int:
     builtins.__import__ = getattr(builtins, "__orig_import__", builtins.__import__)
     from uid2_desk.protocol.clock import WarpClock
     from uid2_desk.ui.common.bridge import DeskBridge
-    from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
     from uid2_desk.ui.window.environment_view import EnvironmentView
     from uid2_desk.ui.window.main_window import DeskWindow
     from uid2_desk.ui.window.startup import (
@@ -82,9 +86,9 @@ def run_gui(args: argparse.Namespace) -> int:
     # The frame paints first; the window completes itself right after (see DeskWindow).
     window = DeskWindow(bridge, clock, view, complete=False)
     early = EarlyRequests(window)  # the window answers before the desk behind it exists
-    # SIGTERM (systemctl stop, kill) closes the window as Quit does; see ui.common.sigterm.
-    sigterm = SigtermWatch(window.close)
-    sigterm.install_early()
+    sigterm.stop = window.close  # from now on SIGTERM closes the window as Quit does
+    if sigterm.received:
+        window.close()
     place(window)
     window.show()
     painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)

@@ -183,3 +183,37 @@ def test_sigterm_in_the_kiosk_exits_143_with_its_journal_whole(tmp_path: Path) -
     assert LINE in err
     assert "Traceback" not in err
     _integrity_ok(journal)
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """Whether the process has its SIGTERM handler (Linux: the caught-signals mask)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) & (1 << (signal.SIGTERM - 1)))
+
+
+@pytest.mark.parametrize("mode", [(), ("--kiosk",)], ids=["desk", "kiosk"])
+@pytest.mark.parametrize("after_s", [0.0, 0.4, 1.2])
+def test_sigterm_at_any_moment_of_the_start_up_exits_143_and_says_so(
+    tmp_path: Path, mode: tuple[str, ...], after_s: float
+) -> None:
+    """Before the window exists, while modules load, while the services open: all alike.
+
+    The moments count from the handler's installation, the desk's first act (before it, in
+    the interpreter's own start, the default SIGTERM ends a process that has opened nothing).
+    """
+    child = _start(tmp_path, *mode, "--data-dir", str(tmp_path / "data"))
+    try:
+        _until(lambda: _catches_sigterm(child.pid), child)
+        time.sleep(after_s)
+        code, err = _terminate(child)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert code == TERMINATED, err[-2000:]
+    assert LINE in err
+    assert "Traceback" not in err

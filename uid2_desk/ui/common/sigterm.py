@@ -33,11 +33,15 @@ class SigtermWatch:
 
     Attributes:
         received: a SIGTERM arrived (the caller then exits with :data:`TERMINATED`).
+        stop: what a SIGTERM calls; a start-up sets it once what it stops exists (a SIGTERM
+            before then is only noted in ``received``, and start-up looks at it).
     """
 
-    def __init__(self, stop: Callable[[], object], *, err: TextIO | None = None) -> None:
+    def __init__(
+        self, stop: Callable[[], object] | None = None, *, err: TextIO | None = None
+    ) -> None:
         self.received = False
-        self._stop = stop
+        self.stop = stop
         self._err = err
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -80,4 +84,5 @@ class SigtermWatch:
             print("uid2-desk: still closing, one moment…", file=self._err or sys.stderr, flush=True)
             return
         self.received = True
-        self._stop()
+        if self.stop is not None:
+            self.stop()

@@ -167,11 +167,14 @@ class KioskShell(QObject):
 
 
 def run_kiosk(
-    args: argparse.Namespace, open_services: Callable[..., Awaitable[DeskServices]]
+    args: argparse.Namespace,
+    open_services: Callable[..., Awaitable[DeskServices]],
+    sigterm: SigtermWatch | None = None,
 ) -> int:
     """``uid2-desk --kiosk``: full screen until Ctrl+Shift+Q is pressed twice.
 
-    ``open_services`` is :func:`uid2_desk.services.open_services`, from the composition root.
+    ``open_services`` is :func:`uid2_desk.services.open_services`, from the composition root,
+    which also hands in its ``sigterm`` watch (made before its imports).
     """
     env = str(getattr(args, "env", "local"))
     scenario = getattr(args, "scenario", None)
@@ -179,6 +182,9 @@ def run_kiosk(
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return 2
+    if sigterm is None:  # (the composition root makes it before its imports)
+        sigterm = SigtermWatch()  # noted until the kiosk runs; then it leaves as the chord does
+        sigterm.install_early()
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -190,7 +196,7 @@ def run_kiosk(
     asyncio.set_event_loop(loop)
     with loop:
         code: int = loop.run_until_complete(
-            _serve(app, data_dir, kiosk_scenarios(scenario), open_services)
+            _serve(app, data_dir, kiosk_scenarios(scenario), open_services, sigterm)
         )
     return code
 
@@ -200,15 +206,16 @@ async def _serve(
     data_dir: Path,
     playlist: list[Scenario],
     open_services: Callable[..., Awaitable[DeskServices]],
+    sigterm: SigtermWatch,
 ) -> int:
     # SIGTERM (a booth's systemctl stop) leaves as the exit chord does, or stops the opening.
     shells: list[KioskShell] = []
     serving = asyncio.current_task()
-    sigterm = SigtermWatch(
-        lambda: shells[0].window.exit_requested.emit() if shells else _cancel(serving)
-    )
+    sigterm.stop = lambda: shells[0].window.exit_requested.emit() if shells else _cancel(serving)
     sigterm.install(asyncio.get_running_loop())
     try:
+        if sigterm.received:  # before the loop ran: open nothing
+            raise asyncio.CancelledError
         await _open_and_play(app, data_dir, playlist, open_services, shells)
     except asyncio.CancelledError:
         if not sigterm.received:
