@@ -87,10 +87,10 @@ def run_gui(args: argparse.Namespace) -> int:
     window = DeskWindow(bridge, clock, view, complete=False)
     early = EarlyRequests(window)  # the window answers before the desk behind it exists
     sigterm.stop = window.close  # from now on SIGTERM closes the window as Quit does
-    if sigterm.received:
-        window.close()
     place(window)
     window.show()
+    if sigterm.received:  # it came before there was a window to close
+        window.close()
     painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)
     if not painted and not early.closed:
         late = f"the window did not paint within {PAINT_WAIT_MS // 1000} s; carrying on"
