@@ -7,8 +7,8 @@ on ``DATA_DIR`` (local operator, in process, the ``local`` lifetimes), then:
    refreshed, printing ``check ok USER`` or ``check fail USER REASON``;
 2. prints ``ready``, then makes ``EXCHANGES`` operator calls (sign-ins and refreshes of a pool
    of users), rotating the operator's keys every :data:`ROTATE_EVERY` calls and warping the
-   clock forward every :data:`WARP_EVERY` (now and then past a day, beyond every key made
-   ahead), printing ``x N`` after each call;
+   clock forward every :data:`WARP_EVERY` (now and then past the life of every key),
+   printing ``x N`` after each call;
 3. closes the desk and prints ``done``.
 
 Every journal entry is printed (``seq N``) once committed (a journal listener hears only
@@ -33,10 +33,11 @@ from uid2_desk.services import DeskServices, OperatorMode, open_services
 
 ROTATE_EVERY = 100
 WARP_EVERY = 40
-#: A warp of more than a day, past every key the operator made ahead: the next calls then
-#: make keys on the request path (the case a kill must not turn into a token that no longer
-#: refreshes).
-LONG_WARP_EVERY = 250
+#: Now and then a warp past the life of every key the operator holds (keys live 30 days):
+#: the next calls need keys that were not made ahead, the case a kill must not turn into a
+#: token that no longer refreshes.
+LONG_WARP_EVERY = 5 * WARP_EVERY  # (a warp step: every 200 calls)
+LONG_WARP_MS = (31 * 86_400 + 300) * 1000
 USERS = 30
 WARP_FILE = "soak-warp"
 
@@ -106,9 +107,7 @@ async def _exchanges(services: DeskServices, data_dir: Path, seed: int, count: i
         if n % ROTATE_EVERY == 0:
             await asyncio.to_thread(operator.admin.rotate_keys)
         if n % WARP_EVERY == 0:
-            step_ms = (
-                (86_400_000 + 300_000) if n % LONG_WARP_EVERY == 0 else 60_000 * rng.randint(2, 8)
-            )
+            step_ms = LONG_WARP_MS if n % LONG_WARP_EVERY == 0 else 60_000 * rng.randint(2, 8)
             _save_warp(data_dir, _saved_warp(data_dir) + step_ms)
             warp.warp(step_ms)
 
