@@ -42,11 +42,16 @@ PAINT_WAIT_MS = 3000
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
+    from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+
+    # SIGTERM (systemctl stop, kill) before the window exists is noted, then closes it.
+    sigterm = SigtermWatch()
+    sigterm.install_early()
     if getattr(args, "kiosk", False):
         from uid2_desk.services import open_services
         from uid2_desk.ui.kiosk.shell import run_kiosk
 
-        return run_kiosk(args, open_services)
+        return run_kiosk(args, open_services, sigterm)
     # Start-up makes only objects that live as long as the window (modules, classes,
     # widgets): the cycle collector's passes over them, ~2 % of the time to first paint,
     # would free nothing. It runs again once the window has painted, on what comes later.
@@ -81,8 +86,11 @@ def run_gui(args: argparse.Namespace) -> int:
     # The frame paints first; the window completes itself right after (see DeskWindow).
     window = DeskWindow(bridge, clock, view, complete=False)
     early = EarlyRequests(window)  # the window answers before the desk behind it exists
+    sigterm.stop = window.close  # from now on SIGTERM closes the window as Quit does
     place(window)
     window.show()
+    if sigterm.received:  # it came before there was a window to close
+        window.close()
     painted = wait_until(window.completed, PAINT_WAIT_MS, unless=window.closing)
     if not painted and not early.closed:
         late = f"the window did not paint within {PAINT_WAIT_MS // 1000} s; carrying on"
@@ -102,6 +110,9 @@ def run_gui(args: argparse.Namespace) -> int:
         import_off_the_gui_thread(SERVICE_MODULES, IMPORT_POLL_MS)
     early.stop_listening()
     if early.closed:  # closed while starting: nothing runs yet that needs stopping
+        if sigterm.received:
+            sigterm.say("the desk")
+            return TERMINATED
         return 0
     import asyncio
 
@@ -124,6 +135,7 @@ def run_gui(args: argparse.Namespace) -> int:
         exit_when_ready=exit_when == "ready",
         operator_port=getattr(args, "operator_port", 0),
         open_services=open_services,
+        sigterm=sigterm,
     )
     if early.environments:
         desk.open_environments()

@@ -6,10 +6,9 @@ GUI's event loop. :class:`AsyncJournal` writes through one
 committed in groups, in submission order) and reads through a
 :class:`~uid2_desk.journal.reader_pool.ReaderPool` of WAL reader connections, so an export or
 a text filter never holds up an append. Its methods are coroutines that mirror
-:class:`Journal`'s; an append's Python work (masking, encoding:
-:mod:`~uid2_desk.journal.prepare`) runs on the caller's side, so the writer thread only
-writes; :meth:`AsyncJournal.stream` hands a whole session to a function in batches
-(``fetchmany``) rather than as one list.
+:class:`Journal`'s; an append's Python work (:mod:`~uid2_desk.journal.prepare`) runs on the
+caller's side, so the writer thread only writes; :meth:`AsyncJournal.stream` hands a whole
+session to a function in batches (``fetchmany``) rather than as one list.
 
 Listeners. ``add_listener(cb)`` registers a callable that receives each appended
 :class:`JournalEntry`. It is called on the event loop of the coroutine that appended, after the
@@ -34,6 +33,7 @@ from uid2_desk.journal.prepare import prepare_event, prepare_exchange
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
 from uid2_desk.journal.writer_thread import JournalWriter, LoopTarget
+from uid2_desk.protocol.cancel_safe import open_cancel_safe
 from uid2_desk.protocol.exchange import Exchange
 
 _T = TypeVar("_T")
@@ -64,9 +64,13 @@ class AsyncJournal:
 
         Raises :class:`~uid2_desk.protocol.errors.StorageError` like :meth:`Journal.open`
         (and leaves no thread behind). The open, and its clean-up on failure, run off the
-        loop, so a failing open never blocks it.
+        loop, so a failing open never blocks it. A caller cancelled while the file opens does
+        not leave the writer thread running: it is closed once open, then the cancellation
+        goes on.
         """
-        writer = await asyncio.to_thread(JournalWriter, Path(path))
+        writer = await open_cancel_safe(
+            asyncio.to_thread(JournalWriter, Path(path)), lambda w: asyncio.to_thread(w.close)
+        )
         return cls(writer, ReaderPool(writer.path))
 
     async def close(self) -> None:

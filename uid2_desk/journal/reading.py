@@ -6,6 +6,7 @@ Entries come back light (``exchange=None``) unless asked for with ``with_exchang
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from uid2_desk.journal.codec import decode_exchange
@@ -19,6 +20,14 @@ from uid2_desk.protocol.exchange import Exchange
 _NO_FILTER = JournalFilter()
 #: Rows fetched at a time when streaming: a session of any size costs this much memory.
 STREAM_BATCH = 500
+#: An export decodes (and its consumer encodes) rows in Python on a reader thread, holding the
+#: GIL all along; an append needs it on the writer's thread and then on the loop's, and under
+#: CPU load each hand-over could wait for the reader to be scheduled again. Napping every
+#: :data:`NAP_EVERY` rows (about 3 ms of work) for :data:`NAP_S` hands it over at known
+#: moments: the export takes ~10 % longer; the appends' p99 wait beside a 100,000-entry export
+#: fell from 45–137 ms to 24–45 ms on the shared 2-core machine (tests/benchmarks).
+NAP_EVERY = 32
+NAP_S = 0.0003
 
 
 class JournalReading(GuardedConnection):
@@ -113,9 +122,11 @@ class JournalReading(GuardedConnection):
                     rows = cursor.fetchmany(STREAM_BATCH)
                 if not rows:
                     return
-                for r in rows:
+                for i, r in enumerate(rows, 1):
                     doc = r[14] if with_exchanges else None
                     yield row_to_entry(r, None if doc is None else decode_exchange(doc))
+                    if i % NAP_EVERY == 0:
+                        time.sleep(NAP_S)  # (releases the GIL; see NAP_EVERY)
         finally:
             cursor.close()
 

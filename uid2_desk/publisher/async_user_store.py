@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from uid2_desk.protocol.cancel_safe import open_cancel_safe, to_the_end, undone_on_failure
 from uid2_desk.publisher.model import ChainLink
 from uid2_desk.publisher.store import STORE_FILE, UserStore
 from uid2_desk.publisher.user_record import UserRecord
@@ -30,8 +31,18 @@ class AsyncUserStore:
     @classmethod
     async def open(cls, data_dir: Path) -> AsyncUserStore:
         """Open (creating if needed) ``<data_dir>/desk.sqlite3``."""
-        store = await asyncio.to_thread(UserStore, data_dir / STORE_FILE)
+        # Cancelled while the file opens: the store is closed once open (no connection left).
+        store = await open_cancel_safe(
+            asyncio.to_thread(UserStore, data_dir / STORE_FILE),
+            lambda s: asyncio.to_thread(s.close),
+        )
         return cls(store)
+
+    @classmethod
+    async def open_loaded(cls, data_dir: Path) -> tuple[AsyncUserStore, list[UserRecord]]:
+        """:meth:`open`, then :meth:`load`; a failed or cancelled load closes the store again."""
+        store = await cls.open(data_dir)
+        return store, await undone_on_failure(store.load(), store.close)
 
     async def _call(self, fn: Callable[[], _T]) -> _T:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
@@ -57,5 +68,7 @@ class AsyncUserStore:
         if self._closed:
             return
         self._closed = True
-        await self._call(self.sync.close)
+        # To the end: a cancelled caller must not leave the worker thread running. The
+        # executor's shutdown waits for nothing by then (the close was its last job).
+        await to_the_end(self._call(self.sync.close))
         self._executor.shutdown(wait=True)

@@ -1,16 +1,15 @@
 """The publisher server of the desk: test users, their identities, refresh policies.
 
-One :class:`Publisher` per desk. It does what a publisher's server does in a server-only UID2
-integration (sign in, store the identity, refresh it, validate it, forget it on logout),
-journals every exchange and state change, and notifies subscribers. No Qt, no blocking I/O
-on the event loop (the identity store and the journal run on worker threads).
+One :class:`Publisher` per desk does what a publisher's server does in a server-only UID2
+integration (sign in, store, refresh, validate, forget on logout), journals every exchange and
+state change, and notifies subscribers. No Qt, no blocking I/O on the loop (threads do it).
 
-Errors raise :class:`~uid2_desk.protocol.errors.Uid2DeskError` subclasses with messages for a
-person; the user's identity is never lost on an error and the failed exchange is journaled.
+Errors raise :class:`~uid2_desk.protocol.errors.Uid2DeskError` subclasses, for a person; the
+identity is never lost on an error and the failed exchange is journaled.
 
-The :class:`Publisher` is the one entry point; behind it, :class:`~.calls.OperatorCalls` makes
-the operator calls, :class:`~.policy_runner.PolicyRunner` runs the refresh policies,
-:class:`~.handoff.HandOffs` follows handed-off identities, :class:`~.book.UserBook` keeps it all.
+The :class:`Publisher` is the one entry point; behind it, :class:`~.calls.OperatorCalls` calls
+the operator, :class:`~.policy_runner.PolicyRunner` runs the policies, :class:`~.handoff.HandOffs`
+follows handed-off identities, :class:`~.book.UserBook` keeps it all.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from uid2_desk.client.cstg_site import DESK_ORIGIN
 from uid2_desk.client.environments import Environment
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import AsyncJournal, JournalEntry, new_session_id
+from uid2_desk.protocol.cancel_safe import undone_on_failure
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import DiiKind, parse_dii
@@ -120,7 +120,7 @@ class Publisher:
         guide: Guide = Guide.SERVER_ONLY,
     ) -> Publisher:
         """Open the user store in ``data_dir``; with ``returning``, every user comes back."""
-        store = await AsyncUserStore.open(data_dir)
+        store, records = await AsyncUserStore.open_loaded(data_dir)
         publisher = cls(
             store=store,
             journal=journal,
@@ -128,11 +128,11 @@ class Publisher:
             clock=clock,
             client=client,
             session=session or new_session_id(clock.now_ms(), secrets.token_hex(2)),
-            records=await store.load(),
+            records=records,
             guide=guide,
         )
-        if returning:
-            await publisher.all_users_return()
+        if returning:  # failed or cancelled: the store's thread must not outlive the opening
+            await undone_on_failure(publisher.all_users_return(), publisher.close)
         return publisher
 
     async def close(self) -> None:

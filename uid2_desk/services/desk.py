@@ -24,6 +24,7 @@ from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
 from uid2_desk.client.cstg_site import SiteView
 from uid2_desk.client.environments import Environment
+from uid2_desk.client.http_client import open_http_client
 from uid2_desk.client.legacy_v1 import LegacyV1Client
 from uid2_desk.client.operator_client import OperatorClient
 from uid2_desk.journal import JOURNAL_FILE, AsyncJournal
@@ -42,7 +43,7 @@ from uid2_desk.services.folder_lock import FolderLock
 from uid2_desk.services.handoff import DeskHandOff
 from uid2_desk.services.lan_sharing import LanSharing
 from uid2_desk.services.local_parts import LocalAdminAdapter, OperatorMode, capture_into
-from uid2_desk.services.off_loop import in_thread, lifetimes_of
+from uid2_desk.services.off_loop import Undo, in_thread, lifetimes_of
 
 OPERATOR_DIR = "operator"
 #: The base URL the in-process operator answers on (never resolved: no socket is opened).
@@ -214,16 +215,16 @@ async def open_services(
         )
     data_dir.mkdir(parents=True, exist_ok=True)
     folder_lock = FolderLock.acquire(data_dir)  # one desk per data folder, checked first
-    async with contextlib.AsyncExitStack() as undo:
-        undo.callback(folder_lock.release)
-        # Everything opened is closed again if a later part fails; on success pop_all()
-        # hands the parts over to DeskServices.aclose().
+    async with contextlib.AsyncExitStack() as stack:
+        stack.callback(folder_lock.release)
+        # What opened is closed again if a later part fails or is cancelled; else aclose().
+        undo = Undo(stack)
         if environment.is_remote:
             desk_clock: Clock = clock or SystemClock()
             credentials = await credentials_for(
                 environment, credentials, credential_store, require_credentials
             )
-            http = await undo.enter_async_context(httpx.AsyncClient())
+            http = await undo.opened(open_http_client(), lambda h: h.aclose())
             operator = server = None
             client = (
                 None
@@ -234,33 +235,33 @@ async def open_services(
             desk_clock = WarpClock(clock)
             op_dir = operator_dir if operator_dir is not None else data_dir / OPERATOR_DIR
             op_dir.mkdir(parents=True, exist_ok=True)
-            operator = await asyncio.to_thread(
+            opening = asyncio.to_thread(
                 LocalOperator.open,
                 op_dir,
                 clock=desk_clock,
                 lifetimes=lifetimes_of(lifetimes),
                 legacy_v1=guide.legacy_v1,
             )
-            undo.push_async_callback(asyncio.to_thread, operator.close)
+            operator = await undo.opened(opening, lambda op: asyncio.to_thread(op.close))
             if OperatorMode(operator_mode) is OperatorMode.LOOPBACK:
                 server = OperatorServer(operator, host="127.0.0.1", port=operator_port)
-                await asyncio.to_thread(server.start)
-                undo.push_async_callback(asyncio.to_thread, server.stop)
-                http = await undo.enter_async_context(httpx.AsyncClient())
+                await undo.opened(asyncio.to_thread(server.start), in_thread(server.stop))
+                http = await undo.opened(open_http_client(), lambda h: h.aclose())
                 environment = environment.with_base_url(server.base_url)
             else:
                 server = None
                 transport = httpx.ASGITransport(app=operator.asgi_app)
-                http = await undo.enter_async_context(httpx.AsyncClient(transport=transport))
+                http = await undo.opened(
+                    open_http_client(transport=transport), lambda h: h.aclose()
+                )
                 environment = environment.with_base_url(IN_PROCESS_URL)
             mine = operator.credentials.publisher
             client_type = LegacyV1Client if guide.legacy_v1 else OperatorClient
             client = client_type(
                 http, environment, Credentials(mine.api_key, mine.secret), clock=desk_clock
             )
-        journal = await AsyncJournal.open(data_dir / JOURNAL_FILE)
-        undo.push_async_callback(journal.close)
-        publisher = await Publisher.open(
+        journal = await undo.opened(AsyncJournal.open(data_dir / JOURNAL_FILE), lambda j: j.close())
+        opening_publisher = Publisher.open(
             data_dir,
             journal=journal,
             environment=environment,
@@ -270,17 +271,17 @@ async def open_services(
             returning=returning,
             guide=guide,
         )
+        publisher = await undo.opened(opening_publisher, lambda p: p.close())
         publisher.use_device(device_for(http, environment, desk_clock, data_dir, operator))
         buyer = capture = None
         if operator is not None:
-            capture = capture_into(journal, publisher, operator)
-            undo.push_async_callback(capture.stop)
+            capture = undo.started(capture_into(journal, publisher, operator), lambda c: c.stop())
             dsp = operator.credentials.dsp
             buyer_client = OperatorClient(
                 http, environment, Credentials(dsp.api_key, dsp.secret), clock=desk_clock
             )
             buyer = Buyer(buyer_client, publisher)
-        undo.pop_all()
+        stack.pop_all()
     return DeskServices(
         data_dir=data_dir,
         environment=environment,

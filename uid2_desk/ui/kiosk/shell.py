@@ -9,7 +9,8 @@
 - :func:`run_kiosk` starts the kiosk: the services (opened by the ``open_services`` the
   composition root passes in) on the local operator (in process: a booth opens no port)
   with the demo lifetimes, in ``<data dir>/kiosk`` so the kiosk's journal rotation never
-  touches the desk's own journal.
+  touches the desk's own journal. SIGTERM ends it as the exit chord does, with exit code 143
+  (:mod:`~uid2_desk.ui.common.sigterm`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.bridge import DeskBridge
+from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
 from uid2_desk.ui.common.ticker import SecondTicker
 from uid2_desk.ui.kiosk.autoplay import KioskAutoplay, Sleep
 from uid2_desk.ui.kiosk.host import KioskHost
@@ -165,11 +167,14 @@ class KioskShell(QObject):
 
 
 def run_kiosk(
-    args: argparse.Namespace, open_services: Callable[..., Awaitable[DeskServices]]
+    args: argparse.Namespace,
+    open_services: Callable[..., Awaitable[DeskServices]],
+    sigterm: SigtermWatch | None = None,
 ) -> int:
     """``uid2-desk --kiosk``: full screen until Ctrl+Shift+Q is pressed twice.
 
-    ``open_services`` is :func:`uid2_desk.services.open_services`, from the composition root.
+    ``open_services`` is :func:`uid2_desk.services.open_services`, from the composition root,
+    which also hands in its ``sigterm`` watch (made before its imports).
     """
     env = str(getattr(args, "env", "local"))
     scenario = getattr(args, "scenario", None)
@@ -177,6 +182,9 @@ def run_kiosk(
     if refusal is not None:
         print(refusal, file=sys.stderr)
         return 2
+    if sigterm is None:  # (the composition root makes it before its imports)
+        sigterm = SigtermWatch()  # noted until the kiosk runs; then it leaves as the chord does
+        sigterm.install_early()
     import qasync
     from PySide6.QtWidgets import QApplication
 
@@ -188,7 +196,7 @@ def run_kiosk(
     asyncio.set_event_loop(loop)
     with loop:
         code: int = loop.run_until_complete(
-            _serve(app, data_dir, kiosk_scenarios(scenario), open_services)
+            _serve(app, data_dir, kiosk_scenarios(scenario), open_services, sigterm)
         )
     return code
 
@@ -198,31 +206,62 @@ async def _serve(
     data_dir: Path,
     playlist: list[Scenario],
     open_services: Callable[..., Awaitable[DeskServices]],
+    sigterm: SigtermWatch,
 ) -> int:
+    # SIGTERM (a booth's systemctl stop) leaves as the exit chord does, or stops the opening.
+    shells: list[KioskShell] = []
+    serving = asyncio.current_task()
+    sigterm.stop = lambda: shells[0].window.exit_requested.emit() if shells else _cancel(serving)
+    sigterm.install(asyncio.get_running_loop())
     try:
-        services = await open_services(
-            data_dir, operator_mode="in_process", lifetimes="demo", returning=False
-        )
+        if sigterm.received:  # before the loop ran: open nothing
+            raise asyncio.CancelledError
+        await _open_and_play(app, data_dir, playlist, open_services, shells)
+    except asyncio.CancelledError:
+        if not sigterm.received:
+            raise
     except Uid2DeskError as err:  # e.g. another desk holds the folder: say so, no traceback
         print(f"uid2-desk: {err}", file=sys.stderr)
         return 2
+    finally:
+        sigterm.remove()
+    if sigterm.received:
+        sigterm.say("the kiosk")
+        return TERMINATED
+    return 0
+
+
+def _cancel(task: asyncio.Task[int] | None) -> None:
+    if task is not None:
+        task.cancel()
+
+
+async def _open_and_play(
+    app: QApplication,
+    data_dir: Path,
+    playlist: list[Scenario],
+    open_services: Callable[..., Awaitable[DeskServices]],
+    shells: list[KioskShell],
+) -> None:
+    services = await open_services(
+        data_dir, operator_mode="in_process", lifetimes="demo", returning=False
+    )
     try:
         window = KioskWindow(services.clock, SystemClock())
-        shell = KioskShell(window, services, playlist)
+        shells.append(KioskShell(window, services, playlist))
         app.installEventFilter(window)
         screen = app.primaryScreen()
         if screen is not None:  # without a window manager, full screen needs the size too
             window.setGeometry(screen.geometry())
         window.showFullScreen()
         try:
-            await shell.run()
+            await shells[0].run()
         finally:
             app.removeEventFilter(window)
             window.leaving = True
             window.close()
     finally:
         await services.aclose()
-    return 0
 
 
 def _application(factory: type[QApplication]) -> QApplication:

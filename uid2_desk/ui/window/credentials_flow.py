@@ -100,13 +100,12 @@ class CredentialsFlow:
         Raises the client's ``Uid2DeskError`` when the operator refuses or cannot be
         reached (401: the key; 400 "Check encryption key": the secret).
         """
-        import httpx
-
+        from uid2_desk.client.http_client import open_http_client
         from uid2_desk.client.operator_client import OperatorClient
         from uid2_desk.protocol.clock import SystemClock
         from uid2_desk.protocol.normalize import DiiKind, parse_dii
 
-        async with httpx.AsyncClient() as http:
+        async with await open_http_client() as http:
             client = OperatorClient(http, environment, credentials, clock=SystemClock())
             started = time.perf_counter()
             outcome = await client.generate(parse_dii(DiiKind.EMAIL, TEST_IDENTITY))

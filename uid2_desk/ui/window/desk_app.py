@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from uid2_desk.publisher.refresh.driver import PolicyDriver
     from uid2_desk.services import DeskServices
     from uid2_desk.ui.common.bridge import DeskBridge
+    from uid2_desk.ui.common.sigterm import SigtermWatch
     from uid2_desk.ui.window.credentials_flow import CredentialsFlow
     from uid2_desk.ui.window.main_window import DeskWindow
 
@@ -65,6 +66,7 @@ class DeskApp:
         in_process_operator: bool = False,
         operator_port: int = 0,
         open_services: Callable[..., Awaitable[DeskServices]],
+        sigterm: SigtermWatch | None = None,
     ) -> None:
         from pathlib import Path
 
@@ -84,6 +86,7 @@ class DeskApp:
         self._in_process = in_process_operator
         self.operator_port = operator_port
         self._open_services = open_services
+        self._sigterm = sigterm
         self._closed: asyncio.Future[None] | None = None
         self._close_requested = False
         self._session: str | None = None
@@ -99,21 +102,45 @@ class DeskApp:
         window.handlers.production_confirmed.connect(self._start_driver)
 
     async def run(self) -> int:
-        """Start the services, serve until the window closes, stop them; return 0."""
+        """Start the services, serve until the window closes, stop them; return the exit code.
+
+        0, or 143 after a SIGTERM, which closes the window as Quit does (``ui.common.sigterm``).
+        Closing while the services open cancels the opening; the window's
+        cancelled actions (a switch of environment…) are awaited before the services stop.
+        """
         import asyncio
 
+        from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+        from uid2_desk.ui.common.tasks import settled
+
+        sigterm = self._sigterm or SigtermWatch(self.window.close)
         if self._close_requested:  # closed before the desk began: nothing to start or stop
-            return 0
+            return TERMINATED if sigterm.received else 0
         loop = asyncio.get_running_loop()
-        self._closed = loop.create_future()
-        self.window.ticker.start()
-        await self.start_services()
-        if self.services is not None:
-            self.ready_at = time.monotonic()
-        if self._exit_when_ready:
-            self.window.close()
-        await self._closed
-        await self.stop_services()
+        self._closed = closed = loop.create_future()
+        sigterm.install(loop)
+        try:
+            self.window.ticker.start()
+            starting = loop.create_task(self.start_services(), name="desk-start")
+            await asyncio.wait({starting, closed}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():  # closed while opening: stop opening
+                starting.cancel()
+            await settled(starting)
+            if self.services is not None and not closed.done():
+                self.ready_at = time.monotonic()
+            if self._exit_when_ready:
+                self.window.close()
+            await closed
+            handlers = self.window.handlers
+            for task in {*handlers.runner.pending, *handlers.lookups.pending}:
+                task.cancel()  # (the window's close did so already; a Quit from a test may not)
+                await settled(task)
+            await self.stop_services()
+        finally:
+            sigterm.remove()
+        if sigterm.received:
+            sigterm.say("the desk")
+            return TERMINATED
         return 0
 
     async def start_services(self) -> None:
