@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -12,8 +13,10 @@ import pytest
 from tests.journal.conftest import JANE, OPTOUT, Walkthrough, append_walkthrough
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
+from uid2_desk.journal.prepare import without_secrets
 from uid2_desk.journal.schema import SCHEMA_VERSION
 from uid2_desk.protocol.errors import StorageError
+from uid2_desk.protocol.exchange import Exchange
 
 
 def _raw_bytes(path: Path) -> bytes:
@@ -42,7 +45,9 @@ def test_appends_get_increasing_sequence_numbers_and_keep_their_context(
         recorded.generate.timings.total_ms,
     )
     assert g.at_ms == T0 + 1 == recorded.generate.started_ms
-    assert g.exchange == recorded.generate
+    # Stored as sent and received, but for the reply's refresh_response_key: no secret is kept.
+    assert g.exchange == _kept(recorded.generate)
+    assert "[masked]" in (g.exchange.response_plaintext or "")
 
 
 def test_get_returns_every_byte_of_the_exchange(journal: Journal, walkthrough: Walkthrough) -> None:
@@ -390,3 +395,12 @@ def test_a_journal_left_readable_by_an_older_desk_is_narrowed_when_opened(
     with Journal.open(path):
         assert _mode(path) == 0o600
         assert _mode(wal) == 0o600
+
+
+def _kept(exchange: Exchange) -> Exchange:
+    """What the journal keeps of ``exchange``: its decrypted bodies without secret fields."""
+    return dataclasses.replace(
+        exchange,
+        request_plaintext=without_secrets(exchange.request_plaintext),
+        response_plaintext=without_secrets(exchange.response_plaintext),
+    )

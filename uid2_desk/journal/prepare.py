@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.masking import MASKED, is_secret_name, scrub_headers
 from uid2_desk.journal.model import EntryKind, JournalEntry, classify_exchange, summarize_exchange
 from uid2_desk.journal.schema import search_text
+from uid2_desk.protocol.capture_masking import mask_secrets
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
@@ -58,12 +60,20 @@ def prepare_exchange(
     """
     request_headers = scrub_headers(exchange.request_headers)
     response_headers = scrub_headers(exchange.response_headers)
+    request_plaintext = without_secrets(exchange.request_plaintext)
+    response_plaintext = without_secrets(exchange.response_plaintext)
     if (
         request_headers is not exchange.request_headers
         or response_headers is not exchange.response_headers
+        or request_plaintext is not exchange.request_plaintext
+        or response_plaintext is not exchange.response_plaintext
     ):
         exchange = dataclasses.replace(
-            exchange, request_headers=request_headers, response_headers=response_headers
+            exchange,
+            request_headers=request_headers,
+            response_headers=response_headers,
+            request_plaintext=request_plaintext,
+            response_plaintext=response_plaintext,
         )
     if outcome is None:
         outcome = classify_exchange(exchange).value
@@ -154,3 +164,26 @@ def _masked_pairs(items: Iterable[tuple[object, object]]) -> tuple[tuple[str, st
 
 def _detail_json(pairs: tuple[tuple[str, str], ...]) -> str:
     return json.dumps([list(p) for p in pairs], ensure_ascii=False) if pairs else _NO_DETAIL
+
+
+#: A decrypted body can only hold a secret-named field if one of these is in its text.
+_SECRET_HINTS = re.compile(r"secret|key", re.IGNORECASE)
+
+
+def without_secrets(plaintext: str | None) -> str | None:
+    """A decrypted JSON body with secret-named fields (``refresh_response_key``...) masked.
+
+    The journal never keeps a secret, the desk's own replies included: the key that opens a
+    refresh reply lives in the user store, never in the journal or what is exported from it.
+    The text comes back unchanged (the same object) when there is nothing to mask.
+    """
+    if not plaintext or _SECRET_HINTS.search(plaintext) is None:
+        return plaintext
+    try:
+        document = json.loads(plaintext)
+    except ValueError:
+        return plaintext
+    masked = mask_secrets(document)
+    if masked == document:
+        return plaintext
+    return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
