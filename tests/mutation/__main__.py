@@ -25,19 +25,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.mutation.equivalent import EQUIVALENT
 from tests.mutation.targets import TARGETS, Target
 
 REPO = Path(__file__).resolve().parents[2]
 #: What the copy leaves out: bulky or generated, never needed to run the targets' tests.
 _IGNORED = ("node_modules", ".build", "__pycache__", "artifacts", "mutants", ".venv", "*.pyc")
-#: Survivors that are not bugs, with why they cannot change behaviour.
-EQUIVALENT: dict[str, str] = {
-    "uid2_desk.journal.masking.x_hash_dii_text__mutmut_2": (
-        "always hashing as an email: a phone number never normalises as an email, so it falls "
-        "back to the hash of the stripped text, which is what a valid E.164 number normalises "
-        "to as a phone (and what an invalid one falls back to as well)"
-    ),
-}
 #: No Xvfb (the targets' tests need no display; pytest-xvfb would start one per mutant), and
 #: a wall-clock limit per test: mutmut's own limit counts CPU seconds, and a mutant that makes
 #: a loopback client wait for a reply that never comes uses none.

@@ -28,7 +28,11 @@ class Target:
         return self.path.removesuffix(".py").replace("/", ".")
 
 
-_MASKING = ("tests/journal/test_masking_spec.py", "tests/journal/test_redaction.py")
+_MASKING = (
+    "tests/journal/test_masking_spec.py",
+    "tests/journal/test_redaction.py",
+    "tests/journal/test_redaction_spec.py",
+)
 _ENVELOPE = (
     "tests/protocol/test_envelope_vectors.py",
     "tests/protocol/test_envelope_java_base64.py",
@@ -41,6 +45,7 @@ _TOKENS = (
     "tests/protocol/test_round_trips.py",
     "tests/protocol/test_sdk_interop.py",
     "tests/protocol/test_robustness.py",
+    "tests/protocol/test_token_codec_spec.py",
 )
 _ISSUER = (
     "tests/operator/test_issuer_spec.py",
@@ -48,6 +53,7 @@ _ISSUER = (
     "tests/operator/test_test_identities.py",
 )
 _AUTH = (
+    "tests/operator/test_auth_spec.py",
     "tests/operator/test_error_matrix.py",
     "tests/operator/test_java_base64_bodies.py",
     "tests/operator/fidelity/test_envelope_and_cors.py",
@@ -62,7 +68,10 @@ TARGETS: tuple[Target, ...] = (
         "uid2_desk/journal/redaction.py",
         (*_MASKING, "tests/journal/test_export_jsonl.py", "tests/journal/test_export_markdown.py"),
     ),
-    Target("uid2_desk/protocol/capture_masking.py", ("tests/operator/test_capture.py",)),
+    Target(
+        "uid2_desk/protocol/capture_masking.py",
+        ("tests/operator/test_capture.py", "tests/operator/test_auth_spec.py"),
+    ),
     # The envelope and the token codec: bytes on the wire.
     Target("uid2_desk/protocol/envelope.py", _ENVELOPE),
     Target("uid2_desk/protocol/tokens_advertising.py", _TOKENS),

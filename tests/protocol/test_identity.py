@@ -135,3 +135,18 @@ def test_a_past_identity_is_expired_for_us_though_the_python_sdk_misses_it() -> 
     assert sdk.is_refreshable_impl(later) is True
     now_ms = int(later.timestamp() * 1000)
     assert phase_at(IDENTITY, now_ms) is IdentityPhase.REFRESH_EXPIRED
+
+
+def test_a_token_of_the_wrong_json_type_is_named_by_its_type() -> None:
+    with pytest.raises(PayloadError) as refused:
+        Identity.from_body(_body(advertising_token=42))
+    assert str(refused.value) == (
+        "'advertising_token' in the identity must be a non-empty string, got a number"
+    )
+
+
+def test_a_response_key_with_a_stray_character_is_damaged_not_silently_repaired() -> None:
+    # Lenient base64 would drop the '*' and still find 32 bytes.
+    stray = base64.b64encode(KEY).decode()
+    with pytest.raises(PayloadError, match="the identity is damaged"):
+        Identity.from_body(_body(refresh_response_key=stray[:10] + "*" + stray[10:]))

@@ -1,0 +1,37 @@
+"""What an export keeps and cuts, field by field: the rules behind every redacted export.
+
+Written against survivors of mutation testing (issue 19): each case fails if the rule it names
+is loosened (a token field no longer recognised by its name, an exchange's error dropped).
+"""
+
+from __future__ import annotations
+
+import json
+
+from uid2_desk.journal.redaction import Redaction, redact_exchange, redact_json_text
+from uid2_desk.protocol.exchange import Exchange, Timings
+
+SHORTEN = Redaction(shorten_tokens=True)
+
+
+def test_a_token_field_is_shortened_by_its_name_whatever_its_length() -> None:
+    # 30 characters: too short for the free-text token pattern, still a token by its field.
+    document = {"advertising_token": "A" * 26 + "WXYZ", "note": "a note of more than 16 chars"}
+    redacted = redact_json_text(json.dumps(document), SHORTEN)
+    assert redacted is not None
+    assert json.loads(redacted) == {"advertising_token": "AAAAAAAA…WXYZ", "note": document["note"]}
+
+
+def test_an_exchanges_error_stays_in_the_export_with_its_dii_masked() -> None:
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        error="the operator refused jane@example.com: Invalid Identifier",
+    )
+    redacted = redact_exchange(exchange, Redaction(mask_dii=True))
+    assert redacted.error is not None
+    assert "jane@example.com" not in redacted.error
+    assert redacted.error.endswith(": Invalid Identifier")
+    assert redact_exchange(exchange, Redaction()).error == exchange.error
