@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from uid2_desk.journal.redaction import Redaction, redact_exchange, redact_json_text
+from uid2_desk.journal.redaction import Redaction, redact_exchange, redact_json_text, redact_user
 from uid2_desk.protocol.exchange import Exchange, Timings
 
 SHORTEN = Redaction(shorten_tokens=True)
@@ -35,3 +35,15 @@ def test_an_exchanges_error_stays_in_the_export_with_its_dii_masked() -> None:
     assert "jane@example.com" not in redacted.error
     assert redacted.error.endswith(": Invalid Identifier")
     assert redact_exchange(exchange, Redaction()).error == exchange.error
+
+
+def test_a_json_scalar_is_not_a_document_to_redact() -> None:
+    assert redact_json_text("42", SHORTEN) is None
+    assert redact_json_text('"jane@example.com"', Redaction(mask_dii=True)) is None
+
+
+def test_a_user_named_by_phone_is_hidden_when_dii_is_masked() -> None:
+    shown = redact_user("+12345678901", Redaction(mask_dii=True))
+    assert shown is not None
+    assert "12345678901" not in shown
+    assert redact_user("+12345678901", Redaction()) == "+12345678901"

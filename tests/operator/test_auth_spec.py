@@ -13,6 +13,7 @@ import pytest
 from tests.operator.support import bearer, seal
 from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.capture_masking import bearer as bearer_key
+from uid2_desk.protocol.capture_masking import masked_authorization
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.exchange import Exchange
 
@@ -61,3 +62,18 @@ async def test_a_client_error_is_captured_as_client_error(
 )
 def test_only_a_bearer_credential_names_a_key(authorization: str, key: str) -> None:
     assert bearer_key(authorization) == key
+
+
+@pytest.mark.parametrize(
+    ("authorization", "shown"),
+    [
+        ("Bearer UID2-C-L-999-abcdefghijkl", "Bearer UID2-C-L-999-…"),
+        ("Basic dXNlcjpwYXNzd29yZA==", "[masked]"),  # not a bearer key: hidden whole
+        ("Bearer ", "[masked]"),
+        ("", ""),
+    ],
+)
+def test_a_captured_authorization_never_shows_more_than_a_keys_prefix(
+    authorization: str, shown: str
+) -> None:
+    assert masked_authorization(authorization) == shown

@@ -179,3 +179,13 @@ def test_an_error_reply_is_read_from_its_body_when_no_plaintext_was_kept() -> No
     explanation = explain(exchange)
     assert explanation is not None
     assert explanation.code == "identifier_count"
+
+
+def test_a_reply_that_is_not_json_is_matched_by_its_text() -> None:
+    exchange = dataclasses.replace(
+        _reply("/v2/token/generate", 500), response_plaintext="upstream connect error"
+    )
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: upstream connect error."
+
