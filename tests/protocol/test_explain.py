@@ -188,4 +188,3 @@ def test_a_reply_that_is_not_json_is_matched_by_its_text() -> None:
     explanation = explain(exchange)
     assert explanation is not None
     assert explanation.cause == "The operator failed: upstream connect error."
-
