@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from uid2_desk.journal.masking import hash_email, hash_phone
 from uid2_desk.journal.redaction import Redaction, redact_exchange, redact_json_text, redact_user
 from uid2_desk.protocol.exchange import Exchange, Timings
 
@@ -47,3 +48,37 @@ def test_a_user_named_by_phone_is_hidden_when_dii_is_masked() -> None:
     assert shown is not None
     assert "12345678901" not in shown
     assert redact_user("+12345678901", Redaction()) == "+12345678901"
+
+
+def test_dii_fields_are_hashed_by_name_each_item_of_a_list_too_and_nothing_else() -> None:
+    # An identity map request names many emails; a field that is not DII stays as sent,
+    # and the document stays compact with its non-ASCII text as it was.
+    document = {
+        "email": ["jane@example.com", "joe@example.com"],
+        "phone": "+12345678901",
+        "status": "success",
+        "site_name": "Zoë's news",
+    }
+    redacted = redact_json_text(json.dumps(document), Redaction(mask_dii=True))
+    assert redacted == json.dumps(
+        {
+            "email": [hash_email("jane@example.com"), hash_email("joe@example.com")],
+            "phone": hash_phone("+12345678901"),
+            "status": "success",
+            "site_name": "Zoë's news",
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def test_a_credential_in_a_response_header_is_masked_too() -> None:
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        response_headers=(("Proxy-Authorization", "Bearer UID2-C-L-999-secretkeyvalue"),),
+    )
+    (header,) = redact_exchange(exchange, Redaction()).response_headers
+    assert "secretkeyvalue" not in header[1]

@@ -24,7 +24,9 @@ def test_backoff_is_five_short_retries_of_5_s_then_60_s_like_the_android_sdk() -
 
 
 def test_retry_delay_is_only_defined_after_a_failure() -> None:
-    with pytest.raises(ValueError, match="failed attempt"):
+    with pytest.raises(
+        ValueError, match=r"^retry_delay_ms is for a failed attempt \(attempts >= 1\)$"
+    ):
         retry_delay_ms(0)
 
 
@@ -116,3 +118,25 @@ def test_an_interval_after_failures_with_no_attempt_time_counts_from_the_identit
         last_attempt_ms=None,
     )
     assert due_at(PolicyKind.INTERVAL, timing, interval_ms=60_000) == T0 + 60_000
+
+
+def test_automatic_after_failures_with_no_attempt_time_waits_for_refresh_from() -> None:
+    timing = RefreshTiming(
+        refresh_from=TIMING.refresh_from,
+        refresh_expires=TIMING.refresh_expires,
+        identity_set_ms=T0,
+        attempts=3,
+        last_attempt_ms=None,
+    )
+    assert due_at(PolicyKind.AUTOMATIC, timing) == TIMING.refresh_from
+
+
+def test_an_interval_with_no_failure_counts_from_the_identity_not_an_old_attempt() -> None:
+    timing = RefreshTiming(
+        refresh_from=TIMING.refresh_from,
+        refresh_expires=TIMING.refresh_expires,
+        identity_set_ms=T0 + 10_000,
+        attempts=0,
+        last_attempt_ms=T0,
+    )
+    assert due_at(PolicyKind.INTERVAL, timing, interval_ms=60_000) == T0 + 70_000
