@@ -13,7 +13,7 @@ import pytest
 from tests.operator.support import bearer, seal
 from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.capture_masking import bearer as bearer_key
-from uid2_desk.protocol.capture_masking import masked_authorization
+from uid2_desk.protocol.capture_masking import mask_secrets, masked_authorization
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.exchange import Exchange
 
@@ -77,3 +77,17 @@ def test_a_captured_authorization_never_shows_more_than_a_keys_prefix(
     authorization: str, shown: str
 ) -> None:
     assert masked_authorization(authorization) == shown
+
+
+def test_a_bearer_key_after_two_spaces_still_shows_only_its_prefix() -> None:
+    assert masked_authorization("Bearer  UID2-C-L-999-abcdefghijkl") == "Bearer UID2-C-L-999-…"
+
+
+def test_secret_fields_are_masked_whatever_their_separators() -> None:
+    document = {"refresh-response-key": "k1", "client_secret": "s", "API-Key": "a", "site": "x"}
+    assert mask_secrets(document) == {
+        "refresh-response-key": "[masked]",
+        "client_secret": "[masked]",
+        "API-Key": "[masked]",
+        "site": "x",
+    }
