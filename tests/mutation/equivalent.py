@@ -33,4 +33,53 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.protocol.tokens_refresh.x_wrap_refresh_token__mutmut_11": (
         "ensure_ascii=True dropped: it is json.dumps's default"
     ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_5": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_7": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_9": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x__utf8__mutmut_3": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_hash_identifier__mutmut_10": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_8": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_23": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_9": (
+        "'or' instead of 'and' before decoding: only 44 characters of base64 can decode to 32 "
+        "bytes, and non-ASCII text fails to decode, so no other text is accepted"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_15": (
+        "lenient base64: it drops foreign characters, and 44 characters with one dropped can no "
+        "longer hold 32 bytes with their padding, so the same texts are refused"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_16": (
+        "lenient base64: it drops foreign characters, and 44 characters with one dropped can no "
+        "longer hold 32 bytes with their padding, so the same texts are refused"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_18": (
+        "b'XXXX' for an undecodable hash: 4 bytes are refused as 32 bytes are not, like b''"
+    ),
+    "uid2_desk.protocol.identity.xǁIdentityǁto_body__mutmut_19": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_11": (
+        "decoding non-ASCII text too: b64decode raises ValueError on it, which falls back to b'' "
+        "as the test skipped"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_17": (
+        "b'XXXX' instead of b'' for an undecodable key: 4 bytes are refused as not 32, like 0"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_19": (
+        "b'XXXX' instead of b'' for an undecodable key: 4 bytes are refused as not 32, like 0"
+    ),
 }

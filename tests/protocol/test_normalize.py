@@ -203,6 +203,10 @@ def test_phone_check_agrees_with_the_official_sdk_on_ascii_input(raw: str) -> No
     [
         ("", f"{_PHONE_RULE_TEXT}; nothing was entered"),
         ("+1 234 567 8901", f"{_PHONE_RULE_TEXT}; remove spaces, dashes, dots and brackets"),
+        ("12345678901", f"{_PHONE_RULE_TEXT}; it must start with + and the country code"),
+        ("+a2345678901", f"{_PHONE_RULE_TEXT}; only the digits 0–9 may follow the +"),
+        ("+1234567890A", f"{_PHONE_RULE_TEXT}; only the digits 0–9 may follow the +"),
+        ("+123456789", f"{_PHONE_RULE_TEXT}; this one has 9 digits"),
     ],
 )
 def test_a_refused_phone_says_why_in_words(raw: str, message: str) -> None:
@@ -231,4 +235,30 @@ def test_a_refused_hash_shows_the_expected_form_and_what_is_wrong(raw: str, prob
         "a hash must be the SHA-256 of the normalised DII as 44 characters of standard base64 "
         "(e.g. tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ=) or 64 hex digits; "
         f"this one {problem}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("jane@doe@example.com", "it has more than one '@'"),
+        ("jane.example.com", "it has no '@'"),
+        ("jane@", "nothing follows the '@'"),
+        ("@example.com", "nothing comes before the '@'"),
+    ],
+)
+def test_a_refused_email_says_why_in_words(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidEmailError) as refused:
+        normalize_email(raw)
+    assert str(refused.value) == (
+        f"not an email address the operator accepts: {reason} (e.g. jane.doe@example.com)"
+    )
+
+
+def test_a_pasted_lone_surrogate_is_refused_in_words() -> None:
+    with pytest.raises(InvalidEmailError) as refused:
+        normalize_email("jane\ud800@example.com")
+    assert str(refused.value) == (
+        "the text contains characters that cannot be encoded as UTF-8 (lone surrogates); "
+        "retype it instead of pasting"
     )
