@@ -82,4 +82,55 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.protocol.identity.x__response_key__mutmut_19": (
         "b'XXXX' instead of b'' for an undecodable key: 4 bytes are refused as not 32, like 0"
     ),
+    "uid2_desk.protocol.envelope.xǁOpenedEnvelopeǁpayload_json__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_9": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_6": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_to_base64__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_2": (
+        "bytes given to b64decode undecoded: bytes.strip() strips the same ASCII whitespace, "
+        "and a byte that is not ASCII fails the strict alphabet, as it failed to decode"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_7": (
+        "errors='strict' dropped: strict is the default"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_27": (
+        "lenient b64decode: the regular expression and the padding rule before it let only "
+        "well-formed base64 through, which both modes decode alike"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_34": (
+        "lenient b64decode: the regular expression and the padding rule before it let only "
+        "well-formed base64 through, which both modes decode alike"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_6": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_7": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_11": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_12": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_13": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_16": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
 }
