@@ -38,6 +38,7 @@ _ENVELOPE = (
     "tests/protocol/test_envelope_java_base64.py",
     "tests/protocol/test_robustness.py",
     "tests/operator/test_envelope_prologue.py",
+    "tests/protocol/test_envelope_spec.py",
 )
 _TOKENS = (
     "tests/protocol/test_advertising_tokens.py",
