@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import json
 
+from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.journal.masking import hash_email, hash_phone
-from uid2_desk.journal.redaction import Redaction, redact_exchange, redact_json_text, redact_user
+from uid2_desk.journal.redaction import (
+    Redaction,
+    redact_entry,
+    redact_exchange,
+    redact_json_text,
+    redact_plaintext,
+    redact_user,
+)
 from uid2_desk.protocol.exchange import Exchange, Timings
 
 SHORTEN = Redaction(shorten_tokens=True)
@@ -82,3 +90,47 @@ def test_a_credential_in_a_response_header_is_masked_too() -> None:
     )
     (header,) = redact_exchange(exchange, Redaction()).response_headers
     assert "secretkeyvalue" not in header[1]
+
+
+def test_a_plain_json_body_loses_its_secrets_and_its_dii_in_both_directions() -> None:
+    # A misconfigured client may send unencrypted JSON; error replies are plain JSON too.
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        request_body=b'{"email":"jane@example.com","client_secret":"s3cr3t-value"}',
+        response_body=b'{"message":"refused jane@example.com","status":"client_error"}',
+    )
+    redacted = redact_exchange(exchange, Redaction(mask_dii=True))
+    sent = json.loads(redacted.request_body)
+    assert sent == {"email": hash_email("jane@example.com"), "client_secret": "[masked]"}
+    assert b"jane@example.com" not in redacted.response_body
+    assert json.loads(redacted.response_body)["status"] == "client_error"
+
+
+def test_each_email_of_a_list_is_hashed_as_an_email_not_as_text() -> None:
+    redacted = redact_json_text('{"email": [" Jane@Example.com "]}', Redaction(mask_dii=True))
+    assert redacted is not None
+    assert json.loads(redacted) == {"email": [hash_email(" Jane@Example.com ")]}
+
+
+def test_a_plaintext_that_is_not_json_is_kept_as_text_redacted() -> None:
+    shown = redact_plaintext("signed in jane@example.com", Redaction(mask_dii=True))
+    assert shown == f"signed in {hash_email('jane@example.com')}"
+
+
+def test_an_entrys_user_is_hashed_with_its_dii() -> None:
+    entry = JournalEntry(
+        seq=1,
+        at_ms=0,
+        kind=EntryKind.EVENT,
+        session="s",
+        user="jane@example.com",
+        environment="local",
+        step=None,
+        outcome="success",
+        summary="signed in",
+        exchange=None,
+    )
+    assert redact_entry(entry, Redaction(mask_dii=True)).user == hash_email("jane@example.com")

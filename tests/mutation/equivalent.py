@@ -133,4 +133,19 @@ EQUIVALENT: dict[str, str] = {
         "the sign branch for minutes: int() already truncates towards zero and only "
         "abs(minutes) is used, so both branches and either sign give the same answer"
     ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_13": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_20": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x_redact_json_text__mutmut_13": (
+        "ensure_ascii=None instead of False: json.dumps only tests it for truth"
+    ),
+    "uid2_desk.journal.redaction.x_redact_exchange__mutmut_39": (
+        "is_refresh_request=None instead of False: only tested for truth"
+    ),
 }
