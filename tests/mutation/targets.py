@@ -39,6 +39,10 @@ _ENVELOPE = (
     "tests/protocol/test_robustness.py",
     "tests/operator/test_envelope_prologue.py",
     "tests/protocol/test_envelope_spec.py",
+    # The timestamp window and refresh replies are exercised through the operator and clients.
+    "tests/operator/test_error_matrix.py",
+    "tests/protocol/test_round_trips.py",
+    "tests/operator/fidelity/test_refresh_and_logout.py",
 )
 _TOKENS = (
     "tests/protocol/test_advertising_tokens.py",

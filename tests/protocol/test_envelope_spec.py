@@ -14,9 +14,11 @@ from uid2_desk.protocol.envelope import (
     MIN_REQUEST_ENVELOPE_LENGTH,
     decode_base64_body,
     decode_base64_java,
+    open_refresh_reply,
     open_request,
     open_response,
     parse_request_envelope,
+    seal_refresh_reply,
     seal_request,
     seal_response,
 )
@@ -91,3 +93,24 @@ def test_a_body_with_a_character_inside_that_is_not_base64_is_refused(
         decode(body)
     assert refused.value.reason is EnvelopeReason.NOT_BASE64
     assert str(refused.value) == "the body is not valid base64"
+
+
+def test_the_parts_shown_of_a_reply_are_the_bytes_on_the_wire() -> None:
+    iv = bytes(range(100, 112))
+    sealed = seal_response(SECRET, b"{}", timestamp_ms=STAMP, nonce=NONCE, iv=iv)
+    opened = open_response(SECRET, sealed.raw, expected_nonce=NONCE)
+    for parts in (sealed.parts, opened.parts):
+        assert parts.iv + parts.ciphertext + parts.tag == sealed.raw
+        assert parts.iv == iv
+        assert len(parts.tag) == 16
+
+
+def test_a_refresh_reply_is_sealed_with_the_iv_given_and_shown_as_sent() -> None:
+    iv = bytes(range(12))
+    key = bytes(range(1, 33))
+    raw = seal_refresh_reply(key, b'{"status":"success"}', iv)
+    assert raw[:12] == iv
+    payload, parts = open_refresh_reply(key, raw)
+    assert payload == b'{"status":"success"}'
+    assert parts.iv + parts.ciphertext + parts.tag == raw
+    assert (parts.version, parts.timestamp_ms, parts.nonce) == (None, None, None)
