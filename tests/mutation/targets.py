@@ -1,8 +1,8 @@
 """What mutation testing covers: the modules where a wrong answer is silent, and their tests.
 
-Each target names the tests that specify the module (mutmut runs only those against each
-mutant) and the functions of the CI sample: the ones guarding secrets and the protocol, every
-mutant of which must be killed (``python -m tests.mutation --sample``).
+Each target names the tests that specify the module: mutmut runs only those (and, per mutant,
+only the ones that reach the mutated function). The CI sample (``--sample``) takes a fixed,
+seeded handful of mutants from every target (:mod:`tests.mutation.sample`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ class Target:
     Attributes:
         path: the module's file, from the repository root.
         tests: the test files that specify it.
-        sample: mutmut name globs of the functions in the CI sample.
     """
 
     path: str
     tests: tuple[str, ...]
-    sample: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:
@@ -30,38 +28,79 @@ class Target:
         return self.path.removesuffix(".py").replace("/", ".")
 
 
+_MASKING = (
+    "tests/journal/test_masking_spec.py",
+    "tests/journal/test_redaction.py",
+    "tests/journal/test_redaction_spec.py",
+)
+_ENVELOPE = (
+    "tests/protocol/test_envelope_vectors.py",
+    "tests/protocol/test_envelope_java_base64.py",
+    "tests/protocol/test_robustness.py",
+    "tests/operator/test_envelope_prologue.py",
+    "tests/protocol/test_envelope_spec.py",
+    # The timestamp window and refresh replies are exercised through the operator and clients.
+    "tests/operator/test_error_matrix.py",
+    "tests/protocol/test_round_trips.py",
+    "tests/operator/fidelity/test_refresh_and_logout.py",
+)
+_TOKENS = (
+    "tests/protocol/test_advertising_tokens.py",
+    "tests/protocol/test_refresh_tokens.py",
+    "tests/protocol/test_round_trips.py",
+    "tests/protocol/test_sdk_interop.py",
+    "tests/protocol/test_robustness.py",
+    "tests/protocol/test_token_codec_spec.py",
+)
+_ISSUER = (
+    "tests/operator/test_issuer_spec.py",
+    "tests/operator/test_error_matrix.py",
+    "tests/operator/test_test_identities.py",
+)
+_AUTH = (
+    "tests/operator/test_auth_spec.py",
+    "tests/operator/test_error_matrix.py",
+    "tests/operator/test_java_base64_bodies.py",
+    "tests/operator/fidelity/test_envelope_and_cors.py",
+    "tests/operator/test_issuer_spec.py",
+)
+_CHECKS = ("tests/publisher/test_integration_checks.py",)
+
 TARGETS: tuple[Target, ...] = (
+    # Masking and redaction: what keeps secrets and DII out of exports and screenshots.
+    Target("uid2_desk/journal/masking.py", _MASKING),
     Target(
-        "uid2_desk/journal/masking.py",
-        ("tests/journal/test_masking_spec.py", "tests/journal/test_redaction.py"),
-        ("x_is_secret_name*", "x_is_masked_credential*", "x_mask_credential*", "x_scrub_headers*"),
+        "uid2_desk/journal/redaction.py",
+        (*_MASKING, "tests/journal/test_export_jsonl.py", "tests/journal/test_export_markdown.py"),
     ),
     Target(
-        "uid2_desk/protocol/envelope.py",
-        (
-            "tests/protocol/test_envelope_vectors.py",
-            "tests/protocol/test_envelope_java_base64.py",
-            "tests/protocol/test_robustness.py",
-        ),
-        ("x_open_request*", "x_seal_response*", "x_timestamp_in_window*"),
+        "uid2_desk/protocol/capture_masking.py",
+        ("tests/operator/test_capture.py", "tests/operator/test_auth_spec.py"),
     ),
+    # The envelope and the token codec: bytes on the wire.
+    Target("uid2_desk/protocol/envelope.py", _ENVELOPE),
+    Target("uid2_desk/protocol/tokens_advertising.py", _TOKENS),
+    Target("uid2_desk/protocol/tokens_refresh.py", _TOKENS),
+    Target("uid2_desk/protocol/tokens_wire.py", _TOKENS),
+    Target("uid2_desk/protocol/tokens_header.py", _TOKENS),
+    Target("uid2_desk/protocol/tokens_v2.py", _TOKENS),
     Target(
         "uid2_desk/protocol/normalize.py",
         ("tests/protocol/test_normalize.py", "tests/protocol/test_hash_as_typed.py"),
-        ("x_normalize_hash*", "x_hash_identifier*"),
     ),
+    # The operator's issuer and its authentication of callers.
+    Target("uid2_desk/operator/issuer.py", _ISSUER),
+    Target("uid2_desk/operator/core.py", _AUTH),
+    Target("uid2_desk/operator/http/wire.py", _AUTH),
+    # Identity phases and refresh policies: when the publisher acts.
+    Target("uid2_desk/protocol/identity.py", ("tests/protocol/test_identity.py",)),
     Target(
-        "uid2_desk/operator/issuer.py",
-        (
-            "tests/operator/test_issuer_spec.py",
-            "tests/operator/test_error_matrix.py",
-            "tests/operator/test_test_identities.py",
-        ),
-        ("xǁTokenIssuerǁvalidate*",),
+        "uid2_desk/publisher/refresh/policy.py",
+        ("tests/publisher/test_policy.py", "tests/publisher/test_policies.py"),
     ),
+    # Capture explanations and integration checks: what the desk tells a QA engineer.
+    Target("uid2_desk/protocol/explain.py", ("tests/protocol/test_explain.py",)),
     Target("uid2_desk/protocol/explain_rules.py", ("tests/protocol/test_explain.py",)),
-    Target(
-        "uid2_desk/publisher/checks/run.py",
-        ("tests/publisher/test_integration_checks.py",),
-    ),
+    Target("uid2_desk/publisher/checks/run.py", _CHECKS),
+    Target("uid2_desk/publisher/checks/chains.py", _CHECKS),
 )

@@ -6,7 +6,9 @@ name the cause and the fix, and stay silent on a plain success.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -41,9 +43,8 @@ def _error(path: str, http: int, status: str, message: str) -> Exchange:
     return _reply(path, http, {"message": message, "status": status})
 
 
-@pytest.mark.parametrize(
-    ("exchange", "code", "words"),
-    [
+#: (reply, code, words of the cause): every row of the table, from a reply the operator sends.
+_CASES = [
         (_error("/v2/token/generate", 400, "client_error", "Invalid body: Body is missing."),
          "body_missing", "empty body"),
         (_error("/v2/token/generate", 400, "client_error",
@@ -86,8 +87,33 @@ def _error(path: str, http: int, status: str, message: str) -> Exchange:
          "cstg_origin", "unexpected http origin"),
         (_error("/v2/token/generate", 500, "unknown", "Unknown error while generating token v2"),
          "server_error", "Unknown error while generating token v2"),
-    ],
-)  # fmt: skip
+        (_reply("/v2/token/generate", 401, {"status": "unauthorized"}, auth="no_key"),
+         "no_api_key", "no API key"),
+        (_reply("/v2/identity/map", 401, {"status": "unauthorized"},
+                auth="missing_role:MAPPER"),
+         "missing_role", "lacks the MAPPER role"),
+        (_reply("/v2/token/generate", 401, {"status": "unauthorized"}, auth="unknown_key"),
+         "unknown_api_key", "unknown or revoked"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid body: The request body is unencrypted JSON. It must be an encrypted "
+                "request envelope."),
+         "unencrypted_json", "plain JSON"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid body: Body is not valid base64."),
+         "not_base64", "not base64"),
+        (_error("/v2/token/generate", 400, "client_error",
+                "Invalid body: Check encryption key (ClientSecret)."),
+         "wrong_secret", "client secret"),
+        (_reply("/v2/token/generate", 400, {"status": "client_error",
+                "message": "Invalid timestamp: Request too old or client time drift."},
+                envelope_skew_ms="-75250"),
+         "timestamp_window", "75.2 s behind the operator's clock"),
+]  # fmt: skip
+#: The full words of each case's explanation, as a QA engineer reads them (reviewed text).
+_WORDS = Path(__file__).with_name("explanations.json")
+
+
+@pytest.mark.parametrize(("exchange", "code", "words"), _CASES)
 def test_each_refusal_has_its_cause_and_a_fix(exchange: Exchange, code: str, words: str) -> None:
     explanation = explain(exchange)
     assert explanation is not None
@@ -128,3 +154,37 @@ def test_a_clock_in_the_future_is_said_to_be_ahead() -> None:
 )  # fmt: skip
 def test_each_client_gets_a_lane_named_for_what_it_is(client: CapturedClient, label: str) -> None:
     assert lane_label(client) == label
+
+
+def test_every_explanation_reads_as_written() -> None:
+    """The causes and fixes are the desk's words to a QA engineer: a changed word shows here.
+
+    After a deliberate change of wording, review the new text in ``explanations.json``.
+    """
+    said = []
+    for exchange, _, _ in _CASES:
+        explanation = explain(exchange)
+        assert explanation is not None
+        said.append([explanation.code, explanation.cause, explanation.fix])
+    assert said == json.loads(_WORDS.read_text(encoding="utf-8"))
+
+
+def test_an_error_reply_is_read_from_its_body_when_no_plaintext_was_kept() -> None:
+    # A proxy or a failed open keeps only the bytes on the wire; a JSON error still explains,
+    # even with bytes that are not UTF-8 in it.
+    body = b'{"message":"Required Parameter Missing: exactly one of [email] \xff","status":"x"}'
+    exchange = dataclasses.replace(
+        _reply("/v2/token/generate", 400, body=b"sent"), response_body=body
+    )
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.code == "identifier_count"
+
+
+def test_a_reply_that_is_not_json_is_matched_by_its_text() -> None:
+    exchange = dataclasses.replace(
+        _reply("/v2/token/generate", 500), response_plaintext="upstream connect error"
+    )
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: upstream connect error."

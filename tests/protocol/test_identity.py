@@ -135,3 +135,59 @@ def test_a_past_identity_is_expired_for_us_though_the_python_sdk_misses_it() -> 
     assert sdk.is_refreshable_impl(later) is True
     now_ms = int(later.timestamp() * 1000)
     assert phase_at(IDENTITY, now_ms) is IdentityPhase.REFRESH_EXPIRED
+
+
+def test_a_token_of_the_wrong_json_type_is_named_by_its_type() -> None:
+    with pytest.raises(PayloadError) as refused:
+        Identity.from_body(_body(advertising_token=42))
+    assert str(refused.value) == (
+        "'advertising_token' in the identity must be a non-empty string, got a number"
+    )
+
+
+def test_a_response_key_with_a_stray_character_is_damaged_not_silently_repaired() -> None:
+    # Lenient base64 would drop the '*' and still find 32 bytes.
+    stray = base64.b64encode(KEY).decode()
+    with pytest.raises(PayloadError, match="the identity is damaged"):
+        Identity.from_body(_body(refresh_response_key=stray[:10] + "*" + stray[10:]))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("advertising_token", None, "'advertising_token' in the identity must be a non-empty "
+         "string, got null"),
+        ("refresh_token", True, "'refresh_token' in the identity must be a non-empty string, "
+         "got a boolean"),
+        ("advertising_token", [], "'advertising_token' in the identity must be a non-empty "
+         "string, got an array"),
+        ("refresh_token", {}, "'refresh_token' in the identity must be a non-empty string, "
+         "got an object"),
+        ("refresh_token", b"raw", "'refresh_token' in the identity must be a non-empty string, "
+         "got bytes"),
+        ("refresh_response_key", 7, "'refresh_response_key' in the identity must be a base64 "
+         "string, got a number"),
+        ("refresh_response_key", "c2hvcnQ=", "'refresh_response_key' in the identity must be "
+         "base64 of 32 bytes (an AES-256 key); the identity is damaged"),
+    ],
+)  # fmt: skip
+def test_a_damaged_identity_says_which_field_and_what_it_held(
+    field: str, value: object, message: str
+) -> None:
+    with pytest.raises(PayloadError) as refused:
+        Identity.from_body(_body(**{field: value}))
+    assert str(refused.value) == message
+
+
+def test_a_time_that_is_not_a_number_says_what_it_was() -> None:
+    with pytest.raises(PayloadError) as refused:
+        Identity.from_body(_body(identity_expires="soon"))
+    assert str(refused.value).endswith("got a string")
+
+
+def test_a_reply_body_that_is_not_an_object_is_not_a_token_body() -> None:
+    with pytest.raises(PayloadError) as refused:
+        Identity.from_body([])  # type: ignore[arg-type]
+    assert str(refused.value).startswith(
+        "the identity must be a JSON object, got an array; the reply is not a token body"
+    )

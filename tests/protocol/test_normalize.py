@@ -30,6 +30,9 @@ from uid2_desk.protocol.normalize import (
 )
 from uid2_desk.protocol.tokens import IdentityType
 
+#: The operator's phone rule, as every refused phone's message begins.
+_PHONE_RULE_TEXT = "phone numbers must be E.164: + then 10–15 digits, e.g. +12345678901"
+
 _ROWS: list[dict[str, Any]] = json.loads(
     (Path(__file__).parents[1] / "data" / "vectors.json").read_text(encoding="utf-8")
 )["normalization_and_hashing"]
@@ -193,3 +196,69 @@ def test_phone_check_agrees_with_the_official_sdk_on_ascii_input(raw: str) -> No
     except InvalidPhoneError:
         accepted = False
     assert accepted is is_phone_number_normalized(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", f"{_PHONE_RULE_TEXT}; nothing was entered"),
+        ("+1 234 567 8901", f"{_PHONE_RULE_TEXT}; remove spaces, dashes, dots and brackets"),
+        ("12345678901", f"{_PHONE_RULE_TEXT}; it must start with + and the country code"),
+        ("+a2345678901", f"{_PHONE_RULE_TEXT}; only the digits 0–9 may follow the +"),
+        ("+1234567890A", f"{_PHONE_RULE_TEXT}; only the digits 0–9 may follow the +"),
+        ("+123456789", f"{_PHONE_RULE_TEXT}; this one has 9 digits"),
+    ],
+)
+def test_a_refused_phone_says_why_in_words(raw: str, message: str) -> None:
+    with pytest.raises(InvalidPhoneError) as refused:
+        normalize_phone(raw)
+    assert str(refused.value) == message
+
+
+def test_a_gmail_address_with_nothing_left_says_why() -> None:
+    with pytest.raises(InvalidEmailError) as refused:
+        normalize_email("+tag@gmail.com")
+    assert str(refused.value) == (
+        "not an email address the operator accepts: for gmail.com dots and everything after "
+        "'+' are ignored, and nothing is left before the '@' (e.g. jane.doe@example.com)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [("0123456789", "has 10 characters"), ("*" * 44, "does not decode to 32 bytes")],
+)
+def test_a_refused_hash_shows_the_expected_form_and_what_is_wrong(raw: str, problem: str) -> None:
+    with pytest.raises(InvalidHashError) as refused:
+        normalize_hash(raw)
+    assert str(refused.value) == (
+        "a hash must be the SHA-256 of the normalised DII as 44 characters of standard base64 "
+        "(e.g. tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ=) or 64 hex digits; "
+        f"this one {problem}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("jane@doe@example.com", "it has more than one '@'"),
+        ("jane.example.com", "it has no '@'"),
+        ("jane@", "nothing follows the '@'"),
+        ("@example.com", "nothing comes before the '@'"),
+    ],
+)
+def test_a_refused_email_says_why_in_words(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidEmailError) as refused:
+        normalize_email(raw)
+    assert str(refused.value) == (
+        f"not an email address the operator accepts: {reason} (e.g. jane.doe@example.com)"
+    )
+
+
+def test_a_pasted_lone_surrogate_is_refused_in_words() -> None:
+    with pytest.raises(InvalidEmailError) as refused:
+        normalize_email("jane\ud800@example.com")
+    assert str(refused.value) == (
+        "the text contains characters that cannot be encoded as UTF-8 (lone surrogates); "
+        "retype it instead of pasting"
+    )

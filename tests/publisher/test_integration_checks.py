@@ -47,8 +47,9 @@ class Traffic:
     def at(self, seconds: float) -> None:
         self.clock.set(START_MS + int(seconds * 1000))
 
-    def findings(self, tmp: Path) -> list[Finding]:
-        users = ChainUsers()
+    def findings(self, tmp: Path, *, named: bool = True) -> list[Finding]:
+        """The checks' findings; ``named=False`` journals the traffic with no user known."""
+        users = ChainUsers() if named else (lambda _: None)
         with Journal.open(tmp / "journal.sqlite3") as journal:
             for exchange in self.captured:
                 journal.append_exchange(
@@ -111,7 +112,7 @@ async def test_a_refresh_after_refresh_expires_fails(traffic: Traffic, tmp_path:
     await traffic.refresh(first["body"]["refresh_token"])
     found = _by_check(traffic.findings(tmp_path))
     assert found["refresh_expired"].severity is Severity.FAIL
-    assert "30 s after refresh_expires" in found["refresh_expired"].text
+    assert "jane@example.com: refreshed 30 s after refresh_expires" in found["refresh_expired"].text
 
 
 async def test_generating_again_while_the_identity_could_be_refreshed_warns(
@@ -136,3 +137,66 @@ async def test_a_refresh_token_used_twice_fails_as_a_lost_update(
     assert reuse.severity is Severity.FAIL
     assert reuse.seqs == (2, 3)
     assert reuse.line().startswith("FAIL refresh_reuse: jane@example.com: a refresh token was")
+
+
+async def test_a_refresh_at_the_last_millisecond_of_the_refresh_token_is_not_too_late(
+    traffic: Traffic, tmp_path: Path
+) -> None:
+    first = await traffic.generate("jane@example.com")
+    traffic.at(300)  # refresh_expires at 300 s: still alive at that very millisecond
+    await traffic.refresh(first["body"]["refresh_token"])
+    found = _by_check(traffic.findings(tmp_path))
+    assert "refresh_expired" not in found
+    assert found["stale_token"].text.startswith("jane@example.com: refreshed 180 s after")
+
+
+async def test_each_refusal_is_counted_under_its_cause_with_its_entries(
+    traffic: Traffic, tmp_path: Path
+) -> None:
+    await traffic.refresh("")
+    await traffic.refresh("")
+    empty = _by_check(traffic.findings(tmp_path))["refresh_empty"]
+    assert empty.severity is Severity.FAIL
+    assert empty.seqs == (1, 2)
+    assert empty.text == (
+        "2× The refresh request had an empty body. Send the refresh token itself as the body "
+        "(text/plain), exactly as it was received."
+    )
+
+
+@pytest.mark.parametrize(("skew_s", "side"), [(45, "ahead of"), (-50, "behind")])
+async def test_the_worst_clock_skew_is_named_with_its_side(
+    traffic: Traffic, tmp_path: Path, skew_s: int, side: str
+) -> None:
+    creds = traffic.operator.credentials.publisher
+    now = traffic.clock.now_ms()
+    await generate(traffic.http, creds, now + 10_000, email="jane@example.com")
+    await generate(traffic.http, creds, now + skew_s * 1000, email="joe@example.com")
+    skew = _by_check(traffic.findings(tmp_path))["clock_skew"]
+    assert skew.severity is Severity.WARN
+    assert skew.text.startswith(f"a client's clock was {abs(skew_s)} s {side} the operator's")
+    assert skew.seqs == (2,)
+
+
+async def test_refreshing_after_the_operator_said_optout_fails(
+    traffic: Traffic, tmp_path: Path
+) -> None:
+    first = await traffic.generate("refresh-optout@example.com")
+    traffic.at(40)
+    await traffic.refresh(first["body"]["refresh_token"])
+    await traffic.refresh(first["body"]["refresh_token"])
+    after = _by_check(traffic.findings(tmp_path))["after_optout"]
+    assert after.severity is Severity.FAIL
+    assert after.seqs == (2, 3)
+    assert after.text.startswith("refresh-optout@example.com: the identity was refreshed again")
+
+
+async def test_a_reused_token_of_an_unnamed_user_is_said_of_a_user(
+    traffic: Traffic, tmp_path: Path
+) -> None:
+    first = await traffic.generate("jane@example.com")
+    traffic.at(40)
+    await traffic.refresh(first["body"]["refresh_token"])
+    await traffic.refresh(first["body"]["refresh_token"])
+    found = _by_check(traffic.findings(tmp_path, named=False))
+    assert found["refresh_reuse"].text.startswith("a user: a refresh token was used again")

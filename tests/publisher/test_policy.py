@@ -24,7 +24,9 @@ def test_backoff_is_five_short_retries_of_5_s_then_60_s_like_the_android_sdk() -
 
 
 def test_retry_delay_is_only_defined_after_a_failure() -> None:
-    with pytest.raises(ValueError, match="failed attempt"):
+    with pytest.raises(
+        ValueError, match=r"^retry_delay_ms is for a failed attempt \(attempts >= 1\)$"
+    ):
         retry_delay_ms(0)
 
 
@@ -95,3 +97,46 @@ def test_a_returning_user_refreshes_only_between_refresh_from_and_refresh_expire
     assert not returning_user_refreshes(TIMING, TIMING.refresh_from - 1)
     assert returning_user_refreshes(TIMING, TIMING.refresh_from)
     assert not returning_user_refreshes(TIMING, TIMING.refresh_expires)
+
+
+def test_an_interval_of_one_millisecond_is_a_valid_interval() -> None:
+    assert due_at(PolicyKind.INTERVAL, TIMING, interval_ms=1) == T0 + 1
+
+
+@pytest.mark.parametrize("interval_ms", [0, -60_000])
+def test_an_interval_that_is_not_positive_is_refused_in_words(interval_ms: int) -> None:
+    with pytest.raises(ValueError, match=r"^a refresh interval must be positive$"):
+        due_at(PolicyKind.INTERVAL, TIMING, interval_ms=interval_ms)
+
+
+def test_an_interval_after_failures_with_no_attempt_time_counts_from_the_identity() -> None:
+    timing = RefreshTiming(
+        refresh_from=TIMING.refresh_from,
+        refresh_expires=TIMING.refresh_expires,
+        identity_set_ms=T0,
+        attempts=2,
+        last_attempt_ms=None,
+    )
+    assert due_at(PolicyKind.INTERVAL, timing, interval_ms=60_000) == T0 + 60_000
+
+
+def test_automatic_after_failures_with_no_attempt_time_waits_for_refresh_from() -> None:
+    timing = RefreshTiming(
+        refresh_from=TIMING.refresh_from,
+        refresh_expires=TIMING.refresh_expires,
+        identity_set_ms=T0,
+        attempts=3,
+        last_attempt_ms=None,
+    )
+    assert due_at(PolicyKind.AUTOMATIC, timing) == TIMING.refresh_from
+
+
+def test_an_interval_with_no_failure_counts_from_the_identity_not_an_old_attempt() -> None:
+    timing = RefreshTiming(
+        refresh_from=TIMING.refresh_from,
+        refresh_expires=TIMING.refresh_expires,
+        identity_set_ms=T0 + 10_000,
+        attempts=0,
+        last_attempt_ms=T0,
+    )
+    assert due_at(PolicyKind.INTERVAL, timing, interval_ms=60_000) == T0 + 70_000

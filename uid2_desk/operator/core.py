@@ -85,11 +85,6 @@ class EnvelopeCall:
     client: ClientRecord
     opened: OpenedRequest
 
-    @property
-    def payload(self) -> dict[str, Any]:
-        """The JSON object sent (empty when the envelope carried no payload)."""
-        return self.opened.payload or {}
-
     def reply(self, document: dict[str, Any], now_ms: int) -> Response:
         """The 200 reply: ``document`` sealed with the caller's secret, echoing the nonce."""
         return wire.encrypted_reply(

@@ -138,6 +138,8 @@ def _seconds(skew: str) -> str:
     try:
         ms = int(skew)
     except ValueError:
+        # Not reached from a capture: the operator and the proxy write the skew as an integer
+        # (operator/capture/notes.py, proxy/record.py); only a hand-edited journal could differ.
         return skew
     side = "ahead of" if ms > 0 else "behind"
     return f"{abs(ms) / 1000:.1f} s {side}"

@@ -1,0 +1,151 @@
+"""Surviving mutants that are not bugs: each cannot change what the program does, and why.
+
+A survivor listed here counts as killed in the scores and does not fail the CI sample. Add one
+only with its reason; a survivor that *can* change behaviour needs a test instead.
+"""
+
+from __future__ import annotations
+
+EQUIVALENT: dict[str, str] = {
+    "uid2_desk.journal.masking.x_hash_dii_text__mutmut_2": (
+        "always hashing as an email: a phone number never normalises as an email, so it falls "
+        "back to the hash of the stripped text, which is what a valid E.164 number normalises "
+        "to as a phone (and what an invalid one falls back to as well)"
+    ),
+    "uid2_desk.operator.core.x_enveloped_route__mutmut_49": (
+        "methods=['post']: Starlette's Route upper-cases the methods it is given"
+    ),
+    "uid2_desk.operator.http.wire.x_bearer_token__mutmut_4": (
+        "len(text) <= 7: after strip() a 7-character text cannot end with the space that "
+        "'bearer ' needs, so it is refused by the prefix test either way"
+    ),
+    "uid2_desk.protocol.explain.x__message__mutmut_18": (
+        "decoding the body even with no HTTP status: no status means no reply was read, so the "
+        "body is empty and decodes to the same empty message"
+    ),
+    "uid2_desk.protocol.explain.x_explain__mutmut_15": (
+        "'XXXX' for a missing UID2 status: the rules compare the status only with named "
+        "statuses (optout, expired_token, invalid_token), which '' and 'XXXX' both are not"
+    ),
+    "uid2_desk.protocol.tokens_header.x_read_identity_byte__mutmut_11": (
+        "value & 0x11 instead of & 0x10, then >> 4: the extra low bit is shifted out"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_wrap_refresh_token__mutmut_11": (
+        "ensure_ascii=True dropped: it is json.dumps's default"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_5": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_7": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_email__mutmut_9": (
+        "None instead of False for a flag that is only ever tested for truth"
+    ),
+    "uid2_desk.protocol.normalize.x__utf8__mutmut_3": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_hash_identifier__mutmut_10": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_8": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_23": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_9": (
+        "'or' instead of 'and' before decoding: only 44 characters of base64 can decode to 32 "
+        "bytes, and non-ASCII text fails to decode, so no other text is accepted"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_15": (
+        "lenient base64: it drops foreign characters, and 44 characters with one dropped can no "
+        "longer hold 32 bytes with their padding, so the same texts are refused"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_16": (
+        "lenient base64: it drops foreign characters, and 44 characters with one dropped can no "
+        "longer hold 32 bytes with their padding, so the same texts are refused"
+    ),
+    "uid2_desk.protocol.normalize.x_normalize_hash__mutmut_18": (
+        "b'XXXX' for an undecodable hash: 4 bytes are refused as 32 bytes are not, like b''"
+    ),
+    "uid2_desk.protocol.identity.xǁIdentityǁto_body__mutmut_19": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_11": (
+        "decoding non-ASCII text too: b64decode raises ValueError on it, which falls back to b'' "
+        "as the test skipped"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_17": (
+        "b'XXXX' instead of b'' for an undecodable key: 4 bytes are refused as not 32, like 0"
+    ),
+    "uid2_desk.protocol.identity.x__response_key__mutmut_19": (
+        "b'XXXX' instead of b'' for an undecodable key: 4 bytes are refused as not 32, like 0"
+    ),
+    "uid2_desk.protocol.envelope.xǁOpenedEnvelopeǁpayload_json__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_9": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_6": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_to_base64__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_2": (
+        "bytes given to b64decode undecoded: bytes.strip() strips the same ASCII whitespace, "
+        "and a byte that is not ASCII fails the strict alphabet, as it failed to decode"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_body__mutmut_7": (
+        "errors='strict' dropped: strict is the default"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_27": (
+        "lenient b64decode: the regular expression and the padding rule before it let only "
+        "well-formed base64 through, which both modes decode alike"
+    ),
+    "uid2_desk.protocol.envelope.x_decode_base64_java__mutmut_34": (
+        "lenient b64decode: the regular expression and the padding rule before it let only "
+        "well-formed base64 through, which both modes decode alike"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_6": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_7": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_11": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_12": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_13": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.protocol.envelope.x_timestamp_in_window__mutmut_16": (
+        "the sign branch for minutes: int() already truncates towards zero and only "
+        "abs(minutes) is used, so both branches and either sign give the same answer"
+    ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_13": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x__redact_body__mutmut_20": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.journal.redaction.x_redact_json_text__mutmut_13": (
+        "ensure_ascii=None instead of False: json.dumps only tests it for truth"
+    ),
+    "uid2_desk.journal.redaction.x_redact_exchange__mutmut_39": (
+        "is_refresh_request=None instead of False: only tested for truth"
+    ),
+}
