@@ -13,7 +13,6 @@ Usage: ``python -m tests.ui.earlier_shots OUT_DIR REPORT.json``
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QWidget
 
+from tests.ui.shots_main import run_driver
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.publisher import PolicyKind
@@ -165,17 +165,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Entry point: ``OUT_DIR REPORT.json``."""
-    import qasync
-
-    out_dir = Path(argv[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = desk_application(QApplication)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        report = loop.run_until_complete(run(out_dir))
-    Path(argv[1]).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return 0
+    return run_driver(argv, run)
 
 
 if __name__ == "__main__":

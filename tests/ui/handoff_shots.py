@@ -28,6 +28,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QWidget
 
+from tests.ui.shots_main import run_driver
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.prebid_build import ensure_bundle
 from uid2_desk.operator.state.lifetimes import Lifetimes
@@ -248,17 +249,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Entry point: ``OUT_DIR REPORT.json``."""
-    import qasync
-
-    out_dir = Path(argv[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = desk_application(QApplication)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        report = loop.run_until_complete(run(out_dir))
-    Path(argv[1]).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return 0
+    return run_driver(argv, run)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.ui.shots_main import run_driver
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.normalize import DiiKind
 from uid2_desk.services import open_services
@@ -205,17 +205,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Entry point: ``OUT_DIR REPORT.json``."""
-    import qasync
-
-    out_dir = Path(argv[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = desk_application(QApplication)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        report = loop.run_until_complete(run(out_dir))
-    Path(argv[1]).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return 0
+    return run_driver(argv, run)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import json
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
+from tests.ui.shots_main import run_driver
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.services import open_services
 from uid2_desk.ui.common.bridge import DeskBridge
@@ -177,17 +177,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """Entry point: ``OUT_DIR REPORT.json``."""
-    import qasync
-
-    out_dir = Path(argv[0])
-    out_dir.mkdir(parents=True, exist_ok=True)
-    app = desk_application(QApplication)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with loop:
-        report = loop.run_until_complete(run(out_dir))
-    Path(argv[1]).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    return 0
+    return run_driver(argv, run)
 
 
 if __name__ == "__main__":
