@@ -8,8 +8,10 @@ which the garbage check used to call "not a UID2 reply" (it only knew base64 env
 
 from __future__ import annotations
 
+import base64
 import json
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,8 +19,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
 from tests.proxy.support import proxy_to
+from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.capture import WHY_CODE, extra_value
 from uid2_desk.protocol.envelope import open_request, seal_request, seal_response
@@ -65,3 +69,26 @@ def test_a_binary_reply_whose_iv_looks_like_json_still_opens(start: bytes) -> No
     assert '"success"' in exchange.response_plaintext
     assert extra_value(exchange, CLOSED) is None
     assert extra_value(exchange, WHY_CODE) != "upstream_garbage"
+
+
+def test_a_binary_refresh_reply_opens_with_the_key_the_proxy_learned(tmp_path: Path) -> None:
+    operator = LocalOperator.open(tmp_path / "remote", lifetimes=Lifetimes.local())
+    block = operator.credentials.to_json("https://unused")["publisher"]
+    assert isinstance(block, dict)
+    api_key, secret = str(block["api_key"]), str(block["secret"])
+    try:
+        with (
+            LoopbackServer(operator.asgi_app) as upstream,
+            proxy_to(upstream.base_url, {api_key: base64.b64decode(secret)}) as (url, got),
+        ):
+            sdk = Uid2PublisherClient(url, api_key, secret)
+            issued = sdk.generate_token(TokenGenerateInput.from_email("bin@example.com"))
+            token = issued.get_identity().get_refresh_token()
+            reply = httpx.post(url + "/v2/token/refresh", content=token.encode(), headers=OCTET)
+    finally:
+        operator.close()
+    assert reply.status_code == 200
+    assert reply.headers["content-type"] == OCTET["content-type"]  # raw bytes came back
+    refresh = got[-1]
+    assert extra_value(refresh, CLOSED) is None  # it used to be decoded as base64 only
+    assert refresh.operator_status == "success"

@@ -14,11 +14,10 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from uid2_desk.protocol.capture_masking import bearer, mask_key, mask_secrets
 from uid2_desk.protocol.envelope import (
-    OpenedEnvelope,
     decode_base64_body,
     open_refresh_reply,
     open_request,
@@ -31,6 +30,8 @@ from uid2_desk.proxy.kinds import is_json
 
 REFRESH_PATH = "/token/refresh"
 CSTG_PATH = "/token/client-generate"
+#: What an opener gives back: an opened envelope, or a refresh reply's payload and parts.
+_Opened = TypeVar("_Opened")
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class Opener:
             )
             return
         try:
-            payload, parts = open_refresh_reply(key, decode_base64_body(reply))
+            payload, parts = _first_that_opens(lambda raw: open_refresh_reply(key, raw), reply)
         except (EnvelopeError, DecryptionError) as exc:
             opened.closed.append(
                 Closed("reply_sealed", f"The refresh reply does not open ({exc}).")
@@ -215,7 +216,7 @@ class Opener:
                 return
 
 
-def _first_that_opens(opener: Callable[[bytes], OpenedEnvelope], body: bytes) -> OpenedEnvelope:
+def _first_that_opens(opener: Callable[[bytes], _Opened], body: bytes) -> _Opened:
     """Open ``body`` as base64 text, else as raw bytes (``application/octet-stream``, v3).
 
     Raises the error of the base64 attempt when the body is base64, else the raw one's.
