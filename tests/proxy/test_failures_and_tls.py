@@ -206,3 +206,4 @@ def test_a_binary_v3_identity_map_opens_both_ways(remote: LocalOperator) -> None
     assert exchange.response_plaintext is not None
     assert exchange.operator_status == "success"
     assert extra_value(exchange, CLOSED) is None
+    assert extra_value(exchange, WHY_CODE) != "upstream_garbage"

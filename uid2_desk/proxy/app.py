@@ -27,6 +27,7 @@ from uid2_desk.proxy.failure import (
     unreachable,
 )
 from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
+from uid2_desk.proxy.kinds import content_type
 from uid2_desk.proxy.opening import Opener
 from uid2_desk.proxy.pool import UpstreamError, UpstreamPool
 from uid2_desk.proxy.record import Forwarded, build_exchange
@@ -127,7 +128,7 @@ class ProxyApp:
         else:
             upstream_ms = (time.perf_counter() - sent) * 1000
             status, reason, reply_bytes = reply.status, reply.reason, reply.body
-            failure = not_uid2(status, reply_bytes)
+            failure = not_uid2(status, reply_bytes, reply.head.value("content-type"))
             if method == "HEAD" or status in (204, 304):
                 framed = reply.head.end_to_end()  # its Content-Length describes the resource
             else:
@@ -165,7 +166,13 @@ class ProxyApp:
             return
         authorization = next((v for k, v in seen.headers if k.lower() == "authorization"), "")
         opened = self._opener.open(
-            seen.path, authorization, seen.body, seen.http_status, seen.reply
+            seen.path,
+            authorization,
+            seen.body,
+            seen.http_status,
+            seen.reply,
+            body_type=content_type(seen.headers),
+            reply_type=content_type(seen.reply_headers),
         )
         sink(build_exchange(seen, opened, self.upstream.name, url, failure))
 

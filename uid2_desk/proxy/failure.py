@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from uid2_desk.protocol.envelope import decode_base64_body
 from uid2_desk.protocol.errors import EnvelopeError
+from uid2_desk.proxy.kinds import is_binary, is_json
 
 PROXY_FAILURE_STATUS = 502
 
@@ -53,16 +54,20 @@ def reply_body(upstream: str, failure: Failure) -> bytes:
     return json.dumps({"status": "unknown", "message": message}).encode()
 
 
-def not_uid2(http_status: int, reply: bytes) -> Failure | None:
-    """Why a reply the upstream sent is not what a UID2 operator sends, if it is not."""
-    head = reply.lstrip()[:1]
-    if head in (b"{", b"["):
+def not_uid2(http_status: int, reply: bytes, content_type: str | None = None) -> Failure | None:
+    """Why a reply the upstream sent is not what a UID2 operator sends, if it is not.
+
+    ``content_type`` is the reply's: a binary envelope (octet-stream) is any bytes at all.
+    """
+    if is_json(reply, content_type):
         try:
             json.loads(reply)
         except ValueError:
             pass
         else:
             return None
+    elif http_status == 200 and reply and is_binary(content_type):
+        return None  # a raw envelope: only the secret can tell it from noise
     elif http_status == 200 and reply:
         try:
             decode_base64_body(reply)

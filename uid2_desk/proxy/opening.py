@@ -14,11 +14,10 @@ import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from uid2_desk.protocol.capture_masking import bearer, mask_key, mask_secrets
 from uid2_desk.protocol.envelope import (
-    OpenedEnvelope,
     decode_base64_body,
     open_refresh_reply,
     open_request,
@@ -27,9 +26,12 @@ from uid2_desk.protocol.envelope import (
 from uid2_desk.protocol.errors import DecryptionError, EnvelopeError, NonceMismatchError
 from uid2_desk.protocol.exchange import EnvelopeParts
 from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
+from uid2_desk.proxy.kinds import is_json
 
 REFRESH_PATH = "/token/refresh"
 CSTG_PATH = "/token/client-generate"
+#: What an opener gives back: an opened envelope, or a refresh reply's payload and parts.
+_Opened = TypeVar("_Opened")
 
 
 @dataclass(frozen=True)
@@ -73,17 +75,32 @@ class Opener:
         self._refresh_keys = refresh_keys
 
     def open(
-        self, path: str, authorization: str, body: bytes, http_status: int, reply: bytes
+        self,
+        path: str,
+        authorization: str,
+        body: bytes,
+        http_status: int,
+        reply: bytes,
+        *,
+        body_type: str | None = None,
+        reply_type: str | None = None,
     ) -> Opened:
-        """Read one exchange as far as the secrets allow."""
+        """Read one exchange as far as the secrets allow.
+
+        ``body_type`` and ``reply_type`` are the two ``Content-Type`` values: a binary body's
+        bytes can look like anything, so they decide before the bytes do.
+        """
         opened = Opened()
+        plain = is_json(reply, reply_type)  # a JSON reply, not an envelope
         if path.endswith(REFRESH_PATH):
             opened.request_plaintext = body.decode("utf-8", "replace") or None
-            self._open_refresh_reply(opened, body.decode("latin-1").strip(), http_status, reply)
+            self._open_refresh_reply(
+                opened, body.decode("latin-1").strip(), http_status, reply, plain=plain
+            )
             return opened
-        if body[:1] in (b"{", b"[") or path.endswith(CSTG_PATH):
+        if is_json(body, body_type) or path.endswith(CSTG_PATH):
             opened.request_plaintext = body.decode("utf-8", "replace") or None
-            if path.endswith(CSTG_PATH) and http_status == 200 and not _is_json(reply):
+            if path.endswith(CSTG_PATH) and http_status == 200 and not plain:
                 opened.closed.append(
                     Closed(
                         "cstg_device_key",
@@ -91,17 +108,17 @@ class Opener:
                         "the operator share (ECDH); no proxy can open it.",
                     )
                 )
-            self._plain_reply(opened, reply)
+            self._plain_reply(opened, reply, plain=plain)
             return opened
         key = bearer(authorization)
         secret = self._secrets.secret_of(key) if key else None
         nonce = self._open_request(opened, key, secret, body) if body else None
-        if http_status == 200 and not _is_json(reply) and secret is not None and nonce:
+        if http_status == 200 and not plain and secret is not None and nonce:
             self._open_reply(opened, secret, nonce, reply)
-        elif http_status == 200 and not _is_json(reply) and reply and not opened.closed:
+        elif http_status == 200 and not plain and reply and not opened.closed:
             opened.closed.append(Closed("reply_sealed", "The reply could not be opened."))
         else:
-            self._plain_reply(opened, reply)
+            self._plain_reply(opened, reply, plain=plain)
         return opened
 
     def _open_request(
@@ -144,9 +161,11 @@ class Opener:
         opened.server_time_ms = envelope.timestamp_ms
         self._read_document(opened, envelope.payload)
 
-    def _open_refresh_reply(self, opened: Opened, token: str, status: int, reply: bytes) -> None:
-        if status != 200 or _is_json(reply):
-            self._plain_reply(opened, reply)
+    def _open_refresh_reply(
+        self, opened: Opened, token: str, status: int, reply: bytes, *, plain: bool
+    ) -> None:
+        if status != 200 or plain:
+            self._plain_reply(opened, reply, plain=plain)
             return
         key = self._refresh_keys.key_of(token)
         if key is None:
@@ -160,7 +179,7 @@ class Opener:
             )
             return
         try:
-            payload, parts = open_refresh_reply(key, decode_base64_body(reply))
+            payload, parts = _first_that_opens(lambda raw: open_refresh_reply(key, raw), reply)
         except (EnvelopeError, DecryptionError) as exc:
             opened.closed.append(
                 Closed("reply_sealed", f"The refresh reply does not open ({exc}).")
@@ -169,8 +188,8 @@ class Opener:
         opened.reply_envelope = parts
         self._read_document(opened, payload)
 
-    def _plain_reply(self, opened: Opened, reply: bytes) -> None:
-        if _is_json(reply):
+    def _plain_reply(self, opened: Opened, reply: bytes, *, plain: bool) -> None:
+        if plain:
             self._read_document(opened, reply)
 
     def _read_document(self, opened: Opened, payload: bytes) -> None:
@@ -197,7 +216,7 @@ class Opener:
                 return
 
 
-def _first_that_opens(opener: Callable[[bytes], OpenedEnvelope], body: bytes) -> OpenedEnvelope:
+def _first_that_opens(opener: Callable[[bytes], _Opened], body: bytes) -> _Opened:
     """Open ``body`` as base64 text, else as raw bytes (``application/octet-stream``, v3).
 
     Raises the error of the base64 attempt when the body is base64, else the raw one's.
@@ -214,7 +233,3 @@ def _first_that_opens(opener: Callable[[bytes], OpenedEnvelope], body: bytes) ->
         except (EnvelopeError, DecryptionError, NonceMismatchError):
             pass
         raise
-
-
-def _is_json(reply: bytes) -> bool:
-    return reply.lstrip()[:1] in (b"{", b"[")
