@@ -10,12 +10,17 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from tests.ui.desk_fixture import Desk
 from uid2_desk.protocol import token_reading
 from uid2_desk.protocol.screen_mask import SCREEN_MASK, holds_secret
 from uid2_desk.protocol.tokens import key_lookup
-from uid2_desk.ui.identity.paste_token_dialog import PasteTokenDialog
+from uid2_desk.ui.identity.paste_token_dialog import (
+    HIDDEN_PLACEHOLDER,
+    SETTLE_MS,
+    PasteTokenDialog,
+)
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
 
@@ -63,6 +68,29 @@ def test_a_pasted_local_token_shows_its_header_and_its_contents(
     assert not holds_secret(dialog.result_text)
     desk.window.desk_actions.mask_tokens.setChecked(False)
     assert SCREEN_MASK not in dialog.result_text
+    dialog.close()
+
+
+def test_with_masking_on_the_pasted_token_leaves_the_box_and_comes_back_after(desk: Desk) -> None:
+    snapshot = desk.sign_in("paste.hidden@example.com")
+    assert snapshot.identity is not None
+    token = snapshot.identity.advertising_token
+    desk.window.desk_actions.mask_tokens.setChecked(True)
+    dialog = _open(desk)
+    text = _paste(desk, dialog, token, "Decrypted")
+    assert "Scope\nUID2" in text  # read as it was pasted
+    desk.qtbot.waitUntil(lambda: dialog.hidden_token == token, timeout=5_000)
+    assert dialog.box.toPlainText() == ""  # nothing on screen holds the token
+    assert dialog.box.placeholderText() == HIDDEN_PLACEHOLDER
+    assert not holds_secret(dialog.result_text)
+    settle = dialog.findChild(QTimer)
+    assert settle is not None
+    assert settle.interval() == SETTLE_MS
+    assert not settle.isActive()  # emptying the box asks for no new reading
+    assert "Scope\nUID2" in dialog.result_text
+    desk.window.desk_actions.mask_tokens.setChecked(False)
+    assert dialog.box.toPlainText() == token
+    assert dialog.hidden_token is None
     dialog.close()
 
 

@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 #: How long typing pauses before the pasted text is read (a paste reads at once).
 SETTLE_MS = 250
 _PROMPT = "Paste an advertising token above (Ctrl+V): it is read as you paste."
+_PLACEHOLDER = "An advertising token (v2, v3 or v4; UID2 or EUID)"
+#: What the box says once a token it held is hidden by View ▸ Mask tokens.
+HIDDEN_PLACEHOLDER = (
+    "A token was read (below); it is hidden while Mask tokens is on. Paste another."
+)
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -68,7 +73,9 @@ class PasteTokenDialog(QDialog):
         self.box = QPlainTextEdit(self)
         self.box.setObjectName("paste_token_box")
         self.box.setAccessibleName("Advertising token to inspect")
-        self.box.setPlaceholderText("An advertising token (v2, v3 or v4; UID2 or EUID)")
+        self.box.setPlaceholderText(_PLACEHOLDER)
+        #: The pasted token taken out of the box while masking is on, or ``None``.
+        self.hidden_token: str | None = None
         set_font(self.box, mono=True)
         self.box.setFixedHeight(self.box.fontMetrics().lineSpacing() * 5 + 12)
         self._button = QPushButton("&Inspect", self)
@@ -111,6 +118,10 @@ class PasteTokenDialog(QDialog):
     def request(self) -> None:
         """Ask for the pasted text to be read."""
         self._settle.stop()
+        if self.hidden_token is not None and not self.box.toPlainText().strip():
+            return  # the box was emptied to hide the token: nothing new to read
+        self.hidden_token = None
+        self.box.setPlaceholderText(_PLACEHOLDER)
         self._result.setText("<i>Reading…</i>")
         self.inspect_requested.emit(self.box.toPlainText())
 
@@ -120,11 +131,33 @@ class PasteTokenDialog(QDialog):
             return  # an older paste's answer; the newer one is on its way
         self.reading = reading
         self._render()
+        self._hide_or_show_box()
 
     def set_masked(self, masked: bool) -> None:
-        """Hide or show the raw UID (live, while the dialog is open)."""
+        """Hide or show the raw UID and the pasted token (live, while the dialog is open)."""
         self.masked = masked
         self._render()
+        self._hide_or_show_box()
+
+    def _hide_or_show_box(self) -> None:
+        # The box is where the token was typed, so it cannot be masked in place and stay
+        # editable: with masking on, a token that was read leaves the box (the reading below
+        # names it), and comes back when masking goes off.
+        reading = self.reading
+        blocked = self.box.blockSignals(True)  # no new reading for what the desk itself did
+        try:
+            if self.masked and self.hidden_token is None:
+                shown = clean_pasted(self.box.toPlainText())
+                if reading is not None and reading.header is not None and reading.token == shown:
+                    self.hidden_token = shown
+                    self.box.clear()
+                    self.box.setPlaceholderText(HIDDEN_PLACEHOLDER)
+            elif not self.masked and self.hidden_token is not None:
+                self.box.setPlainText(self.hidden_token)
+                self.box.setPlaceholderText(_PLACEHOLDER)
+                self.hidden_token = None
+        finally:
+            self.box.blockSignals(blocked)
 
     def _render(self) -> None:
         reading = self.reading
