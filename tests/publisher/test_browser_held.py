@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.publisher.conftest import START_MS, Desk, assert_no_other_tasks, open_desk
+from uid2_desk.journal import JOURNAL_FILE, Journal
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import DiiKind
@@ -220,3 +221,41 @@ async def test_a_second_tab_refreshing_an_older_token_is_followed_too(tmp_path: 
     finally:
         await desk.services.aclose()
     await assert_no_other_tasks()
+
+
+@pytest.mark.asyncio
+async def test_the_browsers_refresh_rows_name_the_user_whose_chain_they_continue(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(START_MS)
+    desk = await _open(tmp_path / "desk", clock)
+    try:
+        pub = desk.publisher
+        jane = await pub.sign_in(DiiKind.EMAIL, "jane.rows@example.com")
+        other = await pub.sign_in(DiiKind.EMAIL, "someone.else@example.com")
+        handed = await pub.handoffs.hand_off(jane.user_id)
+        clock.advance(1000)
+        await _browser_refresh(desk, handed.refresh_token)
+        first = await _followed(desk, jane.user_id, handed.advertising_token)
+        shown = pub.snapshot(jane.user_id).identity
+        assert shown is not None
+        clock.advance(1000)
+        await _browser_refresh(desk, shown.refresh_token)  # the next link of the chain
+        await _followed(desk, jane.user_id, first)
+        # A browser refreshing a chain nobody handed off names no desk user.
+        kept = pub.snapshot(other.user_id).identity
+        assert kept is not None
+        await _browser_refresh(desk, kept.refresh_token)
+        for _ in range(100):
+            if len(desk.exchanges("/v2/token/refresh")) == 3:
+                break
+            await asyncio.sleep(0.02)
+        live = desk.exchanges("/v2/token/refresh")
+        assert [e.user for e in live] == [jane.user.label, jane.user.label, None]
+    finally:
+        await desk.services.aclose()
+    await assert_no_other_tasks()
+    # The journal keeps the name: an export, or the log of an earlier session, shows it.
+    with Journal.open(tmp_path / "desk" / JOURNAL_FILE) as journal:
+        rows = [e for e in journal.entries(limit=None) if e.name == "/v2/token/refresh"]
+    assert [e.user for e in rows] == [jane.user.label, jane.user.label, None]
