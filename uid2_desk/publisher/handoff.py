@@ -26,6 +26,7 @@ from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.capture import is_captured
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.protocol.errors import InputError, PayloadError
+from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.protocol.identity import Identity
 from uid2_desk.publisher.book import UserBook, snapshot
 from uid2_desk.publisher.model import ChainLink, UserSnapshot, UserState
@@ -171,6 +172,37 @@ class HandOffs:
 
     # -- following --------------------------------------------------------------------
 
+    def user_of(self, exchange: Exchange) -> str | None:
+        """The label of the user whose handed-off chain a captured refresh continues.
+
+        Asked before the exchange is journaled (the capture's labelling), so the browser's
+        refresh row names the user as the desk's own rows do. The reply's refresh token is
+        noted at once: the next refresh may be labelled in the same batch, before
+        :meth:`on_entry` sees this one.
+        """
+        user_id = self._chain_of(exchange)
+        record = self._book.records.get(user_id) if user_id is not None else None
+        if user_id is None or record is None or not record.browser_held:
+            return None
+        _, identity = _reply(exchange.response_plaintext)
+        if identity is not None:
+            self._note(user_id, identity.refresh_token)
+        return record.user.label
+
+    def _chain_of(self, exchange: Exchange) -> str | None:
+        """The user whose handed chain a captured refresh presents a token of."""
+        if not exchange.endpoint.endswith(REFRESH_ENDPOINT) or not is_captured(exchange):
+            return None  # the desk's own refresh (a scenario playing the browser) is its own
+        token = (exchange.request_plaintext or "").strip()
+        # Any token of the chain, not only the newest: a second tab, or a retry racing a
+        # refresh, presents an older one, and the operator answers it all the same.
+        return next((u for u, held in self._held.items() if token in held), None)
+
+    def _note(self, user_id: str, token: str) -> None:
+        held = self._held.get(user_id)
+        if held is not None and token not in held:
+            self._held[user_id] = [*held, token][-_KEEP:]
+
     def on_entry(self, entry: JournalEntry) -> None:
         """Follow ``entry`` if it is a captured refresh on a handed-off chain (the publisher
         passes on every journal entry, on the loop, in journal order)."""
@@ -183,15 +215,8 @@ class HandOffs:
 
     def _match(self, entry: JournalEntry) -> _Followed | None:
         exchange = entry.exchange
-        if exchange is None or not exchange.endpoint.endswith(REFRESH_ENDPOINT):
-            return None
-        if not is_captured(exchange):
-            return None  # the desk's own refresh (a scenario playing the browser) is its own
-        token = (exchange.request_plaintext or "").strip()
-        # Any token of the chain, not only the newest: a second tab, or a retry racing a
-        # refresh, presents an older one, and the operator answers it all the same.
-        user_id = next((u for u, held in self._held.items() if token in held), None)
-        if user_id is None:
+        user_id = None if exchange is None else self._chain_of(exchange)
+        if exchange is None or user_id is None:
             return None
         record = self._book.records.get(user_id)
         if record is None or not record.browser_held:
@@ -200,7 +225,7 @@ class HandOffs:
             return None
         status, identity = _reply(exchange.response_plaintext)
         if identity is not None:
-            self._held[user_id] = [*self._held[user_id], identity.refresh_token][-_KEEP:]
+            self._note(user_id, identity.refresh_token)
         elif status == "optout":
             self._held.pop(user_id, None)
         return _Followed(user_id, status, identity, entry.seq)

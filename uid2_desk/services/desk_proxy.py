@@ -25,6 +25,7 @@ from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.publisher.publisher import Publisher
+from uid2_desk.services.local_parts import followed_first
 from uid2_desk.walkthrough.captured import captured_step
 
 
@@ -85,7 +86,7 @@ class DeskProxy:
             session=self._publisher.session,
             environment=upstream.name,
             step_of=captured_step,
-            user_of=ChainUsers(),
+            user_of=followed_first(self._publisher, ChainUsers()),
         )
         pump = CapturePump(feed, self._journal, target)
         server = ProxyServer(ProxyApp(upstream, secrets, sink=feed), port=port)

@@ -4,6 +4,7 @@ its admin API as scenarios use it, and the capture of other clients' requests.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from enum import StrEnum
 
 from uid2_desk.journal import AsyncJournal
@@ -12,6 +13,7 @@ from uid2_desk.journal.capture_pump import CapturePump
 from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.operator import LocalOperator
 from uid2_desk.operator.admin.faults import Fault, FaultKind
+from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.model import TestUser
 from uid2_desk.publisher.publisher import Publisher
 from uid2_desk.walkthrough.captured import captured_step
@@ -48,6 +50,17 @@ class LocalAdminAdapter:
         await asyncio.to_thread(self._admin.clear_faults)
 
 
+def followed_first(publisher: Publisher, chains: ChainUsers) -> Callable[[Exchange], str | None]:
+    """Who a captured exchange is about: the desk user whose handed-off chain a browser
+    refresh continues (named as the desk's own rows name them), else the DII its chain began
+    with."""
+
+    def user_of(exchange: Exchange) -> str | None:
+        return publisher.handoffs.user_of(exchange) or chains(exchange)
+
+    return user_of
+
+
 def capture_into(
     journal: AsyncJournal, publisher: Publisher, operator: LocalOperator
 ) -> CapturePump:
@@ -60,7 +73,7 @@ def capture_into(
         session=publisher.session,
         environment=publisher.environment.id,
         step_of=captured_step,
-        user_of=ChainUsers(),
+        user_of=followed_first(publisher, ChainUsers()),
     )
     pump = CapturePump(feed, journal, target)
     pump.start()
