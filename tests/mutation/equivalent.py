@@ -148,4 +148,66 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.journal.redaction.x_redact_exchange__mutmut_39": (
         "is_refresh_request=None instead of False: only tested for truth"
     ),
+    "uid2_desk.protocol.tokens_refresh.x_decrypt_refresh_token__mutmut_32": (
+        "int.from_bytes without 'big': byteorder defaults to 'big' since Python 3.11, and the "
+        "project requires 3.11 or later"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_30": (
+        "int.from_bytes without 'big': byteorder defaults to 'big' since Python 3.11, and the "
+        "project requires 3.11 or later"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_decrypt_refresh_token__mutmut_59": (
+        "another label for the payload Reader: it only appears in the 'ends early' error, and "
+        "the payload is checked to be exactly 90 bytes before the Reader reads its fixed 58 "
+        "bytes and the rest, so it never runs short"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_decrypt_refresh_token__mutmut_62": (
+        "another label for the payload Reader: it only appears in the 'ends early' error, and "
+        "the payload is checked to be exactly 90 bytes before the Reader reads its fixed 58 "
+        "bytes and the rest, so it never runs short"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_decrypt_refresh_token__mutmut_63": (
+        "another label for the payload Reader: it only appears in the 'ends early' error, and "
+        "the payload is checked to be exactly 90 bytes before the Reader reads its fixed 58 "
+        "bytes and the rest, so it never runs short"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_12": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_13": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_14": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_15": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_16": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_read_wrapper_header__mutmut_17": (
+        "the wrapper's too-few-bytes check: the text is first checked to be exactly 388 "
+        "characters and valid padded standard base64, which always decodes to 289 to 291 "
+        "bytes, far above the 33-byte limit, so this branch and its message can never run"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_unwrap_refresh_token__mutmut_21": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_wrap_refresh_token__mutmut_17": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.tokens_refresh.x_wrap_refresh_token__mutmut_39": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
 }

@@ -47,6 +47,7 @@ _ENVELOPE = (
 _TOKENS = (
     "tests/protocol/test_advertising_tokens.py",
     "tests/protocol/test_refresh_tokens.py",
+    "tests/protocol/test_refresh_token_edges.py",
     "tests/protocol/test_round_trips.py",
     "tests/protocol/test_sdk_interop.py",
     "tests/protocol/test_robustness.py",
