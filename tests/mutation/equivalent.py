@@ -210,4 +210,23 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.protocol.tokens_refresh.x_wrap_refresh_token__mutmut_39": (
         "a codec name in capitals: Python looks codecs up case-insensitively"
     ),
+    "uid2_desk.publisher.checks.run.x__refresh_timing__mutmut_7": (
+        "break instead of continue when a refresh's identity is missing: never reached, since a "
+        "refresh joins a chain only through build_chains' by_token, which maps a token to the "
+        "chain in the same step that appends the identity carrying it to chain.issued"
+    ),
+    "uid2_desk.publisher.checks.run.x_run_checks__mutmut_10": (
+        "_regenerate(chains, None): _regenerate never reads its entries parameter"
+    ),
+    "uid2_desk.publisher.checks.run.x__skew__mutmut_15": (
+        "lstrip('XX-XX') strips the characters X and -: the skew fact is written as str(int) by "
+        "the operator and the proxy (digits after an optional '-'), never with an X, so the "
+        "stripped text is the same"
+    ),
+    "uid2_desk.publisher.checks.run.x__skew__mutmut_48": (
+        "worst[0] >= 0 instead of > 0: a worst skew is past 30 000 ms in size, so never 0"
+    ),
+    "uid2_desk.publisher.checks.run.x__skew__mutmut_49": (
+        "worst[0] > 1 instead of > 0: a worst skew is past 30 000 ms in size, so never 0 or 1"
+    ),
 }

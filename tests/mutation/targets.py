@@ -65,7 +65,10 @@ _AUTH = (
     "tests/operator/fidelity/test_envelope_and_cors.py",
     "tests/operator/test_issuer_spec.py",
 )
-_CHECKS = ("tests/publisher/test_integration_checks.py",)
+_CHECKS = (
+    "tests/publisher/test_integration_checks.py",
+    "tests/publisher/test_integration_checks_edges.py",
+)
 
 TARGETS: tuple[Target, ...] = (
     # Masking and redaction: what keeps secrets and DII out of exports and screenshots.
