@@ -51,6 +51,7 @@ _TOKENS = (
     "tests/protocol/test_sdk_interop.py",
     "tests/protocol/test_robustness.py",
     "tests/protocol/test_token_codec_spec.py",
+    "tests/protocol/test_token_wire_spec.py",
 )
 _ISSUER = (
     "tests/operator/test_issuer_spec.py",
