@@ -254,3 +254,10 @@ def test_cbc_refuses_ciphertext_that_is_not_whole_blocks(size: int) -> None:
     assert str(refused.value) == (
         f"CBC data must be a non-empty multiple of 16 bytes, got {size}; the token is damaged"
     )
+
+
+def test_a_trailing_capital_x_is_data_not_padding_both_ways() -> None:
+    # b"\x00\x00\x17" encodes to "AAAX": only '=' is padding, so the X must survive.
+    assert encode_url(b"\x00\x00\x17") == "AAAX"
+    assert decode_token_text("AAAX", "advertising token") == b"\x00\x00\x17"
+    assert decode_token_text("AAX", "advertising token") == b"\x00\x05"
