@@ -188,4 +188,32 @@ EQUIVALENT: dict[str, str] = {
         "dropping byteorder='big': since Python 3.11 (the project's minimum) int.from_bytes's "
         "byteorder defaults to 'big', so the same bytes are packed or read"
     ),
+    "uid2_desk.operator.http.wire.x_bearer_token__mutmut_5": (
+        "len(text) < 8: after strip() a 7-character text cannot end with the space that "
+        "'bearer ' needs, so it is refused by the prefix test either way"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_33": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_46": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_plain_json__mutmut_17": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_43": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_internal_server_error__mutmut_9": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_json_bytes__mutmut_12": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_json_bytes__mutmut_4": (
+        "ensure_ascii=None instead of False: json.dumps only tests it for truth"
+    ),
 }

@@ -109,7 +109,9 @@ def test_an_encrypted_reply_opens_with_the_secret_and_echoes_the_nonce(binary: b
     assert json.loads(ctx.notes.reply_plaintext or "null") == document
 
 
-@pytest.mark.parametrize("document", [{"status": None, "body": 1}, {"body": 1}])
+@pytest.mark.parametrize(
+    "document", [{"status": None, "body": 1}, {"status": 7, "body": 1}, {"body": 1}]
+)
 def test_an_encrypted_reply_without_a_textual_status_records_none(
     document: dict[str, Any],
 ) -> None:
