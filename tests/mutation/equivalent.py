@@ -229,4 +229,72 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.publisher.checks.run.x__skew__mutmut_49": (
         "worst[0] > 1 instead of > 0: a worst skew is past 30 000 ms in size, so never 0 or 1"
     ),
+    "uid2_desk.protocol.tokens_wire.x_decode_token_text__mutmut_12": (
+        "'XX+/-_=XX' only adds 'X' to the allowed extras, and 'X' is an ASCII "
+        "letter that isalnum() already allows, so the same first bad character is named"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_decode_token_text__mutmut_49": (
+        "validate=False only changes how characters outside the alphabet are handled; "
+        "the regex and the mixed-alphabet check let only A-Za-z0-9+/ through after translate, and "
+        "the padding is computed exactly, so no such character reaches b64decode"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_decode_token_text__mutmut_57": (
+        "validate=False only changes how characters outside the alphabet are handled; "
+        "the regex and the mixed-alphabet check let only A-Za-z0-9+/ through after translate, and "
+        "the padding is computed exactly, so no such character reaches b64decode"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_decode_token_text__mutmut_58": (
+        "the message of a branch marked pragma no cover: the length and alphabet checks "
+        "before it leave b64decode nothing to raise on, so the line never runs"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_encode_std__mutmut_4": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_encode_url__mutmut_6": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_i32__mutmut_5": (
+        "dropping byteorder='big': since Python 3.11 (the project's minimum) to_bytes's "
+        "byteorder defaults to 'big', so the same bytes are packed or read"
+    ),
+    "uid2_desk.protocol.tokens_wire.x_i64__mutmut_5": (
+        "dropping byteorder='big': since Python 3.11 (the project's minimum) to_bytes's "
+        "byteorder defaults to 'big', so the same bytes are packed or read"
+    ),
+    "uid2_desk.protocol.tokens_wire.xǁReaderǁi32__mutmut_5": (
+        "dropping byteorder='big': since Python 3.11 (the project's minimum) int.from_bytes's "
+        "byteorder defaults to 'big', so the same bytes are packed or read"
+    ),
+    "uid2_desk.protocol.tokens_wire.xǁReaderǁi64__mutmut_5": (
+        "dropping byteorder='big': since Python 3.11 (the project's minimum) int.from_bytes's "
+        "byteorder defaults to 'big', so the same bytes are packed or read"
+    ),
+    "uid2_desk.operator.http.wire.x_bearer_token__mutmut_5": (
+        "len(text) < 8: after strip() a 7-character text cannot end with the space that "
+        "'bearer ' needs, so it is refused by the prefix test either way"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_33": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_46": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_plain_json__mutmut_17": (
+        "a header name in capitals: Starlette's Response lower-cases header names "
+        "when it builds the raw headers, so the same content-type header is sent"
+    ),
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_43": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_internal_server_error__mutmut_9": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_json_bytes__mutmut_12": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.operator.http.wire.x_json_bytes__mutmut_4": (
+        "ensure_ascii=None instead of False: json.dumps only tests it for truth"
+    ),
 }

@@ -52,6 +52,7 @@ _TOKENS = (
     "tests/protocol/test_sdk_interop.py",
     "tests/protocol/test_robustness.py",
     "tests/protocol/test_token_codec_spec.py",
+    "tests/protocol/test_token_wire_spec.py",
 )
 _ISSUER = (
     "tests/operator/test_issuer_spec.py",
@@ -64,6 +65,7 @@ _AUTH = (
     "tests/operator/test_java_base64_bodies.py",
     "tests/operator/fidelity/test_envelope_and_cors.py",
     "tests/operator/test_issuer_spec.py",
+    "tests/operator/test_wire_replies_spec.py",
 )
 _CHECKS = (
     "tests/publisher/test_integration_checks.py",
