@@ -185,3 +185,28 @@ async def test_a_failed_open_leaves_no_thread_behind(tmp_path: Path) -> None:
     with pytest.raises(StorageError):
         await AsyncJournal.open(bad)
     assert _journal_threads() == before
+
+
+@pytest.mark.asyncio
+async def test_a_text_filter_is_answered_by_the_reader_threads_which_cannot_write(
+    tmp_path: Path,
+) -> None:
+    # The log's filter box asks the async journal: its FTS lookup keeps hits in a temp table.
+    journal = await AsyncJournal.open(tmp_path / "j.sqlite3")
+    try:
+        for n, user in enumerate(["user4321@example.com", "jane@example.com"]):
+            await journal.append_event(
+                "sign_in_requested", at_ms=n, session="s", user=user, environment="local", step=None
+            )
+        text = JournalFilter(text="user4321")
+        assert await journal.count(text) == 1
+        assert [e.user for e in await journal.entries(text)] == ["user4321@example.com"]
+
+        def write(j: Any) -> None:
+            j._db.execute("DELETE FROM entry")
+
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            await journal.read(write)
+        assert await journal.count(JournalFilter()) == 2
+    finally:
+        await journal.close()

@@ -7,6 +7,8 @@ minimum lowered, the phone pattern's boundaries removed, the scheme check loosen
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from uid2_desk.journal.masking import (
@@ -126,3 +128,39 @@ def test_free_standing_dii_is_hashed_as_the_kind_its_shape_says() -> None:
     assert hash_phone(" 555-not-e164 ") == hash_identifier("555-not-e164")
     assert hash_phone("+12345678901") == hash_identifier("+12345678901")
     assert hash_phone("+12345678901") in mask_dii_in_text("call +12345678901 now")
+
+
+def test_a_decrypted_body_keeps_no_secret_named_field_in_the_journal() -> None:
+    from uid2_desk.journal.prepare import without_secrets
+
+    body = {
+        "body": {
+            "advertising_token": "AgAAA",
+            "refresh_response_key": "a2V5",
+            "nested": [{"client_key": "c", "Password": "p", "note": None}],
+            "Authorization": "Bearer x",
+            "credentials": {"api-key": "k"},
+            "private_key": None,
+        },
+        "status": "success",
+    }
+    stored = json.loads(without_secrets(json.dumps(body)) or "")
+    assert stored == {
+        "body": {
+            "advertising_token": "AgAAA",
+            "refresh_response_key": "[masked]",
+            "nested": [{"client_key": "[masked]", "Password": "[masked]", "note": None}],
+            "Authorization": "[masked]",
+            "credentials": "[masked]",
+            "private_key": None,  # nothing to hide
+        },
+        "status": "success",
+    }
+
+
+def test_a_body_without_secrets_is_kept_as_it_came_byte_for_byte() -> None:
+    from uid2_desk.journal.prepare import without_secrets
+
+    for text in ('{ "status" : "success" }', '{"keys": [1, 2]}', "not json but a key", ""):
+        assert without_secrets(text) is text
+    assert without_secrets(None) is None

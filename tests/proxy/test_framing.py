@@ -242,3 +242,16 @@ def test_a_stalled_capture_never_holds_a_reply_back_and_catches_up_after() -> No
     assert all(r.startswith(b"HTTP/1.1 200 OK") for r in replies)
     assert elapsed < 5  # the replies did not wait for the stalled capture
     assert len(taken) == 5  # stopping the server let the capture finish what it held
+
+
+def test_an_upstream_behind_a_gateway_path_is_asked_under_that_path() -> None:
+    from starlette.routing import Mount
+
+    gateway = Starlette(routes=[Mount("/uid2", app=ECHO)])
+    raw = b"POST /v2/token/generate?client=x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+    raw += b"Connection: close\r\n\r\nAB"
+    with LoopbackServer(gateway) as upstream, proxy_to(upstream.base_url + "/uid2/") as (url, got):
+        reply = _ask(url, raw)
+    assert reply.startswith(b"HTTP/1.1 200 ")
+    assert _body(reply)["query"] == "client=x"
+    assert got[0].url == upstream.base_url + "/uid2/v2/token/generate?client=x"

@@ -9,6 +9,7 @@ answering meanwhile.
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.ui.desk_fixture import Desk, close_desk, open_desk
 from tests.ui.entries import many_entries
 from tests.ui.model_check import check_model
 from uid2_desk.journal import JOURNAL_FILE, Journal
+from uid2_desk.protocol.screen_mask import SCREEN_MASK
 from uid2_desk.ui.earlier.paged_model import LOADING, PAGE_ROWS, PagedLogModel
 from uid2_desk.ui.earlier.session_window import EarlierSessionWindow
 from uid2_desk.ui.log.log_model import LogColumn
@@ -108,15 +110,28 @@ def test_an_earlier_session_is_listed_and_reopened_read_only(
         live_log = desk.window.log_model
         live_seqs = {live_log.row_at(r).seq for r in range(live_log.rowCount())}
         assert not live_seqs & earlier_seqs
+        # View ▸ Mask tokens reaches the earlier window too: its inspector and its tooltips.
+        reply = json.loads(window.inspector.entry.exchange.response_plaintext)
+        token = reply["body"]["advertising_token"]
+        assert token in window.inspector.tab_text("Reply")
+        desk.window.desk_actions.mask_tokens.setChecked(True)
+        assert token not in window.inspector.tab_text("Reply")
+        assert SCREEN_MASK in window.inspector.tab_text("Reply")
+        assert window.model.masked
+        desk.window.desk_actions.mask_tokens.setChecked(False)
+        assert token in window.inspector.tab_text("Reply")
         qtbot.mouseClick(window.band.back, Qt.MouseButton.LeftButton)
         assert not window.isVisible()
-        # Reopened, it is the same window; closing the desk window closes it too.
-        assert desk.window.earlier_sessions.reopen(info) is window
-        assert window.isVisible()
+        # Closed is gone; reopening builds it again and reads its rows anew.
+        qtbot.waitUntil(lambda: earlier_session not in desk.window.earlier_sessions.windows)
+        again = desk.window.earlier_sessions.reopen(info)
+        assert again is not None
+        assert again.isVisible()
+        qtbot.waitUntil(lambda: _cell(again, 0, LogColumn.TIME) != LOADING, timeout=10_000)
     finally:
         desk.settle()
         close_desk(desk)
-    assert not window.isVisible()
+    assert not again.isVisible()
 
 
 def _big_earlier_session(data_dir: Path, count: int) -> str:

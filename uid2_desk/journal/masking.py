@@ -13,6 +13,7 @@ Two layers use these helpers:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.normalize import hash_identifier, normalize_email, normalize_phone
@@ -54,6 +55,23 @@ def is_secret_name(name: str) -> bool:
     """Whether a field or header name denotes a secret (``secret``, ``api_key``...)."""
     flat = name.lower().replace("_", "").replace("-", "")
     return any(part in flat for part in _SECRET_NAME_PARTS)
+
+
+#: Text that holds no match cannot hold a field :func:`is_secret_name` would name (every part
+#: above contains one of these, before ``_`` and ``-`` are taken out).
+SECRET_NAME_HINT = re.compile(r"secret|passw|key|authorization|credential", re.IGNORECASE)
+
+
+def mask_secret_fields(value: Any) -> Any:
+    """A copy of a JSON value with every secret-named field's value replaced by ``[masked]``."""
+    if isinstance(value, dict):
+        return {
+            k: MASKED if is_secret_name(k) and v is not None else mask_secret_fields(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_secret_fields(v) for v in value]
+    return value
 
 
 def is_masked_credential(value: str) -> bool:

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from uid2_desk.journal.codec import encode_exchange
-from uid2_desk.journal.masking import MASKED, is_secret_name, scrub_headers
+from uid2_desk.journal.masking import (
+    MASKED,
+    SECRET_NAME_HINT,
+    is_secret_name,
+    mask_secret_fields,
+    scrub_headers,
+)
 from uid2_desk.journal.model import EntryKind, JournalEntry, classify_exchange, summarize_exchange
 from uid2_desk.journal.schema import search_text
-from uid2_desk.protocol.capture_masking import mask_secrets
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
@@ -166,10 +170,6 @@ def _detail_json(pairs: tuple[tuple[str, str], ...]) -> str:
     return json.dumps([list(p) for p in pairs], ensure_ascii=False) if pairs else _NO_DETAIL
 
 
-#: A decrypted body can only hold a secret-named field if one of these is in its text.
-_SECRET_HINTS = re.compile(r"secret|key", re.IGNORECASE)
-
-
 def without_secrets(plaintext: str | None) -> str | None:
     """A decrypted JSON body with secret-named fields (``refresh_response_key``...) masked.
 
@@ -177,13 +177,13 @@ def without_secrets(plaintext: str | None) -> str | None:
     refresh reply lives in the user store, never in the journal or what is exported from it.
     The text comes back unchanged (the same object) when there is nothing to mask.
     """
-    if not plaintext or _SECRET_HINTS.search(plaintext) is None:
+    if not plaintext or SECRET_NAME_HINT.search(plaintext) is None:
         return plaintext
     try:
         document = json.loads(plaintext)
     except ValueError:
         return plaintext
-    masked = mask_secrets(document)
+    masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
     return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))

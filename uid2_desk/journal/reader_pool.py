@@ -64,8 +64,12 @@ def _open_reader(path: Path) -> sqlite3.Connection:
     try:
         # check_same_thread=False only so close() may run on the closing thread once the
         # reader threads are gone; while they live, each connection stays on its own thread.
-        db = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
-        db.execute("PRAGMA query_only = ON")
+        # Read-only through the URI, not PRAGMA query_only: a text filter keeps its FTS hits
+        # in a TEMP table (journal/fts_hits.py), which query_only would refuse as well.
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+        db = sqlite3.connect(
+            uri, uri=True, isolation_level=None, timeout=10.0, check_same_thread=False
+        )
     except sqlite3.Error as exc:
         raise StorageError(
             f"Could not read the journal at {path} ({exc}). Check that the file is still there "

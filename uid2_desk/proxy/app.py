@@ -155,7 +155,7 @@ class ProxyApp:
             upstream_ms=upstream_ms,
         )
         if self.sink is not None:
-            self.captures.put((seen, self.upstream.base_url + path, failure))
+            self.captures.put((seen, self.upstream.base_url.rstrip("/") + path, failure))
         return keep_alive
 
     def _capture(self, item: Seen) -> None:

@@ -72,6 +72,8 @@ class UpstreamPool:
         #: The ``Host`` header the upstream expects: the URL's authority, as written there
         #: (brackets of an IPv6 literal and an explicit port included).
         self.host_header = parts.netloc.rsplit("@", 1)[-1]
+        #: An upstream behind a gateway path (``https://gw.example.com/uid2``) is asked there.
+        self._prefix = parts.path.rstrip("/")
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
         self._idle: list[_Connection] = []
@@ -80,7 +82,7 @@ class UpstreamPool:
         """Send one request and read its reply (raises :class:`UpstreamError`)."""
         out = (
             encode_head(
-                f"{method} {target} HTTP/1.1",
+                f"{method} {self._prefix}{target} HTTP/1.1",
                 (("Host", self.host_header), *headers, ("Content-Length", str(len(body))))
                 if body or method not in ("GET", "HEAD")
                 else (("Host", self.host_header), *headers),

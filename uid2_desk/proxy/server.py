@@ -95,7 +95,9 @@ class ProxyServer:
         if not self._ready.wait(_START_TIMEOUT_S) or self._error is not None:
             error = self._error
             self.stop()
-            raise RuntimeError(f"the proxy did not start: {error!r}")
+            # An OSError, as a port that cannot be bound is: every caller already says those.
+            why = error if error is not None else f"no answer within {_START_TIMEOUT_S:g} s"
+            raise OSError(f"the proxy did not start serving: {why}")
         return self.base_url
 
     def _run(self) -> None:

@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from uid2_desk.ui.common.qt_values import (
-    ALIGN_RIGHT,
-    ALIGN_VCENTER,
     DISPLAY_ROLE,
     FOREGROUND_ROLE,
     TEXT_ALIGNMENT_ROLE,
     TOOLTIP_ROLE,
 )
-from uid2_desk.ui.log.log_columns import LogColumn, display_text
-from uid2_desk.ui.log.log_model import STATUS_COLOURS
+from uid2_desk.ui.log.log_columns import LogColumn
+from uid2_desk.ui.log.log_model import cell
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QPersistentModelIndex
@@ -64,6 +62,8 @@ class PagedLogModel(QAbstractTableModel):
         self._asked: set[int] = set()
         self._generation = 0
         self.pages_read = 0
+        #: Whether tooltips hide tokens (View ▸ Mask tokens), as the live log's do.
+        self.masked = False
 
     # --- feeding ---------------------------------------------------------------------------
     @property
@@ -155,14 +155,11 @@ class PagedLogModel(QAbstractTableModel):
         if role not in (DISPLAY_ROLE, FOREGROUND_ROLE, TEXT_ALIGNMENT_ROLE, TOOLTIP_ROLE):
             return None
         column = LogColumn(index.column())
-        if role == TEXT_ALIGNMENT_ROLE:
-            right = column in (LogColumn.HTTP, LogColumn.LATENCY)
-            return ALIGN_RIGHT | ALIGN_VCENTER if right else None
         row = self.row_at(index.row())
         if row is None:
             return LOADING if role == DISPLAY_ROLE and column is LogColumn.TIME else None
-        if role == DISPLAY_ROLE:
-            return display_text(row, column)
-        if role == FOREGROUND_ROLE:
-            return STATUS_COLOURS.get(row.status) if column is LogColumn.STATUS else None
-        return f"{row.summary}\n{row.why}" if row.why else row.summary
+        return cell(row, column, role, self.masked)
+
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show tokens in the tooltips (View ▸ Mask tokens)."""
+        self.masked = masked

@@ -59,6 +59,8 @@ class EarlierSessionWindow(QMainWindow):
     def __init__(self, info: SessionInfo, read: Reader, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("earlier_session_window")
+        # Closed is gone: reopening builds it again (its cancelled reads would leave rows on "…").
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.info = info
         self._read = read
         self._filter = JournalFilter(session=info.session)
@@ -219,6 +221,11 @@ class EarlierSessionWindow(QMainWindow):
     def _show_problem(self, what: str, message: str) -> None:
         self.problem.setText(f"{what} failed: {message}")
         self.problem.show()
+
+    def set_masked(self, masked: bool) -> None:
+        """Hide or show tokens, UIDs and keys, as View ▸ Mask tokens does in the desk window."""
+        self.model.set_masked(masked)
+        self.inspector.set_masked(masked)
 
     # --- leaving -------------------------------------------------------------------------------
     def go_back(self) -> None:

@@ -263,16 +263,22 @@ class ExchangeLogModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return None
         row = self._rows[self._shown[index.row()]]
-        column = LogColumn(index.column())
-        if role == DISPLAY_ROLE:
-            return display_text(row, column)
-        if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
-            return STATUS_COLOURS.get(row.status)
-        if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
-            return ALIGN_RIGHT | ALIGN_VCENTER
-        if role == TOOLTIP_ROLE:
-            summary = screen_text(row.summary, self.masked)
-            return f"{summary}\n{row.why}" if row.why else summary
-        if role == ROW_ROLE:
-            return row
-        return None
+        return row if role == ROW_ROLE else cell(row, LogColumn(index.column()), role, self.masked)
+
+
+def cell(row: LogRow, column: LogColumn, role: int, masked: bool) -> Any:
+    """What a log cell shows for ``role`` (text, colour, alignment, tooltip), or ``None``.
+
+    The live log and an earlier session's log both draw their cells with it, so masking and
+    colours are the same in both.
+    """
+    if role == DISPLAY_ROLE:
+        return display_text(row, column)
+    if role == FOREGROUND_ROLE and column is LogColumn.STATUS:
+        return STATUS_COLOURS.get(row.status)
+    if role == TEXT_ALIGNMENT_ROLE and column in (LogColumn.HTTP, LogColumn.LATENCY):
+        return ALIGN_RIGHT | ALIGN_VCENTER
+    if role == TOOLTIP_ROLE:
+        summary = screen_text(row.summary, masked)
+        return f"{summary}\n{row.why}" if row.why else summary
+    return None

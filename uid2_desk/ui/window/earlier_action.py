@@ -3,14 +3,14 @@
 :func:`install_earlier_sessions` adds the action to the File menu once the window is
 complete. The list and every page of a reopened session are read on the running desk's
 journal reader threads (:meth:`~uid2_desk.journal.AsyncJournal.read`), never on the GUI
-thread. One window per reopened session: asking again brings it forward (a closed one is kept, with
-the few pages it read, until the desk window closes).
+thread. One window per reopened session: asking again brings it forward; a closed one is gone
+and is built again. Each follows View ▸ Mask tokens, as the desk window does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -29,6 +29,16 @@ if TYPE_CHECKING:
     from uid2_desk.ui.earlier.sessions_dialog import EarlierSessionsDialog
 
 
+class _Desk(Protocol):
+    """What the list and the sessions need of the desk: its services and its masking."""
+
+    @property
+    def services(self) -> DeskServices | None: ...
+
+    masked: bool
+    mask_changed: SignalInstance
+
+
 class EarlierSessions(QObject):
     """The window's *Earlier sessions…* action, its list and the sessions reopened.
 
@@ -40,10 +50,10 @@ class EarlierSessions(QObject):
         windows: the reopened sessions' windows, by session id.
     """
 
-    def __init__(self, window: QMainWindow, services_of: Callable[[], DeskServices | None]) -> None:
+    def __init__(self, window: QMainWindow, desk: _Desk) -> None:
         super().__init__(window)
         self._window = window
-        self._services_of = services_of
+        self._desk = desk
         self.reads = TaskRunner(window)
         self.dialog: EarlierSessionsDialog | None = None
         self.windows: dict[str, EarlierSessionWindow] = {}
@@ -57,7 +67,7 @@ class EarlierSessions(QObject):
 
     async def read(self, fn: Callable[[Journal], Any]) -> Any:
         """Run ``fn`` on a reader thread of the running desk's journal."""
-        services = self._services_of()
+        services = self._desk.services
         if services is None or services.journal.closed:
             raise InputError(
                 "The desk's journal is not open (the desk is starting or restarting); "
@@ -69,7 +79,7 @@ class EarlierSessions(QObject):
         """Show the list of sessions (read off the GUI thread, shown when it arrives)."""
         from uid2_desk.ui.earlier.sessions_dialog import EarlierSessionsDialog
 
-        services = self._services_of()
+        services = self._desk.services
         live = None if services is None else services.publisher.session
         if self.dialog is not None:
             self.dialog.close()
@@ -85,13 +95,15 @@ class EarlierSessions(QObject):
         """Open ``info`` read-only in a window of its own (the live one: the desk window)."""
         from uid2_desk.ui.earlier.session_window import EarlierSessionWindow
 
-        services = self._services_of()
+        services = self._desk.services
         if services is not None and info.session == services.publisher.session:
             self.back_to_live()
             return None
         shown = self.windows.get(info.session)
         if shown is None:
             shown = EarlierSessionWindow(info, self.read, self._window)
+            shown.set_masked(self._desk.masked)
+            self._desk.mask_changed.connect(shown.set_masked)
             shown.back_requested.connect(self.back_to_live)
             session = info.session
             shown.destroyed.connect(lambda *_: self.windows.pop(session, None))
@@ -120,15 +132,13 @@ class EarlierSessions(QObject):
 
 
 def install_earlier_sessions(
-    window: QMainWindow,
-    services_of: Callable[[], DeskServices | None],
-    closing: SignalInstance,
+    window: QMainWindow, desk: _Desk, closing: SignalInstance
 ) -> EarlierSessions:
     """Add *Earlier sessions…* at the top of the window's File menu (or to the window).
 
     ``closing`` (the desk window's) closes the list and the earlier sessions with it.
     """
-    earlier = EarlierSessions(window, services_of)
+    earlier = EarlierSessions(window, desk)
     closing.connect(earlier.close_all)
     menu = next(
         (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),

@@ -166,9 +166,7 @@ class DeskWindow(PaintMilestones):
         self.connect_client = install_connect(
             self, lambda: self.handlers.services, self.bridge.services_ready
         )
-        self.earlier_sessions = install_earlier_sessions(
-            self, lambda: self.handlers.services, self.closing
-        )
+        self.earlier_sessions = install_earlier_sessions(self, self.handlers, self.closing)
         self.proxy_control = install_proxy(
             self, self, lambda: self.handlers.services, self.bridge.services_ready,
             lambda why: self.banner.show_message("error", "Proxy", why),
