@@ -100,23 +100,6 @@ def mask_credential(value: str) -> str:
     return MASKED
 
 
-#: Credential values already seen masked (never a secret: only values that needed no change).
-#: Every journaled request carries one, and a client sends the same one each time.
-_SEEN_MASKED: set[str] = set()
-_SEEN_MASKED_LIMIT = 256
-
-
-def _needs_masking(value: str) -> bool:
-    if value in _SEEN_MASKED:
-        return False
-    if mask_credential(value) != value:
-        return True
-    if len(_SEEN_MASKED) >= _SEEN_MASKED_LIMIT:
-        _SEEN_MASKED.clear()
-    _SEEN_MASKED.add(value)
-    return False
-
-
 def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """Headers with every credential header masked.
 
@@ -124,7 +107,8 @@ def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
     copying the exchange).
     """
     if not any(
-        name.lower() in CREDENTIAL_HEADERS and _needs_masking(value) for name, value in headers
+        name.lower() in CREDENTIAL_HEADERS and mask_credential(value) != value
+        for name, value in headers
     ):
         return headers
     return tuple(
