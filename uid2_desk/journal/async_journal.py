@@ -195,19 +195,19 @@ class AsyncJournal:
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
     ) -> list[JournalEntry]:
-        """Append many exchanges in one transaction (one fsync); listeners hear each one."""
-        prepared = [
-            prepare_exchange(
-                item.exchange,
-                session=session,
-                user=item.user,
-                environment=environment,
-                step=item.step,
-            )
-            for item in batch
-        ]
+        """Append many exchanges in one transaction (one fsync); listeners hear each one.
+
+        A batch (the capture's, up to hundreds) is made ready on the writer thread: on the
+        GUI's loop it would stall the window for milliseconds per batch."""
 
         def append_all(journal: Journal) -> list[JournalEntry]:
+            prepared = [
+                prepare_exchange(
+                    item.exchange, session=session, user=item.user, environment=environment,
+                    step=item.step,
+                )
+                for item in batch
+            ]  # fmt: skip
             with journal.group():
                 return [journal.append_prepared(p) for p in prepared]
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from uid2_desk.journal.store import Journal
-from uid2_desk.protocol.errors import StorageError
 
 _T = TypeVar("_T")
 
@@ -136,7 +135,7 @@ class JournalWriter:
         try:
             with journal.bulk():
                 results = [fn(journal) for fn, _ in live]
-        except (StorageError, ValueError, RuntimeError):
+        except Exception:  # any job's fault (a TypeError too): the others must still be answered
             # Rolled back whole: run each alone so only the faulty job fails its caller.
             _deliver([_run_one(journal, fn, to) for fn, to in live])
             return
