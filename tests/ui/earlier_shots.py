@@ -155,9 +155,11 @@ async def run(out_dir: Path) -> dict[str, Any]:
         "arrows": len(shown.diagram.diagram.arrows),
         "caption": shown.diagram_caption.text(),
     }
+    session = shown.info.session
     shown.band.back.click()
     await asyncio.sleep(0.2)
-    report["back_hides"] = not shown.isVisible()
+    # Back closes the earlier window for good: it is gone from the desk's reopened windows.
+    report["back_hides"] = session not in window.earlier_sessions.windows
     await desk.stop_services()
     window.close()
     return report

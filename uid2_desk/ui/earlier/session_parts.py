@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from uid2_desk.ui.common.look import set_colours, style_header
 from uid2_desk.ui.common.theme import ROW_SELECTION, TEXT, WINDOW
 from uid2_desk.ui.common.timefmt import format_timestamp
-from uid2_desk.ui.log.log_model import LogColumn
+from uid2_desk.ui.log.log_panel import size_columns
 
 if TYPE_CHECKING:
     from uid2_desk.journal.sessions import SessionInfo
@@ -29,15 +29,6 @@ BAND_BACKGROUND = "#fef3c7"
 BAND_TEXT = "#78350f"
 BAND_BORDER = "#d97706"
 _ROW_HEIGHT = 22
-_WIDTHS = (
-    (LogColumn.TIME, 96),
-    (LogColumn.CLIENT, 110),
-    (LogColumn.USER, 120),
-    (LogColumn.STEP, 48),
-    (LogColumn.STATUS, 92),
-    (LogColumn.HTTP, 48),
-    (LogColumn.LATENCY, 70),
-)
 
 
 def band_text(info: SessionInfo) -> str:
@@ -97,7 +88,5 @@ def log_table(model: PagedLogModel, parent: QWidget) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
     header = table.horizontalHeader()
     style_header(header)
-    for column, width in _WIDTHS:
-        table.setColumnWidth(column, width)
-    header.setSectionResizeMode(LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)
+    size_columns(table)
     return table

@@ -88,12 +88,7 @@ class ExchangeLogPanel(QWidget):
         header.setModel(titles)
         header.setHighlightSections(False)
         style_header(header)
-        for column, width in _WIDTHS:
-            self.table.setColumnWidth(column, width)
-        # The longest state a row can show, whole, in this font ("refresh_expi…" was cut).
-        status_width = self.table.fontMetrics().horizontalAdvance(LONGEST_STATUS) + 14
-        self.table.setColumnWidth(LogColumn.STATUS, max(92, status_width))
-        header.setSectionResizeMode(LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch)
+        size_columns(self.table)
         self._filter_timer = QTimer(self)
         self._filter_timer.setObjectName("log_filter_timer")
         self._filter_timer.setSingleShot(True)
@@ -252,3 +247,15 @@ _WIDTHS = (
     (LogColumn.HTTP, 48),
     (LogColumn.LATENCY, 70),
 )
+
+
+def size_columns(table: QTableView) -> None:
+    """The log's column widths (the live log's and an earlier session's): the endpoint takes
+    what is left, and the status fits its longest state whole ("refresh_expi…" was cut)."""
+    for column, width in _WIDTHS:
+        table.setColumnWidth(column, width)
+    status_width = table.fontMetrics().horizontalAdvance(LONGEST_STATUS) + 14
+    table.setColumnWidth(LogColumn.STATUS, max(92, status_width))
+    table.horizontalHeader().setSectionResizeMode(
+        LogColumn.ENDPOINT, QHeaderView.ResizeMode.Stretch
+    )
