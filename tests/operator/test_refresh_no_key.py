@@ -2,6 +2,10 @@
 
 The operator answers as uid2-operator does: an authenticated caller gets 500 ``unknown``
 "No active encryption key available"; an anonymous refresh gets 400 "Error refreshing token".
+Source: ``UIDOperatorVerticle.handleTokenRefreshV2`` (an unauthenticated caller's failed
+refresh is ``GenericError`` 400 "Error refreshing token" before any other cause; then
+``r.noActiveKey()`` is ``SendServerErrorResponseAndRecordStats(rc, "No active encryption key
+available", ...)``).
 """
 
 from __future__ import annotations
