@@ -97,7 +97,10 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"uid2-desk: {late}", file=sys.stderr)
     window.complete()  # (if it never painted)
     bridge.release()
-    gc.freeze()  # what start-up made stays: later collections need not look at it again
+    from uid2_desk.ui.common.interpreter import keep_what_start_up_made, tune_for_the_window
+
+    keep_what_start_up_made()
+    tune_for_the_window()
     gc.enable()
     exit_when = os.environ.get(EXIT_WHEN_ENV, "")
     if exit_when:

@@ -73,7 +73,7 @@ attach = DeskWindow.attach_services
 
 def attach_and_load(window, services):
     attach(window, services)
-    window.bridge.entry_appended.connect(handed)
+    window.bridge.entries_appended.connect(lambda es: [handed(e) for e in es])
     window.log_model.modelReset.connect(lambda: state.__setitem__("resets", state["resets"] + 1))
     creds = services.operator.credentials.publisher
     job = {"url": services.server.base_url + "/v2/token/generate", "api_key": creds.api_key,

@@ -8,6 +8,8 @@ import threading
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.ui.entries import event_entry
+from uid2_desk.journal import JournalEntry
 from uid2_desk.protocol.errors import InvalidEmailError, OperatorTimeoutError
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.common.tasks import TaskRunner
@@ -106,6 +108,76 @@ def test_bridge_hands_news_from_another_thread_to_the_gui_thread(qtbot: QtBot) -
     worker.join()
     qtbot.waitUntil(lambda: bool(received_on), timeout=2000)
     assert received_on == [True]
+
+
+def _batches(bridge: DeskBridge) -> list[list[int]]:
+    batches: list[list[int]] = []
+    bridge.entries_appended.connect(
+        lambda entries: batches.append([entry.seq for entry in entries])
+    )
+    return batches
+
+
+def test_entries_said_in_one_turn_of_the_loop_reach_the_window_as_one_batch_in_order(
+    qtbot: QtBot,
+) -> None:
+    bridge = DeskBridge()
+    bridge.release()
+    batches = _batches(bridge)
+    for seq in (7, 8, 9):
+        bridge.post_entry(event_entry(seq, name="identity_set"))
+    assert batches == []  # not one signal per entry: they wait for the end of this turn
+    qtbot.waitUntil(lambda: bool(batches), timeout=2000)
+    qtbot.wait(50)
+    assert batches == [[7, 8, 9]]
+
+
+def test_other_news_waits_for_the_entries_said_before_it(qtbot: QtBot) -> None:
+    bridge = DeskBridge()
+    bridge.release()
+    order: list[str] = []
+    bridge.entries_appended.connect(
+        lambda entries: order.extend(f"entry {e.seq}" for e in entries)
+    )
+    bridge.notice.connect(lambda _level, message: order.append(message))
+    bridge.post_entry(event_entry(1, name="identity_set"))
+    bridge.post(bridge.notice, "info", "signed in")
+    bridge.post_entry(event_entry(2, name="logout"))
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=2000)
+    assert order == ["entry 1", "signed in", "entry 2"]
+
+
+def test_entries_before_the_window_is_wired_are_replayed_in_order_with_other_news(
+    qtbot: QtBot,
+) -> None:
+    bridge = DeskBridge()
+    order: list[object] = []
+    bridge.entries_appended.connect(lambda entries: order.append([e.seq for e in entries]))
+    bridge.notice.connect(lambda _level, message: order.append(message))
+    bridge.post_entry(event_entry(1, name="identity_set"))
+    bridge.post_entry(event_entry(2, name="identity_set"))
+    bridge.post(bridge.notice, "info", "ready")
+    qtbot.wait(20)
+    assert order == []
+    bridge.release()
+    assert order == [[1, 2], "ready"]
+
+
+def test_entries_from_another_thread_reach_the_gui_thread(qtbot: QtBot) -> None:
+    bridge = DeskBridge()
+    bridge.release()
+    received: list[tuple[list[int], bool]] = []
+    bridge.entries_appended.connect(
+        lambda entries: received.append(
+            ([e.seq for e in entries], threading.current_thread() is threading.main_thread())
+        )
+    )
+    entry: JournalEntry = event_entry(5, name="identity_set")
+    worker = threading.Thread(target=lambda: bridge.post_entry(entry))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: bool(received), timeout=2000)
+    assert received == [([5], True)]
 
 
 def test_input_errors_are_user_facing_messages() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from pathlib import Path
 
@@ -102,6 +103,54 @@ def test_a_burst_of_appends_is_laid_out_once(qtbot: QtBot) -> None:
     qtbot.wait(100)
     assert len(emitted) == 1
     assert len(feed.diagram.arrows) == 7  # three exchanges (request + reply) and one event
+
+
+def test_the_desk_lays_its_diagram_out_off_the_gui_thread(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A layout of hundreds of entries is tens of milliseconds of Python: on the GUI thread
+    # it was the window's longest stall under an outside client's load.
+    from uid2_desk.ui.walkthrough import sequence_feed
+
+    threads: list[str] = []
+    real_layout = sequence_feed.layout
+
+    def recording_layout(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real_layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    feed = SequenceFeed()
+    monkeypatch.setattr(sequence_feed, "layout", recording_layout)
+    feed.extend(_flow())
+    qtbot.waitUntil(lambda: not feed.pending, timeout=2000)
+    assert threads and all(name.startswith("uid2-diagram") for name in threads)
+    assert len(feed.diagram.arrows) == 7
+
+
+def test_entries_that_come_while_a_layout_runs_get_a_layout_of_their_own(qtbot: QtBot) -> None:
+    from uid2_desk.ui.walkthrough import sequence_feed
+
+    held = threading.Event()
+    sequence_feed._layout_pool().submit(held.wait, 5)  # the worker is busy until released
+    feed = SequenceFeed()
+    emitted: list[int] = []
+    feed.diagram_changed.connect(lambda diagram: emitted.append(len(diagram.arrows)))
+    feed.extend(_flow())
+    qtbot.waitUntil(lambda: feed._running is not None, timeout=2000)  # queued on the worker
+    feed.extend(_flow(start=10))  # comes while that layout is on its way
+    held.set()
+    qtbot.waitUntil(lambda: not feed.pending, timeout=3000)
+    assert emitted == [7, 14]  # the first layout, then one with both flows
+    assert feed.newest_seq() == 13
+
+
+def test_entries_out_of_order_are_held_in_journal_order() -> None:
+    feed = SequenceFeed(max_entries=3)
+    feed.extend([exchange_entry(seq, endpoint="/v2/token/refresh") for seq in (5, 2, 9, 7)])
+    feed.flush()
+    assert feed.count == 3
+    assert feed.newest_seq() == 9
+    assert sorted({a.seq for a in feed.diagram.arrows}) == [5, 7, 9]  # 2, the oldest, went
 
 
 def test_the_feed_keeps_only_the_newest_entries_and_drops_exchange_bytes() -> None:

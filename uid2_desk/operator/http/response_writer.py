@@ -9,6 +9,10 @@ from uid2_desk.operator.http.asgi_types import Message, Send
 from uid2_desk.protocol.clock import Clock
 
 
+def _finished(status: int) -> None:
+    """What a finished writer calls: nothing, the request is already logged."""
+
+
 class ResponseWriter:
     """Forwards the response, adding CORS and Date headers, and logs the request once.
 
@@ -38,7 +42,11 @@ class ResponseWriter:
         """Log the request now (idempotent)."""
         if not self._finished:
             self._finished = True
-            self._on_finish(self.status)
+            on_finish, self._on_finish = self._on_finish, _finished
+            # The callback is usually a closure over this writer: dropping it breaks that
+            # cycle, so each request's objects go when the request does, not at the next
+            # cycle collection (whose passes stall every thread, the GUI's included).
+            on_finish(self.status)
 
     async def send(self, message: Message) -> None:
         """Forward one ASGI message, with our headers on the response start."""

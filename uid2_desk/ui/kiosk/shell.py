@@ -123,7 +123,7 @@ class KioskShell(QObject):
 
     def _connect_signals(self) -> None:
         w = self.window
-        self.bridge.entry_appended.connect(w.add_entry)
+        self.bridge.entries_appended.connect(w.add_entries)
         self.bridge.user_changed.connect(w.show_user)
         self.bridge.user_removed.connect(w.forget_user)
         self.ticker.ticked.connect(w.refresh_clock_lines)

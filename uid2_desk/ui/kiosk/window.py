@@ -12,6 +12,8 @@ The window refuses to close any other way (Alt+F4 included).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -199,10 +201,14 @@ class KioskWindow(QWidget):
 
     def add_entry(self, entry: JournalEntry) -> None:
         """A journal entry of the run: draw it; a bid's token goes to the ad slot."""
-        self.feed.append(entry)
-        token = bid_token(entry)
-        if token is not None:
-            self._bid = token
+        self.add_entries((entry,))
+
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Journal entries of the run, in order: drawn; the newest bid's token to the ad slot."""
+        self.feed.extend(entries)
+        tokens = [t for t in map(bid_token, entries) if t is not None]
+        if tokens:
+            self._bid = tokens[-1]
             self._render_user()
 
     def refresh_clock_lines(self, _now_ms: object = None) -> None:

@@ -46,6 +46,8 @@ from uid2_desk.ui.common.qt_values import (
 from uid2_desk.ui.log.log_columns import LogColumn, display_text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtCore import QPersistentModelIndex
 
     ModelIndex = QModelIndex | QPersistentModelIndex
@@ -136,10 +138,14 @@ class ExchangeLogModel(QAbstractTableModel):
 
     def append_entry(self, entry: JournalEntry) -> None:
         """Queue one entry; it appears with the next batch (within 50 ms)."""
+        self.append_entries((entry,))
+
+    def append_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Queue entries in journal order; they appear with the next batch (within 50 ms)."""
         from uid2_desk.ui.log.log_rows import LogRow
 
-        self._pending.append(LogRow.from_entry(entry))
-        if not self._timer.isActive():
+        self._pending.extend(LogRow.from_entry(entry) for entry in entries)
+        if self._pending and not self._timer.isActive():
             self._timer.start()
 
     def append_rows(self, rows: list[LogRow]) -> None:

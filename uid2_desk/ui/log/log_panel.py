@@ -112,6 +112,7 @@ class ExchangeLogPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        self._offered: dict[str, set[str]] = {}
         self._connect_signals()
         self._refresh_facets()
         self._show_counts(0, 0)
@@ -184,11 +185,16 @@ class ExchangeLogPanel(QWidget):
             (self._user, self.model.users()),
             (self._client, self.model.clients()),
         ):
-            known = {combo.itemData(i) for i in range(1, combo.count())}
+            # What each combo offers is kept here: reading it back item by item cost the GUI
+            # thread most of a second a minute with an outside client's thousands of users.
+            offered = self._offered.setdefault(combo.objectName(), set())
+            new = [value for value in values if value not in offered]
+            if not new:
+                continue
+            offered.update(new)
             combo.blockSignals(True)
-            for value in values:
-                if value not in known:
-                    combo.addItem(value, value)
+            for value in new:
+                combo.addItem(value, value)
             combo.blockSignals(False)
 
     def _show_counts(self, shown: int, total: int) -> None:

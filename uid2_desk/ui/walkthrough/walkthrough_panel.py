@@ -116,9 +116,9 @@ class WalkthroughPanel(QWidget):
         self.lab.detach()
         self.feed.reset()
 
-    def add_entry(self, entry: JournalEntry) -> None:
-        """A journal entry of the session (from the bridge)."""
-        self.feed.append(entry)
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Journal entries of the session, in order (from the bridge)."""
+        self.feed.extend(entries)
 
     def show_user(self, snapshot: UserSnapshot) -> None:
         """A user changed (from the bridge)."""

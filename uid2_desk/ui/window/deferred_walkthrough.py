@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtWidgets import QMainWindow
 
     from uid2_desk.journal import JournalEntry
@@ -69,9 +71,9 @@ class DeferredWalkthrough:
         """Build the docks now (the window calls this once it has painted)."""
         _ = self.checks
 
-    def add_entry(self, entry: JournalEntry) -> None:
-        """A journal entry of the session: the diagram draws it."""
-        self.dock.add_entry(entry)
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Journal entries of the session, in order: the diagram draws them."""
+        self.dock.add_entries(entries)
         self.checks.refresher.poke()
 
     def show_user(self, snapshot: UserSnapshot) -> None:

@@ -14,6 +14,8 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from uid2_desk.ui.common.interpreter import keep_what_start_up_made
+
 if TYPE_CHECKING:
     import asyncio
     from collections.abc import Awaitable, Callable
@@ -28,8 +30,7 @@ if TYPE_CHECKING:
     from uid2_desk.ui.window.credentials_flow import CredentialsFlow
     from uid2_desk.ui.window.main_window import DeskWindow
 
-#: The lifetimes profile the GUI starts the local operator with: a whole lifecycle in
-#: five minutes, so the countdowns visibly move (the toolbar switches profiles).
+#: The local operator's lifetimes at start: a lifecycle in five minutes (countdowns move).
 DEFAULT_LIFETIMES = "demo"
 
 
@@ -70,10 +71,7 @@ class DeskApp:
     ) -> None:
         from pathlib import Path
 
-        self.app = app
-        self.window = window
-        self.bridge = bridge
-        self.clock = clock
+        self.app, self.window, self.bridge, self.clock = app, window, bridge, clock
         self.env = env
         self.data_dir = Path(data_dir)
         self.lifetimes = DEFAULT_LIFETIMES
@@ -128,6 +126,7 @@ class DeskApp:
             await settled(starting)
             if self.services is not None and not closed.done():
                 self.ready_at = time.monotonic()
+                keep_what_start_up_made()  # the services live as long as the window
             if self._exit_when_ready:
                 self.window.close()
             await closed
@@ -187,7 +186,7 @@ class DeskApp:
             with_exchanges=True,
         )
         for entry in entries:
-            bridge.post(bridge.entry_appended, entry)
+            bridge.post_entry(entry)
         bridge.post(bridge.services_ready, services)
         self.guide_menu.show_state(services.publisher.guide, local=local)
         if services.publisher.guide.legacy_v1:

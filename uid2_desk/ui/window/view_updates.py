@@ -12,6 +12,8 @@ from uid2_desk.protocol.errors import Uid2DeskError
 from uid2_desk.ui.window.handler_context import HandlerContext
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from uid2_desk.journal import JournalEntry
     from uid2_desk.protocol.tokens import AdvertisingTokenContents
     from uid2_desk.publisher.model import UserSnapshot
@@ -72,11 +74,13 @@ class ViewUpdates(HandlerContext):
             return
         self.lookups.run("Open exchange", services.journal.get(seq), self._inspector.show_entry)
 
-    def entry_appended(self, entry: JournalEntry) -> None:
-        """Follow the clock skew measured by each exchange."""
-        exchange = entry.exchange
-        if exchange is not None and exchange.clock_skew_ms is not None:
-            self._identity.set_skew(exchange.clock_skew_ms, exchange.clock_skew_uncertainty_ms)
+    def entries_appended(self, entries: Sequence[JournalEntry]) -> None:
+        """Follow the clock skew measured by the newest exchange that measured one."""
+        for entry in reversed(entries):
+            exchange = entry.exchange
+            if exchange is not None and exchange.clock_skew_ms is not None:
+                self._identity.set_skew(exchange.clock_skew_ms, exchange.clock_skew_uncertainty_ms)
+                return
 
     def set_masked(self, masked: bool) -> None:
         """Hide or show tokens, UIDs and keys everywhere they are drawn, open dialogs too."""

@@ -23,6 +23,8 @@ from uid2_desk.ui.common.look import set_colours
 from uid2_desk.ui.common.theme import HINT_TEXT
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtWidgets import QMainWindow
 
     from uid2_desk.journal import JournalEntry
@@ -109,9 +111,9 @@ class WalkthroughDock(QDockWidget):
 
     # -- slots (from the bridge and the window) -----------------------------------------
 
-    def add_entry(self, entry: JournalEntry) -> None:
-        """Draw a journal entry."""
-        self.ensure_panel().add_entry(entry)
+    def add_entries(self, entries: Sequence[JournalEntry]) -> None:
+        """Draw journal entries, in order."""
+        self.ensure_panel().add_entries(entries)
 
     def show_user(self, snapshot: UserSnapshot) -> None:
         """Follow a user's changes (the opt-out lab's user)."""

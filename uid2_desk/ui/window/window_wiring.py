@@ -109,15 +109,15 @@ def _wire_news(window: WiredWindow) -> None:
     b.user_changed.connect(window.update_actions)
     b.user_removed.connect(h.user_removed)
     b.user_removed.connect(window.update_actions)
-    b.entry_appended.connect(window.log_model.append_entry)
-    b.entry_appended.connect(h.entry_appended)
+    b.entries_appended.connect(window.log_model.append_entries)
+    b.entries_appended.connect(h.entries_appended)
     b.notice.connect(window.show_notice)
     b.startup_progress.connect(window.status.set_operator)
     b.startup_progress.connect(window.strip.set_detail)
     b.services_ready.connect(window.attach_services)
     b.startup_failed.connect(window.show_startup_failure)
     walkthrough = window.deferred_walkthrough
-    b.entry_appended.connect(walkthrough.add_entry)
+    b.entries_appended.connect(walkthrough.add_entries)
     b.user_changed.connect(walkthrough.show_user)
     b.services_ready.connect(walkthrough.attach)
 
