@@ -136,9 +136,7 @@ def test_other_news_waits_for_the_entries_said_before_it(qtbot: QtBot) -> None:
     bridge = DeskBridge()
     bridge.release()
     order: list[str] = []
-    bridge.entries_appended.connect(
-        lambda entries: order.extend(f"entry {e.seq}" for e in entries)
-    )
+    bridge.entries_appended.connect(lambda entries: order.extend(f"entry {e.seq}" for e in entries))
     bridge.notice.connect(lambda _level, message: order.append(message))
     bridge.post_entry(event_entry(1, name="identity_set"))
     bridge.post(bridge.notice, "info", "signed in")

@@ -123,7 +123,8 @@ def test_the_desk_lays_its_diagram_out_off_the_gui_thread(
     monkeypatch.setattr(sequence_feed, "layout", recording_layout)
     feed.extend(_flow())
     qtbot.waitUntil(lambda: not feed.pending, timeout=2000)
-    assert threads and all(name.startswith("uid2-diagram") for name in threads)
+    assert threads
+    assert all(name.startswith("uid2-diagram") for name in threads)
     assert len(feed.diagram.arrows) == 7
 
 
