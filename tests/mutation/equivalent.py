@@ -297,4 +297,15 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.operator.http.wire.x_json_bytes__mutmut_4": (
         "ensure_ascii=None instead of False: json.dumps only tests it for truth"
     ),
+    "uid2_desk.protocol.explain.x__message__mutmut_13": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.explain.x__message__mutmut_24": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.explain.x__message__mutmut_27": (
+        "'XXXX' as the message of an exchange with no HTTP status: the rules read the message "
+        "only at HTTP 400, 403 or 5xx, or for the texts 'exactly one of' and 'Invalid "
+        "Identifier', which '' and 'XXXX' both lack"
+    ),
 }

@@ -188,3 +188,42 @@ def test_a_reply_that_is_not_json_is_matched_by_its_text() -> None:
     explanation = explain(exchange)
     assert explanation is not None
     assert explanation.cause == "The operator failed: upstream connect error."
+
+
+def _wire_only(http: int, body: bytes) -> Exchange:
+    """A reply of which only the bytes on the wire were kept (a proxy, a failed open)."""
+    return dataclasses.replace(_reply("/v2/token/generate", http), response_body=body)
+
+
+def test_a_json_error_kept_only_as_bytes_is_explained_by_its_message_field() -> None:
+    body = b'{"status":"unknown","message":"Unknown error while generating token v2"}'
+    explanation = explain(_wire_only(500, body))
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: Unknown error while generating token v2."
+
+
+def test_a_plain_text_error_body_is_quoted_with_undecodable_bytes_replaced() -> None:
+    explanation = explain(_wire_only(502, b"upstream connect error \xff"))
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: upstream connect error \ufffd."
+
+
+@pytest.mark.parametrize(
+    "plaintext",
+    ['["not", "an", "object"]', '{"status": "unknown"}', '{"status": "unknown", "message": 42}'],
+)  # fmt: skip
+def test_a_json_reply_without_a_text_message_field_is_explained_by_its_status(
+    plaintext: str,
+) -> None:
+    exchange = dataclasses.replace(_reply("/v2/token/generate", 500), response_plaintext=plaintext)
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: HTTP 500."
+
+
+def test_a_gateway_body_that_is_not_a_json_object_is_quoted_as_it_came() -> None:
+    # Only a body that opens with "{" is read as the operator's JSON error; anything else on
+    # the wire (a gateway's own reply) is the most a QA engineer has to go on.
+    explanation = explain(_wire_only(502, b'"upstream request timeout"'))
+    assert explanation is not None
+    assert explanation.cause == 'The operator failed: "upstream request timeout".'
