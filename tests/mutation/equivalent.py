@@ -308,4 +308,10 @@ EQUIVALENT: dict[str, str] = {
         "only at HTTP 400, 403 or 5xx, or for the texts 'exactly one of' and 'Invalid "
         "Identifier', which '' and 'XXXX' both lack"
     ),
+    "uid2_desk.publisher.checks.chains.x_build_chains__mutmut_27": (
+        "'XXXX' instead of '' as the token a refresh with no request plaintext sent: it is only "
+        "looked up in by_token, whose keys are refresh tokens the operator handed out (base64 "
+        "of an encrypted token, never '' nor 'XXXX'), so neither is found and the refresh is "
+        "skipped either way"
+    ),
 }
