@@ -314,4 +314,26 @@ EQUIVALENT: dict[str, str] = {
         "of an encrypted token, never '' nor 'XXXX'), so neither is found and the refresh is "
         "skipped either way"
     ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_33": (
+        "split(':') with no limit: the auth fact is written only by the operator "
+        "(operator/core.py) as 'missing_role:' and role names (Role: GENERATOR, MAPPER...) "
+        "joined by '/': none has a ':', so the text has exactly one colon and every split gives"
+        " the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_34": (
+        "rsplit instead of split: the auth fact is written only by the operator "
+        "(operator/core.py) as 'missing_role:' and role names (Role: GENERATOR, MAPPER...) "
+        "joined by '/': none has a ':', so the text has exactly one colon and every split gives"
+        " the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_36": (
+        "split(':', 2): the auth fact is written only by the operator (operator/core.py) as "
+        "'missing_role:' and role names (Role: GENERATOR, MAPPER...) joined by '/': none has a "
+        "':', so the text has exactly one colon and every split gives the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_8": (
+        "'XXXX' for a missing auth fact: the rule compares the fact only with 'no_key' and the "
+        "prefix 'missing_role:', which '' and 'XXXX' both are not, so both fall to the same "
+        "answer (cstg_keypair or unknown_api_key by the path)"
+    ),
 }
