@@ -134,3 +134,32 @@ def test_an_entrys_user_is_hashed_with_its_dii() -> None:
         exchange=None,
     )
     assert redact_entry(entry, Redaction(mask_dii=True)).user == hash_email("jane@example.com")
+
+
+def test_an_email_user_exports_as_its_request_field_s_hash_whatever_space_is_around_it() -> None:
+    # An outside client's DII is the user as it sent it, stray spaces and capitals included;
+    # the export must show the one hash the operator (and the request's own field) gives it.
+    typed = " Jane@Example.com "
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        request_plaintext=json.dumps({"email": typed, "optout_check": 1}),
+    )
+    entry = JournalEntry(
+        seq=1, at_ms=0, kind=EntryKind.EXCHANGE, session="s", user=typed,
+        environment="local", step=None, outcome="success", summary="generate",
+        exchange=exchange,
+    )  # fmt: skip
+    redacted = redact_entry(entry, Redaction(mask_dii=True))
+    assert redacted.exchange is not None
+    sent = json.loads(redacted.exchange.request_plaintext or "")["email"]
+    assert redacted.user == sent == hash_email("jane@example.com")
+
+
+def test_a_label_with_an_address_in_it_is_hidden_whole() -> None:
+    shown = redact_user("Jane Doe <jane@example.com>", Redaction(mask_dii=True))
+    assert shown == hash_email("Jane Doe <jane@example.com>")
+    assert shown is not None
+    assert "Jane" not in shown

@@ -297,4 +297,43 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.operator.http.wire.x_json_bytes__mutmut_4": (
         "ensure_ascii=None instead of False: json.dumps only tests it for truth"
     ),
+    "uid2_desk.protocol.explain.x__message__mutmut_13": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.explain.x__message__mutmut_24": (
+        "a codec name in capitals: Python looks codecs up case-insensitively"
+    ),
+    "uid2_desk.protocol.explain.x__message__mutmut_27": (
+        "'XXXX' as the message of an exchange with no HTTP status: the rules read the message "
+        "only at HTTP 400, 403 or 5xx, or for the texts 'exactly one of' and 'Invalid "
+        "Identifier', which '' and 'XXXX' both lack"
+    ),
+    "uid2_desk.publisher.checks.chains.x_build_chains__mutmut_27": (
+        "'XXXX' instead of '' as the token a refresh with no request plaintext sent: it is only "
+        "looked up in by_token, whose keys are refresh tokens the operator handed out (base64 "
+        "of an encrypted token, never '' nor 'XXXX'), so neither is found and the refresh is "
+        "skipped either way"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_33": (
+        "split(':') with no limit: the auth fact is written only by the operator "
+        "(operator/core.py) as 'missing_role:' and role names (Role: GENERATOR, MAPPER...) "
+        "joined by '/': none has a ':', so the text has exactly one colon and every split gives"
+        " the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_34": (
+        "rsplit instead of split: the auth fact is written only by the operator "
+        "(operator/core.py) as 'missing_role:' and role names (Role: GENERATOR, MAPPER...) "
+        "joined by '/': none has a ':', so the text has exactly one colon and every split gives"
+        " the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_36": (
+        "split(':', 2): the auth fact is written only by the operator (operator/core.py) as "
+        "'missing_role:' and role names (Role: GENERATOR, MAPPER...) joined by '/': none has a "
+        "':', so the text has exactly one colon and every split gives the same second part"
+    ),
+    "uid2_desk.protocol.explain_rules.x__unauthorized__mutmut_8": (
+        "'XXXX' for a missing auth fact: the rule compares the fact only with 'no_key' and the "
+        "prefix 'missing_role:', which '' and 'XXXX' both are not, so both fall to the same "
+        "answer (cstg_keypair or unknown_api_key by the path)"
+    ),
 }

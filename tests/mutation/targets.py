@@ -108,5 +108,8 @@ TARGETS: tuple[Target, ...] = (
     Target("uid2_desk/protocol/explain.py", ("tests/protocol/test_explain.py",)),
     Target("uid2_desk/protocol/explain_rules.py", ("tests/protocol/test_explain.py",)),
     Target("uid2_desk/publisher/checks/run.py", _CHECKS),
-    Target("uid2_desk/publisher/checks/chains.py", _CHECKS),
+    Target(
+        "uid2_desk/publisher/checks/chains.py",
+        (*_CHECKS, "tests/publisher/test_check_chains.py"),
+    ),
 )

@@ -188,3 +188,92 @@ def test_a_reply_that_is_not_json_is_matched_by_its_text() -> None:
     explanation = explain(exchange)
     assert explanation is not None
     assert explanation.cause == "The operator failed: upstream connect error."
+
+
+def _wire_only(http: int, body: bytes) -> Exchange:
+    """A reply of which only the bytes on the wire were kept (a proxy, a failed open)."""
+    return dataclasses.replace(_reply("/v2/token/generate", http), response_body=body)
+
+
+def test_a_json_error_kept_only_as_bytes_is_explained_by_its_message_field() -> None:
+    body = b'{"status":"unknown","message":"Unknown error while generating token v2"}'
+    explanation = explain(_wire_only(500, body))
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: Unknown error while generating token v2."
+
+
+def test_a_plain_text_error_body_is_quoted_with_undecodable_bytes_replaced() -> None:
+    explanation = explain(_wire_only(502, b"upstream connect error \xff"))
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: upstream connect error \ufffd."
+
+
+@pytest.mark.parametrize(
+    "plaintext",
+    ['["not", "an", "object"]', '{"status": "unknown"}', '{"status": "unknown", "message": 42}'],
+)  # fmt: skip
+def test_a_json_reply_without_a_text_message_field_is_explained_by_its_status(
+    plaintext: str,
+) -> None:
+    exchange = dataclasses.replace(_reply("/v2/token/generate", 500), response_plaintext=plaintext)
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.cause == "The operator failed: HTTP 500."
+
+
+def test_a_gateway_body_that_is_not_a_json_object_is_quoted_as_it_came() -> None:
+    # Only a body that opens with "{" is read as the operator's JSON error; anything else on
+    # the wire (a gateway's own reply) is the most a QA engineer has to go on.
+    explanation = explain(_wire_only(502, b'"upstream request timeout"'))
+    assert explanation is not None
+    assert explanation.cause == 'The operator failed: "upstream request timeout".'
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/token/client-generate", "/v2/token/refresh", "/v2/token/validate"]
+)
+def test_a_success_on_any_endpoint_needs_no_explanation(path: str) -> None:
+    assert explain(_reply(path, 200, {"status": "success", "body": {}})) is None
+
+
+def test_a_refused_origin_with_no_message_says_there_was_none() -> None:
+    explanation = explain(_reply("/v2/token/client-generate", 403, {"status": "unauthorized"}))
+    assert explanation is not None
+    assert explanation.cause == (
+        "The operator refused the page's origin or the app's name: no message."
+    )
+
+
+def test_a_timestamp_refusal_with_no_measured_skew_says_only_the_window() -> None:
+    refused = _error(
+        "/v2/token/generate",
+        400,
+        "client_error",
+        "Invalid timestamp: Request too old or client time drift.",
+    )
+    explanation = explain(refused)
+    assert explanation is not None
+    assert explanation.cause == "The envelope's timestamp is outside the operator's window."
+
+
+def test_an_envelope_a_millisecond_ahead_is_said_to_be_ahead() -> None:
+    # A proxy measures the skew on its own clock: the operator behind it may still refuse.
+    refused = _reply(
+        "/v2/token/generate",
+        400,
+        {"status": "client_error", "message": "Invalid timestamp: Request too old or client "
+         "time drift."},
+        envelope_skew_ms="1",
+    )  # fmt: skip
+    explanation = explain(refused)
+    assert explanation is not None
+    assert explanation.cause.endswith("The envelope was 0.0 s ahead of the operator's clock.")
+
+
+def test_a_legacy_endpoint_with_no_listed_replacement_points_to_the_matching_v2_one() -> None:
+    explanation = explain(_reply("/v1/optout/status", 404))
+    assert explanation is not None
+    assert explanation.fix == (
+        "Call the matching /v2 endpoint with an encrypted request envelope "
+        "(https://unifiedid.com/docs/getting-started/gs-encryption-decryption)."
+    )
