@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from uid2_desk.journal import EntryKind, JournalEntry
 from uid2_desk.journal.masking import hash_email, hash_phone
 from uid2_desk.journal.redaction import (
@@ -163,3 +165,34 @@ def test_a_label_with_an_address_in_it_is_hidden_whole() -> None:
     assert shown == hash_email("Jane Doe <jane@example.com>")
     assert shown is not None
     assert "Jane" not in shown
+
+
+@pytest.mark.parametrize(
+    "typed", ["+1 206 555 0100", "12065550100", " +12065550100", "(206) 555-0100"]
+)
+def test_a_phone_user_as_a_client_typed_it_exports_as_its_request_field_s_hash(typed: str) -> None:
+    # The capture names a chain by the DII its generate sent, however the client wrote it; a
+    # phone the free-text rule does not recognise (no "+", spaces) must not leak in clear.
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        request_plaintext=json.dumps({"phone": typed}),
+    )
+    entry = JournalEntry(
+        seq=1, at_ms=0, kind=EntryKind.EXCHANGE, session="s", user=typed,
+        environment="local", step=None, outcome="error", summary="generate",
+        exchange=exchange,
+    )  # fmt: skip
+    redacted = redact_entry(entry, Redaction(mask_dii=True))
+    assert redacted.exchange is not None
+    sent = json.loads(redacted.exchange.request_plaintext or "")["phone"]
+    assert redacted.user == sent
+    assert "0100" not in (redacted.user or "")
+
+
+def test_a_user_that_is_neither_an_address_nor_a_number_keeps_its_words() -> None:
+    r = Redaction(mask_dii=True)
+    assert redact_user("load test 7", r) == "load test 7"  # one digit: not a phone number
+    assert redact_user("user 42 of +12065550100", r) == "user 42 of " + hash_phone("+12065550100")

@@ -270,6 +270,27 @@ def test_an_envelope_a_millisecond_ahead_is_said_to_be_ahead() -> None:
     assert explanation.cause.endswith("The envelope was 0.0 s ahead of the operator's clock.")
 
 
+def test_an_envelope_in_step_with_the_measuring_clock_puts_the_blame_on_the_operator_s_clock() -> (
+    None
+):
+    # Through the proxy a client in step with the proxy's clock (skew 0) can still be refused:
+    # "0.0 s behind" would blame the client for the operator's clock.
+    refused = _reply(
+        "/v2/token/generate",
+        400,
+        {"status": "client_error", "message": "Invalid timestamp: Request too old or client "
+         "time drift."},
+        envelope_skew_ms="0",
+    )  # fmt: skip
+    explanation = explain(refused)
+    assert explanation is not None
+    assert "behind" not in explanation.cause
+    assert explanation.cause.endswith(
+        "The envelope's time matched the clock it was measured against: if the operator still "
+        "refuses it, the operator's own clock is off."
+    )
+
+
 def test_a_legacy_endpoint_with_no_listed_replacement_points_to_the_matching_v2_one() -> None:
     explanation = explain(_reply("/v1/optout/status", 404))
     assert explanation is not None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 
 from uid2_desk.journal.masking import (
@@ -140,12 +141,28 @@ def _redact_pairs(pairs: tuple[tuple[str, str], ...], r: Redaction) -> tuple[tup
     return tuple((k, MASKED if is_secret_name(k) else redact_text(v, r)) for k, v in pairs)
 
 
+#: A user that is a phone number as a client sent it: digits with the separators people type
+#: (``+1 206 555 0100``, ``12065550100``), at least seven digits, nothing else.
+_PHONE_SHAPED = re.compile(r"\s*\+?[\d(][\d ().\-]*\s*")
+
+
+def _is_phone_shaped(text: str) -> bool:
+    return _PHONE_SHAPED.fullmatch(text) is not None and sum(c.isdigit() for c in text) >= 7
+
+
 def redact_user(user: str | None, r: Redaction) -> str | None:
-    """The test user as an export shows it: hashed with ``mask_dii``."""
+    """The test user as an export shows it: hashed with ``mask_dii``.
+
+    A user that is an email or a phone number as an outside client sent it (the capture names
+    a chain by the DII of its generate, spaces and all) gets the hash its request's ``email``
+    or ``phone`` field gets; anything else has the addresses and numbers in it hashed.
+    """
     if user is None or not r.mask_dii:
         return user
     if "@" in user:
         return hash_email(user)
+    if _is_phone_shaped(user):
+        return hash_phone(user)
     return mask_dii_in_text(user)
 
 

@@ -119,7 +119,7 @@ def _envelope(reply: ReplyFacts) -> Explanation | None:
         )
     if "too old or client time drift" in m:
         skew = reply.facts.get(SKEW_FACT)
-        measured = f" The envelope was {_seconds(skew)} the operator's clock." if skew else ""
+        measured = _measured(skew) if skew else ""
         return Explanation(
             "timestamp_window",
             "The envelope's timestamp is outside the operator's window." + measured,
@@ -132,6 +132,17 @@ def _envelope(reply: ReplyFacts) -> Explanation | None:
             'Encrypt a UTF-8 JSON object such as {"email_hash": "…"}.',
         )
     return None
+
+
+def _measured(skew: str) -> str:
+    if skew.strip() == "0":
+        # The proxy measures against its own clock: a client in step with it can still be
+        # refused by an operator whose clock is off.
+        return (
+            " The envelope's time matched the clock it was measured against: if the operator "
+            "still refuses it, the operator's own clock is off."
+        )
+    return f" The envelope was {_seconds(skew)} the operator's clock."
 
 
 def _seconds(skew: str) -> str:
