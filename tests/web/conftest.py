@@ -46,9 +46,14 @@ def prebid_bundle() -> bytes:
         pytest.fail(str(exc))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Headless Debian Chromium, one per session."""
+    """Headless Debian Chromium, one per test module.
+
+    Not one per session: ``sync_playwright`` keeps an event loop running on the main thread
+    for as long as it is open, and every asyncio test collected after it would find that loop
+    ("Cannot run the event loop while another loop is running").
+    """
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (CI does)")
     with sync_playwright() as playwright:
