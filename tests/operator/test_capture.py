@@ -162,6 +162,28 @@ async def test_a_body_that_is_not_base64_and_an_unknown_path_are_captured_too(
     assert "POST /v2/token/refresh" in (extra_value(legacy, FIX) or "")
 
 
+@pytest.mark.parametrize(
+    ("body", "code", "said"),
+    [
+        ("A" * 388, "refresh_token_unknown_key", "not a refresh token at all"),
+        (base64.b64encode(bytes(range(256)) + bytes(35)).decode(), "refresh_token_unknown_key",
+         "another environment or operator"),
+        ("garbage!", "refresh_token_unreadable", "no JSON, quotes or line breaks"),
+    ],
+    ids=["388 A's", "388 characters of base64", "not base64"],
+)  # fmt: skip
+async def test_a_refresh_body_that_is_no_refresh_token_is_explained(
+    asgi_client: httpx.AsyncClient, captured: list[Exchange], body: str, code: str, said: str
+) -> None:
+    # The operator reads the token's key id before anything else: any 388 characters of
+    # base64 come back as "Generator of this token (Key ID: …) does not exist".
+    reply = await asgi_client.post("/v2/token/refresh", content=body)
+    assert reply.status_code == 400
+    (exchange,) = captured
+    assert extra_value(exchange, WHY_CODE) == code
+    assert said in (extra_value(exchange, WHY) or "") + (extra_value(exchange, FIX) or "")
+
+
 async def test_a_refresh_is_captured_with_its_token_and_its_reply_decrypted(
     asgi_client: httpx.AsyncClient,
     local_operator: LocalOperator,

@@ -108,6 +108,11 @@ _CASES = [
                 "message": "Invalid timestamp: Request too old or client time drift."},
                 envelope_skew_ms="-75250"),
          "timestamp_window", "75.2 s behind the operator's clock"),
+        (_error("/v2/token/refresh", 400, "client_error",
+                "Invalid key: Generator of this token (Key ID: 0) does not exist."),
+         "refresh_token_unknown_key", "not a refresh token at all"),
+        (_error("/v2/token/refresh", 400, "error", "Error refreshing token"),
+         "refresh_token_unreadable", "not a refresh token the operator can read"),
 ]  # fmt: skip
 #: The full words of each case's explanation, as a QA engineer reads them (reviewed text).
 _WORDS = Path(__file__).with_name("explanations.json")

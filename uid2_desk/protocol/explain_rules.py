@@ -182,6 +182,25 @@ def _tokens(reply: ReplyFacts) -> Explanation | None:
             "operator, or it was cut or altered.",
             "Refresh against the operator that issued the identity, with the token as received.",
         )
+    if reply.path == "/v2/token/refresh" and "Generator of this token" in reply.message:
+        # The operator reads the key id from the token's header before anything else, so any
+        # 388 characters of base64 get this answer, as does a real token from elsewhere.
+        return Explanation(
+            "refresh_token_unknown_key",
+            "The refresh token names an encryption key this operator does not have: it was "
+            "issued by another environment or operator, or it is not a refresh token at all "
+            "(cut, altered or made up).",
+            "Send the refresh_token exactly as this environment's generate or refresh returned "
+            "it; a user from another environment must sign in here (generate).",
+        )
+    if reply.path == "/v2/token/refresh" and reply.message == "Error refreshing token":
+        return Explanation(
+            "refresh_token_unreadable",
+            "The body is not a refresh token the operator can read (not base64, or too short "
+            "to hold one).",
+            "Send the refresh_token string itself as the whole body: no JSON, quotes or "
+            "line breaks around it.",
+        )
     if "exactly one of" in reply.message:
         return Explanation(
             "identifier_count",
