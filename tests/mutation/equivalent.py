@@ -297,4 +297,46 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.operator.http.wire.x_json_bytes__mutmut_4": (
         "ensure_ascii=None instead of False: json.dumps only tests it for truth"
     ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_3": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_6": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_7": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_22": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_31": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_32": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_109": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_110": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_111": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
 }
