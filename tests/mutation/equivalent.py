@@ -339,4 +339,19 @@ EQUIVALENT: dict[str, str] = {
         "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
         "(operator_type=1, version=0, key_id=0) builds the same value"
     ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_23": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_24": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_50": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
 }

@@ -59,6 +59,7 @@ _ISSUER = (
     "tests/operator/test_issuer_spec.py",
     "tests/operator/test_error_matrix.py",
     "tests/operator/test_test_identities.py",
+    "tests/operator/test_issuer_identity_spec.py",
 )
 _AUTH = (
     "tests/operator/test_auth_spec.py",
