@@ -354,4 +354,25 @@ EQUIVALENT: dict[str, str] = {
         "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
         "given, not this field of the contents, so the token bytes are the same"
     ),
+    "uid2_desk.operator.core.x_authenticate__mutmut_5": (
+        "a header name in capitals: Starlette's Headers.get lower-cases the name it is given "
+        "before looking it up, so the same header is read"
+    ),
+    "uid2_desk.operator.core.x_enveloped_route__mutmut_22": (
+        "a header name in capitals: Starlette's Headers.get lower-cases the name it is given "
+        "before looking it up, so the same header is read"
+    ),
+    "uid2_desk.operator.core.x_authenticate__mutmut_8": (
+        "looking up a missing key too: bearer_token returns None or a non-empty key, and "
+        "ClientRegistry.by_api_key(None) is a dict lookup that finds no client, so client is "
+        "None either way"
+    ),
+    "uid2_desk.operator.core.x_token_input__mutmut_13": (
+        "TokenInput.provided left empty: no code reads it (the logout refusal shows the "
+        "InputVal's identity hash, java_object_text, not the text sent)"
+    ),
+    "uid2_desk.operator.core.x_token_input__mutmut_21": (
+        "TokenInput.provided left empty: no code reads it (the logout refusal shows the "
+        "InputVal's identity hash, java_object_text, not the text sent)"
+    ),
 }

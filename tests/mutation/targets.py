@@ -68,6 +68,7 @@ _AUTH = (
     "tests/operator/fidelity/test_envelope_and_cors.py",
     "tests/operator/test_issuer_spec.py",
     "tests/operator/test_wire_replies_spec.py",
+    "tests/operator/test_prologue_capture_spec.py",
 )
 _CHECKS = (
     "tests/publisher/test_integration_checks.py",
