@@ -375,4 +375,38 @@ EQUIVALENT: dict[str, str] = {
         "TokenInput.provided left empty: no code reads it (the logout refusal shows the "
         "InputVal's identity hash, java_object_text, not the text sent)"
     ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_33": (
+        "master_key_id_of(raw, None): only V2 is tested for there (start 1 or 2), and this line"
+        " runs for v3 and v4 only, which start at 2 like None does"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_47": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_55": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_56": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_77": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_84": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_85": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
 }
