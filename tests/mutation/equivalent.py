@@ -409,4 +409,8 @@ EQUIVALENT: dict[str, str] = {
         "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
         " the rest are read, so it never runs short and the name never reaches a message"
     ),
+    "uid2_desk.protocol.tokens_header.x_master_key_id_of__mutmut_11": (
+        "int.from_bytes without a byte order: its default is 'big' since Python 3.11, and the "
+        "project requires Python 3.11 or later"
+    ),
 }

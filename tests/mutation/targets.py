@@ -55,6 +55,7 @@ _TOKENS = (
     "tests/protocol/test_token_wire_spec.py",
     "tests/protocol/test_tokens_v2_spec.py",
     "tests/protocol/test_advertising_refusals_spec.py",
+    "tests/protocol/test_token_header_refusals_spec.py",
 )
 _ISSUER = (
     "tests/operator/test_issuer_spec.py",
