@@ -336,4 +336,120 @@ EQUIVALENT: dict[str, str] = {
         "prefix 'missing_role:', which '' and 'XXXX' both are not, so both fall to the same "
         "answer (cstg_keypair or unknown_api_key by the path)"
     ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_3": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_6": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_7": (
+        "the name of the v2 token's outer reader: decrypt_v2 runs only after check_length has "
+        "ensured at least 85 bytes, so reading 1 + 4 + 16 bytes and the rest never runs short "
+        "and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_22": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_31": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_32": (
+        "the name of the v2 master payload's reader: check_length leaves at least 64 bytes of "
+        "CBC data, at least 48 once unpadded, and only 8 + 4 + 16 bytes and the rest are read, "
+        "so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_109": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_110": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
+    "uid2_desk.protocol.tokens_v2.x_decrypt_v2__mutmut_111": (
+        "dropping an argument of the v2 OperatorIdentity that equals the dataclass's default "
+        "(operator_type=1, version=0, key_id=0) builds the same value"
+    ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_23": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_24": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
+    "uid2_desk.operator.issuer.xǁTokenIssuerǁ_issue__mutmut_50": (
+        "the issuer's token contents are handed only to the encoders, and "
+        "encrypt_advertising_token and encrypt_refresh_token write the id of the key they are "
+        "given, not this field of the contents, so the token bytes are the same"
+    ),
+    "uid2_desk.operator.core.x_authenticate__mutmut_5": (
+        "a header name in capitals: Starlette's Headers.get lower-cases the name it is given "
+        "before looking it up, so the same header is read"
+    ),
+    "uid2_desk.operator.core.x_enveloped_route__mutmut_22": (
+        "a header name in capitals: Starlette's Headers.get lower-cases the name it is given "
+        "before looking it up, so the same header is read"
+    ),
+    "uid2_desk.operator.core.x_authenticate__mutmut_8": (
+        "looking up a missing key too: bearer_token returns None or a non-empty key, and "
+        "ClientRegistry.by_api_key(None) is a dict lookup that finds no client, so client is "
+        "None either way"
+    ),
+    "uid2_desk.operator.core.x_token_input__mutmut_13": (
+        "TokenInput.provided left empty: no code reads it (the logout refusal shows the "
+        "InputVal's identity hash, java_object_text, not the text sent)"
+    ),
+    "uid2_desk.operator.core.x_token_input__mutmut_21": (
+        "TokenInput.provided left empty: no code reads it (the logout refusal shows the "
+        "InputVal's identity hash, java_object_text, not the text sent)"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_33": (
+        "master_key_id_of(raw, None): only V2 is tested for there (start 1 or 2), and this line"
+        " runs for v3 and v4 only, which start at 2 like None does"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_47": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_55": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_56": (
+        "the name of the v3/v4 master payload's reader: check_length leaves at least 131 - 6 - "
+        "28 = 97 bytes of GCM plain text, and only 33 bytes and the rest are read, so it never "
+        "runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_77": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_84": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_advertising.x_decrypt_advertising_token__mutmut_85": (
+        "the name of the v3/v4 site payload's reader: at least 131 bytes leave at least 64 "
+        "bytes after the master fields, 36 once GCM's IV and tag are off, and only 36 bytes and"
+        " the rest are read, so it never runs short and the name never reaches a message"
+    ),
+    "uid2_desk.protocol.tokens_header.x_master_key_id_of__mutmut_11": (
+        "int.from_bytes without a byte order: its default is 'big' since Python 3.11, and the "
+        "project requires Python 3.11 or later"
+    ),
 }

@@ -53,11 +53,15 @@ _TOKENS = (
     "tests/protocol/test_robustness.py",
     "tests/protocol/test_token_codec_spec.py",
     "tests/protocol/test_token_wire_spec.py",
+    "tests/protocol/test_tokens_v2_spec.py",
+    "tests/protocol/test_advertising_refusals_spec.py",
+    "tests/protocol/test_token_header_refusals_spec.py",
 )
 _ISSUER = (
     "tests/operator/test_issuer_spec.py",
     "tests/operator/test_error_matrix.py",
     "tests/operator/test_test_identities.py",
+    "tests/operator/test_issuer_identity_spec.py",
 )
 _AUTH = (
     "tests/operator/test_auth_spec.py",
@@ -66,6 +70,7 @@ _AUTH = (
     "tests/operator/fidelity/test_envelope_and_cors.py",
     "tests/operator/test_issuer_spec.py",
     "tests/operator/test_wire_replies_spec.py",
+    "tests/operator/test_prologue_capture_spec.py",
 )
 _CHECKS = (
     "tests/publisher/test_integration_checks.py",
