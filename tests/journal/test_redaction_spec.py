@@ -195,4 +195,6 @@ def test_a_phone_user_as_a_client_typed_it_exports_as_its_request_field_s_hash(t
 def test_a_user_that_is_neither_an_address_nor_a_number_keeps_its_words() -> None:
     r = Redaction(mask_dii=True)
     assert redact_user("load test 7", r) == "load test 7"  # one digit: not a phone number
+    assert redact_user("123 456", r) == "123 456"  # six digits: too short for a phone number
+    assert redact_user("555 0100", r) == hash_phone("555 0100")  # seven: a local number
     assert redact_user("user 42 of +12065550100", r) == "user 42 of " + hash_phone("+12065550100")
