@@ -452,4 +452,9 @@ EQUIVALENT: dict[str, str] = {
         "int.from_bytes without a byte order: its default is 'big' since Python 3.11, and the "
         "project requires Python 3.11 or later"
     ),
+    "uid2_desk.protocol.explain_rules.x__seconds__mutmut_8": (
+        "ms >= 0 instead of ms > 0: _seconds never sees a skew of 0, since _measured answers "
+        "'0' first, and the operator and the proxy write the skew with str(int(...)) "
+        "(operator/capture/notes.py, proxy/record.py), so a zero is always '0'"
+    ),
 }
