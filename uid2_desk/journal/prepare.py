@@ -27,6 +27,8 @@ from uid2_desk.journal.schema import search_text
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
+#: Made once: ``json.dumps`` with options builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _EXCHANGE = EntryKind.EXCHANGE
 _EVENT = EntryKind.EVENT
 
@@ -190,4 +192,4 @@ def without_secrets(plaintext: str | None) -> str | None:
     masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
-    return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(masked)
