@@ -130,3 +130,23 @@ def test_a_block_written_in_one_statement_stores_what_row_by_row_writing_stores(
         ]
         assert '"refresh_response_key":"[masked]"' in (stored[0].response_plaintext or "")
         assert j.count(JournalFilter(text="backslash")) == 3  # the FTS triggers ran for each
+
+
+def test_a_long_block_is_written_as_it_goes_and_still_rolls_back_whole(tmp_path: Path) -> None:
+    count = writing.FLUSH_ROWS * 2 + 50
+    with Journal.open(tmp_path / "j.db") as j:
+
+        def fail_late() -> None:
+            with j.bulk():
+                for i in range(count):
+                    _event(j, i)
+                raise RuntimeError("late failure")
+
+        with pytest.raises(RuntimeError, match="late failure"):
+            fail_late()
+        assert j.count() == 0  # the rows written early went with the rolled-back transaction
+        with j.bulk():
+            seqs = [_event(j, i) for i in range(count)]
+        assert j.count() == count
+        assert [e.seq for e in j.entries(limit=None)] == seqs
+        assert seqs == list(range(seqs[0], seqs[0] + count))

@@ -42,6 +42,9 @@ _INSERT_DOCS = (
     "INSERT INTO exchange (seq, doc)"
     " SELECT value ->> 0, substr(?2, value ->> 1, value ->> 2) FROM json_each(?1)"
 )
+#: A bulk block writes what it queued every so many entries (each statement's JSON and blob
+#: stay a few megabytes however many entries the block holds); a writer's group is smaller.
+FLUSH_ROWS = 1024
 #: ``->>`` came with SQLite 3.38; older libraries take the rows one by one.
 ONE_STATEMENT_GROUPS = sqlite3.sqlite_version_info >= (3, 38, 0)
 #: The highest seq ever given (AUTOINCREMENT's mark, or a row's if the mark is behind).
@@ -152,6 +155,9 @@ class JournalWriting(GuardedConnection):
             self._pending_entries.append((seq, *row))
             if doc is not None:
                 self._pending_docs.append((seq, doc))
+            if len(self._pending_entries) >= FLUSH_ROWS:  # a long block (an import) stays small
+                with self._errors("record entries in"):
+                    self._flush_pending()
             return seq
         with self._write("record an entry in"):
             written = self._db.execute(_INSERT_ENTRY, (None, *row)).lastrowid
