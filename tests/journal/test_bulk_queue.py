@@ -150,3 +150,16 @@ def test_a_long_block_is_written_as_it_goes_and_still_rolls_back_whole(tmp_path:
         assert j.count() == count
         assert [e.seq for e in j.entries(limit=None)] == seqs
         assert seqs == list(range(seqs[0], seqs[0] + count))
+
+
+def test_a_nul_character_in_a_block_is_stored_whole(tmp_path: Path) -> None:
+    """SQLite's JSON text stops at a NUL, so such rows are bound as they are."""
+    texts = ["nul\x00inside", "a \\u0000 spelled out", "plain"]
+    with Journal.open(tmp_path / "j.db") as j:
+        with j.bulk():
+            for text in texts:
+                j.append_event(
+                    "tick", at_ms=1, session="s", user=text, environment="e", step=None,
+                    summary=text,
+                )  # fmt: skip
+        assert [(e.user, e.summary) for e in j.entries()] == [(t, t) for t in texts]

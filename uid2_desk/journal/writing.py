@@ -177,7 +177,11 @@ class JournalWriting(GuardedConnection):
             if docs:
                 self._db.executemany(_INSERT_DOC, docs)
             return
-        self._db.execute(_INSERT_ENTRIES, (json.dumps(entries, ensure_ascii=False),))
+        rows = json.dumps(entries, ensure_ascii=False)
+        if "\\u0000" in rows:  # SQLite's JSON text ends at a NUL: bind such rows as they are
+            self._db.executemany(_INSERT_ENTRY, entries)
+        else:
+            self._db.execute(_INSERT_ENTRIES, (rows,))
         if docs:
             spans, offset = [], 1  # substr() counts from 1
             for seq, doc in docs:
