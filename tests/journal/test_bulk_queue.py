@@ -8,6 +8,7 @@ disk, and a block that fails.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -163,3 +164,18 @@ def test_a_nul_character_in_a_block_is_stored_whole(tmp_path: Path) -> None:
                     summary=text,
                 )  # fmt: skip
         assert [(e.user, e.summary) for e in j.entries()] == [(t, t) for t in texts]
+
+
+def test_a_duration_json_cannot_hold_is_stored_as_row_by_row_writing_stores_it(
+    tmp_path: Path, recorded: Recorded
+) -> None:
+    x = recorded.generate
+    odd = [
+        dataclasses.replace(x, timings=dataclasses.replace(x.timings, total_ms=v))
+        for v in (float("inf"), 12.5)
+    ]
+    with Journal.open(tmp_path / "j.db") as j:
+        with j.bulk():
+            for exchange in odd:
+                j.append_exchange(exchange, session="s", user="u", environment="e", step=None)
+        assert [e.duration_ms for e in j.entries()] == [float("inf"), 12.5]

@@ -45,6 +45,7 @@ _INSERT_DOCS = (
 #: A bulk block writes what it queued every so many entries (each statement's JSON and blob
 #: stay a few megabytes however many entries the block holds); a writer's group is smaller.
 FLUSH_ROWS = 1024
+_ROWS_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 #: ``->>`` came with SQLite 3.38; older libraries take the rows one by one.
 ONE_STATEMENT_GROUPS = sqlite3.sqlite_version_info >= (3, 38, 0)
 #: The highest seq ever given (AUTOINCREMENT's mark, or a row's if the mark is behind).
@@ -177,7 +178,10 @@ class JournalWriting(GuardedConnection):
             if docs:
                 self._db.executemany(_INSERT_DOC, docs)
             return
-        rows = json.dumps(entries, ensure_ascii=False)
+        try:
+            rows = _ROWS_JSON.encode(entries)
+        except ValueError:  # an infinite or NaN duration, which JSON cannot hold
+            rows = "\\u0000"
         if "\\u0000" in rows:  # SQLite's JSON text ends at a NUL: bind such rows as they are
             self._db.executemany(_INSERT_ENTRY, entries)
         else:
