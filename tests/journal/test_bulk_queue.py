@@ -1,19 +1,21 @@
 """Appends inside ``Journal.bulk()`` are queued and written together: nothing about them changes.
 
 Inside a bulk block the journal hands out sequence numbers itself and writes the queued rows
-with one ``executemany`` at the end (or as soon as anything else touches the connection). These
+with one statement per table at the end (or as soon as anything else touches the connection). These
 tests check what a caller can observe: the seqs, reads and prunes inside the block, the rows on
 disk, and a block that fails.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.journal.recorded import Recorded
-from uid2_desk.journal import Journal, JournalFilter
+from uid2_desk.journal import Journal, JournalFilter, writing
 
 
 def _event(j: Journal, n: int, session: str = "s") -> int:
@@ -83,3 +85,97 @@ def test_a_block_is_durable_once_it_exits(tmp_path: Path) -> None:
         seqs = [_event(j, i) for i in range(50)]
     with Journal.open(path) as again:
         assert [e.seq for e in again.entries(limit=None)] == seqs
+
+
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute(
+            "SELECT e.*, typeof(e.duration_ms), typeof(e.at_ms), x.doc, typeof(x.doc)"
+            " FROM entry e LEFT JOIN exchange x USING (seq) ORDER BY seq"
+        )
+        return [tuple(r) for r in rows]
+    finally:
+        db.close()
+
+
+def _fill_mixed(path: Path, recorded: Recorded) -> None:
+    with Journal.open(path) as j, j.bulk():
+        for i, x in enumerate((recorded.generate, recorded.timeout, recorded.refresh)):
+            j.append_exchange(x, session="s", user=f"ü{i}", environment="e", step="1-d")
+            j.append_event(
+                "tick", at_ms=i, session="s", user=None, environment="e", step=None,
+                summary='quote " and \\ backslash', detail={"note": "é 😀", "api_key": "k"},
+            )  # fmt: skip
+
+
+def test_a_block_written_in_one_statement_stores_what_row_by_row_writing_stores(
+    tmp_path: Path, recorded: Recorded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-statement group insert (JSON rows, one blob of exchanges) against executemany."""
+    assert writing.ONE_STATEMENT_GROUPS  # this machine's SQLite has ->>: the path under test
+    _fill_mixed(tmp_path / "one.db", recorded)
+    monkeypatch.setattr(writing, "ONE_STATEMENT_GROUPS", False)
+    _fill_mixed(tmp_path / "rows.db", recorded)
+    one, rows = _rows(tmp_path / "one.db"), _rows(tmp_path / "rows.db")
+    assert len(one) == 6
+    assert one == rows
+    assert [r[-1] for r in one] == ["blob", "null"] * 3
+    with Journal.open(tmp_path / "one.db") as j:
+        stored = [e.exchange for e in j.entries(with_exchanges=True) if e.exchange is not None]
+        # Each exchange cut out of the one blob whole (bodies byte for byte, key masked).
+        assert [x.response_body for x in stored] == [
+            recorded.generate.response_body,
+            recorded.timeout.response_body,
+            recorded.refresh.response_body,
+        ]
+        assert '"refresh_response_key":"[masked]"' in (stored[0].response_plaintext or "")
+        assert j.count(JournalFilter(text="backslash")) == 3  # the FTS triggers ran for each
+
+
+def test_a_long_block_is_written_as_it_goes_and_still_rolls_back_whole(tmp_path: Path) -> None:
+    count = writing.FLUSH_ROWS * 2 + 50
+    with Journal.open(tmp_path / "j.db") as j:
+
+        def fail_late() -> None:
+            with j.bulk():
+                for i in range(count):
+                    _event(j, i)
+                raise RuntimeError("late failure")
+
+        with pytest.raises(RuntimeError, match="late failure"):
+            fail_late()
+        assert j.count() == 0  # the rows written early went with the rolled-back transaction
+        with j.bulk():
+            seqs = [_event(j, i) for i in range(count)]
+        assert j.count() == count
+        assert [e.seq for e in j.entries(limit=None)] == seqs
+        assert seqs == list(range(seqs[0], seqs[0] + count))
+
+
+def test_a_nul_character_in_a_block_is_stored_whole(tmp_path: Path) -> None:
+    """SQLite's JSON text stops at a NUL, so such rows are bound as they are."""
+    texts = ["nul\x00inside", "a \\u0000 spelled out", "plain"]
+    with Journal.open(tmp_path / "j.db") as j:
+        with j.bulk():
+            for text in texts:
+                j.append_event(
+                    "tick", at_ms=1, session="s", user=text, environment="e", step=None,
+                    summary=text,
+                )  # fmt: skip
+        assert [(e.user, e.summary) for e in j.entries()] == [(t, t) for t in texts]
+
+
+def test_a_duration_json_cannot_hold_is_stored_as_row_by_row_writing_stores_it(
+    tmp_path: Path, recorded: Recorded
+) -> None:
+    x = recorded.generate
+    odd = [
+        dataclasses.replace(x, timings=dataclasses.replace(x.timings, total_ms=v))
+        for v in (float("inf"), 12.5)
+    ]
+    with Journal.open(tmp_path / "j.db") as j:
+        with j.bulk():
+            for exchange in odd:
+                j.append_exchange(exchange, session="s", user="u", environment="e", step=None)
+        assert [e.duration_ms for e in j.entries()] == [float("inf"), 12.5]

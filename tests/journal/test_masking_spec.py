@@ -164,3 +164,31 @@ def test_a_body_without_secrets_is_kept_as_it_came_byte_for_byte() -> None:
     for text in ('{ "status" : "success" }', '{"keys": [1, 2]}', "not json but a key", ""):
         assert without_secrets(text) is text
     assert without_secrets(None) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"pass_word": "hunter2"}',  # a separator inside the word a part spells
+        '{"API-KEY": "k"}',  # capitals and a dash
+        '{"\\u0073ecret": "s"}',  # a JSON escape spells "secret"
+        '{"a": {"Client_Secret": "s"}}',
+    ],
+)
+def test_a_secret_field_is_masked_however_its_name_is_written(text: str) -> None:
+    from uid2_desk.journal.masking import may_name_a_secret
+    from uid2_desk.journal.prepare import without_secrets
+
+    assert may_name_a_secret(text)
+    stored = without_secrets(text) or ""
+    assert "[masked]" in stored
+    for secret in ("hunter2", '"k"', '"s"'):
+        assert secret not in stored
+
+
+def test_text_that_spells_no_secret_name_is_not_parsed_at_all() -> None:
+    from uid2_desk.journal.masking import may_name_a_secret
+
+    assert not may_name_a_secret('{"status": "success", "body": {"token": "AgAA"}}')
+    assert not may_name_a_secret('{"monkey_business": 1, "u": "\\n"}')  # "key" alone is no part
+    assert may_name_a_secret("x-credential")

@@ -111,12 +111,11 @@ class AsyncJournal:
             self._listeners.remove(callback)
 
     def _notify(self, entry: JournalEntry) -> None:
-        loop = asyncio.get_running_loop()
         for callback in list(self._listeners):
             try:
                 callback(entry)
             except Exception as exc:
-                loop.call_exception_handler(
+                asyncio.get_running_loop().call_exception_handler(
                     {
                         "message": f"journal listener {callback!r} failed on entry {entry.seq}",
                         "exception": exc,

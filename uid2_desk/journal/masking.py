@@ -51,15 +51,32 @@ _PHONE_RE = re.compile(r"(?<![\w+])\+\d{10,15}(?!\d)")
 _TOKEN_RE = re.compile(r"[A-Za-z0-9+/_\-]{60,}={0,2}")
 
 
+#: Any of the parts, in one search (a tenth of ``any(part in flat ...)`` on a field name).
+_SECRET_PART = re.compile("|".join(_SECRET_NAME_PARTS))
+
+
+def _flat(text: str) -> str:
+    return text.lower().replace("_", "").replace("-", "")
+
+
 def is_secret_name(name: str) -> bool:
     """Whether a field or header name denotes a secret (``secret``, ``api_key``...)."""
-    flat = name.lower().replace("_", "").replace("-", "")
+    return _SECRET_PART.search(_flat(name)) is not None
+
+
+def may_name_a_secret(text: str) -> bool:
+    """Whether JSON text may hold a field :func:`is_secret_name` would name; if not, none.
+
+    The text is flattened as a name is (lower case, no ``_`` or ``-``): a field name written
+    out in the text then stays a substring of it, so a text without any part cannot hold one.
+    A ``\\u`` escape could spell a name the flat text does not show, so it answers yes.
+    Plain substring tests over the flat text: the case-insensitive regular expression this
+    replaces took ten times as long over a 1 KB reply.
+    """
+    if "\\u" in text:
+        return True
+    flat = _flat(text)
     return any(part in flat for part in _SECRET_NAME_PARTS)
-
-
-#: Text that holds no match cannot hold a field :func:`is_secret_name` would name (every part
-#: above contains one of these, before ``_`` and ``-`` are taken out).
-SECRET_NAME_HINT = re.compile(r"secret|passw|key|authorization|credential", re.IGNORECASE)
 
 
 def mask_secret_fields(value: Any) -> Any:

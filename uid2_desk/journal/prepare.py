@@ -10,7 +10,6 @@ GIL while it works), which is what brings a burst near bare SQLite's rate.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ from dataclasses import dataclass
 from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.masking import (
     MASKED,
-    SECRET_NAME_HINT,
     is_secret_name,
     mask_secret_fields,
+    may_name_a_secret,
     scrub_headers,
 )
 from uid2_desk.journal.model import EntryKind, JournalEntry, classify_exchange, summarize_exchange
@@ -28,6 +27,8 @@ from uid2_desk.journal.schema import search_text
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
+#: Made once: ``json.dumps`` with options builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _EXCHANGE = EntryKind.EXCHANGE
 _EVENT = EntryKind.EVENT
 
@@ -72,12 +73,17 @@ def prepare_exchange(
         or request_plaintext is not exchange.request_plaintext
         or response_plaintext is not exchange.response_plaintext
     ):
-        exchange = dataclasses.replace(
-            exchange,
-            request_headers=request_headers,
-            response_headers=response_headers,
-            request_plaintext=request_plaintext,
-            response_plaintext=response_plaintext,
+        # Exchange(**fields) rather than dataclasses.replace: a third of the time, and the
+        # same checks (an unknown or missing field still fails), for a copy on every reply
+        # that carries a refresh_response_key.
+        exchange = Exchange(
+            **{
+                **vars(exchange),
+                "request_headers": request_headers,
+                "response_headers": response_headers,
+                "request_plaintext": request_plaintext,
+                "response_plaintext": response_plaintext,
+            }
         )
     if outcome is None:
         outcome = classify_exchange(exchange).value
@@ -177,7 +183,7 @@ def without_secrets(plaintext: str | None) -> str | None:
     refresh reply lives in the user store, never in the journal or what is exported from it.
     The text comes back unchanged (the same object) when there is nothing to mask.
     """
-    if not plaintext or SECRET_NAME_HINT.search(plaintext) is None:
+    if not plaintext or not may_name_a_secret(plaintext):
         return plaintext
     try:
         document = json.loads(plaintext)
@@ -186,4 +192,4 @@ def without_secrets(plaintext: str | None) -> str | None:
     masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
-    return json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(masked)
