@@ -199,10 +199,6 @@ class KioskWindow(QWidget):
             self._snapshot = None
             self._render_user()
 
-    def add_entry(self, entry: JournalEntry) -> None:
-        """A journal entry of the run: draw it; a bid's token goes to the ad slot."""
-        self.add_entries((entry,))
-
     def add_entries(self, entries: Sequence[JournalEntry]) -> None:
         """Journal entries of the run, in order: drawn; the newest bid's token to the ad slot."""
         self.feed.extend(entries)
