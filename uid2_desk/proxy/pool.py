@@ -1,9 +1,16 @@
 """The proxy's connections to the upstream: kept alive, reused, verified over HTTPS.
 
-A small pool of idle HTTP/1.1 connections on the serving loop. A request takes one (or
-opens one), writes the head and body in one write, reads the reply by its framing, and puts
-the connection back when both sides allow keep-alive. A reused connection the upstream had
-closed while idle fails before any reply byte: that request is sent once more on a new one.
+A small pool of idle HTTP/1.1 connections on the serving loop, each an :class:`asyncio.Protocol`
+(no stream reader, no task and no future per request: the reply is parsed in
+``data_received`` and handed to a callback). A request takes an idle connection (or opens
+one), writes the head and body in one write, and the connection goes back to the pool when
+both sides allow keep-alive.
+
+A connection the upstream closed while it sat idle is skipped before any byte is written to
+it. One that closes without a reply *after* the request was written to it is different: the
+request may have reached the upstream. Only an idempotent request (RFC 9110 §9.2.2) is then
+sent once more on a new connection (RFC 9112 §9.3.1); anything else, a POST like every UID2
+call, is never replayed: the client gets the proxy's 502 saying why.
 HTTPS is verified with ``certifi``'s roots (what httpx and the official SDKs trust) unless a
 context is given (a test CA).
 """
@@ -11,27 +18,21 @@ context is given (a test CA).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import certifi
 
-from uid2_desk.proxy.wire import (
-    Head,
-    Headers,
-    WireError,
-    encode_head,
-    is_chunked,
-    read_body,
-    read_head,
-)
+from uid2_desk.proxy.wire import BodyReader, Head, Headers, WireError, encode_head, split_head
 
 #: Idle connections kept per upstream (a backend rarely has more calls in flight).
 MAX_IDLE = 16
 #: Replies that never carry a body (RFC 9110 §6.4.1).
 _NO_BODY = frozenset({204, 304})
+#: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,39 @@ class UpstreamError(Exception):
         self.timed_out = timed_out
 
 
+class StaleConnectionError(Exception):
+    """A kept-alive connection closed after the request was written to it, with no reply."""
+
+
 def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
     """A client TLS context that verifies the upstream (certifi's roots, or ``cafile``)."""
     return ssl.create_default_context(cafile=cafile or certifi.where())
 
 
-_Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+#: Called once per request with its reply or the reason there is none.
+Done = Callable[[Reply | UpstreamError], None]
+
+
+class _Request:
+    """One request on its way: its bytes, its deadline, and a single-shot ``done``."""
+
+    __slots__ = ("done", "method", "out", "retried", "task", "timer")
+
+    def __init__(self, out: bytes, method: str, done: Done) -> None:
+        self.out = out
+        self.method = method
+        self.done: Done | None = done
+        self.retried = False
+        self.timer: asyncio.TimerHandle | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    def finish(self, result: Reply | UpstreamError) -> None:
+        done, self.done = self.done, None
+        if done is None:
+            return  # already answered (the deadline and a late reply raced)
+        if self.timer is not None:
+            self.timer.cancel()
+        done(result)
 
 
 class UpstreamPool:
@@ -77,87 +105,208 @@ class UpstreamPool:
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
         self._idle: list[_Connection] = []
+        self._open: set[_Connection] = set()
 
-    async def send(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
-        """Send one request and read its reply (raises :class:`UpstreamError`)."""
-        out = (
-            encode_head(
-                f"{method} {self._prefix}{target} HTTP/1.1",
-                (("Host", self.host_header), *headers, ("Content-Length", str(len(body))))
-                if body or method not in ("GET", "HEAD")
-                else (("Host", self.host_header), *headers),
+    def send(self, method: str, target: str, headers: Headers, body: bytes, done: Done) -> None:
+        """Send one request; ``done`` gets its :class:`Reply` or :class:`UpstreamError`."""
+        framing: Headers = (
+            (("Content-Length", str(len(body))),) if body or method not in ("GET", "HEAD") else ()
+        )
+        head = encode_head(
+            f"{method} {self._prefix}{target} HTTP/1.1",
+            (("Host", self.host_header), *headers, *framing),
+        )
+        request = _Request(head + body, method, done)
+        loop = asyncio.get_running_loop()
+        request.timer = loop.call_later(self._timeout, self._timed_out, request)
+        while self._idle:
+            connection = self._idle.pop()
+            if not connection.closed:  # else closed while idle: nothing was written to it
+                connection.exchange(request)
+                return
+        self._connect(request)
+
+    def _connect(self, request: _Request) -> None:
+        request.task = asyncio.get_running_loop().create_task(self._open_and_send(request))
+
+    async def _open_and_send(self, request: _Request) -> None:
+        try:
+            _, connection = await asyncio.get_running_loop().create_connection(
+                lambda: _Connection(self),
+                self._host,
+                self._port,
+                ssl=self._tls,
+                server_hostname=self._host if self._tls else None,
             )
-            + body
-        )
-        try:
-            async with asyncio.timeout(self._timeout):
-                while self._idle:
-                    connection = self._idle.pop()
-                    if connection[0].at_eof() or connection[1].is_closing():
-                        connection[1].close()  # the upstream closed it while it was idle
-                        continue
-                    try:
-                        return await self._exchange(connection, out, method)
-                    except (ConnectionError, _StaleError):
-                        # Closed by the upstream just as it was reused, before any reply
-                        # byte: the request never reached it, so it is sent on a new one.
-                        continue
-                return await self._exchange(await self._open(), out, method)
-        except TimeoutError as exc:
-            raise UpstreamError(exc, timed_out=True) from None
-        except (OSError, ssl.SSLError, asyncio.IncompleteReadError, _StaleError, WireError) as exc:
-            raise UpstreamError(exc) from None
+        except (OSError, ssl.SSLError) as exc:
+            request.finish(UpstreamError(exc))
+            return
+        if request.done is None:  # timed out while connecting
+            connection.close()
+            return
+        connection.fresh = True
+        connection.exchange(request)
 
-    async def _open(self) -> _Connection:
-        return await asyncio.open_connection(
-            self._host,
-            self._port,
-            ssl=self._tls,
-            server_hostname=self._host if self._tls else None,
-            limit=1 << 17,
+    def _timed_out(self, request: _Request) -> None:
+        if request.task is not None:
+            request.task.cancel()
+        for connection in list(self._open):
+            if connection.request is request:
+                connection.close()
+        request.finish(UpstreamError(TimeoutError("no reply in time"), timed_out=True))
+
+    def stale(self, request: _Request) -> None:
+        """A reused connection closed after ``request`` was written, before any reply byte."""
+        if request.method in IDEMPOTENT and not request.retried:
+            request.retried = True
+            self._connect(request)
+            return
+        request.finish(
+            UpstreamError(
+                StaleConnectionError(
+                    f"the upstream closed the kept-alive connection just as this {request.method}"
+                    " was written to it, without replying; it may have reached the upstream, so"
+                    f" the proxy did not send it again (a {request.method} is not idempotent)"
+                )
+            )
         )
 
-    async def _exchange(self, connection: _Connection, out: bytes, method: str) -> Reply:
-        reader, writer = connection
+    def release(self, connection: _Connection) -> None:
+        """Keep ``connection`` for the next request, or close it when enough are idle."""
+        if len(self._idle) < MAX_IDLE:
+            self._idle.append(connection)
+        else:
+            connection.close()
+
+    async def aclose(self) -> None:
+        """Close every connection, idle or busy."""
+        self._idle = []
+        for connection in list(self._open):
+            connection.close()
+        for _ in range(100):  # their sockets close in connection_lost, run soon after
+            if not self._open:
+                break
+            await asyncio.sleep(0.01)
+
+
+class _Connection(asyncio.Protocol):
+    """One connection to the upstream; it parses each reply as its bytes arrive."""
+
+    def __init__(self, pool: UpstreamPool) -> None:
+        self._pool = pool
+        self._transport: asyncio.Transport | None = None
+        self._buf = bytearray()
+        self._head: Head | None = None
+        self._body: BodyReader | None = None
+        self.request: _Request | None = None
+        self.closed = False
+        #: Opened for the request it carries now (a new connection is never "stale").
+        self.fresh = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+        self._pool._open.add(self)
+
+    def exchange(self, request: _Request) -> None:
+        """Write ``request`` and read its reply."""
+        assert self._transport is not None
+        self.request = request
+        self._transport.write(request.out)
+
+    def close(self) -> None:
+        """Close the connection (a request on it gets no reply from here)."""
+        self.closed = True
+        if self._transport is not None:
+            self._transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self.request is None:  # bytes nobody asked for: not a connection to reuse
+            self.close()
+            return
+        self._buf += data
         try:
-            writer.write(out)
-            await writer.drain()
-            head = await read_head(reader)
+            reply = self._reply()
+        except (WireError, ValueError) as exc:
+            self._fail(UpstreamError(exc if isinstance(exc, WireError) else WireError(str(exc))))
+            return
+        if reply is not None:
+            self._answer(reply)
+
+    def _reply(self) -> Reply | None:
+        request = self.request
+        assert request is not None
+        while self._head is None:
+            head = split_head(self._buf)
             if head is None:
-                raise _StaleError("the upstream closed the connection without a reply")
+                return None
             status = int(head.second) if head.second.isdigit() else 0
             if status < 100:
                 raise WireError(f"not an HTTP reply: {head.first[:40]} {head.second[:40]}")
-            while 100 <= status < 200:  # interim replies (100 Continue) are not forwarded
-                head = await read_head(reader)
-                if head is None:
-                    raise _StaleError("the upstream closed the connection after an interim reply")
-                status = int(head.second) if head.second.isdigit() else 0
-            has_body = method != "HEAD" and status not in _NO_BODY
-            body = await read_body(reader, head, to_eof=True) if has_body else b""
-        except BaseException:
-            writer.close()
-            raise
-        reusable = (
-            "close" not in head.connection_tokens()
-            and head.first == "HTTP/1.1"
-            and not reader.at_eof()
-            and (not has_body or head.value("content-length") is not None or is_chunked(head))
+            if status >= 200:  # interim replies (100 Continue) are not forwarded
+                self._head = head
+                if request.method != "HEAD" and status not in _NO_BODY:
+                    self._body = BodyReader(head, to_eof=True)
+        body = self._body.take(self._buf) if self._body is not None else b""
+        return (
+            None
+            if body is None
+            else Reply(int(self._head.second), self._head.third, self._head, body)
         )
-        if reusable and len(self._idle) < MAX_IDLE:
-            self._idle.append(connection)
+
+    def _answer(self, reply: Reply) -> None:
+        request, body_reader = self.request, self._body
+        assert request is not None
+        self.request, self._head, self._body = None, None, None
+        head = reply.head
+        reusable = (
+            not self.closed
+            and not self._buf
+            and head.first == "HTTP/1.1"
+            and (body_reader is None or not body_reader.to_eof)
+            and "close" not in head.connection_tokens()
+        )
+        self.fresh = False
+        if reusable:
+            self._pool.release(self)
         else:
-            writer.close()
-        return Reply(status, head.third, head, body)
+            self.close()
+        request.finish(reply)
 
-    async def aclose(self) -> None:
-        """Close every idle connection."""
-        idle, self._idle = self._idle, []
-        for _, writer in idle:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
+    def _fail(self, error: UpstreamError) -> None:
+        request, self.request = self.request, None
+        self.close()
+        if request is not None:
+            request.finish(error)
 
-
-class _StaleError(Exception):
-    """A connection that gave no reply (closed, or not speaking HTTP)."""
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._pool._open.discard(self)
+        request = self.request
+        if request is None:
+            return
+        if self._head is not None and self._body is not None and self._body.to_eof:
+            self._answer(
+                Reply(
+                    int(self._head.second),
+                    self._head.third,
+                    self._head,
+                    self._body.closed(self._buf),
+                )
+            )
+        elif self._head is None and not self._buf.strip():
+            self.request = None
+            if self.fresh:
+                request.finish(
+                    UpstreamError(
+                        exc or WireError("the upstream closed the connection without a reply")
+                    )
+                )
+            else:
+                self._pool.stale(request)
+        else:
+            self._fail(
+                UpstreamError(
+                    WireError("the upstream closed the connection in the middle of its reply")
+                )
+            )

@@ -1,10 +1,10 @@
 """Serve a :class:`~uid2_desk.proxy.app.ProxyApp` on a loopback port, from a background thread.
 
-Plain asyncio streams, not an ASGI server: the proxy reads bytes and writes bytes, and each
-layer between costs time on every forwarded call (the benchmark counts it). ``start()`` binds
-on the caller's thread (so "port in use" is an immediate ``OSError``), runs the loop in a
-daemon thread and returns once it accepts; ``stop()`` closes the listener and connections,
-then lets the capture worker finish what it holds.
+Plain asyncio protocols, not an ASGI server nor streams: the proxy reads bytes and writes
+bytes, and each layer between costs time on every forwarded call (the benchmark counts it).
+``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``),
+runs the loop in a daemon thread and returns once it accepts; ``stop()`` closes the listener
+and connections, then lets the capture worker finish what it holds.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from types import TracebackType
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.upstream import is_loopback
-from uid2_desk.proxy.wire import MAX_HEAD
 
 LOOPBACK_HOST = "127.0.0.1"
 _START_TIMEOUT_S = 10.0
@@ -111,7 +110,7 @@ class ProxyServer:
         assert self._sock is not None
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await asyncio.start_server(self.app.serve, sock=self._sock, limit=2 * MAX_HEAD)
+        server = await self._loop.create_server(self.app.connection, sock=self._sock)
         self._ready.set()
         try:
             await self._stop.wait()
