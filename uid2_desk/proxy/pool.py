@@ -31,6 +31,9 @@ from uid2_desk.proxy.wire import BodyReader, Head, Headers, WireError, encode_he
 MAX_IDLE = 16
 #: Replies that never carry a body (RFC 9110 §6.4.1).
 _NO_BODY = frozenset({204, 304})
+#: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
+#: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
+IDLE_S = 4.0
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
@@ -119,11 +122,16 @@ class UpstreamPool:
         request = _Request(head + body, method, done)
         loop = asyncio.get_running_loop()
         request.timer = loop.call_later(self._timeout, self._timed_out, request)
+        fresh_since = loop.time() - IDLE_S
         while self._idle:
             connection = self._idle.pop()
-            if not connection.closed:  # else closed while idle: nothing was written to it
-                connection.exchange(request)
-                return
+            if connection.closed:
+                continue  # closed while idle: nothing was written to it, another one is used
+            if connection.idle_since < fresh_since:
+                connection.close()  # idle so long the upstream may be closing it right now
+                continue
+            connection.exchange(request)
+            return
         self._connect(request)
 
     def _connect(self, request: _Request) -> None:
@@ -174,6 +182,7 @@ class UpstreamPool:
     def release(self, connection: _Connection) -> None:
         """Keep ``connection`` for the next request, or close it when enough are idle."""
         if len(self._idle) < MAX_IDLE:
+            connection.idle_since = asyncio.get_running_loop().time()
             self._idle.append(connection)
         else:
             connection.close()
@@ -202,6 +211,8 @@ class _Connection(asyncio.Protocol):
         self.closed = False
         #: Opened for the request it carries now (a new connection is never "stale").
         self.fresh = False
+        #: The loop's time when it was last put back idle.
+        self.idle_since = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)

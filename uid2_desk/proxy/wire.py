@@ -9,7 +9,7 @@ bytes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: RFC 9110 §7.6.1 hop-by-hop headers: they describe one connection, never forwarded.
 HOP_BY_HOP = frozenset(
@@ -42,35 +42,43 @@ class Head:
     """A message head: its start line split in three, and its headers as received.
 
     For a request the parts are method, target and version; for a reply version, status and
-    reason.
+    reason. ``names`` are the header names lower-cased once, in the same order, and ``first_of``
+    the first value of each: every look-up on the forwarding path is one dict access, not a
+    pass over the headers lower-casing each name.
     """
 
     first: str
     second: str
     third: str
     headers: Headers
+    names: tuple[str, ...] = field(default=(), repr=False)
+    first_of: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def value(self, name: str) -> str | None:
         """The first value of header ``name`` (lower-case), if present."""
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
+        return self.first_of.get(name)
+
+    def values(self, name: str) -> list[str]:
+        """Every value of header ``name`` (lower-case), in order."""
+        if name not in self.first_of:
+            return []
+        return [v for n, (_, v) in zip(self.names, self.headers, strict=True) if n == name]
 
     def connection_tokens(self) -> set[str]:
         """The lower-cased tokens of the ``Connection`` header(s)."""
         return {
             token.strip().lower()
-            for key, value in self.headers
-            if key.lower() == "connection"
+            for value in self.values("connection")
             for token in value.split(",")
             if token.strip()
         }
 
     def end_to_end(self, *also: str) -> Headers:
         """The headers but hop-by-hop ones, those the ``Connection`` header names, and ``also``."""
-        dropped = HOP_BY_HOP | self.connection_tokens() | set(also)
-        return tuple((k, v) for k, v in self.headers if k.lower() not in dropped)
+        dropped = HOP_BY_HOP.union(self.connection_tokens(), also)
+        return tuple(
+            pair for name, pair in zip(self.names, self.headers, strict=True) if name not in dropped
+        )
 
 
 def split_head(buf: bytearray) -> Head | None:
@@ -98,12 +106,19 @@ def parse_head(raw: bytes) -> Head:
     if len(parts) < 2:
         raise WireError(f"a malformed start line: {lines[0][:80]!r}")
     headers: list[tuple[str, str]] = []
+    names: list[str] = []
+    first_of: dict[str, str] = {}
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if not colon or not name or name != name.strip():
             raise WireError(f"a malformed header line: {line[:80]!r}")
-        headers.append((name, value.strip(" \t")))
-    return Head(parts[0], parts[1], parts[2] if len(parts) > 2 else "", tuple(headers))
+        value = value.strip(" \t")
+        headers.append((name, value))
+        lower = name.lower()
+        names.append(lower)
+        first_of.setdefault(lower, value)
+    third = parts[2] if len(parts) > 2 else ""
+    return Head(parts[0], parts[1], third, tuple(headers), tuple(names), first_of)
 
 
 def is_chunked(head: Head) -> bool:
@@ -114,7 +129,7 @@ def is_chunked(head: Head) -> bool:
 
 def content_length(head: Head) -> int | None:
     """The declared ``Content-Length`` (raises :class:`WireError` when it is not a number)."""
-    values = {v.strip() for k, v in head.headers if k.lower() == "content-length"}
+    values = {v.strip() for v in head.values("content-length")}
     if not values:
         return None
     if len(values) > 1 or not next(iter(values)).isdigit():
