@@ -22,9 +22,9 @@ from uid2_desk.cli.operator import (
     _usable_data_dir,
 )
 from uid2_desk.cli.proxy_secrets import gather_secrets
-from uid2_desk.operator.http.server import is_loopback_host
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
+from uid2_desk.protocol.loopback import is_loopback_host
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
