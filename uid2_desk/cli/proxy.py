@@ -29,7 +29,7 @@ from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.services.desk_proxy import upstream_of as upstream_for
+from uid2_desk.services.proxy_setup import upstream_of as upstream_for
 
 
 def upstream_of(value: str) -> tuple[Upstream, str]:

@@ -12,33 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from uid2_desk.client.credential_stores import CredentialStore, EnvCredentialStore
+from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.environments import Environment
-from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.journal.async_journal import AsyncJournal
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureSession
 from uid2_desk.journal.capture_pump import CapturePump
-from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.protocol.errors import CredentialsError, InputError
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
-from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.publisher.publisher import Publisher
-from uid2_desk.services.local_parts import followed_first
-from uid2_desk.walkthrough.captured import captured_step
-
-
-def upstream_of(value: str) -> tuple[Upstream, Environment]:
-    """The upstream for ``integ``, ``prod-usw``, a URL... (raises :class:`InputError`)."""
-    if value.strip() == "local":
-        raise InputError(
-            "the proxy forwards to a remote operator; for the local one use "
-            "'uid2-desk operator --watch', which captures without a proxy"
-        )
-    env = Environment.from_cli(value)
-    upstream = Upstream(env.id, env.require_base_url(), env.kind.value.upper(), env.is_production)
-    return upstream, env
+from uid2_desk.services.local_parts import session_capture
+from uid2_desk.services.proxy_setup import default_stores, stored_secrets, upstream_of
 
 
 @dataclass(frozen=True)
@@ -80,18 +63,15 @@ class DeskProxy:
         """
         upstream, environment = upstream_of(upstream_value)
         await self.stop()
-        secrets = await self._secrets(environment.id)
-        feed = CaptureFeed()
-        target = CaptureSession(
-            session=self._publisher.session,
-            environment=upstream.name,
-            step_of=captured_step,
-            user_of=followed_first(self._publisher, ChainUsers()),
-        )
-        pump = CapturePump(feed, self._journal, target)
+        stores = self._stores or default_stores()
+        secrets = ClientSecrets(await stored_secrets(environment.id, stores, refuse_bad_env=False))
+        feed, pump = session_capture(self._journal, self._publisher, upstream.name)
         server = ProxyServer(ProxyApp(upstream, secrets, sink=feed), port=port)
-        base_url = await server.start_async()
-        pump.start()
+        try:
+            base_url = await server.start_async()
+        except BaseException:
+            await pump.stop()
+            raise
         self._server, self._pump = server, pump
         self.running = ProxyRunning(base_url, environment, len(secrets))
         return self.running
@@ -105,15 +85,3 @@ class DeskProxy:
             await server.stop_async()
         if pump is not None:
             await pump.stop()
-
-    async def _secrets(self, env_id: str) -> ClientSecrets:
-        found: dict[str, bytes] = {}
-        stores = self._stores or [EnvCredentialStore(), KeyringCredentialStore()]
-        for store in stores:
-            try:
-                stored = await store.get(env_id)
-            except CredentialsError:
-                continue  # no keychain here, or nothing readable: the proxy opens less
-            if stored is not None:
-                found.setdefault(stored.api_key, stored.secret_bytes)
-        return ClientSecrets(found)
