@@ -15,6 +15,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
@@ -161,3 +162,26 @@ def test_closing_the_desk_stops_a_running_proxy_and_frees_its_port(desk: Desk) -
     desk.run(desk.app.stop_services())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))  # free again: the proxy stopped with the services
+
+
+def test_calls_the_capture_could_not_keep_are_counted_when_the_proxy_stops(
+    desk: Desk, remote: tuple[LocalOperator, str]
+) -> None:
+    _, upstream_url = remote
+    proxy = desk.services.proxy
+    assert proxy is not None
+    proxy.capture_limit = 0  # a capture with no room: every forwarded call is dropped, counted
+    window = desk.window
+    control = window.proxy_control
+    assert control.start(upstream_url, 0)
+    desk.qtbot.waitUntil(lambda: control.running is not None and not control.busy, timeout=10_000)
+    running = control.running
+    assert running is not None
+    url = f"{running.base_url}/v2/token/generate"
+    for _ in range(3):
+        reply = desk.run(asyncio.to_thread(httpx.post, url, content=b"AQID"))
+        assert reply.status_code != 502  # the upstream answered: only the capture missed it
+    control.stop()
+    desk.qtbot.waitUntil(lambda: control.running is None and not control.busy, timeout=10_000)
+    assert "3 forwarded calls were not captured" in window.banner.text
+    assert "Every client still got its reply" in window.banner.text

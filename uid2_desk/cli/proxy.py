@@ -26,6 +26,7 @@ from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
 from uid2_desk.protocol.loopback import is_loopback_host
 from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.capture_queue import dropped_note
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
@@ -89,6 +90,9 @@ def run_proxy(args: argparse.Namespace) -> int:
                 server.stop()
     finally:
         capture.stop()
+    note = dropped_note(app.captures.dropped)
+    if note:
+        print(f"uid2-desk proxy: {note}", file=sys.stderr)
     print("UID2 Desk proxy stopped.", flush=True)
     return EXIT_OK
 

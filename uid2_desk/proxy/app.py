@@ -19,7 +19,7 @@ import time
 
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
-from uid2_desk.proxy.capture_queue import CaptureQueue
+from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
 from uid2_desk.proxy.connection import ClientConnection
 from uid2_desk.proxy.failure import (
     PROXY_FAILURE_STATUS,
@@ -50,8 +50,10 @@ class ProxyApp:
     """Forwards every request to ``upstream`` and hands each exchange to ``sink``.
 
     ``verify`` is ``True`` (certifi's roots) or an :class:`ssl.SSLContext` that trusts a test
-    certificate. ``secrets`` are the client secrets it may open with. :meth:`connection` is a
-    ``loop.create_server`` protocol factory; :class:`~uid2_desk.proxy.server.ProxyServer` runs it.
+    certificate. ``secrets`` are the client secrets it may open with; ``capture_limit`` how
+    many seen requests may wait for the capture worker (more are dropped and counted).
+    :meth:`connection` is a ``loop.create_server`` protocol factory;
+    :class:`~uid2_desk.proxy.server.ProxyServer` runs it.
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class ProxyApp:
         verify: ssl.SSLContext | bool = True,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         clock: Clock | None = None,
+        capture_limit: int = DEFAULT_LIMIT,
     ) -> None:
         self.upstream = upstream
         self.sink = sink
@@ -74,7 +77,7 @@ class ProxyApp:
         self._pool: UpstreamPool | None = None
         self._connections: set[ClientConnection] = set()
         #: What was seen, waiting to be opened and handed to the sink.
-        self.captures: CaptureQueue[Seen] = CaptureQueue(self._capture)
+        self.captures: CaptureQueue[Seen] = CaptureQueue(self._capture, limit=capture_limit)
 
     def connection(self) -> ClientConnection:
         """A protocol for one new client connection (``loop.create_server``'s factory)."""

@@ -11,12 +11,15 @@ The client secrets it opens envelopes with are the upstream environment's stored
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.environments import Environment
 from uid2_desk.journal.async_journal import AsyncJournal
+from uid2_desk.journal.capture_feed import CaptureFeed
 from uid2_desk.journal.capture_pump import CapturePump
 from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue, dropped_note
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.publisher.publisher import Publisher
@@ -53,7 +56,10 @@ class DeskProxy:
         self._stores = stores
         self._server: ProxyServer | None = None
         self._pump: CapturePump | None = None
+        self._counts: tuple[CaptureQueue[Any], CaptureFeed] | None = None
         self.running: ProxyRunning | None = None
+        #: How many forwarded calls may wait for the capture (more are dropped and counted).
+        self.capture_limit = DEFAULT_LIMIT
 
     async def start(self, upstream_value: str, port: int = 0) -> ProxyRunning:
         """Forward to ``upstream_value`` from ``127.0.0.1:port`` (stops a running proxy first).
@@ -66,22 +72,28 @@ class DeskProxy:
         stores = self._stores or default_stores()
         secrets = ClientSecrets(await stored_secrets(environment.id, stores, refuse_bad_env=False))
         feed, pump = session_capture(self._journal, self._publisher, upstream.name)
-        server = ProxyServer(ProxyApp(upstream, secrets, sink=feed), port=port)
+        app = ProxyApp(upstream, secrets, sink=feed, capture_limit=self.capture_limit)
+        server = ProxyServer(app, port=port)
         try:
             base_url = await server.start_async()
         except BaseException:
             await pump.stop()
             raise
-        self._server, self._pump = server, pump
+        self._server, self._pump, self._counts = server, pump, (app.captures, feed)
         self.running = ProxyRunning(base_url, environment, len(secrets))
         return self.running
 
     async def stop(self) -> None:
         """Stop forwarding, then journal what was still being captured (idempotent)."""
-        server, pump = self._server, self._pump
-        self._server = self._pump = None
+        await self.stop_and_report()
+
+    async def stop_and_report(self) -> str | None:
+        """:meth:`stop`, and what to tell the user when calls were left out of the capture."""
+        server, pump, counts = self._server, self._pump, self._counts
+        self._server = self._pump = self._counts = None
         self.running = None
         if server is not None:
             await server.stop_async()
         if pump is not None:
             await pump.stop()
+        return None if counts is None else dropped_note(counts[0].dropped + counts[1].dropped)
