@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 
-from tests.proxy.support import proxy_to
+from tests.proxy.support import proxy_to, raw_server
+from uid2_desk.protocol.exchange import Exchange
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -47,70 +47,52 @@ def _upstream(*, drop_second: bool) -> Iterator[tuple[str, list[tuple[int, bytes
     ``drop_second``: it first reads the next request on that connection, unanswered. Yields
     the URL and the ``(connection number, request line)`` of every request read.
     """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.05)
     seen: list[tuple[int, bytes]] = []
-    stopping = threading.Event()
 
-    def serve() -> None:
-        number = 0
-        while not stopping.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            number += 1
-            with conn:
-                line = _read_request(conn)
-                if line is None:
-                    continue
-                seen.append((number, line))
-                conn.sendall(OK)  # no "Connection: close": the proxy may keep it
-                if drop_second and (line := _read_request(conn)) is not None:
-                    seen.append((number, line))
+    def handle(conn: socket.socket, number: int) -> None:
+        line = _read_request(conn)
+        if line is None:
+            return
+        seen.append((number, line))
+        conn.sendall(OK)  # no "Connection: close": the proxy may keep it
+        if drop_second and (line := _read_request(conn)) is not None:
+            seen.append((number, line))
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", seen
-    finally:
-        stopping.set()
-        thread.join(5)
-        listener.close()
+    with raw_server(handle) as url:
+        yield url, seen
+
+
+def _twice(
+    method: str, path: str, *, drop_second: bool, pause_s: float
+) -> tuple[list[httpx.Response], list[tuple[int, bytes]], list[Exchange]]:
+    """Two calls through the proxy on one client connection, ``pause_s`` apart; the replies,
+    what reached the upstream (a replay would have reached it 0.3 s later) and the capture."""
+    with (
+        _upstream(drop_second=drop_second) as (upstream, seen),
+        proxy_to(upstream) as (url, captured),
+        httpx.Client(base_url=url) as client,
+    ):
+        replies = [client.request(method, path, content=b"AQID" if method == "POST" else None)]
+        time.sleep(pause_s)
+        replies.append(client.request(method, path, content=b"AQID" if method == "POST" else None))
+        time.sleep(0.3)
+    return replies, seen, captured
 
 
 POST = b"POST /v2/token/generate HTTP/1.1"
 
 
 def test_a_connection_closed_while_idle_is_skipped_and_each_post_goes_out_once() -> None:
-    with (
-        _upstream(drop_second=False) as (upstream, seen),
-        proxy_to(upstream) as (url, _),
-        httpx.Client(base_url=url) as client,
-    ):
-        first = client.post("/v2/token/generate", content=b"AQID")
-        time.sleep(0.3)  # the upstream's close reaches the proxy while the connection idles
-        second = client.post("/v2/token/generate", content=b"AQID")
-    assert (first.status_code, second.status_code) == (200, 200)
+    # The pause lets the upstream's close reach the proxy while the connection idles.
+    replies, seen, _ = _twice("POST", "/v2/token/generate", drop_second=False, pause_s=0.3)
+    assert [r.status_code for r in replies] == [200, 200]
     assert seen == [(1, POST), (2, POST)]
 
 
 def test_a_post_the_upstream_read_and_closed_on_is_a_502_and_never_sent_again() -> None:
-    with (
-        _upstream(drop_second=True) as (upstream, seen),
-        proxy_to(upstream) as (url, captured),
-        httpx.Client(base_url=url) as client,
-    ):
-        first = client.post("/v2/token/generate", content=b"AQID")
-        second = client.post("/v2/token/generate", content=b"AQID")
-        time.sleep(0.3)  # a replay, if there were one, would have reached it by now
-    assert first.status_code == 200
-    assert second.status_code == 502
-    message = json.loads(second.content)["message"]
+    replies, seen, captured = _twice("POST", "/v2/token/generate", drop_second=True, pause_s=0)
+    assert [r.status_code for r in replies] == [200, 502]
+    message = json.loads(replies[1].content)["message"]
     assert "may have reached the upstream" in message
     assert "did not send it again" in message
     assert seen == [(1, POST), (1, POST)]
@@ -118,13 +100,7 @@ def test_a_post_the_upstream_read_and_closed_on_is_a_502_and_never_sent_again() 
 
 
 def test_an_idempotent_request_the_upstream_closed_on_is_sent_once_more() -> None:
+    replies, seen, _ = _twice("GET", "/ops/healthcheck", drop_second=True, pause_s=0)
+    assert [r.status_code for r in replies] == [200, 200]
     get = b"GET /ops/healthcheck HTTP/1.1"
-    with (
-        _upstream(drop_second=True) as (upstream, seen),
-        proxy_to(upstream) as (url, _),
-        httpx.Client(base_url=url) as client,
-    ):
-        first = client.get("/ops/healthcheck")
-        second = client.get("/ops/healthcheck")
-    assert (first.status_code, second.status_code) == (200, 200)
     assert seen == [(1, get), (1, get), (2, get)]
