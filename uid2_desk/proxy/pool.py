@@ -38,7 +38,7 @@ IDLE_S = 4.0
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reply:
     """What the upstream answered: the status line's parts, its head and its body."""
 
@@ -109,6 +109,8 @@ class UpstreamPool:
         self._timeout = timeout_s
         self._idle: list[_Connection] = []
         self._open: set[_Connection] = set()
+        #: Made on the serving loop (its connections belong to it).
+        self._loop = asyncio.get_running_loop()
 
     def send(self, method: str, target: str, headers: Headers, body: bytes, done: Done) -> None:
         """Send one request; ``done`` gets its :class:`Reply` or :class:`UpstreamError`."""
@@ -120,7 +122,7 @@ class UpstreamPool:
             (("Host", self.host_header), *headers, *framing),
         )
         request = _Request(head + body, method, done)
-        loop = asyncio.get_running_loop()
+        loop = self._loop
         request.timer = loop.call_later(self._timeout, self._timed_out, request)
         fresh_since = loop.time() - IDLE_S
         while self._idle:
@@ -135,11 +137,11 @@ class UpstreamPool:
         self._connect(request)
 
     def _connect(self, request: _Request) -> None:
-        request.task = asyncio.get_running_loop().create_task(self._open_and_send(request))
+        request.task = self._loop.create_task(self._open_and_send(request))
 
     async def _open_and_send(self, request: _Request) -> None:
         try:
-            _, connection = await asyncio.get_running_loop().create_connection(
+            _, connection = await self._loop.create_connection(
                 lambda: _Connection(self),
                 self._host,
                 self._port,
@@ -182,7 +184,7 @@ class UpstreamPool:
     def release(self, connection: _Connection) -> None:
         """Keep ``connection`` for the next request, or close it when enough are idle."""
         if len(self._idle) < MAX_IDLE:
-            connection.idle_since = asyncio.get_running_loop().time()
+            connection.idle_since = self._loop.time()
             self._idle.append(connection)
         else:
             connection.close()

@@ -37,22 +37,25 @@ class WireError(Exception):
     """A message that does not parse as HTTP/1.1 (the connection is closed after it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Head:
     """A message head: its start line split in three, and its headers as received.
 
     For a request the parts are method, target and version; for a reply version, status and
-    reason. ``names`` are the header names lower-cased once, in the same order, and ``first_of``
-    the first value of each: every look-up on the forwarding path is one dict access, not a
-    pass over the headers lower-casing each name.
+    reason. ``names`` are the header names lower-cased once, in the same order, ``first_of``
+    the first value of each and ``tokens`` the ``Connection`` header's tokens: every look-up
+    on the forwarding path is one dict access, not a pass over the headers lower-casing each
+    name. (Not frozen: a frozen dataclass pays a ``object.__setattr__`` per field, and two
+    heads are built per forwarded call; nothing changes a head once parsed.)
     """
 
     first: str
     second: str
     third: str
     headers: Headers
-    names: tuple[str, ...] = field(default=(), repr=False)
-    first_of: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    names: tuple[str, ...] = ()
+    first_of: dict[str, str] = field(default_factory=dict, repr=False)
+    tokens: frozenset[str] = frozenset()
 
     def value(self, name: str) -> str | None:
         """The first value of header ``name`` (lower-case), if present."""
@@ -64,21 +67,22 @@ class Head:
             return []
         return [v for n, (_, v) in zip(self.names, self.headers, strict=True) if n == name]
 
-    def connection_tokens(self) -> set[str]:
+    def connection_tokens(self) -> frozenset[str]:
         """The lower-cased tokens of the ``Connection`` header(s)."""
-        return {
-            token.strip().lower()
-            for value in self.values("connection")
-            for token in value.split(",")
-            if token.strip()
-        }
+        return self.tokens
 
     def end_to_end(self, *also: str) -> Headers:
         """The headers but hop-by-hop ones, those the ``Connection`` header names, and ``also``."""
-        dropped = HOP_BY_HOP.union(self.connection_tokens(), also)
+        dropped = HOP_BY_HOP.union(self.tokens, also) if self.tokens or also else HOP_BY_HOP
         return tuple(
             pair for name, pair in zip(self.names, self.headers, strict=True) if name not in dropped
         )
+
+
+def _tokens(values: list[str]) -> frozenset[str]:
+    return frozenset(
+        token.strip().lower() for value in values for token in value.split(",") if token.strip()
+    )
 
 
 def split_head(buf: bytearray) -> Head | None:
@@ -87,7 +91,7 @@ def split_head(buf: bytearray) -> Head | None:
     One ``find`` of the blank line per arrival of bytes, no per-line awaits: the connection
     protocols call this from ``data_received``.
     """
-    while buf[:2] == b"\r\n":  # RFC 9112 §2.2: ignore empty lines before a request
+    while buf.startswith(b"\r\n"):  # RFC 9112 §2.2: ignore empty lines before a request
         del buf[:2]
     end = buf.find(b"\r\n\r\n")
     if end < 0 or end > MAX_HEAD:
@@ -118,7 +122,10 @@ def parse_head(raw: bytes) -> Head:
         names.append(lower)
         first_of.setdefault(lower, value)
     third = parts[2] if len(parts) > 2 else ""
-    return Head(parts[0], parts[1], third, tuple(headers), tuple(names), first_of)
+    head = Head(parts[0], parts[1], third, tuple(headers), tuple(names), first_of)
+    if "connection" in first_of:
+        head.tokens = _tokens(head.values("connection"))
+    return head
 
 
 def is_chunked(head: Head) -> bool:
@@ -129,9 +136,11 @@ def is_chunked(head: Head) -> bool:
 
 def content_length(head: Head) -> int | None:
     """The declared ``Content-Length`` (raises :class:`WireError` when it is not a number)."""
-    values = {v.strip() for v in head.values("content-length")}
-    if not values:
+    first = head.first_of.get("content-length")
+    if first is None:
         return None
+    repeated = head.names.count("content-length") > 1
+    values = {v.strip() for v in head.values("content-length")} if repeated else {first.strip()}
     if len(values) > 1 or not next(iter(values)).isdigit():
         raise WireError(f"an invalid Content-Length: {sorted(values)}")
     length = int(next(iter(values)))
