@@ -31,9 +31,10 @@ from uid2_desk.proxy.failure import (
 from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
 from uid2_desk.proxy.kinds import content_type
 from uid2_desk.proxy.opening import Opener
-from uid2_desk.proxy.pool import Reply, UpstreamError, UpstreamPool
+from uid2_desk.proxy.pool import UpstreamPool
 from uid2_desk.proxy.record import Forwarded, build_exchange
 from uid2_desk.proxy.upstream import Upstream
+from uid2_desk.proxy.upstream_link import Reply, UpstreamError
 from uid2_desk.proxy.wire import Head, Headers, encode_head
 
 #: How long the proxy waits for the upstream (the SDKs' own timeouts are shorter or similar).

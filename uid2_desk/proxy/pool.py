@@ -1,10 +1,10 @@
 """The proxy's connections to the upstream: kept alive, reused, verified over HTTPS.
 
-A small pool of idle HTTP/1.1 connections on the serving loop, each an :class:`asyncio.Protocol`
-(no stream reader, no task and no future per request: the reply is parsed in
-``data_received`` and handed to a callback). A request takes an idle connection (or opens
-one), writes the head and body in one write, and the connection goes back to the pool when
-both sides allow keep-alive.
+A small pool of idle HTTP/1.1 connections on the serving loop, each an
+:class:`~uid2_desk.proxy.upstream_link.UpstreamConnection` protocol (no stream reader, no task
+and no future per request: the reply is parsed in ``data_received`` and handed to a
+callback). A request takes an idle connection (or opens one), writes the head and body in
+one write, and the connection goes back to the pool when both sides allow keep-alive.
 
 A connection the upstream closed while it sat idle is skipped before any byte is written to
 it. One that closes without a reply *after* the request was written to it is different: the
@@ -19,46 +19,26 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import certifi
 
-from uid2_desk.proxy.wire import BodyReader, Head, Headers, WireError, encode_head, split_head
+from uid2_desk.proxy.upstream_link import (
+    Done,
+    PendingRequest,
+    StaleConnectionError,
+    UpstreamConnection,
+    UpstreamError,
+)
+from uid2_desk.proxy.wire import Headers, encode_head
 
 #: Idle connections kept per upstream (a backend rarely has more calls in flight).
 MAX_IDLE = 16
-#: Replies that never carry a body (RFC 9110 §6.4.1).
-_NO_BODY = frozenset({204, 304})
 #: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
 #: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
 IDLE_S = 4.0
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
-
-
-@dataclass(slots=True)
-class Reply:
-    """What the upstream answered: the status line's parts, its head and its body."""
-
-    status: int
-    reason: str
-    head: Head
-    body: bytes
-
-
-class UpstreamError(Exception):
-    """The upstream gave no usable reply (refused, TLS, closed, malformed, timed out)."""
-
-    def __init__(self, cause: Exception, *, timed_out: bool = False) -> None:
-        super().__init__(str(cause) or type(cause).__name__)
-        self.cause = cause
-        self.timed_out = timed_out
-
-
-class StaleConnectionError(Exception):
-    """A kept-alive connection closed after the request was written to it, with no reply."""
 
 
 def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
@@ -67,31 +47,6 @@ def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
 
 
 #: Called once per request with its reply or the reason there is none.
-Done = Callable[[Reply | UpstreamError], None]
-
-
-class _Request:
-    """One request on its way: its bytes, its deadline, and a single-shot ``done``."""
-
-    __slots__ = ("done", "method", "out", "retried", "task", "timer")
-
-    def __init__(self, out: bytes, method: str, done: Done) -> None:
-        self.out = out
-        self.method = method
-        self.done: Done | None = done
-        self.retried = False
-        self.timer: asyncio.TimerHandle | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    def finish(self, result: Reply | UpstreamError) -> None:
-        done, self.done = self.done, None
-        if done is None:
-            return  # already answered (the deadline and a late reply raced)
-        if self.timer is not None:
-            self.timer.cancel()
-        done(result)
-
-
 class UpstreamPool:
     """Keep-alive connections to ``base_url`` (``http://`` or ``https://``), on one loop."""
 
@@ -107,8 +62,9 @@ class UpstreamPool:
         self._prefix = parts.path.rstrip("/")
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
-        self._idle: list[_Connection] = []
-        self._open: set[_Connection] = set()
+        self._idle: list[UpstreamConnection] = []
+        self._open: set[UpstreamConnection] = set()
+        self._closing = False
         #: Made on the serving loop (its connections belong to it).
         self._loop = asyncio.get_running_loop()
 
@@ -121,7 +77,7 @@ class UpstreamPool:
             f"{method} {self._prefix}{target} HTTP/1.1",
             (("Host", self.host_header), *headers, *framing),
         )
-        request = _Request(head + body, method, done)
+        request = PendingRequest(head + body, method, done)
         loop = self._loop
         request.timer = loop.call_later(self._timeout, self._timed_out, request)
         fresh_since = loop.time() - IDLE_S
@@ -136,13 +92,13 @@ class UpstreamPool:
             return
         self._connect(request)
 
-    def _connect(self, request: _Request) -> None:
+    def _connect(self, request: PendingRequest) -> None:
         request.task = self._loop.create_task(self._open_and_send(request))
 
-    async def _open_and_send(self, request: _Request) -> None:
+    async def _open_and_send(self, request: PendingRequest) -> None:
         try:
             _, connection = await self._loop.create_connection(
-                lambda: _Connection(self),
+                lambda: UpstreamConnection(self),
                 self._host,
                 self._port,
                 ssl=self._tls,
@@ -157,17 +113,18 @@ class UpstreamPool:
         connection.fresh = True
         connection.exchange(request)
 
-    def _timed_out(self, request: _Request) -> None:
+    def _timed_out(self, request: PendingRequest) -> None:
         if request.task is not None:
             request.task.cancel()
         for connection in list(self._open):
             if connection.request is request:
+                connection.request = None  # answered here: its close is no "stale" connection
                 connection.close()
         request.finish(UpstreamError(TimeoutError("no reply in time"), timed_out=True))
 
-    def stale(self, request: _Request) -> None:
+    def stale(self, request: PendingRequest) -> None:
         """A reused connection closed after ``request`` was written, before any reply byte."""
-        if request.method in IDEMPOTENT and not request.retried:
+        if request.method in IDEMPOTENT and not request.retried and not self._closing:
             request.retried = True
             self._connect(request)
             return
@@ -181,7 +138,14 @@ class UpstreamPool:
             )
         )
 
-    def release(self, connection: _Connection) -> None:
+    def opened(self, connection: UpstreamConnection, open_: bool) -> None:
+        """Track the open connections, to close them all when the proxy stops."""
+        if open_:
+            self._open.add(connection)
+        else:
+            self._open.discard(connection)
+
+    def release(self, connection: UpstreamConnection) -> None:
         """Keep ``connection`` for the next request, or close it when enough are idle."""
         if len(self._idle) < MAX_IDLE:
             connection.idle_since = self._loop.time()
@@ -191,6 +155,7 @@ class UpstreamPool:
 
     async def aclose(self) -> None:
         """Close every connection, idle or busy."""
+        self._closing = True
         self._idle = []
         for connection in list(self._open):
             connection.close()
@@ -198,128 +163,3 @@ class UpstreamPool:
             if not self._open:
                 break
             await asyncio.sleep(0.01)
-
-
-class _Connection(asyncio.Protocol):
-    """One connection to the upstream; it parses each reply as its bytes arrive."""
-
-    def __init__(self, pool: UpstreamPool) -> None:
-        self._pool = pool
-        self._transport: asyncio.Transport | None = None
-        self._buf = bytearray()
-        self._head: Head | None = None
-        self._body: BodyReader | None = None
-        self.request: _Request | None = None
-        self.closed = False
-        #: Opened for the request it carries now (a new connection is never "stale").
-        self.fresh = False
-        #: The loop's time when it was last put back idle.
-        self.idle_since = 0.0
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._pool._open.add(self)
-
-    def exchange(self, request: _Request) -> None:
-        """Write ``request`` and read its reply."""
-        assert self._transport is not None
-        self.request = request
-        self._transport.write(request.out)
-
-    def close(self) -> None:
-        """Close the connection (a request on it gets no reply from here)."""
-        self.closed = True
-        if self._transport is not None:
-            self._transport.close()
-
-    def data_received(self, data: bytes) -> None:
-        if self.request is None:  # bytes nobody asked for: not a connection to reuse
-            self.close()
-            return
-        self._buf += data
-        try:
-            reply = self._reply()
-        except (WireError, ValueError) as exc:
-            self._fail(UpstreamError(exc if isinstance(exc, WireError) else WireError(str(exc))))
-            return
-        if reply is not None:
-            self._answer(reply)
-
-    def _reply(self) -> Reply | None:
-        request = self.request
-        assert request is not None
-        while self._head is None:
-            head = split_head(self._buf)
-            if head is None:
-                return None
-            status = int(head.second) if head.second.isdigit() else 0
-            if status < 100:
-                raise WireError(f"not an HTTP reply: {head.first[:40]} {head.second[:40]}")
-            if status >= 200:  # interim replies (100 Continue) are not forwarded
-                self._head = head
-                if request.method != "HEAD" and status not in _NO_BODY:
-                    self._body = BodyReader(head, to_eof=True)
-        body = self._body.take(self._buf) if self._body is not None else b""
-        return (
-            None
-            if body is None
-            else Reply(int(self._head.second), self._head.third, self._head, body)
-        )
-
-    def _answer(self, reply: Reply) -> None:
-        request, body_reader = self.request, self._body
-        assert request is not None
-        self.request, self._head, self._body = None, None, None
-        head = reply.head
-        reusable = (
-            not self.closed
-            and not self._buf
-            and head.first == "HTTP/1.1"
-            and (body_reader is None or not body_reader.to_eof)
-            and "close" not in head.connection_tokens()
-        )
-        self.fresh = False
-        if reusable:
-            self._pool.release(self)
-        else:
-            self.close()
-        request.finish(reply)
-
-    def _fail(self, error: UpstreamError) -> None:
-        request, self.request = self.request, None
-        self.close()
-        if request is not None:
-            request.finish(error)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        self._pool._open.discard(self)
-        request = self.request
-        if request is None:
-            return
-        if self._head is not None and self._body is not None and self._body.to_eof:
-            self._answer(
-                Reply(
-                    int(self._head.second),
-                    self._head.third,
-                    self._head,
-                    self._body.closed(self._buf),
-                )
-            )
-        elif self._head is None and not self._buf.strip():
-            self.request = None
-            if self.fresh:
-                request.finish(
-                    UpstreamError(
-                        exc or WireError("the upstream closed the connection without a reply")
-                    )
-                )
-            else:
-                self._pool.stale(request)
-        else:
-            self._fail(
-                UpstreamError(
-                    WireError("the upstream closed the connection in the middle of its reply")
-                )
-            )
