@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 
 from tests.proxy.support import proxy_to, raw_server
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.proxy import pool
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
@@ -104,3 +106,31 @@ def test_an_idempotent_request_the_upstream_closed_on_is_sent_once_more() -> Non
     assert [r.status_code for r in replies] == [200, 200]
     get = b"GET /ops/healthcheck HTTP/1.1"
     assert seen == [(1, get), (1, get), (2, get)]
+
+
+def test_a_connection_idle_longer_than_the_limit_is_closed_not_reused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[tuple[int, bytes]] = []
+
+    def keep_alive(conn: socket.socket, number: int) -> None:
+        while (line := _read_request(conn)) is not None:  # answers until the proxy closes
+            seen.append((number, line))
+            conn.sendall(OK)
+
+    def two_posts(pause_s: float) -> list[int]:
+        seen.clear()
+        with (
+            raw_server(keep_alive) as upstream,
+            proxy_to(upstream) as (url, _),
+            httpx.Client(base_url=url) as client,
+        ):
+            statuses = [client.post("/v2/token/generate", content=b"AQID").status_code]
+            time.sleep(pause_s)
+            statuses.append(client.post("/v2/token/generate", content=b"AQID").status_code)
+        assert statuses == [200, 200]
+        return [number for number, _ in seen]
+
+    assert two_posts(0.2) == [1, 1]  # well within the limit: the same connection
+    monkeypatch.setattr(pool, "IDLE_S", 0.1)
+    assert two_posts(0.2) == [1, 2]  # idle past it: a new one, though the old was still open
