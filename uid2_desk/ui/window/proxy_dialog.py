@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,6 +25,10 @@ class ProxyDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Imported here, not at the top: the window's first paint must not load Qt's enums
+        # (tests/ui/test_startup.py), and this dialog's module is imported with the window.
+        from PySide6.QtCore import Qt
+
         from uid2_desk.client.environments import KNOWN_ENVIRONMENTS
 
         self.setObjectName("proxy_dialog")
