@@ -12,7 +12,14 @@ import asyncio
 import time
 from typing import Protocol
 
-from uid2_desk.proxy.wire import BodyReader, Head, WireError, encode_head, split_head
+from uid2_desk.proxy.wire import (
+    BodyReader,
+    Head,
+    MessageConnection,
+    WireError,
+    encode_head,
+    split_head,
+)
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 #: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
@@ -29,15 +36,12 @@ class Forwarder(Protocol):
         """A client connection opened (``open_``) or closed."""
 
 
-class ClientConnection(asyncio.Protocol):
+class ClientConnection(MessageConnection):
     """Reads requests off one client connection and writes their replies, in order."""
 
     def __init__(self, forwarder: Forwarder) -> None:
+        super().__init__()
         self._forwarder = forwarder
-        self._transport: asyncio.Transport | None = None
-        self._buf = bytearray()
-        self._head: Head | None = None
-        self._body: BodyReader | None = None
         self._started = 0.0
         self._busy = False
         self._paused = False
@@ -46,8 +50,7 @@ class ClientConnection(asyncio.Protocol):
         self.remote = ""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        super().connection_made(transport)
         peer = transport.get_extra_info("peername")
         self.remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
         self._forwarder.connected(self, True)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from uid2_desk.proxy.wire import BodyReader, Head, WireError, split_head
+from uid2_desk.proxy.wire import BodyReader, Head, MessageConnection, WireError, split_head
 
 #: Replies that never carry a body (RFC 9110 §6.4.1).
 _NO_BODY = frozenset({204, 304})
@@ -82,15 +82,12 @@ class Owner(Protocol):
         """``request`` was written, and the reused connection closed with no reply byte."""
 
 
-class UpstreamConnection(asyncio.Protocol):
+class UpstreamConnection(MessageConnection):
     """One connection to the upstream; it parses each reply as its bytes arrive."""
 
     def __init__(self, pool: Owner) -> None:
+        super().__init__()
         self._pool = pool
-        self._transport: asyncio.Transport | None = None
-        self._buf = bytearray()
-        self._head: Head | None = None
-        self._body: BodyReader | None = None
         self.request: PendingRequest | None = None
         self.closed = False
         #: Opened for the request it carries now (a new connection is never "stale").
@@ -99,8 +96,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.idle_since = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        super().connection_made(transport)
         self._pool.opened(self, True)
 
     def exchange(self, request: PendingRequest) -> None:

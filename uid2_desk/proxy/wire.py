@@ -9,6 +9,7 @@ bytes.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 #: RFC 9110 §7.6.1 hop-by-hop headers: they describe one connection, never forwarded.
@@ -218,6 +219,24 @@ class BodyReader:
             self._chunks.append(bytes(buf[eol + 2 : end]))
             self._total += size
             del buf[: end + 2]
+
+
+class MessageConnection(asyncio.Protocol):
+    """A connection whose messages are taken off its buffer: the head, then the body, being read.
+
+    The client side and the upstream side of the proxy both are one; they differ in what a
+    message is for.
+    """
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._buf = bytearray()
+        self._head: Head | None = None
+        self._body: BodyReader | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
 
 
 def encode_head(start_line: str, headers: Headers) -> bytes:
