@@ -11,7 +11,8 @@ Two clients: one keep-alive connection (a tuned backend), and a new connection p
 through the proxy at most 1.3× the direct one (its time, not its rate).
 
 On loopback against a local operator the direct call takes about a millisecond, so the
-proxy's own hop (asyncio streams both ways, pure Python) and the capture's share of the same
+proxy's own hop (asyncio protocols both ways, pure Python: about 20 us of Python per call,
+the rest two more process wake-ups and two more sends) and the capture's share of the same
 two cores are most of the figure; against the integration environment's tens of
 milliseconds the same hop is a few per cent.
 """

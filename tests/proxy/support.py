@@ -8,7 +8,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -138,3 +138,56 @@ def serve_tls(app: ASGIApp, cert: Path, key: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+@contextmanager
+def raw_server(handle: Callable[[socket.socket, int], None]) -> Iterator[str]:
+    """A one-thread socket server on a free loopback port; yields its ``http://`` URL.
+
+    ``handle`` gets each accepted connection and its number (1, 2, ...), and the connection
+    is closed when it returns: the tests script the upstream's framing and closes by hand.
+    """
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.05)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        number = 0
+        while not stopping.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            number += 1
+            with conn:
+                handle(conn, number)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stopping.set()
+        thread.join(5)
+        listener.close()
+
+
+class StalledSink:
+    """A capture sink that holds each exchange until :attr:`release` is set (a stuck journal).
+
+    Attributes:
+        release: set it to let the held exchanges through.
+        taken: the exchanges let through, in order.
+    """
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.taken: list[Exchange] = []
+
+    def __call__(self, exchange: Exchange) -> None:
+        self.release.wait(10)
+        self.taken.append(exchange)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,10 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tests.proxy.support import proxy_to
+from tests.proxy.support import StalledSink, proxy_to, raw_server
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.capture import CapturedClient
-from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
@@ -143,35 +141,16 @@ def test_http_1_0_without_keep_alive_is_closed_after_its_reply() -> None:
 
 @contextmanager
 def _raw_upstream(answer: Callable[[bytes], bytes]) -> Iterator[str]:
-    """A one-thread server that reads one request per connection and writes ``answer``."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.05)
-    stopping = threading.Event()
+    """A server that reads one request per connection and writes ``answer``."""
 
-    def serve() -> None:
-        while not stopping.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with conn:
-                request = b""
-                while b"\r\n\r\n" not in request:
-                    request += conn.recv(65536)
-                conn.sendall(answer(request))
+    def handle(conn: socket.socket, _number: int) -> None:
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(65536)
+        conn.sendall(answer(request))
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stopping.set()
-        thread.join(5)
-        listener.close()
+    with raw_server(handle) as url:
+        yield url
 
 
 def test_chunked_and_close_delimited_replies_reach_the_client_as_the_same_bytes() -> None:
@@ -198,10 +177,10 @@ def test_chunked_and_close_delimited_replies_reach_the_client_as_the_same_bytes(
 
 def test_a_204_reply_has_no_body_and_the_connection_stays_usable() -> None:
     request = b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
-    with (
-        _raw_upstream(lambda _: b"HTTP/1.1 204 No Content\r\nX-Kept: yes\r\n\r\n") as upstream,
-        proxy_to(upstream) as (url, _),
-    ):
+    # The raw upstream closes every connection after one reply, and says so: a POST sent on
+    # a connection it closed unannounced would be a 502, never a silent replay.
+    answer = b"HTTP/1.1 204 No Content\r\nX-Kept: yes\r\nConnection: close\r\n\r\n"
+    with _raw_upstream(lambda _: answer) as upstream, proxy_to(upstream) as (url, _):
         reply = _ask(url, request + request, replies=2)
     assert reply.count(b"HTTP/1.1 204 No Content\r\n") == 2
     assert b"x-kept: yes" in reply.lower()
@@ -220,28 +199,22 @@ def test_a_malformed_request_gets_a_400_and_the_proxy_keeps_serving() -> None:
 
 
 def test_a_stalled_capture_never_holds_a_reply_back_and_catches_up_after() -> None:
-    release = threading.Event()
-    taken: list[Exchange] = []
-
-    def stalled(exchange: Exchange) -> None:
-        release.wait(10)  # a journal that stopped writing
-        taken.append(exchange)
-
+    sink = StalledSink()
     request = (
         b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
         b"Connection: close\r\n\r\nz"
     )
     with LoopbackServer(ECHO) as upstream:
-        app = ProxyApp(Upstream("t", upstream.base_url, "CUSTOM"), ClientSecrets(), sink=stalled)
+        app = ProxyApp(Upstream("t", upstream.base_url, "CUSTOM"), ClientSecrets(), sink=sink)
         with ProxyServer(app) as proxy:
             started = time.perf_counter()
             replies = [_ask(proxy.base_url, request) for _ in range(5)]
             elapsed = time.perf_counter() - started
-            assert not taken
-            release.set()
+            assert not sink.taken
+            sink.release.set()
     assert all(r.startswith(b"HTTP/1.1 200 OK") for r in replies)
     assert elapsed < 5  # the replies did not wait for the stalled capture
-    assert len(taken) == 5  # stopping the server let the capture finish what it held
+    assert len(sink.taken) == 5  # stopping the server let the capture finish what it held
 
 
 def test_an_upstream_behind_a_gateway_path_is_asked_under_that_path() -> None:

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
@@ -29,6 +30,7 @@ from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.services import open_services
+from uid2_desk.services.desk_proxy import ProxyRunning
 from uid2_desk.ui.common.bridge import DeskBridge
 from uid2_desk.ui.log.log_model import LogColumn
 from uid2_desk.ui.window.desk_app import DeskApp
@@ -46,6 +48,15 @@ async def _until(window: DeskWindow, done: Any, seconds: float = 15.0) -> None:
             raise TimeoutError("the desk did not get there in time")
         window.log_model.flush()
         await asyncio.sleep(0.05)
+
+
+async def _started(window: DeskWindow, upstream: str) -> ProxyRunning:
+    control = window.proxy_control
+    control.start(upstream, 0)
+    await _until(window, lambda: control.running is not None and not control.busy)
+    running = control.running
+    assert running is not None
+    return running
 
 
 async def run(out_dir: Path) -> dict[str, Any]:
@@ -71,10 +82,7 @@ async def run(out_dir: Path) -> dict[str, Any]:
     await desk.start_services()
     control = window.proxy_control
     with LoopbackServer(remote.asgi_app) as upstream:
-        control.start(upstream.base_url, 0)
-        await _until(window, lambda: control.running is not None and not control.busy)
-        running = control.running
-        assert running is not None
+        running = await _started(window, upstream.base_url)
         backend = Uid2PublisherClient(running.base_url, creds.api_key, creds.secret)
         await asyncio.to_thread(
             backend.generate_token, TokenGenerateInput.from_email("qa.tester@example.com")
@@ -113,10 +121,35 @@ async def run(out_dir: Path) -> dict[str, Any]:
     control.stop()
     await _until(window, lambda: control.running is None and not control.busy)
     report["chip_after_stop"] = strip.chip_text
+    report.update(await _dropped(window, desk, remote, out_dir))
     await desk.stop_services()
     window.close()
     remote.close()
     return report
+
+
+async def _dropped(
+    window: DeskWindow, desk: DeskApp, remote: LocalOperator, out_dir: Path
+) -> dict[str, Any]:
+    """A capture with no room: three calls pass, none is kept, the banner says so on stop."""
+    services = desk.services
+    assert services is not None
+    assert services.proxy is not None
+    services.proxy.capture_limit = 0
+    control = window.proxy_control
+    with LoopbackServer(remote.asgi_app) as upstream:
+        running = await _started(window, upstream.base_url)
+        for _ in range(3):
+            await asyncio.to_thread(
+                httpx.post, f"{running.base_url}/v2/token/generate", content=b"AQID"
+            )
+        control.stop()
+        await _until(window, lambda: control.running is None and not control.busy)
+    await asyncio.sleep(0.5)
+    g = window.frameGeometry()
+    shot = window.screen().grabWindow(0, g.x(), g.y(), g.width(), g.height())
+    shot.save(str(out_dir / "desk-proxy-dropped-banner.png"))
+    return {"banner_after_dropped": window.banner.text, "banner_level": window.banner.level}
 
 
 def main(argv: list[str]) -> int:

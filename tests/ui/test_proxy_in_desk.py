@@ -15,6 +15,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
@@ -24,6 +25,7 @@ from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.capture import CAPTURED_BY
 from uid2_desk.proxy.record import UPSTREAM
+from uid2_desk.services.desk_proxy import ProxyRunning
 from uid2_desk.ui.log.log_model import LogColumn
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)")
@@ -48,6 +50,16 @@ def _rows_of(desk: Desk, client: str) -> list[int]:
     return [i for i in range(model.rowCount()) if model.row_at(i).client == client]
 
 
+def _started(desk: Desk, upstream: str) -> ProxyRunning:
+    """Start the desk's proxy toward ``upstream`` and wait until it runs."""
+    control = desk.window.proxy_control
+    assert control.start(upstream, 0)
+    desk.qtbot.waitUntil(lambda: control.running is not None and not control.busy, timeout=10_000)
+    running = control.running
+    assert running is not None
+    return running
+
+
 def test_a_backend_through_the_proxy_streams_into_the_log_decrypted_and_the_band_says_so(
     desk: Desk, remote: tuple[LocalOperator, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,10 +69,7 @@ def test_a_backend_through_the_proxy_streams_into_the_log_decrypted_and_the_band
     monkeypatch.setenv("UID2_SECRET", creds.secret)
     window = desk.window
     control = window.proxy_control
-    assert control.start(upstream_url, 0)
-    desk.qtbot.waitUntil(lambda: control.running is not None and not control.busy, timeout=10_000)
-    running = control.running
-    assert running is not None
+    running = _started(desk, upstream_url)
     assert running.keys == 1
     assert window.strip.chip_text == "PROXY → CUSTOM"
     assert running.base_url in window.strip.detail_text
@@ -152,12 +161,28 @@ def test_an_upstream_the_proxy_must_not_use_is_refused_with_a_reason_in_the_bann
 
 
 def test_closing_the_desk_stops_a_running_proxy_and_frees_its_port(desk: Desk) -> None:
-    control = desk.window.proxy_control
-    assert control.start("integ", 0)
-    desk.qtbot.waitUntil(lambda: control.running is not None and not control.busy, timeout=10_000)
-    running = control.running
-    assert running is not None
+    running = _started(desk, "integ")
     port = int(running.base_url.rsplit(":", 1)[1])
     desk.run(desk.app.stop_services())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", port))  # free again: the proxy stopped with the services
+
+
+def test_calls_the_capture_could_not_keep_are_counted_when_the_proxy_stops(
+    desk: Desk, remote: tuple[LocalOperator, str]
+) -> None:
+    _, upstream_url = remote
+    proxy = desk.services.proxy
+    assert proxy is not None
+    proxy.capture_limit = 0  # a capture with no room: every forwarded call is dropped, counted
+    window = desk.window
+    control = window.proxy_control
+    running = _started(desk, upstream_url)
+    url = f"{running.base_url}/v2/token/generate"
+    for _ in range(3):
+        reply = desk.run(asyncio.to_thread(httpx.post, url, content=b"AQID"))
+        assert reply.status_code != 502  # the upstream answered: only the capture missed it
+    control.stop()
+    desk.qtbot.waitUntil(lambda: control.running is None and not control.busy, timeout=10_000)
+    assert "3 forwarded calls were not captured" in window.banner.text
+    assert "Every client still got its reply" in window.banner.text

@@ -63,3 +63,13 @@ def test_what_passed_through_the_proxy_is_in_the_log_decrypted_and_no_secret_sho
 
 def test_stopping_the_proxy_gives_the_band_back_to_the_desk(report: dict[str, Any]) -> None:
     assert report["chip_after_stop"] == "LOCAL"
+
+
+def test_calls_the_capture_could_not_keep_are_counted_on_screen_when_it_stops(
+    report: dict[str, Any],
+) -> None:
+    assert report["banner_after_dropped"].startswith(
+        "The proxy stopped. 3 forwarded calls were not captured"
+    )
+    assert report["banner_level"] == "error"
+    assert (ARTIFACTS / "desk-proxy-dropped-banner.png").stat().st_size > 10_000

@@ -22,12 +22,13 @@ from pathlib import Path
 from types import FrameType
 
 from uid2_desk.cli.capture import OperatorCapture
-from uid2_desk.operator.http.server import OperatorServer, is_loopback_host
+from uid2_desk.operator.http.server import OperatorServer
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.output_files import check_writable_target
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
+from uid2_desk.protocol.loopback import is_loopback_host
 from uid2_desk.settings import resolve_data_dir
 
 EXIT_OK = 0

@@ -22,14 +22,15 @@ from uid2_desk.cli.operator import (
     _usable_data_dir,
 )
 from uid2_desk.cli.proxy_secrets import gather_secrets
-from uid2_desk.operator.http.server import is_loopback_host
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
+from uid2_desk.protocol.loopback import is_loopback_host
 from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.capture_queue import dropped_note
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.services.desk_proxy import upstream_of as upstream_for
+from uid2_desk.services.proxy_setup import upstream_of as upstream_for
 
 
 def upstream_of(value: str) -> tuple[Upstream, str]:
@@ -89,6 +90,9 @@ def run_proxy(args: argparse.Namespace) -> int:
                 server.stop()
     finally:
         capture.stop()
+    note = dropped_note(app.captures.dropped)
+    if note:
+        print(f"uid2-desk proxy: {note}", file=sys.stderr)
     print("UID2 Desk proxy stopped.", flush=True)
     return EXIT_OK
 

@@ -14,11 +14,11 @@ import json
 from pathlib import Path
 from typing import TypeGuard
 
-from uid2_desk.client.credential_stores import CredentialStore, EnvCredentialStore
+from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.credentials import Credentials
-from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.protocol.errors import CredentialsError, InputError
 from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.services.proxy_setup import default_stores, stored_secrets
 
 
 def gather_secrets(
@@ -29,18 +29,9 @@ def gather_secrets(
     for name in files:
         for credentials in _from_file(Path(name)):
             found.setdefault(credentials.api_key, credentials.secret_bytes)
-    asked: list[CredentialStore] = (
-        stores if stores is not None else [EnvCredentialStore(), KeyringCredentialStore()]
-    )
-    for store in asked:
-        try:
-            stored = asyncio.run(store.get(env_id))
-        except CredentialsError as exc:
-            if isinstance(store, EnvCredentialStore):
-                raise InputError(str(exc)) from None
-            continue  # no keychain here, or nothing readable in it: the proxy opens less
-        if stored is not None:
-            found.setdefault(stored.api_key, stored.secret_bytes)
+    asked = stores if stores is not None else default_stores()
+    for api_key, secret in asyncio.run(stored_secrets(env_id, asked, refuse_bad_env=True)).items():
+        found.setdefault(api_key, secret)
     return ClientSecrets(found)
 
 

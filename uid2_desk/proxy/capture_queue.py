@@ -98,3 +98,15 @@ class CaptureQueue(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def dropped_note(count: int) -> str | None:
+    """What to tell the user when ``count`` forwarded calls were left out of the capture."""
+    if not count:
+        return None
+    calls = "call was" if count == 1 else "calls were"
+    return (
+        f"{count} forwarded {calls} not captured: the capture fell behind and its queue "
+        "was full. Every client still got its reply; only the desk's record of those calls "
+        "is missing."
+    )

@@ -1,9 +1,16 @@
 """The proxy's connections to the upstream: kept alive, reused, verified over HTTPS.
 
-A small pool of idle HTTP/1.1 connections on the serving loop. A request takes one (or
-opens one), writes the head and body in one write, reads the reply by its framing, and puts
-the connection back when both sides allow keep-alive. A reused connection the upstream had
-closed while idle fails before any reply byte: that request is sent once more on a new one.
+A small pool of idle HTTP/1.1 connections on the serving loop, each an
+:class:`~uid2_desk.proxy.upstream_link.UpstreamConnection` protocol (no stream reader, no task
+and no future per request: the reply is parsed in ``data_received`` and handed to a
+callback). A request takes an idle connection (or opens one), writes the head and body in
+one write, and the connection goes back to the pool when both sides allow keep-alive.
+
+A connection the upstream closed while it sat idle is skipped before any byte is written to
+it. One that closes without a reply *after* the request was written to it is different: the
+request may have reached the upstream. Only an idempotent request (RFC 9110 §9.2.2) is then
+sent once more on a new connection (RFC 9112 §9.3.1); anything else, a POST like every UID2
+call, is never replayed: the client gets the proxy's 502 saying why.
 HTTPS is verified with ``certifi``'s roots (what httpx and the official SDKs trust) unless a
 context is given (a test CA).
 """
@@ -11,46 +18,27 @@ context is given (a test CA).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import certifi
 
-from uid2_desk.proxy.wire import (
-    Head,
-    Headers,
-    WireError,
-    encode_head,
-    is_chunked,
-    read_body,
-    read_head,
+from uid2_desk.proxy.upstream_link import (
+    Done,
+    PendingRequest,
+    StaleConnectionError,
+    UpstreamConnection,
+    UpstreamError,
 )
+from uid2_desk.proxy.wire import Headers, encode_head
 
 #: Idle connections kept per upstream (a backend rarely has more calls in flight).
 MAX_IDLE = 16
-#: Replies that never carry a body (RFC 9110 §6.4.1).
-_NO_BODY = frozenset({204, 304})
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the upstream answered: the status line's parts, its head and its body."""
-
-    status: int
-    reason: str
-    head: Head
-    body: bytes
-
-
-class UpstreamError(Exception):
-    """The upstream gave no usable reply (refused, TLS, closed, malformed, timed out)."""
-
-    def __init__(self, cause: Exception, *, timed_out: bool = False) -> None:
-        super().__init__(str(cause) or type(cause).__name__)
-        self.cause = cause
-        self.timed_out = timed_out
+#: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
+#: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
+IDLE_S = 4.0
+#: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
 def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
@@ -58,9 +46,7 @@ def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile or certifi.where())
 
 
-_Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
-
-
+#: Called once per request with its reply or the reason there is none.
 class UpstreamPool:
     """Keep-alive connections to ``base_url`` (``http://`` or ``https://``), on one loop."""
 
@@ -76,88 +62,104 @@ class UpstreamPool:
         self._prefix = parts.path.rstrip("/")
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
-        self._idle: list[_Connection] = []
+        self._idle: list[UpstreamConnection] = []
+        self._open: set[UpstreamConnection] = set()
+        self._closing = False
+        #: Made on the serving loop (its connections belong to it).
+        self._loop = asyncio.get_running_loop()
 
-    async def send(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
-        """Send one request and read its reply (raises :class:`UpstreamError`)."""
-        out = (
-            encode_head(
-                f"{method} {self._prefix}{target} HTTP/1.1",
-                (("Host", self.host_header), *headers, ("Content-Length", str(len(body))))
-                if body or method not in ("GET", "HEAD")
-                else (("Host", self.host_header), *headers),
+    def send(self, method: str, target: str, headers: Headers, body: bytes, done: Done) -> None:
+        """Send one request; ``done`` gets its :class:`Reply` or :class:`UpstreamError`."""
+        framing: Headers = (
+            (("Content-Length", str(len(body))),) if body or method not in ("GET", "HEAD") else ()
+        )
+        head = encode_head(
+            f"{method} {self._prefix}{target} HTTP/1.1",
+            (("Host", self.host_header), *headers, *framing),
+        )
+        request = PendingRequest(head + body, method, done)
+        loop = self._loop
+        request.timer = loop.call_later(self._timeout, self._timed_out, request)
+        fresh_since = loop.time() - IDLE_S
+        while self._idle:
+            connection = self._idle.pop()
+            if connection.closed:
+                continue  # closed while idle: nothing was written to it, another one is used
+            if connection.idle_since < fresh_since:
+                connection.close()  # idle so long the upstream may be closing it right now
+                continue
+            connection.exchange(request)
+            return
+        self._connect(request)
+
+    def _connect(self, request: PendingRequest) -> None:
+        request.task = self._loop.create_task(self._open_and_send(request))
+
+    async def _open_and_send(self, request: PendingRequest) -> None:
+        try:
+            _, connection = await self._loop.create_connection(
+                lambda: UpstreamConnection(self),
+                self._host,
+                self._port,
+                ssl=self._tls,
+                server_hostname=self._host if self._tls else None,
             )
-            + body
-        )
-        try:
-            async with asyncio.timeout(self._timeout):
-                while self._idle:
-                    connection = self._idle.pop()
-                    if connection[0].at_eof() or connection[1].is_closing():
-                        connection[1].close()  # the upstream closed it while it was idle
-                        continue
-                    try:
-                        return await self._exchange(connection, out, method)
-                    except (ConnectionError, _StaleError):
-                        # Closed by the upstream just as it was reused, before any reply
-                        # byte: the request never reached it, so it is sent on a new one.
-                        continue
-                return await self._exchange(await self._open(), out, method)
-        except TimeoutError as exc:
-            raise UpstreamError(exc, timed_out=True) from None
-        except (OSError, ssl.SSLError, asyncio.IncompleteReadError, _StaleError, WireError) as exc:
-            raise UpstreamError(exc) from None
+        except (OSError, ssl.SSLError) as exc:
+            request.finish(UpstreamError(exc))
+            return
+        if request.done is None:  # timed out while connecting
+            connection.close()
+            return
+        connection.fresh = True
+        connection.exchange(request)
 
-    async def _open(self) -> _Connection:
-        return await asyncio.open_connection(
-            self._host,
-            self._port,
-            ssl=self._tls,
-            server_hostname=self._host if self._tls else None,
-            limit=1 << 17,
+    def _timed_out(self, request: PendingRequest) -> None:
+        if request.task is not None:
+            request.task.cancel()
+        for connection in list(self._open):
+            if connection.request is request:
+                connection.request = None  # answered here: its close is no "stale" connection
+                connection.close()
+        request.finish(UpstreamError(TimeoutError("no reply in time"), timed_out=True))
+
+    def stale(self, request: PendingRequest) -> None:
+        """A reused connection closed after ``request`` was written, before any reply byte."""
+        if request.method in IDEMPOTENT and not request.retried and not self._closing:
+            request.retried = True
+            self._connect(request)
+            return
+        request.finish(
+            UpstreamError(
+                StaleConnectionError(
+                    f"the upstream closed the kept-alive connection just as this {request.method}"
+                    " was written to it, without replying; it may have reached the upstream, so"
+                    f" the proxy did not send it again (a {request.method} is not idempotent)"
+                )
+            )
         )
 
-    async def _exchange(self, connection: _Connection, out: bytes, method: str) -> Reply:
-        reader, writer = connection
-        try:
-            writer.write(out)
-            await writer.drain()
-            head = await read_head(reader)
-            if head is None:
-                raise _StaleError("the upstream closed the connection without a reply")
-            status = int(head.second) if head.second.isdigit() else 0
-            if status < 100:
-                raise WireError(f"not an HTTP reply: {head.first[:40]} {head.second[:40]}")
-            while 100 <= status < 200:  # interim replies (100 Continue) are not forwarded
-                head = await read_head(reader)
-                if head is None:
-                    raise _StaleError("the upstream closed the connection after an interim reply")
-                status = int(head.second) if head.second.isdigit() else 0
-            has_body = method != "HEAD" and status not in _NO_BODY
-            body = await read_body(reader, head, to_eof=True) if has_body else b""
-        except BaseException:
-            writer.close()
-            raise
-        reusable = (
-            "close" not in head.connection_tokens()
-            and head.first == "HTTP/1.1"
-            and not reader.at_eof()
-            and (not has_body or head.value("content-length") is not None or is_chunked(head))
-        )
-        if reusable and len(self._idle) < MAX_IDLE:
+    def opened(self, connection: UpstreamConnection, open_: bool) -> None:
+        """Track the open connections, to close them all when the proxy stops."""
+        if open_:
+            self._open.add(connection)
+        else:
+            self._open.discard(connection)
+
+    def release(self, connection: UpstreamConnection) -> None:
+        """Keep ``connection`` for the next request, or close it when enough are idle."""
+        if len(self._idle) < MAX_IDLE:
+            connection.idle_since = self._loop.time()
             self._idle.append(connection)
         else:
-            writer.close()
-        return Reply(status, head.third, head, body)
+            connection.close()
 
     async def aclose(self) -> None:
-        """Close every idle connection."""
-        idle, self._idle = self._idle, []
-        for _, writer in idle:
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-
-
-class _StaleError(Exception):
-    """A connection that gave no reply (closed, or not speaking HTTP)."""
+        """Close every connection, idle or busy."""
+        self._closing = True
+        self._idle = []
+        for connection in list(self._open):
+            connection.close()
+        for _ in range(100):  # their sockets close in connection_lost, run soon after
+            if not self._open:
+                break
+            await asyncio.sleep(0.01)

@@ -1,10 +1,10 @@
 """Serve a :class:`~uid2_desk.proxy.app.ProxyApp` on a loopback port, from a background thread.
 
-Plain asyncio streams, not an ASGI server: the proxy reads bytes and writes bytes, and each
-layer between costs time on every forwarded call (the benchmark counts it). ``start()`` binds
-on the caller's thread (so "port in use" is an immediate ``OSError``), runs the loop in a
-daemon thread and returns once it accepts; ``stop()`` closes the listener and connections,
-then lets the capture worker finish what it holds.
+Plain asyncio protocols, not an ASGI server nor streams: the proxy reads bytes and writes
+bytes, and each layer between costs time on every forwarded call (the benchmark counts it).
+``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``),
+runs the loop in a daemon thread and returns once it accepts; ``stop()`` closes the listener
+and connections, then lets the capture worker finish what it holds.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ import threading
 from types import TracebackType
 
 from uid2_desk.protocol.errors import InputError
+from uid2_desk.protocol.loopback import LOOPBACK_HOST, is_loopback_host, listening_socket, url_host
 from uid2_desk.proxy.app import ProxyApp
-from uid2_desk.proxy.upstream import is_loopback
-from uid2_desk.proxy.wire import MAX_HEAD
 
-LOOPBACK_HOST = "127.0.0.1"
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 10.0
 
@@ -36,7 +34,7 @@ class ProxyServer:
         *,
         allow_remote: bool = False,
     ) -> None:
-        if not allow_remote and not is_loopback(host):
+        if not allow_remote and not is_loopback_host(host):
             raise InputError(
                 f"refusing to bind {host}: the proxy binds loopback only unless remote "
                 "access is explicitly allowed (--allow-remote)"
@@ -62,9 +60,7 @@ class ProxyServer:
     @property
     def base_url(self) -> str:
         """``http://host:port`` for clients (after :meth:`start`)."""
-        host = LOOPBACK_HOST if self._host in ("0.0.0.0", "") else self._host
-        host = "[::1]" if host == "::" else (f"[{host}]" if ":" in host else host)
-        return f"http://{host}:{self.port}"
+        return f"http://{url_host(self._host)}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -75,17 +71,9 @@ class ProxyServer:
         """Bind, serve from a background thread and return :attr:`base_url`."""
         if self._thread is not None:
             raise RuntimeError("the proxy is already started")
-        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
-        # IPPROTO_TCP explicitly: asyncio turns Nagle off only on sockets that say TCP.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self._host, self._port))
-            sock.listen(1024)
-        except BaseException:
-            sock.close()
-            raise
-        self._sock = sock
+        # Created with IPPROTO_TCP: asyncio turns Nagle off on both the client connections
+        # and the upstream ones (each forwarded message is one write either way).
+        sock = self._sock = listening_socket(self._host, self._port, backlog=1024)
         self._bound_port = int(sock.getsockname()[1])
         self.app.captures.start()
         self._thread = threading.Thread(
@@ -111,7 +99,7 @@ class ProxyServer:
         assert self._sock is not None
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
-        server = await asyncio.start_server(self.app.serve, sock=self._sock, limit=2 * MAX_HEAD)
+        server = await self._loop.create_server(self.app.connection, sock=self._sock)
         self._ready.set()
         try:
             await self._stop.wait()

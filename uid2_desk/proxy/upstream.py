@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from uid2_desk.protocol.errors import InputError
+from uid2_desk.protocol.loopback import is_loopback_host
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,6 @@ class Upstream:
         check_upstream_url(self.base_url)
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine (``localhost`` or a loopback address)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_upstream_url(url: str) -> None:
     """Refuse an upstream the proxy must not forward to (raises :class:`InputError`).
 
@@ -48,7 +38,7 @@ def check_upstream_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
         return
-    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+    if parts.scheme == "http" and parts.hostname and is_loopback_host(parts.hostname):
         return
     if parts.scheme == "http":
         raise InputError(

@@ -1,15 +1,16 @@
-"""HTTP/1.1 on asyncio streams, as much of it as a forwarding proxy needs (RFC 9112).
+"""HTTP/1.1 on byte buffers, as much of it as a forwarding proxy needs (RFC 9112).
 
-A message head is read up to its blank line; a body by its framing: ``Transfer-Encoding:
-chunked`` (de-chunked, trailers dropped), ``Content-Length``, or, for a reply with neither,
-until the connection closes. The bytes of a body are never changed: the proxy forwards what
-it read, re-framed with a ``Content-Length`` of the same bytes.
+A message head is taken off a connection's buffer up to its blank line; a body by its
+framing: ``Transfer-Encoding: chunked`` (de-chunked, trailers dropped), ``Content-Length``,
+or, for a reply with neither, until the connection closes. The bytes of a body are never
+changed: the proxy forwards what it read, re-framed with a ``Content-Length`` of the same
+bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: RFC 9110 §7.6.1 hop-by-hop headers: they describe one connection, never forwarded.
 HOP_BY_HOP = frozenset(
@@ -37,67 +38,95 @@ class WireError(Exception):
     """A message that does not parse as HTTP/1.1 (the connection is closed after it)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Head:
     """A message head: its start line split in three, and its headers as received.
 
     For a request the parts are method, target and version; for a reply version, status and
-    reason.
+    reason. ``names`` are the header names lower-cased once, in the same order, ``first_of``
+    the first value of each and ``tokens`` the ``Connection`` header's tokens: every look-up
+    on the forwarding path is one dict access, not a pass over the headers lower-casing each
+    name. (Not frozen: a frozen dataclass pays a ``object.__setattr__`` per field, and two
+    heads are built per forwarded call; nothing changes a head once parsed.)
     """
 
     first: str
     second: str
     third: str
     headers: Headers
+    names: tuple[str, ...] = ()
+    first_of: dict[str, str] = field(default_factory=dict, repr=False)
+    tokens: frozenset[str] = frozenset()
 
     def value(self, name: str) -> str | None:
         """The first value of header ``name`` (lower-case), if present."""
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return None
+        return self.first_of.get(name)
 
-    def connection_tokens(self) -> set[str]:
+    def values(self, name: str) -> list[str]:
+        """Every value of header ``name`` (lower-case), in order."""
+        if name not in self.first_of:
+            return []
+        return [v for n, (_, v) in zip(self.names, self.headers, strict=True) if n == name]
+
+    def connection_tokens(self) -> frozenset[str]:
         """The lower-cased tokens of the ``Connection`` header(s)."""
-        return {
-            token.strip().lower()
-            for key, value in self.headers
-            if key.lower() == "connection"
-            for token in value.split(",")
-            if token.strip()
-        }
+        return self.tokens
 
     def end_to_end(self, *also: str) -> Headers:
         """The headers but hop-by-hop ones, those the ``Connection`` header names, and ``also``."""
-        dropped = HOP_BY_HOP | self.connection_tokens() | set(also)
-        return tuple((k, v) for k, v in self.headers if k.lower() not in dropped)
+        dropped = HOP_BY_HOP.union(self.tokens, also) if self.tokens or also else HOP_BY_HOP
+        return tuple(
+            pair for name, pair in zip(self.names, self.headers, strict=True) if name not in dropped
+        )
 
 
-async def read_head(reader: asyncio.StreamReader) -> Head | None:
-    """The next head on ``reader``; ``None`` when the peer closed before sending one."""
-    try:
-        raw = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError as exc:
-        if not exc.partial.strip():
-            return None
-        raise WireError("the connection closed in the middle of a message head") from None
-    except asyncio.LimitOverrunError:
-        raise WireError(f"a message head longer than {MAX_HEAD} bytes") from None
-    lines = raw[:-4].decode("latin-1").split("\r\n")
-    while lines and not lines[0]:  # RFC 9112 §2.2: ignore empty lines before a request
-        lines.pop(0)
-    if not lines:
-        raise WireError("an empty message head")
+def _tokens(values: list[str]) -> frozenset[str]:
+    return frozenset(
+        token.strip().lower() for value in values for token in value.split(",") if token.strip()
+    )
+
+
+def split_head(buf: bytearray) -> Head | None:
+    """Take the next complete head off the front of ``buf``; ``None`` while it is incomplete.
+
+    One ``find`` of the blank line per arrival of bytes, no per-line awaits: the connection
+    protocols call this from ``data_received``.
+    """
+    while buf.startswith(b"\r\n"):  # RFC 9112 §2.2: ignore empty lines before a request
+        del buf[:2]
+    end = buf.find(b"\r\n\r\n")
+    if end < 0 or end > MAX_HEAD:
+        if len(buf) > MAX_HEAD:
+            raise WireError(f"a message head longer than {MAX_HEAD} bytes")
+        return None
+    raw = bytes(buf[:end])
+    del buf[: end + 4]
+    return parse_head(raw)
+
+
+def parse_head(raw: bytes) -> Head:
+    """The head in ``raw`` (its bytes up to, not including, the blank line)."""
+    lines = raw.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2:
         raise WireError(f"a malformed start line: {lines[0][:80]!r}")
     headers: list[tuple[str, str]] = []
+    names: list[str] = []
+    first_of: dict[str, str] = {}
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if not colon or not name or name != name.strip():
             raise WireError(f"a malformed header line: {line[:80]!r}")
-        headers.append((name, value.strip(" \t")))
-    return Head(parts[0], parts[1], parts[2] if len(parts) > 2 else "", tuple(headers))
+        value = value.strip(" \t")
+        headers.append((name, value))
+        lower = name.lower()
+        names.append(lower)
+        first_of.setdefault(lower, value)
+    third = parts[2] if len(parts) > 2 else ""
+    head = Head(parts[0], parts[1], third, tuple(headers), tuple(names), first_of)
+    if "connection" in first_of:
+        head.tokens = _tokens(head.values("connection"))
+    return head
 
 
 def is_chunked(head: Head) -> bool:
@@ -108,9 +137,11 @@ def is_chunked(head: Head) -> bool:
 
 def content_length(head: Head) -> int | None:
     """The declared ``Content-Length`` (raises :class:`WireError` when it is not a number)."""
-    values = {v.strip() for k, v in head.headers if k.lower() == "content-length"}
-    if not values:
+    first = head.first_of.get("content-length")
+    if first is None:
         return None
+    repeated = head.names.count("content-length") > 1
+    values = {v.strip() for v in head.values("content-length")} if repeated else {first.strip()}
     if len(values) > 1 or not next(iter(values)).isdigit():
         raise WireError(f"an invalid Content-Length: {sorted(values)}")
     length = int(next(iter(values)))
@@ -119,50 +150,97 @@ def content_length(head: Head) -> int | None:
     return length
 
 
-async def read_body(reader: asyncio.StreamReader, head: Head, *, to_eof: bool) -> bytes:
-    """The body that follows ``head``, by its framing.
+class BodyReader:
+    """Takes the body that follows ``head`` off a buffer as its bytes arrive, by its framing.
 
     ``to_eof``: a message with neither framing header runs until the connection closes (a
-    reply); otherwise it has no body (a request).
+    reply); otherwise it has no body (a request). Chunked bodies are de-chunked (trailers
+    dropped) chunk by chunk, so a body arriving in many reads is never parsed twice.
     """
-    if is_chunked(head):
-        return await _read_chunked(reader)
-    length = content_length(head)
-    if length is not None:
-        try:
-            return await reader.readexactly(length)
-        except asyncio.IncompleteReadError:
-            raise WireError("the connection closed before the whole body arrived") from None
-    return await reader.read() if to_eof else b""
 
+    def __init__(self, head: Head, *, to_eof: bool) -> None:
+        self._chunked = is_chunked(head)
+        self._length = None if self._chunked else content_length(head)
+        #: Whether only the connection's close ends this body.
+        self.to_eof = to_eof and not self._chunked and self._length is None
+        self._chunks: list[bytes] = []
+        self._total = 0
+        self._in_trailers = False
 
-async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
-    chunks: list[bytes] = []
-    total = 0
-    try:
+    def take(self, buf: bytearray) -> bytes | None:
+        """The whole body, taken off ``buf``; ``None`` while more bytes are needed."""
+        if self._chunked:
+            return self._take_chunked(buf)
+        length = self._length
+        if length is not None:
+            if len(buf) < length:
+                return None
+            body = bytes(buf[:length])
+            del buf[:length]
+            return body
+        return None if self.to_eof else b""
+
+    def closed(self, buf: bytearray) -> bytes:
+        """The body once the connection closed (raises :class:`WireError` if it is cut short)."""
+        if not self.to_eof:
+            raise WireError("the connection closed before the whole body arrived")
+        body = bytes(buf)
+        buf.clear()
+        return body
+
+    def _take_chunked(self, buf: bytearray) -> bytes | None:
         while True:
-            size_line = await reader.readuntil(b"\r\n")
-            size_text = size_line.split(b";", 1)[0].strip()
+            eol = buf.find(b"\r\n")
+            if eol < 0:
+                if len(buf) > MAX_HEAD:
+                    raise WireError("a chunk size or trailer line that never ends")
+                return None
+            if self._in_trailers:  # trailer fields: hop-by-hop here, dropped
+                del buf[: eol + 2]
+                if eol == 0:
+                    return b"".join(self._chunks)
+                continue
+            size_text = bytes(buf[:eol]).split(b";", 1)[0].strip()
             try:
                 size = int(size_text, 16)
             except ValueError:
                 raise WireError(f"a malformed chunk size: {size_text[:20]!r}") from None
             if size == 0:
-                while (await reader.readuntil(b"\r\n")) != b"\r\n":
-                    pass  # trailer fields: hop-by-hop here, dropped
-                return b"".join(chunks)
-            total += size
-            if total > MAX_BODY:
+                del buf[: eol + 2]
+                self._in_trailers = True
+                continue
+            if self._total + size > MAX_BODY:
                 raise WireError(f"a chunked body over {MAX_BODY} bytes")
-            chunk = await reader.readexactly(size + 2)
-            if chunk[-2:] != b"\r\n":
+            end = eol + 2 + size
+            if len(buf) < end + 2:
+                return None
+            if buf[end : end + 2] != b"\r\n":
                 raise WireError("a chunk not followed by CRLF")
-            chunks.append(chunk[:-2])
-    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-        raise WireError("the connection closed in the middle of a chunked body") from None
+            self._chunks.append(bytes(buf[eol + 2 : end]))
+            self._total += size
+            del buf[: end + 2]
+
+
+class MessageConnection(asyncio.Protocol):
+    """A connection whose messages are taken off its buffer: the head, then the body, being read.
+
+    The client side and the upstream side of the proxy both are one; they differ in what a
+    message is for.
+    """
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._buf = bytearray()
+        self._head: Head | None = None
+        self._body: BodyReader | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
 
 
 def encode_head(start_line: str, headers: Headers) -> bytes:
-    """A head ready to write: the start line, the headers, the blank line."""
-    lines = [start_line, *(f"{k}: {v}" for k, v in headers), "", ""]
-    return "\r\n".join(lines).encode("latin-1")
+    """A head ready to write: the start line, the headers, the blank line (one join)."""
+    return (start_line + "".join([f"\r\n{k}: {v}" for k, v in headers]) + "\r\n\r\n").encode(
+        "latin-1"
+    )

@@ -11,34 +11,20 @@ The client secrets it opens envelopes with are the upstream environment's stored
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from uid2_desk.client.credential_stores import CredentialStore, EnvCredentialStore
+from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.environments import Environment
-from uid2_desk.client.keychain_store import KeyringCredentialStore
 from uid2_desk.journal.async_journal import AsyncJournal
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureSession
+from uid2_desk.journal.capture_feed import CaptureFeed
 from uid2_desk.journal.capture_pump import CapturePump
-from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.protocol.errors import CredentialsError, InputError
 from uid2_desk.proxy.app import ProxyApp
+from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue, dropped_note
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
-from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.publisher.publisher import Publisher
-from uid2_desk.services.local_parts import followed_first
-from uid2_desk.walkthrough.captured import captured_step
-
-
-def upstream_of(value: str) -> tuple[Upstream, Environment]:
-    """The upstream for ``integ``, ``prod-usw``, a URL... (raises :class:`InputError`)."""
-    if value.strip() == "local":
-        raise InputError(
-            "the proxy forwards to a remote operator; for the local one use "
-            "'uid2-desk operator --watch', which captures without a proxy"
-        )
-    env = Environment.from_cli(value)
-    upstream = Upstream(env.id, env.require_base_url(), env.kind.value.upper(), env.is_production)
-    return upstream, env
+from uid2_desk.services.local_parts import session_capture
+from uid2_desk.services.proxy_setup import default_stores, stored_secrets, upstream_of
 
 
 @dataclass(frozen=True)
@@ -70,7 +56,10 @@ class DeskProxy:
         self._stores = stores
         self._server: ProxyServer | None = None
         self._pump: CapturePump | None = None
+        self._counts: tuple[CaptureQueue[Any], CaptureFeed] | None = None
         self.running: ProxyRunning | None = None
+        #: How many forwarded calls may wait for the capture (more are dropped and counted).
+        self.capture_limit = DEFAULT_LIMIT
 
     async def start(self, upstream_value: str, port: int = 0) -> ProxyRunning:
         """Forward to ``upstream_value`` from ``127.0.0.1:port`` (stops a running proxy first).
@@ -80,40 +69,31 @@ class DeskProxy:
         """
         upstream, environment = upstream_of(upstream_value)
         await self.stop()
-        secrets = await self._secrets(environment.id)
-        feed = CaptureFeed()
-        target = CaptureSession(
-            session=self._publisher.session,
-            environment=upstream.name,
-            step_of=captured_step,
-            user_of=followed_first(self._publisher, ChainUsers()),
-        )
-        pump = CapturePump(feed, self._journal, target)
-        server = ProxyServer(ProxyApp(upstream, secrets, sink=feed), port=port)
-        base_url = await server.start_async()
-        pump.start()
-        self._server, self._pump = server, pump
+        stores = self._stores or default_stores()
+        secrets = ClientSecrets(await stored_secrets(environment.id, stores, refuse_bad_env=False))
+        feed, pump = session_capture(self._journal, self._publisher, upstream.name)
+        app = ProxyApp(upstream, secrets, sink=feed, capture_limit=self.capture_limit)
+        server = ProxyServer(app, port=port)
+        try:
+            base_url = await server.start_async()
+        except BaseException:
+            await pump.stop()
+            raise
+        self._server, self._pump, self._counts = server, pump, (app.captures, feed)
         self.running = ProxyRunning(base_url, environment, len(secrets))
         return self.running
 
     async def stop(self) -> None:
         """Stop forwarding, then journal what was still being captured (idempotent)."""
-        server, pump = self._server, self._pump
-        self._server = self._pump = None
+        await self.stop_and_report()
+
+    async def stop_and_report(self) -> str | None:
+        """:meth:`stop`, and what to tell the user when calls were left out of the capture."""
+        server, pump, counts = self._server, self._pump, self._counts
+        self._server = self._pump = self._counts = None
         self.running = None
         if server is not None:
             await server.stop_async()
         if pump is not None:
             await pump.stop()
-
-    async def _secrets(self, env_id: str) -> ClientSecrets:
-        found: dict[str, bytes] = {}
-        stores = self._stores or [EnvCredentialStore(), KeyringCredentialStore()]
-        for store in stores:
-            try:
-                stored = await store.get(env_id)
-            except CredentialsError:
-                continue  # no keychain here, or nothing readable: the proxy opens less
-            if stored is not None:
-                found.setdefault(stored.api_key, stored.secret_bytes)
-        return ClientSecrets(found)
+        return None if counts is None else dropped_note(counts[0].dropped + counts[1].dropped)

@@ -61,6 +61,23 @@ def followed_first(publisher: Publisher, chains: ChainUsers) -> Callable[[Exchan
     return user_of
 
 
+def session_capture(
+    journal: AsyncJournal, publisher: Publisher, environment: str
+) -> tuple[CaptureFeed, CapturePump]:
+    """A capture sink and the started pump that journals what it takes into the desk's session,
+    attributed to ``environment`` (the local operator's, or the proxy's upstream)."""
+    feed = CaptureFeed()
+    target = CaptureSession(
+        session=publisher.session,
+        environment=environment,
+        step_of=captured_step,
+        user_of=followed_first(publisher, ChainUsers()),
+    )
+    pump = CapturePump(feed, journal, target)
+    pump.start()
+    return feed, pump
+
+
 def capture_into(
     journal: AsyncJournal, publisher: Publisher, operator: LocalOperator
 ) -> CapturePump:
@@ -68,14 +85,6 @@ def capture_into(
 
     The desk's own calls are left out (it journals them itself, with more context).
     """
-    feed = CaptureFeed()
-    target = CaptureSession(
-        session=publisher.session,
-        environment=publisher.environment.id,
-        step_of=captured_step,
-        user_of=followed_first(publisher, ChainUsers()),
-    )
-    pump = CapturePump(feed, journal, target)
-    pump.start()
+    feed, pump = session_capture(journal, publisher, publisher.environment.id)
     operator.capture_to(feed)
     return pump

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import socket
 import threading
 import time
@@ -26,51 +25,17 @@ from uid2_desk.operator.http.asgi_types import ASGIApp
 from uid2_desk.operator.http.quiet_stop import StoppingFilter
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.protocol.errors import InputError
+from uid2_desk.protocol.loopback import (
+    LOOPBACK_HOST,
+    is_loopback_host,
+    listening_socket,
+    url_host,
+)
 
-LOOPBACK_HOST = "127.0.0.1"
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 10.0
 #: How often an idle server wakes up (uvicorn's own loop wakes every 0.1 s).
 IDLE_TICK_S = 1.0
-
-
-def is_loopback_host(host: str) -> bool:
-    """Whether binding ``host`` keeps the server reachable from this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _url_host(host: str) -> str:
-    # A wildcard bind is reached through loopback; IPv6 literals need brackets in URLs.
-    if host in ("0.0.0.0", ""):
-        return LOOPBACK_HOST
-    if host == "::":
-        return "[::1]"
-    return f"[{host}]" if ":" in host else host
-
-
-def _listening_socket(host: str, port: int) -> socket.socket:
-    """A bound, listening TCP socket created with ``IPPROTO_TCP``.
-
-    The explicit protocol matters: asyncio turns Nagle off (TCP_NODELAY) only on sockets
-    whose ``proto`` says TCP, and ``socket.create_server`` leaves it 0. With Nagle on,
-    uvicorn's separate writes of headers and body would wait ~40 ms for a delayed ACK on
-    every reply.
-    """
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(2048)
-    except BaseException:
-        sock.close()
-        raise
-    return sock
 
 
 class QuietServer(uvicorn.Server):
@@ -154,7 +119,7 @@ class LoopbackServer:
     @property
     def base_url(self) -> str:
         """``http://host:port`` for clients (after :meth:`start`)."""
-        return f"http://{_url_host(self._host)}:{self.port}"
+        return f"http://{url_host(self._host)}:{self.port}"
 
     @property
     def running(self) -> bool:
@@ -169,7 +134,7 @@ class LoopbackServer:
         """
         if self._thread is not None:
             raise RuntimeError("the operator server is already started")
-        self._sock = _listening_socket(self._host, self._port)
+        self._sock = listening_socket(self._host, self._port)
         self._bound_port = int(self._sock.getsockname()[1])
         config = uvicorn.Config(
             self._app,

@@ -10,27 +10,24 @@ colour and the proxy's captures stream into the log like the local operator's.
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from uid2_desk.ui.common.tasks import TaskRunner
 from uid2_desk.ui.window.environment_view import describe_operator
 from uid2_desk.ui.window.proxy_dialog import ProxyDialog
 
 if TYPE_CHECKING:
-    import asyncio
-    from collections.abc import Callable, Coroutine
+    from collections.abc import Callable
 
     from PySide6.QtCore import SignalInstance
 
     from uid2_desk.services import DeskServices
     from uid2_desk.services.desk_proxy import ProxyRunning
     from uid2_desk.ui.window.environment_view import EnvironmentStrip, EnvironmentView
-
-_LOG = logging.getLogger(__name__)
 
 
 class ProxyWindow(Protocol):
@@ -72,7 +69,9 @@ class ProxyControl(QObject):
         self._window = window
         self._parts = parts
         self._services_of = services_of
-        self._task: asyncio.Task[Any] | None = None
+        # Unexpected errors are logged and shown by the runner, as for the window's actions.
+        self._tasks = TaskRunner(self)
+        self._tasks.failed.connect(lambda _what, message: self.failed.emit(message))
         self.start_action = QAction("&Proxy to …", window)
         self.start_action.setObjectName("action_proxy_to")
         self.start_action.setStatusTip(
@@ -96,7 +95,7 @@ class ProxyControl(QObject):
     @property
     def busy(self) -> bool:
         """Whether a start or stop is under way."""
-        return self._task is not None
+        return self._tasks.busy
 
     def open(self) -> ProxyDialog | None:
         """Ask where to forward, then start (non-modal; the dialog's Start starts it)."""
@@ -112,7 +111,7 @@ class ProxyControl(QObject):
     def start(self, upstream: str, port: int) -> bool:
         """Start forwarding to ``upstream`` on ``port`` (0: any free one); false if refused."""
         services = self._services_of()
-        if services is None or services.proxy is None or self._task is not None:
+        if services is None or services.proxy is None or self._tasks.busy:
             return False
         from uid2_desk.client.environments import Environment
         from uid2_desk.protocol.errors import Uid2DeskError
@@ -139,32 +138,23 @@ class ProxyControl(QObject):
             except (Uid2DeskError, OSError) as err:
                 self.failed.emit(f"The proxy could not start: {err}")
 
-        self._run(starting())
+        self._tasks.run("Starting the proxy", starting())
         return True
 
     def stop(self) -> None:
         """Stop forwarding (what was captured is journaled first)."""
         services = self._services_of()
-        if services is None or services.proxy is None or self._task is not None:
+        if services is None or services.proxy is None or self._tasks.busy:
             return
         proxy = services.proxy
 
         async def stopping() -> None:
-            await proxy.stop()
+            note = await proxy.stop_and_report()
             self.changed.emit(None)
+            if note:
+                self.failed.emit(f"The proxy stopped. {note}")
 
-        self._run(stopping())
-
-    def _run(self, work: Coroutine[Any, Any, None]) -> None:
-        import asyncio  # not before the first paint (the window's start-up test checks)
-
-        self._task = asyncio.get_running_loop().create_task(work)
-        self._task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._task = None
-        if not task.cancelled() and task.exception() is not None:
-            _LOG.error("the proxy switch failed", exc_info=task.exception())
+        self._tasks.run("Stopping the proxy", stopping())
 
     def _show(self, running: ProxyRunning | None) -> None:
         strip = self._parts.strip

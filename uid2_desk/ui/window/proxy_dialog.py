@@ -13,19 +13,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: The named upstreams offered (any https:// URL may be typed instead).
-UPSTREAMS = (
-    "integ",
-    "prod",
-    "prod-global",
-    "prod-usw",
-    "prod-au",
-    "prod-jp",
-    "prod-sg",
-    "euid-integ",
-    "euid-prod",
-)
-
 
 class ProxyDialog(QDialog):
     """Pick the upstream (a name or a URL) and the loopback port (0: any free one).
@@ -38,12 +25,24 @@ class ProxyDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Imported here, not at the top: the window's first paint must not load Qt's enums
+        # (tests/ui/test_startup.py), and this dialog's module is imported with the window.
+        from PySide6.QtCore import Qt
+
+        from uid2_desk.client.environments import KNOWN_ENVIRONMENTS
+
         self.setObjectName("proxy_dialog")
         self.setWindowTitle("Proxy to …")
         self.upstream = QComboBox(self)
         self.upstream.setObjectName("proxy_upstream")
         self.upstream.setEditable(True)
-        self.upstream.addItems(list(UPSTREAMS))
+        # Every named remote environment (any https:// URL may be typed instead); the item is
+        # the name the command line takes, its tooltip the environment's full name.
+        for env in KNOWN_ENVIRONMENTS:
+            self.upstream.addItem(env.id)
+            self.upstream.setItemData(
+                self.upstream.count() - 1, env.display_name, Qt.ItemDataRole.ToolTipRole
+            )
         self.upstream.setAccessibleName("Upstream operator")
         self.port = QSpinBox(self)
         self.port.setObjectName("proxy_port")

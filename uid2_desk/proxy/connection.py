@@ -1,0 +1,122 @@
+"""One client connection to the proxy, as an :class:`asyncio.Protocol`.
+
+Bytes arrive in ``data_received``: one search for the blank line ends a head, the body is
+taken by its framing, and the request goes to :meth:`Forwarder.forward` with no task, stream
+or future of its own. Requests on one connection are answered in order: the next one is taken
+off the buffer only once the previous reply was written (pipelining keeps working).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Protocol
+
+from uid2_desk.proxy.wire import (
+    BodyReader,
+    Head,
+    MessageConnection,
+    WireError,
+    encode_head,
+    split_head,
+)
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+#: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
+_READ_AHEAD = 1 << 20
+
+
+class Forwarder(Protocol):
+    """What forwards a request a connection read (the :class:`~uid2_desk.proxy.app.ProxyApp`)."""
+
+    def forward(self, client: ClientConnection, head: Head, body: bytes, started: float) -> None:
+        """Forward one request; its reply comes back through :meth:`ClientConnection.reply`."""
+
+    def connected(self, client: ClientConnection, open_: bool) -> None:
+        """A client connection opened (``open_``) or closed."""
+
+
+class ClientConnection(MessageConnection):
+    """Reads requests off one client connection and writes their replies, in order."""
+
+    def __init__(self, forwarder: Forwarder) -> None:
+        super().__init__()
+        self._forwarder = forwarder
+        self._started = 0.0
+        self._busy = False
+        self._paused = False
+        self._closed = False
+        #: The client's ``host:port``.
+        self.remote = ""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        peer = transport.get_extra_info("peername")
+        self.remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
+        self._forwarder.connected(self, True)
+
+    def data_received(self, data: bytes) -> None:
+        self._buf += data
+        if not self._busy:
+            self._next()
+        elif len(self._buf) > _READ_AHEAD and self._transport is not None:
+            self._transport.pause_reading()  # a client far ahead of its replies waits
+
+    def _next(self) -> None:
+        """Take the next complete request off the buffer and forward it, if there is one."""
+        transport = self._transport
+        if transport is None or self._closed or self._busy or self._paused:
+            return
+        try:
+            if self._head is None:
+                head = split_head(self._buf)
+                if head is None:
+                    return
+                self._head, self._started = head, time.perf_counter()
+                self._body = BodyReader(head, to_eof=False)
+                expect = (head.value("expect") or "").lower() == "100-continue"
+                if expect and head.third == "HTTP/1.1":
+                    # The body follows only once we said so (RFC 9110 §10.1.1).
+                    transport.write(_CONTINUE)
+            assert self._body is not None
+            body = self._body.take(self._buf)
+        except WireError as exc:
+            text = f"Bad request: {exc}".encode()
+            framing = (("Content-Type", "text/plain"), ("Content-Length", str(len(text))))
+            transport.write(encode_head("HTTP/1.1 400 Bad Request", framing) + text)
+            self.close()
+            return
+        if body is None:
+            return
+        head, self._head, self._body = self._head, None, None
+        self._busy = True
+        self._forwarder.forward(self, head, body, self._started)
+
+    def reply(self, data: bytes, *, keep_alive: bool) -> None:
+        """Write the reply to the request being forwarded, then take the next one."""
+        self._busy = False
+        if self._closed or self._transport is None:
+            return
+        self._transport.write(data)
+        if not keep_alive:
+            self.close()
+            return
+        self._transport.resume_reading()
+        self._next()
+
+    def pause_writing(self) -> None:
+        self._paused = True  # a slow reader: no next reply until its buffer drains
+
+    def resume_writing(self) -> None:
+        self._paused = False
+        self._next()
+
+    def close(self) -> None:
+        """Close the connection (what was written is still sent)."""
+        self._closed = True
+        if self._transport is not None:
+            self._transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._closed = True
+        self._forwarder.connected(self, False)
