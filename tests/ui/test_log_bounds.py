@@ -85,3 +85,36 @@ def test_the_selected_row_stays_selected_when_older_rows_go(qtbot: QtBot) -> Non
     model.append_rows(_rows(10, start=26))  # 35 rows: the oldest 15 go
     assert panel.selected_seq() == 24
     assert "let go" in panel.count_text()
+
+
+def test_the_user_filter_keeps_its_width_however_many_users_the_log_has(qtbot: QtBot) -> None:
+    # An outside client's load test brings thousands of users; a combo sized to its contents
+    # measured every one of them on each layout pass (a third of the GUI thread's time).
+    import dataclasses
+
+    from PySide6.QtWidgets import QComboBox
+
+    model = ExchangeLogModel()
+    panel = ExchangeLogPanel(model)
+    qtbot.addWidget(panel)
+    users = panel.findChild(QComboBox, "log_user_filter")
+    endpoints = panel.findChild(QComboBox, "log_endpoint_filter")
+    assert users is not None
+    assert endpoints is not None
+    model.append_entries([dataclasses.replace(exchange_entry(1), user="a@example.com")])
+    model.flush()
+    narrow = users.sizeHint().width()
+    model.append_entries(
+        [
+            dataclasses.replace(exchange_entry(seq), user=f"user-{seq}-of-a-load-test@example.com")
+            for seq in range(2, 502)
+        ]
+    )
+    model.flush()
+    assert users.count() > 20  # "Any" and every user the log holds (its bound is 30 here)
+    assert users.sizeHint().width() == narrow
+    # The short lists still fit their longest item.
+    model.append_entries([exchange_entry(600, endpoint="/v2/token/client-generate")])
+    model.flush()
+    width = endpoints.fontMetrics().horizontalAdvance("/v2/token/client-generate")
+    assert endpoints.sizeHint().width() > width

@@ -60,6 +60,11 @@ class ReaderPool:
             journal.release()
 
 
+def read_only_journal(path: Path) -> Journal:
+    """A journal on a read-only connection of its own (close it with ``release``)."""
+    return Journal(_open_reader(path), Path(path))
+
+
 def _open_reader(path: Path) -> sqlite3.Connection:
     try:
         # check_same_thread=False only so close() may run on the closing thread once the

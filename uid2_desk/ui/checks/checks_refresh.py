@@ -3,16 +3,25 @@
 A client at 200 requests a second must not make the desk re-check 200 times a second, nor
 stall the window while it does. :class:`ChecksRefresher` is poked on every journal entry;
 the first poke starts a short timer, further pokes while it runs add nothing, and when it
-fires the session's full entries are read on the journal's worker and the checks run in a
-thread of their own. A poke while a run is in flight asks for one more run after it, and the
-wait before it grows with how long the last run took (a long session under a steady stream
-is re-checked at most a third of the time, not back to back).
+fires the session is read and checked in a worker process
+(:func:`~uid2_desk.publisher.checks.session.check_session_file`): in the desk's own process,
+reading thousands of exchanges and checking them held the GIL against the window and set off
+the cycle collector, the window's longest stall under an outside client's load. A poke while
+a run is in flight asks for one more run after it, and the wait before it grows with how long
+the last run took (a long session under a steady stream is re-checked at most a third of the
+time, not back to back).
+
+The worker is started with ``spawn`` (a fork of a process running Qt threads is not safe)
+on the first run, and stays for the next ones: one interpreter start, not one a run.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,6 +36,15 @@ if TYPE_CHECKING:
 REFRESH_DELAY_MS = 400
 
 _LOG = logging.getLogger(__name__)
+
+
+@functools.cache
+def checks_process() -> ProcessPoolExecutor:
+    """The worker process the checks run in (started on first use, shared by every window)."""
+    from uid2_desk.publisher.checks.session import lower_priority
+
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=lower_priority)
 
 
 class ChecksRefresher(QObject):
@@ -93,13 +111,13 @@ class ChecksRefresher(QObject):
 
         started = time.monotonic()
 
-        from uid2_desk.journal import JournalFilter
-        from uid2_desk.publisher.checks import run_checks
+        from uid2_desk.publisher.checks.session import check_session_file
 
-        session = JournalFilter(session=services.publisher.session)
-        entries = await services.journal.entries(session, limit=None, with_exchanges=True)
-        findings = await asyncio.to_thread(run_checks, entries)
-        exchanges = sum(1 for entry in entries if entry.exchange is not None)
+        path, session = str(services.journal.path), services.publisher.session
+        loop = asyncio.get_running_loop()
+        findings, exchanges = await loop.run_in_executor(
+            checks_process(), check_session_file, path, session
+        )
         self.runs += 1
         took_ms = int((time.monotonic() - started) * 1000)
         self._timer.setInterval(max(REFRESH_DELAY_MS, 2 * took_ms))

@@ -63,7 +63,7 @@ class ExchangeLogPanel(QWidget):
         self._search.setAccessibleName("Filter the exchange log by text")
         self._endpoint = self._combo("log_endpoint_filter", "Filter by endpoint or event")
         self._status = self._combo("log_status_filter", "Filter by status")
-        self._user = self._combo("log_user_filter", "Filter by test user")
+        self._user = self._combo("log_user_filter", "Filter by test user", many=True)
         self._client = self._combo("log_client_filter", "Filter by client")
         self._count = QLabel(self)
         self._count.setObjectName("log_count")
@@ -117,12 +117,20 @@ class ExchangeLogPanel(QWidget):
         self._refresh_facets()
         self._show_counts(0, 0)
 
-    def _combo(self, name: str, accessible: str) -> QComboBox:
+    def _combo(self, name: str, accessible: str, *, many: bool = False) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
         combo.setAccessibleName(accessible)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.setMinimumContentsLength(8)
+        adjust = QComboBox.SizeAdjustPolicy
+        if many:
+            # Users can number thousands (an outside client's load test): sized to its
+            # contents, the combo measured every item's text on each layout pass, a third of
+            # the GUI thread's time under such a load (py-spy, bench_gui_load).
+            combo.setSizeAdjustPolicy(adjust.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(USER_COMBO_CHARS)
+        else:
+            combo.setSizeAdjustPolicy(adjust.AdjustToContents)
+            combo.setMinimumContentsLength(8)
         combo.addItem(_ANY, None)
         return combo
 
@@ -244,6 +252,8 @@ class ExchangeLogPanel(QWidget):
 
 #: The longest status word the log shows (a lifecycle state).
 LONGEST_STATUS = "refresh_expired"
+#: The user filter's width in characters (its list shows whole addresses when opened).
+USER_COMBO_CHARS = 22
 _WIDTHS = (
     (LogColumn.TIME, 96),
     (LogColumn.CLIENT, 110),
