@@ -305,6 +305,7 @@ import json, sys, time
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QApplication
 from tests.ui.entries import many_entries
+from uid2_desk.ui.log import log_model
 from uid2_desk.ui.log.log_model import ExchangeLogModel
 from uid2_desk.ui.log.log_rows import LogFilter, LogRow
 from uid2_desk.ui.log.log_panel import ExchangeLogPanel
@@ -359,8 +360,18 @@ for row in more:
     ours.append_rows([row])
 append_ms = (time.perf_counter() - started) * 1000
 print("log " + json.dumps({"ours_ms": ours_ms, "proxy_ms": proxy_ms, "resets": len(resets),
-      "append_ms": append_ms, "shown": ours.rowCount()}), flush=True)
+      "append_ms": append_ms, "shown": ours.rowCount(),
+      "newest": ours.row_at(ours.rowCount() - 1).seq, "expected_newest": rows_n + 1000,
+      "bound": log_model.MAX_ROWS}), flush=True)
 """
+
+
+def _held(data: dict[str, Any]) -> bool:
+    """Every row, or past the log's row bound the newest ones (the oldest go at the top)."""
+    appended = data["expected_newest"]
+    if appended <= data["bound"]:
+        return bool(data["shown"] == appended)
+    return bool(0 < data["shown"] <= data["bound"])
 
 
 def _log_rows(count: int, pycache: str) -> list[dict[str, Any]]:
@@ -389,7 +400,7 @@ def _log_rows(count: int, pycache: str) -> list[dict[str, Any]]:
             float(data["resets"]),
             None,
             "0",
-            data["resets"] == 0 and data["shown"] == count + 1000,
+            data["resets"] == 0 and data["newest"] == data["expected_newest"] and _held(data),
         ),
     ]
 
