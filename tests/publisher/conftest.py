@@ -12,7 +12,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest_asyncio
 
 from uid2_desk.journal import EntryKind, JournalEntry
@@ -21,6 +23,9 @@ from uid2_desk.operator.state.lifetimes import Lifetimes
 from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.publisher import DeskEvent, EntryAppended, Notice, Publisher
 from uid2_desk.services import DeskServices, OperatorMode, open_services
+
+if TYPE_CHECKING:
+    from tests.publisher.test_integration_checks import Traffic
 
 #: 2026-09-21T…Z: a fixed, plausible "now" for the fake clock.
 START_MS = 1_790_000_000_000
@@ -145,3 +150,18 @@ async def loopback_desk(tmp_path: Path) -> AsyncIterator[Desk]:
     yield d
     await d.services.aclose()
     await assert_no_other_tasks()
+
+
+@pytest_asyncio.fixture
+async def traffic(tmp_path: Path) -> AsyncIterator[Traffic]:
+    """An outside client on an in-process operator on a fake clock, its calls captured."""
+    from tests.publisher.test_integration_checks import DEMO, START_MS, Traffic
+
+    clock = ManualClock(START_MS)
+    op = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=DEMO)
+    try:
+        transport = httpx.ASGITransport(app=op.asgi_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://op.test") as http:
+            yield Traffic(op, clock, http)
+    finally:
+        op.close()

@@ -8,36 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
-import pytest_asyncio
 
 from tests.operator.support import call
-from tests.publisher.test_integration_checks import DEMO, START_MS, Traffic
+from tests.publisher.test_integration_checks import START_MS, Traffic
 from uid2_desk.journal import Journal, JournalEntry, JournalFilter
-from uid2_desk.operator import LocalOperator
-from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.checks import Finding, Severity
 from uid2_desk.publisher.checks.chains import build_chains, issued_identity, reply_body
 from uid2_desk.walkthrough.captured import captured_step
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def traffic(tmp_path: Path) -> AsyncIterator[Traffic]:
-    clock = ManualClock(START_MS)
-    op = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=DEMO)
-    try:
-        transport = httpx.ASGITransport(app=op.asgi_app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://op.test") as http:
-            yield Traffic(op, clock, http)
-    finally:
-        op.close()
 
 
 async def test_a_refresh_of_a_token_no_chain_handed_out_does_not_hide_the_refreshes_after_it(

@@ -6,37 +6,21 @@ operator, a fake clock, the exchanges journalled and read back for the checks.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import pytest
-import pytest_asyncio
 
 from tests.operator.support import bearer, seal
-from tests.publisher.test_integration_checks import DEMO, START_MS, Traffic
+from tests.publisher.test_integration_checks import Traffic
 from uid2_desk.journal import Journal, JournalEntry, JournalFilter
 from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.operator import LocalOperator
-from uid2_desk.protocol.clock import ManualClock
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.publisher.checks import Finding, Severity, run_checks
 from uid2_desk.publisher.checks.chains import reply_body
 from uid2_desk.walkthrough.captured import captured_step
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest_asyncio.fixture
-async def traffic(tmp_path: Path) -> AsyncIterator[Traffic]:
-    clock = ManualClock(START_MS)
-    op = LocalOperator.open(tmp_path / "op", clock=clock, lifetimes=DEMO)
-    try:
-        transport = httpx.ASGITransport(app=op.asgi_app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://op.test") as http:
-            yield Traffic(op, clock, http)
-    finally:
-        op.close()
 
 
 def _journalled(

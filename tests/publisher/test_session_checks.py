@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.publisher.test_integration_checks import Traffic, operator, traffic  # noqa: F401
+from tests.publisher.test_integration_checks import Traffic
 from uid2_desk.journal import Journal, JournalFilter
 from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.publisher.checks import Severity, run_checks
@@ -22,7 +22,7 @@ from uid2_desk.walkthrough.captured import captured_step
 pytestmark = pytest.mark.asyncio
 
 
-async def _a_reused_refresh_token(traffic: Traffic) -> None:  # noqa: F811
+async def _a_reused_refresh_token(traffic: Traffic) -> None:
     first = await traffic.generate("jane@example.com")
     traffic.at(40)
     await traffic.refresh(first["body"]["refresh_token"])
@@ -30,7 +30,7 @@ async def _a_reused_refresh_token(traffic: Traffic) -> None:  # noqa: F811
     await traffic.generate("joe@example.com")
 
 
-def _journal(traffic: Traffic, path: Path, session: str) -> Journal:  # noqa: F811
+def _journal(traffic: Traffic, path: Path, session: str) -> Journal:
     journal = Journal.open(path)
     users = ChainUsers()
     for exchange in traffic.captured:
@@ -45,7 +45,7 @@ def _journal(traffic: Traffic, path: Path, session: str) -> Journal:  # noqa: F8
 
 
 async def test_a_worker_process_finds_what_checking_in_process_finds(
-    traffic: Traffic,  # noqa: F811
+    traffic: Traffic,
     tmp_path: Path,
 ) -> None:
     await _a_reused_refresh_token(traffic)
@@ -65,7 +65,7 @@ async def test_a_worker_process_finds_what_checking_in_process_finds(
 
 
 async def test_an_empty_session_has_no_exchanges_to_judge(
-    traffic: Traffic,  # noqa: F811
+    traffic: Traffic,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "journal.sqlite3"
