@@ -215,7 +215,7 @@ def test_a_plain_text_error_body_is_quoted_with_undecodable_bytes_replaced() -> 
 
 @pytest.mark.parametrize(
     "plaintext",
-    ['["not", "an", "object"]', '{"status": "unknown"}', '{"status": "unknown", "message": 42}'],
+    ['{"status": "unknown"}', '{"status": "unknown", "message": 42}'],
 )  # fmt: skip
 def test_a_json_reply_without_a_text_message_field_is_explained_by_its_status(
     plaintext: str,
@@ -224,6 +224,17 @@ def test_a_json_reply_without_a_text_message_field_is_explained_by_its_status(
     explanation = explain(exchange)
     assert explanation is not None
     assert explanation.cause == "The operator failed: HTTP 500."
+
+
+@pytest.mark.parametrize("body", ['"upstream request timeout"', '["not", "an", "object"]'])
+def test_a_json_reply_that_is_not_an_object_reads_the_same_as_text_or_as_wire_bytes(
+    body: str,
+) -> None:
+    # The desk's client keeps a failed reply as text; a proxy keeps only the wire bytes.
+    as_text = dataclasses.replace(_reply("/v2/token/generate", 502), response_plaintext=body)
+    as_bytes = _wire_only(502, body.encode())
+    explained = [explain(as_text), explain(as_bytes)]
+    assert [e.cause if e else None for e in explained] == [f"The operator failed: {body}."] * 2
 
 
 def test_a_gateway_body_that_is_not_a_json_object_is_quoted_as_it_came() -> None:
@@ -303,3 +314,15 @@ def test_a_legacy_endpoint_with_no_listed_replacement_points_to_the_matching_v2_
         "Call the matching /v2 endpoint with an encrypted request envelope "
         "(https://unifiedid.com/docs/getting-started/gs-encryption-decryption)."
     )
+
+
+def test_the_reply_text_kept_wins_over_the_bytes_on_the_wire() -> None:
+    # A decrypted reply's text is what the operator said; the wire bytes are only a fallback.
+    exchange = dataclasses.replace(
+        _reply("/v2/token/generate", 400),
+        response_plaintext='{"status": "client_error", "message": "Invalid Identifier"}',
+        response_body=b'{"status": "client_error", "message": "something else"}',
+    )
+    explanation = explain(exchange)
+    assert explanation is not None
+    assert explanation.code == "invalid_identifier"

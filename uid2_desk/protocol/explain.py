@@ -46,5 +46,9 @@ def _message(exchange: Exchange) -> str:
         document = json.loads(text)
     except ValueError:
         return text
-    message = document.get("message") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        # Only an object is the operator's error; a gateway's JSON string or list is quoted as
+        # it came, whether the reply was kept as text or only as the bytes on the wire.
+        return text
+    message = document.get("message")
     return message if isinstance(message, str) else ""
