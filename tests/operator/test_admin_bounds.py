@@ -68,3 +68,49 @@ async def test_fault_sizes_are_bounded(
     refused = await admin.post(f"{ADMIN}/faults", json=fault)
     assert refused.status_code == 400
     assert words in refused.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "words"),
+    [
+        ("GET", "/requests?after_id=x", None, "must be integers"),
+        ("GET", "/requests?limit=0", None, "0 < limit"),
+        ("POST", "/optout", b"{not json", '"kind"'),
+        ("POST", "/optout", b'["email", "a@b.c"]', '"kind"'),
+        ("PUT", "/clock", b'{"offset_ms": true}', '"offset_ms"'),
+        ("PUT", "/clock", b"{not json", '"offset_ms"'),
+        ("POST", "/faults", b"{not json", "latency|http_500"),
+        ("POST", "/faults", b'{"kind": "http_500", "times": "2"}', "times must be an integer"),
+        ("POST", "/faults", b'{"kind": "http_500", "latency_ms": "5"}', "latency_ms must be an"),
+        ("POST", "/faults", b'{"kind": "http_500", "endpoint": 5}', "endpoint must be a path"),
+        ("POST", "/faults", b'{"kind": "http_500", "latency_ms": -1}', "cannot be negative"),
+        ("POST", "/faults", b'{"kind": "sometimes"}', "sometimes"),
+    ],
+)
+async def test_a_malformed_admin_request_is_a_400_that_says_what_to_send(
+    admin: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    method: str,
+    path: str,
+    body: bytes | None,
+    words: str,
+) -> None:
+    refused = await admin.request(method, f"{ADMIN}{path}", content=body)
+
+    assert refused.status_code == 400
+    assert words in refused.json()["error"]
+    assert local_operator.admin.faults() == []
+    assert local_operator.admin.clock_offset_ms == 0
+
+
+async def test_deleting_a_fault_by_id_answers_whether_it_existed(
+    admin: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    fault_id = (await admin.post(f"{ADMIN}/faults", json={"kind": "http_503"})).json()["id"]
+
+    removed = await admin.delete(f"{ADMIN}/faults/{fault_id}")
+    again = await admin.delete(f"{ADMIN}/faults/{fault_id}")
+
+    assert (removed.status_code, removed.json()) == (200, {"removed": True})
+    assert (again.status_code, again.json()) == (404, {"removed": False})
+    assert local_operator.admin.faults() == []
