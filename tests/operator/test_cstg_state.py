@@ -159,3 +159,39 @@ async def test_the_admin_sets_the_sites_names(
     assert "give 'x.com' instead" in bad.json()["error"]
     assert unauthenticated.status_code == 401
     assert local_operator.cstg.settings.domain_names == ("example.com",)
+
+
+async def test_the_admin_reads_the_cstg_settings_without_the_private_key(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    admin = {"Authorization": f"Bearer {local_operator.admin_token}"}
+
+    read = await asgi_client.get(ADMIN_CSTG, headers=admin)
+
+    settings = local_operator.cstg.settings
+    assert read.status_code == 200
+    assert read.json() == {**settings.to_json(), "disabled": False}
+    assert _private_key_text(local_operator) not in read.text
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"{not json", '"disabled"'),
+        (b'["example.com"]', '"disabled"'),
+        (b'{"disabled": "yes"}', "disabled must be true or false"),
+        (b'{"domain_names": "example.com"}', "domain_names must be a list of strings"),
+        (b'{"app_names": [1]}', "app_names must be a list of strings"),
+    ],
+)
+async def test_a_malformed_cstg_change_is_a_400_and_nothing_changes(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, body: bytes, words: str
+) -> None:
+    admin = {"Authorization": f"Bearer {local_operator.admin_token}"}
+    before = local_operator.cstg.settings
+
+    refused = await asgi_client.put(ADMIN_CSTG, content=body, headers=admin)
+
+    assert refused.status_code == 400
+    assert words in refused.json()["error"]
+    assert local_operator.cstg.settings == before
