@@ -84,3 +84,24 @@ def test_optout_status_without_a_payload_and_its_times_in_whole_seconds(loopback
     assert entry["opted_out_since"] == record.optout_ms // 1000 * 1000
     assert entry["opted_out_since"] % 1000 == 0
     assert len(base64.b64decode(record.advertising_id)) == 32
+
+
+def test_v2_map_echoes_a_value_that_is_not_a_string_as_java_prints_it(loopback: Loopback) -> None:
+    """JsonArray.getString / Object.toString: a JSON number, boolean, object or array in the
+    v2 array is read as its Java text, which is no valid email, so it comes back unmapped
+    under that text (``{k=v}``, ``[a, b]``, ``true``, ``4.5``)."""
+    values = [True, False, {"a": 1, "b": None}, ["x", 2], 4.5, 7]
+
+    reply = loopback.call(MAP_V2, {"email": values})
+
+    unmapped = reply["body"]["unmapped"]
+    assert [u["identifier"] for u in unmapped] == [
+        "true",
+        "false",
+        "{a=1, b=null}",
+        "[x, 2]",
+        "4.5",
+        "7",
+    ]
+    assert {u["reason"] for u in unmapped} == {"invalid identifier"}
+    assert reply["body"]["mapped"] == []
