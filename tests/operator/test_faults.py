@@ -173,3 +173,43 @@ def test_faults_can_be_listed_removed_and_cleared(local_operator: LocalOperator)
 def test_nonsensical_faults_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=r"latency_ms|times|path"):
         Fault(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.asyncio
+async def test_malformed_fault_flips_the_last_byte_of_a_plain_json_reply(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    honest = await asgi_client.post(GENERATE, content=b"x")  # no bearer: a JSON 401
+    local_operator.admin.set_fault(Fault(FaultKind.MALFORMED, GENERATE, times=1))
+
+    corrupted = await asgi_client.post(GENERATE, content=b"x")
+
+    assert honest.status_code == corrupted.status_code == 401
+    assert corrupted.headers["content-type"] == honest.headers["content-type"]
+    assert corrupted.content == honest.content[:-1] + bytes([honest.content[-1] ^ 1])
+
+
+@pytest.mark.asyncio
+async def test_malformed_fault_gives_an_empty_reply_one_byte_and_keeps_it_without_a_type(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    local_operator.admin.set_fault(Fault(FaultKind.MALFORMED, GENERATE, times=1))
+
+    corrupted = await asgi_client.put(GENERATE, content=b"x")  # a 405 with an empty body
+
+    assert corrupted.status_code == 405
+    assert corrupted.content == b"\x00"
+    assert "content-type" not in corrupted.headers
+
+
+@pytest.mark.asyncio
+async def test_two_faults_on_one_path_take_turns_in_the_order_they_were_set(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    local_operator.admin.set_fault(Fault(FaultKind.HTTP_503, GENERATE, times=1))
+    local_operator.admin.set_fault(Fault(FaultKind.HTTP_500, GENERATE, times=1))
+
+    statuses = [(await asgi_client.post(GENERATE, content=b"x")).status_code for _ in range(3)]
+
+    assert statuses == [503, 500, 401]
+    assert local_operator.admin.faults() == []
