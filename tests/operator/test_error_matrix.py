@@ -132,10 +132,14 @@ async def test_request_timestamps_outside_the_operators_window_are_refused(
 
 
 @pytest.mark.asyncio
-async def test_an_encrypted_payload_that_is_not_json_is_refused(
-    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
+@pytest.mark.parametrize("payload", [b"email=jane", b'["jane@example.com"]', b'"jane"'])
+async def test_an_encrypted_payload_that_is_not_a_json_object_is_refused(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    payload: bytes,
 ) -> None:
-    sealed = seal(local_operator.credentials.publisher.secret, b"email=jane", manual_clock.now_ms())
+    sealed = seal(local_operator.credentials.publisher.secret, payload, manual_clock.now_ms())
 
     response = await post_generate(asgi_client, local_operator, sealed.body)
 
@@ -438,3 +442,15 @@ async def test_octet_stream_requests_get_octet_stream_replies(
     assert response.headers["content-type"] == "application/octet-stream"
     assert fallback.status_code == 200
     assert fallback.headers["content-type"] == "text/plain"
+
+
+@pytest.mark.asyncio
+async def test_a_body_that_only_looks_like_json_is_read_as_a_bad_envelope(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    """Only a body that parses as a JSON object gets the "unencrypted JSON" message."""
+    response = await post_generate(asgi_client, local_operator, '{"email": "jane@example.com"')
+
+    assert response.status_code == 400
+    assert response.json()["status"] == "client_error"
+    assert response.json()["message"].startswith("Invalid body: Body is not valid base64.")

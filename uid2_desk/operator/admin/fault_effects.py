@@ -29,6 +29,8 @@ async def abort_connection(send: Send) -> None:
     if transport is None or not hasattr(transport, "abort"):
         raise OperatorUnreachableError("injected fault: the operator dropped the connection")
     transport.abort()
+    # Not reached in tests: falling out of this loop (200 ms without the server noticing)
+    # needs an event loop stalled that long; uvicorn marks the cycle on its next turn.
     for _ in range(200):
         if getattr(cycle, "disconnected", True):
             return
@@ -61,6 +63,8 @@ class CapturedResponse:
         if message["type"] == "http.response.start":
             self.status = int(message["status"])
             self.headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", ())]
+        # Not reached in tests: Starlette sends only start and body messages; any other
+        # (trailers, pathsend) would be dropped here, which no route of ours produces.
         elif message["type"] == "http.response.body":
             self.body += message.get("body", b"")
 
