@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import statistics
 import time
@@ -10,6 +11,9 @@ import httpx
 import pytest
 
 from uid2_desk.operator import LocalOperator, OperatorServer
+from uid2_desk.operator.http.asgi_types import Receive, Scope, Send
+from uid2_desk.operator.http.quiet_stop import UVICORN_ERROR
+from uid2_desk.operator.http.server import LoopbackServer
 
 
 def test_port_zero_picks_a_free_port_and_the_url_names_it(live_operator: LocalOperator) -> None:
@@ -75,3 +79,41 @@ def test_replies_are_not_held_back_by_nagle_and_delayed_acks(
             latencies.append(time.perf_counter() - started)
 
     assert statistics.median(latencies) < 0.02
+
+
+def test_a_server_never_started_has_no_port_and_stops_quietly(live_operator: LocalOperator) -> None:
+    server = OperatorServer(live_operator)
+
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = server.port
+    server.stop()
+    assert not server.running
+
+
+def test_starting_a_running_server_again_is_refused(live_operator: LocalOperator) -> None:
+    with OperatorServer(live_operator) as server:
+        with pytest.raises(RuntimeError, match="already started"):
+            server.start()
+        assert httpx.get(f"{server.base_url}/ops/healthcheck").text == "OK"
+
+
+async def _refuse_to_start(scope: Scope, receive: Receive, send: Send) -> None:
+    """An ASGI app whose lifespan startup fails, as an app that cannot open its state would."""
+    await receive()
+    await send({"type": "lifespan.startup.failed", "message": "no state"})
+
+
+def test_an_app_that_fails_to_start_is_reported_and_frees_its_port(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = LoopbackServer(_refuse_to_start, lifespan="on")
+
+    with caplog.at_level(logging.ERROR, logger=UVICORN_ERROR):
+        with pytest.raises(RuntimeError, match="did not start"):
+            server.start()
+    port = server.port
+
+    assert not server.running
+    assert "no state" in caplog.text  # uvicorn's own record, kept: the server was not stopping
+    with socket.create_server(("127.0.0.1", port)):
+        pass  # the port is free again
