@@ -108,9 +108,11 @@ def test_an_app_that_fails_to_start_is_reported_and_frees_its_port(
 ) -> None:
     server = LoopbackServer(_refuse_to_start, lifespan="on")
 
-    with caplog.at_level(logging.ERROR, logger=UVICORN_ERROR):
-        with pytest.raises(RuntimeError, match="did not start"):
-            server.start()
+    with (
+        caplog.at_level(logging.ERROR, logger=UVICORN_ERROR),
+        pytest.raises(RuntimeError, match="did not start"),
+    ):
+        server.start()
     port = server.port
 
     assert not server.running
