@@ -8,6 +8,7 @@ token, while loopback keeps it. Stopping closes the LAN port; the loopback one s
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import httpx
@@ -15,7 +16,8 @@ import pytest
 
 from tests.operator.support import bearer
 from uid2_desk.operator import LocalOperator, OperatorServer
-from uid2_desk.operator.http.lan import uid2_only
+from uid2_desk.operator.http.lan import lan_address, uid2_only
+from uid2_desk.protocol.errors import InputError
 from uid2_desk.services.lan_sharing import LanSharing
 
 
@@ -65,3 +67,24 @@ async def test_the_admin_filter_lets_every_other_path_through(
         admin = bearer(local_operator.admin_token)
         assert (await client.get("/_desk/admin/clock", headers=admin)).status_code == 404
         assert (await client.get("/ops/healthcheck")).status_code == 200
+
+
+def test_sharing_without_a_host_uses_this_machines_own_network_address(
+    live_operator: LocalOperator, operator_server: OperatorServer
+) -> None:
+    """The default address is the one the system would route a LAN peer through: never a
+    loopback one; a machine with no route off it gets the clear "no network" refusal."""
+    sharing = LanSharing(live_operator, operator_server.port)
+    address = lan_address()
+    if address is None:  # a machine with no network (e.g. a sandboxed CI runner)
+        with pytest.raises(InputError):
+            sharing.start()
+        assert not sharing.on
+        return
+    try:
+        url = sharing.start()
+        assert not ipaddress.ip_address(address).is_loopback
+        assert url.startswith(f"http://{address}:")
+        assert httpx.get(f"{url}/ops/healthcheck").status_code == 200
+    finally:
+        sharing.stop()
