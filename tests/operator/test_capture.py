@@ -6,15 +6,17 @@ QA engineer needs to see about an outside client's request, failures first.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import time
 
 import httpx
 import pytest
 
 from tests.operator.cstg_support import PAGE_ORIGIN, cstg_request, email_hash_dii, post_cstg
 from tests.operator.support import bearer, generate, seal
-from uid2_desk.operator import LocalOperator
+from uid2_desk.operator import LocalOperator, OperatorServer
 from uid2_desk.protocol.capture import (
     AUTH_FACT,
     FIX,
@@ -258,3 +260,23 @@ async def test_a_client_side_generate_from_a_page_not_allowed_is_explained(
     (exchange,) = captured
     assert extra_value(exchange, WHY_CODE) == "cstg_origin"
     assert "--cstg-domain" in (extra_value(exchange, FIX) or "")
+
+
+async def test_a_request_without_a_host_header_is_captured_at_the_address_it_reached(
+    live_operator: LocalOperator, operator_server: OperatorServer
+) -> None:
+    """An HTTP/1.0 client may leave out ``Host``: the capture names the listening address."""
+    seen: list[Exchange] = []
+    live_operator.capture_to(seen.append)
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", operator_server.port)
+    writer.write(b"GET /ops/healthcheck HTTP/1.0\r\n\r\n")
+    reply = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+
+    assert reply.startswith(b"HTTP/1.1 200")
+    assert reply.endswith(b"OK")
+    deadline = time.monotonic() + 5
+    while not seen and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert [e.url for e in seen] == [f"http://127.0.0.1:{operator_server.port}/ops/healthcheck"]
