@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import sqlite3
 import stat
 from pathlib import Path
 
@@ -147,3 +149,26 @@ def test_a_data_dir_that_is_a_file_is_a_storage_error(tmp_path: Path) -> None:
 
     with pytest.raises(StorageError, match="--data-dir"):
         LocalOperator.open(a_file)
+
+
+def _open_files() -> list[str]:
+    fds = Path("/proc/self/fd")
+    return [str(fd.readlink()) for fd in fds.iterdir() if fd.exists()]
+
+
+def test_a_data_dir_with_an_unreadable_row_fails_to_open_and_holds_nothing_open(
+    tmp_path: Path,
+) -> None:
+    """A row the operator cannot read (here a hand-edited role) refuses the whole data dir,
+    changes nothing in it, and leaves no database handle behind."""
+    data_dir = tmp_path / "op"
+    LocalOperator.open(data_dir).close()
+    with contextlib.closing(sqlite3.connect(data_dir / DB_FILENAME)) as db, db:
+        db.execute("UPDATE clients SET roles = 'BOGUS' WHERE name = 'dsp'")
+    before = (data_dir / DB_FILENAME).read_bytes()
+
+    with pytest.raises((StorageError, ValueError)):
+        LocalOperator.open(data_dir)
+
+    assert not [name for name in _open_files() if DB_FILENAME in name]
+    assert (data_dir / DB_FILENAME).read_bytes() == before
