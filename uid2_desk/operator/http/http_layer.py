@@ -79,6 +79,8 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     async def replay() -> Message:
         nonlocal done
         if done:
+            # Not reached in tests: our routes read the body once and never wait for a
+            # disconnect; a route that did (a streaming reply) would get the server's here.
             return await receive()
         done = True
         return {"type": "http.request", "body": body, "more_body": False}
@@ -108,6 +110,8 @@ class OperatorHttp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            # Not reached in tests: the server runs with ws="none" and lifespan="off", so no
+            # client can open a websocket or lifespan scope; Starlette would answer one.
             await self._uid2_app(scope, receive, send)
         elif scope["path"] == ADMIN_PREFIX or scope["path"].startswith(ADMIN_PREFIX + "/"):
             await self._admin_app(scope, receive, send)

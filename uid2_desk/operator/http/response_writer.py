@@ -56,11 +56,15 @@ class ResponseWriter:
             present = {bytes(k).lower() for k, _ in headers}
             date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
             for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
+                # Not reached in tests: no route sets CORS, Vary or Date itself; if one did,
+                # its own value would win over ours.
                 if key not in present:
                     headers.append((key, value))
             message = {**message, "headers": headers}
             if self.keep:
                 self.headers = headers
+        # Not reached in tests: Starlette sends only start and body messages; any other
+        # (trailers, pathsend) would be passed on untouched, which no route of ours produces.
         elif message["type"] == "http.response.body":
             if self.keep:
                 self.body += message.get("body", b"")
