@@ -53,6 +53,30 @@ def test_a_data_dir_below_a_file_is_refused_without_a_traceback(
     assert "listening" not in out
 
 
+def test_a_data_dir_with_a_value_the_operator_cannot_read_is_refused_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import contextlib
+    import sqlite3
+
+    from uid2_desk.operator import LocalOperator
+    from uid2_desk.operator.state.store import DB_FILENAME
+
+    data_dir = tmp_path / "op"
+    LocalOperator.open(data_dir).close()
+    with contextlib.closing(sqlite3.connect(data_dir / DB_FILENAME)) as db, db:
+        db.execute("UPDATE clients SET roles = 'BOGUS' WHERE name = 'dsp'")
+
+    status = main(["operator", "--port", "0", "--data-dir", str(data_dir)])
+
+    out, err = capsys.readouterr()
+    assert status == 2
+    line = _one_line_error(err)
+    assert "cannot read" in line
+    assert "--data-dir" in line
+    assert "listening" not in out
+
+
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_an_existing_directory_nobody_can_write_is_refused(
     capsys: pytest.CaptureFixture[str],

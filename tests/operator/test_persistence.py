@@ -167,7 +167,7 @@ def test_a_data_dir_with_an_unreadable_row_fails_to_open_and_holds_nothing_open(
         db.execute("UPDATE clients SET roles = 'BOGUS' WHERE name = 'dsp'")
     before = (data_dir / DB_FILENAME).read_bytes()
 
-    with pytest.raises((StorageError, ValueError)):
+    with pytest.raises(StorageError, match="holds a value this desk cannot read"):
         LocalOperator.open(data_dir)
 
     assert not [name for name in _open_files() if name.startswith(str(data_dir))]

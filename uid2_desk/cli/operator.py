@@ -117,9 +117,9 @@ def run_operator(args: argparse.Namespace) -> int:
             lifetimes=lifetimes,
             legacy_v1=bool(getattr(args, "legacy_v1", False)),
         )
-    except StorageError as exc:
+    except StorageError as exc:  # the --data-dir given cannot be used: bad input, as above
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
     capture = OperatorCapture(data_dir, operator.clock, watch=bool(getattr(args, "watch", False)))
     try:
         capture.start()

@@ -23,6 +23,7 @@ from uid2_desk.operator.state.salts import SaltTable
 from uid2_desk.operator.state.store import OperatorStore
 from uid2_desk.operator.state.writer import BackgroundWriter
 from uid2_desk.protocol.clock import Clock, SystemClock, WarpClock
+from uid2_desk.protocol.errors import InputError, StorageError
 
 
 class LocalOperator:
@@ -105,6 +106,14 @@ class LocalOperator:
             issuer = TokenIssuer(keys, SaltTable.load_or_create(store, now_ms), optouts, lifetimes)
             # Client-side generation issues tokens for the publisher's site.
             cstg = CstgSites.load_or_create(store, clients.by_name(PUBLISHER).site_id, now_ms)
+        except (ValueError, KeyError, TypeError, InputError) as exc:
+            # A row this version cannot read (edited by hand, or written by a newer desk): the
+            # promised StorageError, so the CLI and the desk say what to do, not a traceback.
+            store.close()
+            raise StorageError(
+                f"The operator's data in {data_dir} holds a value this desk cannot read ({exc})."
+                " Move the folder aside to start a fresh operator, or choose another --data-dir."
+            ) from exc
         except BaseException:
             store.close()
             raise
