@@ -6,10 +6,13 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import exchange_to_json
 from uid2_desk.journal.schema import SCHEMA_VERSION
+from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
 #: The v1 schema, written out by hand as a v1 desk created it.
@@ -169,3 +172,21 @@ def test_a_fresh_journal_and_a_migrated_one_have_the_same_schema(
             db.close()
 
     assert schema(fresh) == schema(old)
+
+
+def test_a_migration_that_fails_is_rolled_back_and_reported(tmp_path: Path) -> None:
+    # A file that claims schema 1 but lacks its tables: the step to 2 cannot run on it.
+    path = tmp_path / "claims-v1.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("CREATE TABLE unrelated (x)")
+    db.close()
+    with pytest.raises(StorageError, match="not a journal UID2 Desk can read"):
+        Journal.open(path)
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)  # nothing half-done kept
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables == {"unrelated"}
+    finally:
+        db.close()
