@@ -14,6 +14,7 @@ from tests.journal.conftest import JANE, OPTOUT, Walkthrough, append_walkthrough
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
 from uid2_desk.journal.prepare import without_secrets
+from uid2_desk.journal.reader_pool import read_only_journal
 from uid2_desk.journal.schema import SCHEMA_VERSION
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
@@ -446,3 +447,17 @@ def test_a_journal_whose_folder_cannot_be_made_is_refused_with_a_storage_error(
     (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(StorageError, match=r"Could not open the journal at .*a-file"):
         Journal.open(tmp_path / "a-file" / "journal.db")
+
+
+def test_an_append_the_database_refuses_is_a_storage_error_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.db"
+    Journal.open(path).close()
+    reader = read_only_journal(path)  # the database itself refuses every write on it
+    try:
+        with pytest.raises(StorageError, match="Could not record an entry in the journal"):
+            reader.append_event("a", at_ms=T0, session="s", user=None, environment="e", step=None)
+        assert reader.count() == 0
+    finally:
+        reader.close()
