@@ -230,3 +230,23 @@ async def test_a_closed_journal_refuses_reads_writes_and_appends_clearly(tmp_pat
 def test_a_reader_of_a_missing_journal_is_refused_with_a_storage_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="Could not read the journal"):
         read_only_journal(tmp_path / "never-made.db")
+
+
+@pytest.mark.asyncio
+async def test_an_append_the_file_refuses_fails_for_its_caller_and_no_listener_hears_it(
+    tmp_path: Path,
+) -> None:
+    journal = await AsyncJournal.open(tmp_path / "j.db")
+    heard: list[JournalEntry] = []
+    journal.add_listener(heard.append)
+    other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    other.execute("DROP TABLE entry")  # another program damaged the journal's schema
+    other.close()
+    try:
+        with pytest.raises(StorageError, match="Could not record an entry"):
+            await journal.append_event(
+                "tick", at_ms=1, session="s", user=None, environment="e", step=None
+            )
+        assert heard == []
+    finally:
+        await journal.close()
