@@ -7,6 +7,8 @@ and the pump are the real ones, on journals in a temporary directory.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,26 @@ async def test_a_pump_counts_what_a_closed_journal_refused_and_keeps_nothing_bac
     await pump.stop()
     assert (pump.written, pump.failed) == (0, 2)
     assert len(feed) == 0
+
+
+def test_a_journaler_counts_a_batch_the_journal_refuses_says_why_and_keeps_serving(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    feed = CaptureFeed(skip_desk=False)
+    journaler = CaptureJournaler(feed, tmp_path / "j.db", _TARGET)
+    journaler.start()
+    try:
+        other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+        other.execute("DROP TABLE entry")  # another program damaged the journal's schema
+        other.close()
+        feed(recorded.generate)
+        feed(recorded.refresh)
+        deadline = time.monotonic() + 10
+        while journaler.failed < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert journaler.failed == 2
+        feed(recorded.key_sharing)  # still taken in, and still tried
+    finally:
+        journaler.stop()
+    assert (journaler.written, journaler.failed) == (0, 3)
+    assert "no such table: entry" in (journaler.last_error or "")
