@@ -12,6 +12,7 @@ import pytest
 
 from tests.journal.recorded import Recorded
 from uid2_desk.journal import AsyncJournal, JournalEntry, JournalFilter
+from uid2_desk.journal.reader_pool import read_only_journal
 from uid2_desk.protocol.errors import StorageError
 
 
@@ -208,5 +209,44 @@ async def test_a_text_filter_is_answered_by_the_reader_threads_which_cannot_writ
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             await journal.read(write)
         assert await journal.count(JournalFilter()) == 2
+    finally:
+        await journal.close()
+
+
+@pytest.mark.asyncio
+async def test_a_closed_journal_refuses_reads_writes_and_appends_clearly(tmp_path: Path) -> None:
+    journal = await AsyncJournal.open(tmp_path / "j.db")
+    await journal.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await journal.count()
+    with pytest.raises(RuntimeError, match="closed"):
+        await journal.prune(keep_sessions=1)
+    with pytest.raises(RuntimeError, match="closed"):
+        await journal.append_event(
+            "tick", at_ms=1, session="s", user=None, environment="e", step=None
+        )
+
+
+def test_a_reader_of_a_missing_journal_is_refused_with_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="Could not read the journal"):
+        read_only_journal(tmp_path / "never-made.db")
+
+
+@pytest.mark.asyncio
+async def test_an_append_the_file_refuses_fails_for_its_caller_and_no_listener_hears_it(
+    tmp_path: Path,
+) -> None:
+    journal = await AsyncJournal.open(tmp_path / "j.db")
+    heard: list[JournalEntry] = []
+    journal.add_listener(heard.append)
+    other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    other.execute("DROP TABLE entry")  # another program damaged the journal's schema
+    other.close()
+    try:
+        with pytest.raises(StorageError, match="Could not record an entry"):
+            await journal.append_event(
+                "tick", at_ms=1, session="s", user=None, environment="e", step=None
+            )
+        assert heard == []
     finally:
         await journal.close()

@@ -72,3 +72,23 @@ def test_a_pointer_into_a_body_too_short_is_refused_as_damage(recorded: Recorded
     stored["response_envelope"]["in_body"] = [12, 4000]
     with pytest.raises(StorageError, match="cannot read"):
         decode_exchange(json.dumps(stored).encode())
+
+
+def test_a_record_of_an_unknown_format_is_refused_with_a_storage_error(
+    recorded: Recorded,
+) -> None:
+    doc = json.loads(encode_exchange(recorded.generate))
+    doc["format"] = 99
+    with pytest.raises(StorageError, match=r"cannot read .*unknown exchange format 99"):
+        decode_exchange(json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("blob", [b"\x78\x9c not zlib", b"{not json", b"{\xff\xfe}"])
+def test_damaged_exchange_bytes_are_refused_with_a_storage_error(blob: bytes) -> None:
+    with pytest.raises(StorageError, match="exchange data is damaged"):
+        decode_exchange(blob)
+
+
+def test_stored_json_that_is_not_a_record_is_refused_with_a_storage_error() -> None:
+    with pytest.raises(StorageError, match="not a record"):
+        decode_exchange(zlib.compress(b"[1, 2]"))

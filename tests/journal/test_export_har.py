@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 
 from tests.journal.conftest import Walkthrough
 from tests.journal.har_schema import har_problems
-from tests.journal.recorded import SKEW_MS, TIMEOUT_S
+from tests.journal.recorded import SKEW_MS, TIMEOUT_S, Recorded
 from uid2_desk.journal import Journal
 from uid2_desk.journal.export_har import har_document, har_timings, write_har
 from uid2_desk.protocol.exchange import Timings
@@ -190,3 +191,14 @@ def test_write_har_writes_the_document(
     write_har(path, entries)
     assert json.loads(path.read_text(encoding="utf-8")) == har_document(entries)
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_a_status_code_http_does_not_name_is_kept_with_an_empty_status_text(
+    journal: Journal, recorded: Recorded
+) -> None:
+    odd = dataclasses.replace(recorded.server_error, http_status=599)
+    journal.append_exchange(odd, session="s", user=None, environment="local", step=None)
+    document = har_document(journal.entries(limit=None, with_exchanges=True))
+    assert har_problems(document) == []
+    response = document["log"]["entries"][0]["response"]
+    assert (response["status"], response["statusText"]) == (599, "")

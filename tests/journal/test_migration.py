@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
+
+import pytest
 
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter
 from uid2_desk.journal.codec import exchange_to_json
-from uid2_desk.journal.schema import SCHEMA_VERSION
+from uid2_desk.journal.schema import MIGRATIONS, SCHEMA_VERSION, migrate
+from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
 #: The v1 schema, written out by hand as a v1 desk created it.
@@ -169,3 +173,58 @@ def test_a_fresh_journal_and_a_migrated_one_have_the_same_schema(
             db.close()
 
     assert schema(fresh) == schema(old)
+
+
+def test_a_migration_that_fails_is_rolled_back_and_reported(tmp_path: Path) -> None:
+    # A file that claims schema 1 but lacks its tables: the step to 2 cannot run on it.
+    path = tmp_path / "claims-v1.db"
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("CREATE TABLE unrelated (x)")
+    db.close()
+    with pytest.raises(StorageError, match="not a journal UID2 Desk can read"):
+        Journal.open(path)
+    db = sqlite3.connect(path)
+    try:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)  # nothing half-done kept
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert tables == {"unrelated"}
+    finally:
+        db.close()
+
+
+def test_a_journal_another_desk_migrated_while_this_one_waited_is_not_migrated_twice(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "shared.db"
+    first = sqlite3.connect(path, isolation_level=None, timeout=10)
+    first.execute("BEGIN IMMEDIATE")  # the first desk starts migrating the empty file
+    second = sqlite3.connect(path, isolation_level=None, timeout=10, check_same_thread=False)
+    waiting = threading.Event()
+    second.set_trace_callback(lambda sql: waiting.set() if sql == "BEGIN IMMEDIATE" else None)
+    outcome: list[BaseException | None] = []
+
+    def second_desk() -> None:
+        try:
+            migrate(second, path)  # reads schema 0, then waits for the first desk's lock
+            outcome.append(None)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=second_desk)
+    thread.start()
+    try:
+        assert waiting.wait(10)
+        for version, step in enumerate(MIGRATIONS):
+            step(first)
+            first.execute(f"PRAGMA user_version = {version + 1}")
+        first.execute("COMMIT")
+        thread.join(10)
+        assert outcome == [None]
+        assert second.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    finally:
+        thread.join(10)
+        first.close()
+        second.close()
+    with Journal.open(path) as journal:
+        assert journal.count() == 0

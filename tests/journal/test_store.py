@@ -14,6 +14,7 @@ from tests.journal.conftest import JANE, OPTOUT, Walkthrough, append_walkthrough
 from tests.journal.recorded import T0, Recorded
 from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
 from uid2_desk.journal.prepare import without_secrets
+from uid2_desk.journal.reader_pool import read_only_journal
 from uid2_desk.journal.schema import SCHEMA_VERSION
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
@@ -404,3 +405,59 @@ def _kept(exchange: Exchange) -> Exchange:
         request_plaintext=without_secrets(exchange.request_plaintext),
         response_plaintext=without_secrets(exchange.response_plaintext),
     )
+
+
+def test_closed_says_whether_the_journal_was_closed(tmp_path: Path) -> None:
+    journal = Journal.open(tmp_path / "j.db")
+    assert not journal.closed
+    journal.close()
+    assert journal.closed
+
+
+def test_a_bulk_block_inside_another_is_refused_and_the_outer_one_still_commits(
+    journal: Journal,
+) -> None:
+    with journal.bulk():
+        journal.append_event("a", at_ms=T0, session="s", user=None, environment="e", step=None)
+        with pytest.raises(RuntimeError, match="do not nest"), journal.bulk():
+            pass
+    assert journal.count() == 1
+
+
+def test_a_group_inside_a_bulk_block_joins_it_and_commits_with_it(journal: Journal) -> None:
+    def group_then_fail() -> None:
+        with journal.bulk():
+            with journal.group():
+                journal.append_event(
+                    "a", at_ms=T0, session="s", user=None, environment="e", step=None
+                )
+            raise LookupError("the bulk block fails after the group ended")
+
+    with pytest.raises(LookupError):
+        group_then_fail()
+    assert journal.count() == 0  # the group's entry went with the bulk block's rollback
+    with journal.bulk(), journal.group():
+        journal.append_event("b", at_ms=T0, session="s", user=None, environment="e", step=None)
+    assert [e.name for e in journal.entries()] == ["b"]
+
+
+def test_a_journal_whose_folder_cannot_be_made_is_refused_with_a_storage_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(StorageError, match=r"Could not open the journal at .*a-file"):
+        Journal.open(tmp_path / "a-file" / "journal.db")
+
+
+def test_an_append_the_database_refuses_is_a_storage_error_and_leaves_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j.db"
+    Journal.open(path).close()
+    reader = read_only_journal(path)  # the database itself refuses every write on it
+    try:
+        with pytest.raises(StorageError, match="Could not record an entry in the journal"):
+            reader.append_event("a", at_ms=T0, session="s", user=None, environment="e", step=None)
+        assert reader.count() == 0
+    finally:
+        reader.close()

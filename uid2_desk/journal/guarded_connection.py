@@ -68,6 +68,8 @@ class GuardedConnection:
                 yield
                 self._db.execute("COMMIT")
             except BaseException:
+                # Not reached in tests with no transaction: only an error SQLite answers by
+                # rolling back itself (a full disk or an I/O error, at a write or the COMMIT).
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise

@@ -261,6 +261,8 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
                 db.execute(f"PRAGMA user_version = {version}")
             db.execute("COMMIT")
         except BaseException:
+            # Not reached in tests with no transaction: only an error SQLite answers by
+            # rolling back itself (a full disk or an I/O error during a step or the COMMIT).
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
