@@ -192,3 +192,44 @@ def test_text_that_spells_no_secret_name_is_not_parsed_at_all() -> None:
     assert not may_name_a_secret('{"status": "success", "body": {"token": "AgAA"}}')
     assert not may_name_a_secret('{"monkey_business": 1, "u": "\\n"}')  # "key" alone is no part
     assert may_name_a_secret("x-credential")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('{"client_secret": "s3cr3t", "email": "a@x.test"', '"email": "a@x.test"'),  # cut short
+        ('{"client_secret": "s3cr3t', '{"client_secret": "[masked]"'),  # cut inside the value
+        ('{"api_key": 12345, "note": "x",}', '"note": "x"'),  # a bare value, a stray comma
+        ('{"\\u0073ecret": "s3cr3t" "x": 1}', '"x": 1'),  # an escaped name, a missing comma
+        ('{"refresh_response_key":"s3cr3t\\"tail",', '"refresh_response_key":"[masked]"'),
+    ],
+)
+def test_a_body_that_is_not_valid_json_still_keeps_no_secret_in_the_journal(
+    text: str, kept: str, tmp_path: object
+) -> None:
+    # An outside client's body is captured as it came: cut short or malformed, it names its
+    # fields all the same, and a secret-named one must not reach the journal in clear.
+    from pathlib import Path
+
+    from uid2_desk.journal import Journal
+    from uid2_desk.protocol.exchange import Exchange, Timings
+
+    exchange = Exchange(
+        endpoint="/v2/token/generate",
+        url="http://127.0.0.1:8080/v2/token/generate",
+        started_ms=0,
+        timings=Timings(total_ms=1.0),
+        request_plaintext=text,
+    )
+    with Journal.open(Path(str(tmp_path)) / "journal.sqlite3") as journal:
+        seq = journal.append_exchange(
+            exchange, session="s", user=None, environment="local", step=None
+        ).seq
+        stored = journal.get(seq)
+    assert stored is not None
+    assert stored.exchange is not None
+    plaintext = stored.exchange.request_plaintext or ""
+    assert "s3cr3t" not in plaintext
+    assert "12345" not in plaintext
+    assert "[masked]" in plaintext
+    assert kept in plaintext

@@ -12,6 +12,7 @@ Two layers use these helpers:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -77,6 +78,35 @@ def may_name_a_secret(text: str) -> bool:
         return True
     flat = _flat(text)
     return any(part in flat for part in _SECRET_NAME_PARTS)
+
+
+#: ``"name": value`` in JSON-like text: the name (escapes kept), then a string value (its
+#: closing quote may be missing when the text was cut) or a bare one.
+_FIELD_IN_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)')
+
+
+def _field_name(raw: str) -> str:
+    try:
+        # ``raw`` holds no bare quote (the pattern), so this is one string literal: a str.
+        name: str = json.loads(f'"{raw}"')
+    except ValueError:  # a broken escape (``\\x``): the name as written
+        return raw
+    return name
+
+
+def mask_secret_fields_in_text(text: str) -> str:
+    """Text that does not parse as JSON with each secret-named field's value masked.
+
+    A body cut short or malformed (an outside client's, captured as it came) still names its
+    fields; their values are replaced by ``"[masked]"`` wherever ``"name": value`` is read.
+    """
+
+    def masked(match: re.Match[str]) -> str:
+        if not is_secret_name(_field_name(match.group(1))):
+            return match.group(0)
+        return f'"{match.group(1)}"{match.group(2)}"{MASKED}"'
+
+    return _FIELD_IN_TEXT.sub(masked, text)
 
 
 def mask_secret_fields(value: Any) -> Any:

@@ -19,6 +19,7 @@ from uid2_desk.journal.masking import (
     MASKED,
     is_secret_name,
     mask_secret_fields,
+    mask_secret_fields_in_text,
     may_name_a_secret,
     scrub_headers,
 )
@@ -187,8 +188,9 @@ def without_secrets(plaintext: str | None) -> str | None:
         return plaintext
     try:
         document = json.loads(plaintext)
-    except ValueError:
-        return plaintext
+    except ValueError:  # cut short or malformed: its fields are still named in the text
+        text = mask_secret_fields_in_text(plaintext)
+        return plaintext if text == plaintext else text
     masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
