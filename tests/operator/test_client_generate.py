@@ -332,6 +332,8 @@ async def test_an_app_name_added_after_sealing_changes_the_aad(
         # getString gives any value's text, so a number is just an invalid hash.
         (b'{"email_hash": 12}', INVALID_IDENTIFIER),
         (b'{"phone_hash": {"a": 1}}', INVALID_IDENTIFIER),
+        # ... and a boolean is the text "false": present, so one hash, and an invalid one.
+        (b'{"email_hash": false}', INVALID_IDENTIFIER),
     ],
 )
 async def test_payloads_that_do_not_name_one_valid_hash(
