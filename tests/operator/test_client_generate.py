@@ -332,6 +332,8 @@ async def test_an_app_name_added_after_sealing_changes_the_aad(
         # getString gives any value's text, so a number is just an invalid hash.
         (b'{"email_hash": 12}', INVALID_IDENTIFIER),
         (b'{"phone_hash": {"a": 1}}', INVALID_IDENTIFIER),
+        # ... and a boolean is the text "false": present, so one hash, and an invalid one.
+        (b'{"email_hash": false}', INVALID_IDENTIFIER),
     ],
 )
 async def test_payloads_that_do_not_name_one_valid_hash(
@@ -363,3 +365,79 @@ async def test_refusals_and_successes_are_in_the_request_log(
         ("/v2/token/client-generate", "success", 200, None),
         ("/v2/token/client-generate", "invalid_http_origin", 403, None),
     ]
+
+
+# --- how Jackson maps the request's fields (OP CstgRequest) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"subscription_id": true}',
+        b'{"subscription_id": 12}',
+        b'{"subscription_id": 1.5, "timestamp": ""}',
+        b'{"timestamp": 7.9}',
+    ],
+    ids=lambda v: v.decode(),
+)
+async def test_a_string_field_holding_a_scalar_is_read_as_its_text(
+    asgi_client: httpx.AsyncClient, body: bytes
+) -> None:
+    """Jackson writes a boolean or a number as text: the request maps, the subscription is bad."""
+    assert refusal(await post_cstg(asgi_client, body)) == BAD_SUBSCRIPTION
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        b"true",
+        b"1e400",
+        b"-1e400",
+        b"9223372036854775808",
+        b"-9223372036854775809",
+        b'"9223372036854775808"',
+        b'"1.5"',
+        b"[1]",
+        b'{"a": 1}',
+    ],
+    ids=lambda v: v.decode(),
+)
+async def test_a_timestamp_that_is_not_a_java_long_is_an_unknown_error(
+    asgi_client: httpx.AsyncClient, timestamp: bytes
+) -> None:
+    body = b'{"subscription_id": "x", "timestamp": ' + timestamp + b"}"
+
+    assert refusal(await post_cstg(asgi_client, body)) == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("sealed_at", "sent"),
+    [
+        (1_700_000_000_123, 1_700_000_000_123.75),
+        (-5, -5.9),
+        (1_700_000_000_123, " 1700000000123 "),
+        (1_700_000_000_123, "+1700000000123"),
+        (0, ""),
+        (0, "   "),
+        (0, None),
+    ],
+    ids=repr,
+)
+async def test_the_timestamp_bound_by_the_aad_is_the_long_jackson_reads(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    sealed_at: int,
+    sent: object,
+) -> None:
+    """A float is truncated toward zero, a string is trimmed and parsed, blank or null is 0.
+
+    The payload is sealed with ``sealed_at`` in its AAD; it opens only if the operator read
+    ``sent`` as that same long.
+    """
+    plaintext = json.dumps(email_hash_dii("jane@example.com")).encode()
+    body = _sealed_bytes(local_operator, plaintext, sealed_at)
+    body["timestamp"] = sent
+
+    response = await post_cstg(asgi_client, body)
+
+    assert response.status_code == 200, response.text

@@ -95,6 +95,13 @@ def test_lifetime_profiles_have_the_documented_durations(
     assert (life.refresh_from_s, life.identity_s, life.refresh_s) == expected
 
 
+def test_each_profile_shortcut_is_its_profile() -> None:
+    assert Lifetimes.prod() == Lifetimes.profile(LifetimeProfile.PROD)
+    assert Lifetimes.local() == Lifetimes.profile(LifetimeProfile.LOCAL)
+    assert Lifetimes.demo() == Lifetimes.profile(LifetimeProfile.DEMO)
+    assert Lifetimes.prod() != Lifetimes.local()
+
+
 def test_each_duration_can_be_overridden_alone() -> None:
     life = Lifetimes.demo().with_overrides(identity_s=200)
 

@@ -70,6 +70,11 @@ def test_malformed_or_other_origins_fail(origin: str) -> None:
     assert not is_origin_allowed(origin, PROD)
 
 
+#: 253 characters: three 63-character labels, one of 49, then ``example.com``.
+NAME_OF_253 = ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 49, "example.com"])
+assert len(NAME_OF_253) == 253
+
+
 @pytest.mark.parametrize(
     ("origin", "domain"),
     [
@@ -81,6 +86,10 @@ def test_malformed_or_other_origins_fail(origin: str) -> None:
         ("http://[::1]:8080", None),
         ("http://co.uk", None),
         ("http://intranet", None),
+        ("http://:8080", None),  # no host at all
+        ("http://[::1", None),  # an IPv6 literal never closed: urlsplit refuses it
+        (f"http://{NAME_OF_253}", "example.com"),  # Guava's longest domain name
+        (f"http://x{NAME_OF_253}", None),  # one character more
     ],
 )
 def test_the_registrable_domain_is_guavas_top_private_domain(

@@ -14,7 +14,9 @@ from tests.operator.support import bearer, generate, seal
 from uid2_desk.operator import LocalOperator
 from uid2_desk.operator.http.wire import json_bytes
 from uid2_desk.protocol.clock import ManualClock
+from uid2_desk.protocol.crypto import gcm_encrypt
 from uid2_desk.protocol.envelope import seal_request, to_base64
+from uid2_desk.protocol.tokens import read_wrapper_header
 
 DOCS = "https://unifiedid.com/docs/getting-started/gs-encryption-decryption"
 HINT = f" See {DOCS} for details on the request envelope format."
@@ -454,3 +456,75 @@ async def test_a_body_that_only_looks_like_json_is_read_as_a_bad_envelope(
     assert response.status_code == 400
     assert response.json()["status"] == "client_error"
     assert response.json()["message"].startswith("Invalid body: Body is not valid base64.")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "inner_json",
+    [
+        pytest.param(b"{" + b" " * 256 + b"}", id="no_fields"),
+        pytest.param(b"[" + b" " * 256 + b"]", id="not_an_object"),
+        pytest.param(b"x" * 258, id="not_json"),
+    ],
+)
+async def test_a_wrapper_that_opens_to_a_malformed_document_is_an_invalid_format(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    inner_json: bytes,
+) -> None:
+    """A 388-character wrapper sealed with the real refresh key, around bad JSON (§3.2)."""
+    identity = await generate(
+        asgi_client, local_operator.credentials.publisher, manual_clock.now_ms(), email="f@x.io"
+    )
+    _, key_id, raw = read_wrapper_header(identity["body"]["refresh_token"])
+    key = {k.id: k for k in local_operator.admin.all_keys()}[key_id]
+    forged = base64.b64encode(raw[:5] + gcm_encrypt(key.secret, inner_json)).decode()
+    assert len(forged) == len(identity["body"]["refresh_token"])
+
+    response = await asgi_client.post(REFRESH, content=forged)
+
+    assert_reply(
+        response,
+        400,
+        client_error("Invalid format: Payload is not valid json or missing required data."),
+    )
+
+
+def _bare_v3(key_id: int, rest: bytes) -> str:
+    """A bare (not wrapped) v3 refresh token: identity byte, 0x70, key id, then ``rest``."""
+    return base64.b64encode(b"\x00\x70" + key_id.to_bytes(4, "big") + rest).decode()
+
+
+@pytest.mark.asyncio
+async def test_bare_v3_tokens_that_make_the_decoder_throw_are_an_unknown_error(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
+) -> None:
+    """``decodeRefreshToken`` reads a v3 header past its end, or GCM-decrypts with a real
+    refresh key and fails: not a ClientInputValidationException, so the catch answers 500."""
+    identity = await generate(
+        asgi_client, local_operator.credentials.publisher, manual_clock.now_ms(), email="g@x.io"
+    )
+    _, refresh_key_id, _ = read_wrapper_header(identity["body"]["refresh_token"])
+    too_short = base64.b64encode(b"\x00\x70\x00").decode()
+    undecryptable = _bare_v3(refresh_key_id, os.urandom(12 + 100 + 16))
+    document = {"message": "Unknown error while refreshing token v2", "status": "unknown"}
+
+    for token in (too_short, undecryptable):
+        response = await asgi_client.post(REFRESH, content=token)
+
+        assert_reply(response, 500, document)
+
+
+@pytest.mark.asyncio
+async def test_a_bare_v3_token_naming_an_unknown_key_is_an_ordinary_refusal(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator
+) -> None:
+    """An unknown key id is a ClientInputValidationException: never the 500 of a throw."""
+    response = await asgi_client.post(
+        REFRESH,
+        content=_bare_v3(987654, b"\x00" * 128),
+        headers=bearer(local_operator.credentials.publisher),
+    )
+
+    assert_reply(response, 400, {"message": "Invalid Token presented", "status": "invalid_token"})

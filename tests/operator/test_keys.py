@@ -21,7 +21,7 @@ from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.state.keys import KEY_ROTATION_PERIOD_S, KeyRing, NoActiveKeyError
 from uid2_desk.operator.state.store import DB_FILENAME, OperatorStore
 from uid2_desk.protocol.clock import ManualClock
-from uid2_desk.protocol.errors import OperatorStateError, Uid2DeskError
+from uid2_desk.protocol.errors import OperatorStateError, StorageError, Uid2DeskError
 
 START_MS = 1_767_225_600_000
 #: Far enough that every key made at START_MS is too short-lived for new tokens.
@@ -153,3 +153,46 @@ def test_the_writer_saves_successor_keys_before_any_request_can_sign_with_them(
     # Killed now (no flush, no close), a restart still knows every key a token could carry.
     reopened = KeyRing(OperatorStore.open_in(tmp_path), lifetimes)
     assert all(reopened.lookup(key_id) is not None for key_id in used)
+
+
+def test_more_keys_between_two_flushes_than_a_reserved_block_still_get_unique_saved_ids(
+    tmp_path: Path,
+) -> None:
+    """A reserved block holds 32 ids; a clock leaping ahead 40 times between two flushes
+    needs more, and every key still gets its own id and reaches the database."""
+    store = OperatorStore.open_in(tmp_path)
+    ring = KeyRing.open(store, Lifetimes.local(), [999], START_MS)
+    made = [ring.master_key(START_MS + n * PAST_EVERY_KEY_MS).id for n in range(1, 41)]
+    assert len(set(made)) == 40
+
+    ring.flush()
+
+    stored = {int(r[0]) for r in store.query("SELECT id FROM keys")}
+    assert set(made) <= stored
+    store.close()
+
+
+def test_keys_a_flush_could_not_save_stay_queued_and_the_next_flush_saves_them(
+    tmp_path: Path,
+) -> None:
+    """Another connection has taken the new key's id (a second operator on the data
+    directory): the flush fails, and once the row is gone the key is saved after all."""
+    store = OperatorStore.open_in(tmp_path)
+    ring = KeyRing.open(store, Lifetimes.local(), [999], START_MS)
+    key = ring.master_key(START_MS + PAST_EVERY_KEY_MS)
+    other = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None, timeout=1)
+    other.execute(
+        "INSERT INTO keys (id, keyset_id, site_id, secret, created_s, activates_s, expires_s) "
+        "VALUES (?, 1, -1, x'00', 0, 0, 0)",
+        (key.id,),
+    )
+
+    with pytest.raises(StorageError):
+        ring.flush()
+    other.execute("DELETE FROM keys WHERE id = ?", (key.id,))
+    other.close()
+    ring.flush()
+
+    rows = store.query("SELECT secret, expires_s FROM keys WHERE id = ?", (key.id,))
+    assert rows == [(key.secret, key.expires_s)]
+    store.close()

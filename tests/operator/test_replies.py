@@ -153,6 +153,20 @@ async def test_sharing_keys_report_the_master_keyset_as_9999999_and_expiry_as_a_
 
 
 @pytest.mark.asyncio
+async def test_sharing_keys_give_a_max_sharing_lifetime_only_to_a_sharer(
+    asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
+) -> None:
+    """handleKeysSharing: an ID reader may fetch sharing keys, but gets no sharing lifetime."""
+    dsp = local_operator.credentials.dsp
+
+    body = (await call(asgi_client, "/v2/key/sharing", dsp, None, manual_clock.now_ms()))["body"]
+
+    assert body["caller_site_id"] == dsp.site_id
+    assert "token_expiry_seconds" in body
+    assert "max_sharing_lifetime_seconds" not in body
+
+
+@pytest.mark.asyncio
 async def test_bidstream_keys_allow_identity_lifetime_plus_ten_seconds_and_hide_refresh_keys(
     asgi_client: httpx.AsyncClient, local_operator: LocalOperator, manual_clock: ManualClock
 ) -> None:

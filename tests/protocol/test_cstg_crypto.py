@@ -17,11 +17,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from uid2_desk.protocol.crypto import gcm_encrypt
 from uid2_desk.protocol.cstg import (
     build_request,
     open_payload,
     open_reply,
     request_aad,
+    seal_payload,
     seal_reply,
     shared_key,
 )
@@ -173,3 +175,63 @@ def test_keys_on_different_curves_do_not_agree() -> None:
     p384 = ec.generate_private_key(ec.SECP384R1()).public_key()
     with pytest.raises(CstgKeyError, match="one curve"):
         shared_key(new_private_key(), p384)
+
+
+def _p384() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP384R1())
+
+
+def test_a_key_string_is_only_ever_made_of_a_p256_key() -> None:
+    with pytest.raises(CstgKeyError, match="P-256"):
+        encode_private_key(_p384())
+
+
+def test_a_server_public_key_on_another_curve_is_refused_as_not_p256() -> None:
+    spki = (
+        _p384()
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+    with pytest.raises(CstgKeyError, match="not a P-256 key"):
+        decode_public_key("UID2-X-L-" + base64.b64encode(spki).decode())
+
+
+def _pkcs8(key: ec.EllipticCurvePrivateKey) -> str:
+    der = key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return base64.b64encode(der).decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("UID2-Y-L-", "too short"),
+        ("UID2-Y-L-not base64!", "not base64"),
+        ("UID2-Y-L-" + base64.b64encode(b"not a key").decode(), "not PKCS#8 DER"),
+        ("UID2-Y-L-" + _pkcs8(_p384()), "not a P-256 key"),
+    ],
+    ids=["prefix_only", "not_base64", "not_der", "p384"],
+)
+def test_a_private_key_string_that_is_not_one_is_refused_with_a_reason(
+    text: str, reason: str
+) -> None:
+    with pytest.raises(CstgKeyError, match=reason):
+        decode_private_key(text)
+
+
+def test_a_reply_that_is_not_base64_does_not_open() -> None:
+    with pytest.raises(DecryptionError, match="not base64"):
+        open_reply(bytes(32), "not base64!")
+
+
+def test_a_gcm_iv_must_be_12_bytes_and_a_key_32() -> None:
+    with pytest.raises(ValueError, match="12 bytes"):
+        seal_payload(bytes(32), b"{}", b"[0]", iv=bytes(16))
+    with pytest.raises(ValueError, match="12 bytes"):
+        gcm_encrypt(bytes(32), b"{}", iv=bytes(16))
+    with pytest.raises(DecryptionError, match="32 bytes"):
+        gcm_encrypt(bytes(16), b"{}")

@@ -151,6 +151,8 @@ def test_a_clock_in_the_future_is_said_to_be_ahead() -> None:
         (CapturedClient(role="dsp"), "Your buyer (DSP)"),
         (CapturedClient(client_version="PrebidJS-11.36.0-UID2Module-1.1"),
          "Browser: Prebid.js 11.36"),
+        (CapturedClient(role="cstg", client_version="uid2-sdk-3.4.0", origin="https://news.example"),
+         "Browser: UID2 SDK 3.4"),
         (CapturedClient(role="cstg", app_name="com.example.tvapp"), "App com.example.tvapp"),
         (CapturedClient(role="cstg", origin="http://localhost:8000"), "Page http://localhost:8000"),
         (CapturedClient(origin="https://news.example"), "Browser at https://news.example"),

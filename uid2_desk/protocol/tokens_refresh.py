@@ -191,6 +191,8 @@ def read_wrapper_header(wrapper: str) -> tuple[IdentityScope, int, bytes]:
         )
     raw = decode_std_strict(wrapper, "refresh token")
     if len(raw) < _WRAPPER_HEADER + 28:
+        # Not reached in tests: 388 strict base64 characters always decode to 289-291 bytes;
+        # kept so the slices below never read a header that is not there.
         raise TokenFormatError("the refresh token decodes to too few bytes to be a wrapper")
     scope = IdentityScope((raw[0] >> 4) & 1)
     key_id = int.from_bytes(raw[1:_WRAPPER_HEADER], "big", signed=True)

@@ -68,3 +68,14 @@ def test_the_official_sdk_gets_identity_buckets_from_the_operator(loopback: Loop
     assert bucket.get_bucket_id() == "0"
     assert API_TIME.fullmatch(bucket.get_last_updated())
     assert mapper.get_identity_buckets(dt.datetime(2999, 1, 1, tzinfo=dt.UTC)).buckets == []
+
+
+def test_buckets_refuses_a_date_time_that_does_not_exist(loopback: Loopback) -> None:
+    """ISO_LOCAL_DATE_TIME resolves STRICT: a well-formed text naming no real moment is refused;
+    a leap day is a real one."""
+    for text in ("2026-02-29T00:00", "2026-02-30T00:00:00", "2026-01-01T24:00", "2026-13-01T00:00"):
+        response, _ = loopback.post_sealed(BUCKETS, {"since_timestamp": text})
+
+        assert_client_error(response, "invalid date, must conform to ISO 8601")
+    leap_day = loopback.call(BUCKETS, {"since_timestamp": "2024-02-29T00:00"})
+    assert leap_day["status"] == "success"

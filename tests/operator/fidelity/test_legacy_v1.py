@@ -7,6 +7,7 @@ v1): ``handleTokenGenerateV1``, ``handleTokenRefreshV1``, ``handleTokenValidateV
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -24,7 +25,12 @@ from uid2_client import BidstreamClient, DecryptionStatus
 from tests.operator.fidelity.loopback import Loopback, assert_client_error, assert_json_error
 from tests.operator.support import bearer
 from uid2_desk.operator import Lifetimes, LocalOperator, OperatorServer
-from uid2_desk.protocol.tokens import INNER_REFRESH_TOKEN_LENGTH
+from uid2_desk.protocol.tokens import (
+    INNER_REFRESH_TOKEN_LENGTH,
+    REFRESH_TOKEN_WRAPPER_LENGTH,
+    decrypt_refresh_token,
+    encrypt_refresh_token,
+)
 
 START_TIMEOUT_S = 30.0
 GENERATE = "/v1/token/generate"
@@ -137,6 +143,79 @@ def test_v1_error_texts(legacy: Loopback) -> None:
     )
     assert_json_error(
         get(REFRESH, params={"refresh_token": "garbage"}), 400, "error", "Error refreshing token"
+    )
+
+
+def test_a_v1_wrapper_that_does_not_open_gets_the_v2_unwrapping_message(legacy: Loopback) -> None:
+    """A 388-character token is unwrapped as v2 would: its 400 message, with or without auth."""
+    not_base64 = "!" * REFRESH_TOKEN_WRAPPER_LENGTH
+    for headers in ({}, bearer(legacy.publisher)):
+        response = legacy.client.get(REFRESH, params={"refresh_token": not_base64}, headers=headers)
+
+        assert_client_error(response, "Invalid body: Body is not valid base64.")
+
+
+def test_a_bare_token_that_makes_the_decoder_throw_is_an_unknown_error_in_v1(
+    legacy: Loopback,
+) -> None:
+    """One decoded byte: ``getByte(1)`` reads past the end, the handler's catch answers 500."""
+    for headers in ({}, bearer(legacy.publisher)):
+        response = legacy.client.get(REFRESH, params={"refresh_token": "AA=="}, headers=headers)
+
+        assert_json_error(response, 500, "unknown", "Unknown error while refreshing token")
+
+
+def test_a_v1_refresh_for_a_site_without_keys_is_unknown_state_or_an_error(
+    legacy: Loopback,
+) -> None:
+    """NoActiveKey had no v1 branch: "Unknown State" when authenticated, else the generic 400."""
+    inner = _generate(legacy, email="jane@example.com")["body"]["refresh_token"]
+    keys = {key.id: key for key in legacy.operator.admin.all_keys()}
+    contents = decrypt_refresh_token(inner, keys.get)
+    moved = dataclasses.replace(
+        contents, publisher=dataclasses.replace(contents.publisher, site_id=4242)
+    )
+    token = encrypt_refresh_token(moved, keys[contents.refresh_key_id])
+    get = legacy.client.get
+
+    assert_json_error(
+        get(REFRESH, params={"refresh_token": token}, headers=bearer(legacy.publisher)),
+        500,
+        "unknown",
+        "Unknown State",
+    )
+    assert_json_error(
+        get(REFRESH, params={"refresh_token": token}), 400, "error", "Error refreshing token"
+    )
+
+
+def test_an_expired_v1_refresh_token_is_named_so_only_to_an_authenticated_caller(
+    legacy: Loopback,
+) -> None:
+    token = _generate(legacy, email="jane@example.com")["body"]["refresh_token"]
+    legacy.operator.admin.set_clock_offset(legacy.operator.lifetimes.refresh_ms + 1000)
+    get = legacy.client.get
+
+    assert_json_error(
+        get(REFRESH, params={"refresh_token": token}, headers=bearer(legacy.publisher)),
+        400,
+        "expired_token",
+        "Expired Token presented",
+    )
+    assert_json_error(
+        get(REFRESH, params={"refresh_token": token}), 400, "error", "Error refreshing token"
+    )
+
+
+def test_v1_validate_without_an_identifier_says_which_parameters_it_needs(
+    legacy: Loopback,
+) -> None:
+    response = legacy.client.get(VALIDATE, params={"token": "anything"})
+
+    assert_client_error(
+        response,
+        "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] "
+        "must be specified",
     )
 
 

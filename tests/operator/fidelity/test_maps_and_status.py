@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.operator.fidelity.loopback import Loopback, assert_client_error
+from tests.operator.fidelity.loopback import Loopback, assert_client_error, assert_json_error
 from uid2_desk.protocol.normalize import hash_identifier
 
 MAP_V2 = "/v2/identity/map"
@@ -61,6 +61,57 @@ def test_v3_map_of_a_null_field_answers_four_empty_arrays(loopback: Loopback) ->
     """UIDOperatorVerticle.processIdentityMapMixedInput; test ``v3IdentityMapEmptyInputFormats``."""
     assert loopback.call(MAP_V3, {"email_hash": None}) == {"body": V3_EMPTY, "status": "success"}
     assert loopback.call(MAP_V3, {"email": []}) == {"body": V3_EMPTY, "status": "success"}
+
+
+V2_ONE_ARRAY = (
+    "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] "
+    "must be specified"
+)
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        pytest.param({}, V2_ONE_ARRAY, id="no_field"),
+        pytest.param({"invalid_key": ["a@example.com"]}, V2_ONE_ARRAY, id="unknown_field_only"),
+        pytest.param(
+            {"email": ["a@example.com"], "phone": ["+12345678901"]}, V2_ONE_ARRAY, id="two_arrays"
+        ),
+        pytest.param(
+            {"email": "x", "email_hash": [hash_identifier("a@example.com")], "phone": ["+1234567"]},
+            "email must be an array",
+            id="two_arrays_after_a_non_array",
+        ),
+    ],
+)
+def test_v2_map_needs_exactly_one_non_empty_array(
+    loopback: Loopback, payload: dict[str, object], message: str
+) -> None:
+    """UIDOperatorVerticle.getIdentityMapV2Input: a second non-empty array ends the reading;
+    a non-array seen before it is the answer the client gets."""
+    response, _ = loopback.post_sealed(MAP_V2, payload)
+
+    assert_client_error(response, message)
+
+
+def test_v2_map_without_a_payload_is_its_handlers_unknown_error(loopback: Loopback) -> None:
+    """``getJsonArray`` on a null request throws; handleIdentityMapV2's catch answers 500."""
+    response, _ = loopback.post_sealed(MAP_V2, None)
+
+    assert_json_error(response, 500, "unknown", "Unknown error while mapping identity v2")
+
+
+@pytest.mark.parametrize("payload", [None, {}], ids=["no_payload", "empty_object"])
+def test_v3_map_without_any_field_says_one_or_more_is_needed(
+    loopback: Loopback, payload: dict[str, object] | None
+) -> None:
+    response, _ = loopback.post_sealed(MAP_V3, payload)
+
+    assert_client_error(
+        response,
+        "Required Parameter Missing: one or more of [email, email_hash, phone, phone_hash] "
+        "must be specified",
+    )
 
 
 def test_optout_status_without_a_payload_and_its_times_in_whole_seconds(loopback: Loopback) -> None:

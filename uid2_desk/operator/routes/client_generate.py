@@ -142,6 +142,8 @@ class ClientGenerateRoute:
                 privacy_bits=CSTG_PRIVACY_BITS,
             )
         except NoActiveKeyError:
+            # Not reached in tests: the key pair is the publisher's site, which KeyRing.open
+            # gave a keyset; kept because site_key raises for a site without.
             raise _RefusalError(500, wire.UNKNOWN, wire.MSG_NO_ACTIVE_KEY) from None
         reply: dict[str, Any] = {"status": wire.OPTOUT}
         if identity is not None:

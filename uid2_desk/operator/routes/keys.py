@@ -64,6 +64,8 @@ class KeyRoutes:
         own_keyset = core.keys.keyset_for_site(client.site_id)
         body: dict[str, Any] = {"caller_site_id": client.site_id}
         body["master_keyset_id"] = MASTER_KEYSET_ID_FOR_SDKS
+        # Always true in tests: KeyRing.open gives every client's site a keyset; kept as
+        # the operator leaves the field out for a site without one.
         if own_keyset is not None:
             body["default_keyset_id"] = own_keyset
         # A string on purpose: that is what the operator sends.

@@ -104,6 +104,8 @@ class LegacyV1Routes:
             )
         except NoActiveKeyError:
             # Caught by the handler's catch (Exception): "Unknown error while generating token v1".
+            # Not reached in tests: KeyRing.open gives every client's site a keyset, so the caller's
+            # site always has one; kept because site_key raises for a site without.
             return unexpected_reply(request)
         if identity is None:  # v1 checks no opt-outs, so never: kept for the type
             return unexpected_reply(request)

@@ -76,6 +76,8 @@ class TokenRoutes:
                 dii.hash_b64, dii.identity_type, call.client.site_id, now_ms
             )
         except NoActiveKeyError:
+            # Not reached in tests: KeyRing.open gives every client's site a keyset, so the caller's
+            # site always has one; kept because site_key raises for a site without.
             return wire.no_active_key(call.request)
         document = (
             {"status": wire.OPTOUT}

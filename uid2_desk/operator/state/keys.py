@@ -204,6 +204,8 @@ class KeyRing:
             # Another thread may have made one while we waited.
             key = self._pick(self._snap, keyset_id, needed_s, now_ms)
             if key is not None:
+                # Not reached in tests: only two requests racing for the same new key get
+                # here, and forcing that order would mean patching the lock.
                 return key
             return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
 
