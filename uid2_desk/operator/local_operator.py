@@ -115,6 +115,8 @@ class LocalOperator:
                 " Move the folder aside to start a fresh operator, or choose another --data-dir."
             ) from exc
         except BaseException:
+            # Not reached in tests: a StorageError of the store itself (the disk failing under
+            # a read that opening succeeded on) or an interrupt; closed all the same.
             store.close()
             raise
         faults = FaultBoard()
