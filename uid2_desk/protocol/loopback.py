@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+from types import TracebackType
+from typing import Self
 
 LOOPBACK_HOST = "127.0.0.1"
 
@@ -50,3 +53,58 @@ def listening_socket(host: str, port: int, backlog: int = 2048) -> socket.socket
         sock.close()
         raise
     return sock
+
+
+class BackgroundListener:
+    """What the two servers run from a thread of their own share with their callers.
+
+    Where they listen (:attr:`port`, :attr:`base_url`), whether they serve (:attr:`running`)
+    and the ``with`` form of :meth:`start` and :meth:`stop`. A subclass binds in ``start``
+    (setting ``_bound_port``) and serves from ``_thread``.
+    """
+
+    #: How errors name the server ("the proxy is not started").
+    what = "server"
+
+    def __init__(self, host: str, port: int) -> None:
+        self._host = host
+        self._port = port
+        self._bound_port: int | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The port listened on (after :meth:`start`)."""
+        if self._bound_port is None:
+            raise RuntimeError(f"the {self.what} is not started")
+        return self._bound_port
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` for clients (after :meth:`start`)."""
+        return f"http://{url_host(self._host)}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """Whether the serving thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> str:
+        """Bind, serve from a background thread and return :attr:`base_url`."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop serving (idempotent)."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -13,18 +13,24 @@ import asyncio
 import contextlib
 import socket
 import threading
-from types import TracebackType
 
 from uid2_desk.protocol.errors import InputError
-from uid2_desk.protocol.loopback import LOOPBACK_HOST, is_loopback_host, listening_socket, url_host
+from uid2_desk.protocol.loopback import (
+    LOOPBACK_HOST,
+    BackgroundListener,
+    is_loopback_host,
+    listening_socket,
+)
 from uid2_desk.proxy.app import ProxyApp
 
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 10.0
 
 
-class ProxyServer:
+class ProxyServer(BackgroundListener):
     """The proxy on ``host:port`` (0 picks a free port); loopback unless ``allow_remote``."""
+
+    what = "proxy"
 
     def __init__(
         self,
@@ -39,33 +45,13 @@ class ProxyServer:
                 f"refusing to bind {host}: the proxy binds loopback only unless remote "
                 "access is explicitly allowed (--allow-remote)"
             )
+        super().__init__(host, port)
         self.app = app
-        self._host = host
-        self._port = port
         self._sock: socket.socket | None = None
-        self._bound_port: int | None = None
-        self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
         self._error: BaseException | None = None
-
-    @property
-    def port(self) -> int:
-        """The port listened on (after :meth:`start`)."""
-        if self._bound_port is None:
-            raise RuntimeError("the proxy is not started")
-        return self._bound_port
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` for clients (after :meth:`start`)."""
-        return f"http://{url_host(self._host)}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        """Whether the serving thread is alive."""
-        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> str:
         """Bind, serve from a background thread and return :attr:`base_url`."""
@@ -128,15 +114,3 @@ class ProxyServer:
     async def stop_async(self) -> None:
         """:meth:`stop` from a worker thread, for callers on an event loop."""
         await asyncio.to_thread(self.stop)
-
-    def __enter__(self) -> ProxyServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

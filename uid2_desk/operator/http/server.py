@@ -15,7 +15,6 @@ import contextlib
 import socket
 import threading
 import time
-from types import TracebackType
 from typing import Literal
 
 import anyio.to_thread
@@ -27,9 +26,9 @@ from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.loopback import (
     LOOPBACK_HOST,
+    BackgroundListener,
     is_loopback_host,
     listening_socket,
-    url_host,
 )
 
 _START_TIMEOUT_S = 10.0
@@ -76,12 +75,14 @@ class QuietServer(uvicorn.Server):
                 loop.call_soon_threadsafe(wake.set)
 
 
-class LoopbackServer:
+class LoopbackServer(BackgroundListener):
     """uvicorn serving an ASGI app on ``host:port`` (0 picks a free port) from a thread.
 
     A non-loopback ``host`` is refused (:class:`InputError`) unless ``allow_remote`` is true:
     what we serve is a test server, and its credentials are not secrets worth the name.
     """
+
+    what = "operator server"
 
     def __init__(
         self,
@@ -97,34 +98,14 @@ class LoopbackServer:
                 f"refusing to serve the local operator on {host}: it binds loopback only "
                 "unless remote access is explicitly allowed (--allow-remote)"
             )
+        super().__init__(host, port)
         self._app = app
         # "on" for an app that holds connections to close when the server stops (the proxy).
         self._lifespan = lifespan
-        self._host = host
-        self._port = port
         self._sock: socket.socket | None = None
-        self._bound_port: int | None = None
         self._server: QuietServer | None = None
         self._quiet: StoppingFilter | None = None
-        self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-
-    @property
-    def port(self) -> int:
-        """The port listened on (after :meth:`start`)."""
-        if self._bound_port is None:
-            raise RuntimeError("the operator server is not started")
-        return self._bound_port
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` for clients (after :meth:`start`)."""
-        return f"http://{url_host(self._host)}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        """Whether the server thread is serving."""
-        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> str:
         """Bind, start serving in a background thread, and return :attr:`base_url`.
@@ -192,18 +173,6 @@ class LoopbackServer:
     async def stop_async(self) -> None:
         """:meth:`stop` from a worker thread, for callers on an event loop."""
         await anyio.to_thread.run_sync(self.stop)
-
-    def __enter__(self) -> LoopbackServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 class OperatorServer(LoopbackServer):
