@@ -127,3 +127,26 @@ async def test_a_step_that_succeeds_is_not_undone() -> None:
 
     assert await undone_on_failure(step(), undo) == 7
     assert undone == []
+
+
+async def test_a_settled_task_may_end_cancelled_but_the_waiters_own_cancellation_goes_on() -> None:
+    from uid2_desk.protocol.cancel_safe import settled
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def work() -> None:
+        started.set()
+        await release.wait()
+
+    own = asyncio.ensure_future(work())
+    await started.wait()
+    own.cancel()
+    await settled(own)  # its own cancellation ends here
+    assert own.cancelled()
+
+    other = asyncio.ensure_future(work())
+    waiter = asyncio.ensure_future(settled(other))
+    await asyncio.sleep(0)
+    waiter.cancel()  # the waiter's cancellation reaches the task it waits on, then goes on
+    with pytest.raises(asyncio.CancelledError):
+        await waiter

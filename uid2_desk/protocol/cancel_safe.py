@@ -5,15 +5,16 @@ the awaiting task is cancelled (closing the window while the services open, a se
 of environment): the operator opens, its writer thread starts, and nobody holds it to close
 it. Closing has the same hole: a closing cut short leaves the server's or the journal's
 threads running. :func:`open_cancel_safe` makes opening and registering its undo one step;
-:func:`to_the_end` lets a closing finish. In both the cancellation is not swallowed: it
-goes on once the step is whole.
+:func:`to_the_end` lets a closing finish; :func:`settled` waits for a task one has cancelled.
+In all of them the caller's own cancellation is not swallowed: it goes on once the step is
+whole.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _T = TypeVar("_T")
 
@@ -74,3 +75,16 @@ async def undone_on_failure(step: Awaitable[_T], undo: Callable[[], Awaitable[ob
     except BaseException:
         await to_the_end(undo())
         raise
+
+
+async def settled(task: asyncio.Future[Any]) -> None:
+    """Wait for ``task`` to end, however it ends; its own cancellation is expected here.
+
+    The caller's cancellation is not swallowed: it goes on once ``task`` has ended.
+    """
+    try:
+        await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise

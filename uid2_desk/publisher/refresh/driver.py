@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from uid2_desk.protocol.cancel_safe import settled
 from uid2_desk.publisher.publisher import Publisher
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,8 @@ class PolicyDriver:
         if task is None:
             return
         task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            # Ours to swallow only if it was the driver's task ending; a cancellation aimed
-            # at whoever called stop() goes on to them.
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
-                raise
+        # Its own cancellation ends here; one aimed at whoever called stop() goes on to them.
+        await settled(task)
 
     async def __aenter__(self) -> PolicyDriver:
         self.start()

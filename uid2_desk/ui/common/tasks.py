@@ -108,18 +108,3 @@ class TaskRunner(QObject):
                 "running; please report this with the exchange log exported as JSONL.",
             )
             sys.excepthook(*sys.exc_info())
-
-
-async def settled(task: asyncio.Future[Any]) -> None:
-    """Wait for ``task`` to end, however it ends; its own cancellation is expected here.
-
-    The caller's cancellation is not swallowed: it goes on once ``task`` has ended.
-    """
-    import asyncio
-
-    try:
-        await task
-    except asyncio.CancelledError:
-        current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise

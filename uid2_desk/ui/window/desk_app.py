@@ -108,8 +108,8 @@ class DeskApp:
         """
         import asyncio
 
+        from uid2_desk.protocol.cancel_safe import settled
         from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
-        from uid2_desk.ui.common.tasks import settled
 
         sigterm = self._sigterm or SigtermWatch(self.window.close)
         if self._close_requested:  # closed before the desk began: nothing to start or stop
