@@ -203,6 +203,8 @@ def test_text_that_spells_no_secret_name_is_not_parsed_at_all() -> None:
         ('{"\\u0073ecret": "s3cr3t" "x": 1}', '"x": 1'),  # an escaped name, a missing comma
         ('{"refresh_response_key":"s3cr3t\\"tail",', '"refresh_response_key":"[masked]"'),
         ('{"client\\qsecret": "s3cr3t", "x": 2', '"x": 2'),  # a name with a broken escape
+        ('{"credentials": {"api_key": "s3cr3t", "id": 12345}, "x": 3', '"x": 3'),  # an object
+        ('{"secret": ["s3cr3t", "b"', '{"secret": "[masked]"'),  # an array cut short
     ],
 )
 def test_a_body_that_is_not_valid_json_still_keeps_no_secret_in_the_journal(

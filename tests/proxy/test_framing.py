@@ -228,3 +228,34 @@ def test_an_upstream_behind_a_gateway_path_is_asked_under_that_path() -> None:
     assert reply.startswith(b"HTTP/1.1 200 ")
     assert _body(reply)["query"] == "client=x"
     assert got[0].url == upstream.base_url + "/uid2/v2/token/generate?client=x"
+
+
+def test_a_client_that_half_closes_after_its_request_still_gets_the_reply() -> None:
+    # Some clients shut their sending side once the request is out; the reply must come back.
+    with LoopbackServer(ECHO) as upstream, proxy_to(upstream.base_url) as (url, _):
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(
+                b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz"
+            )
+            sock.shutdown(socket.SHUT_WR)
+            got = b""
+            while chunk := sock.recv(65536):
+                got += chunk
+    assert got.startswith(b"HTTP/1.1 200 OK")
+    assert _body(got)["length"] == 1
+
+
+def test_a_content_length_of_non_ascii_digits_gets_a_400_not_a_crash() -> None:
+    # "²" counts as a digit to str.isdigit() but not to int().
+    with LoopbackServer(ECHO) as upstream, proxy_to(upstream.base_url) as (url, _):
+        # b"\xb2" is "²" in Latin-1, the charset header bytes are read in.
+        bad = _ask(url, b"POST /v2/token/generate HTTP/1.1\r\nContent-Length: \xb2\r\n\r\n")
+        good = _ask(
+            url,
+            b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"
+            b"Connection: close\r\n\r\nz",
+        )
+    assert bad.startswith(b"HTTP/1.1 400 Bad Request")
+    assert b"Content-Length" in bad
+    assert good.startswith(b"HTTP/1.1 200 OK")

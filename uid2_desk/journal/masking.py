@@ -80,9 +80,11 @@ def may_name_a_secret(text: str) -> bool:
     return any(part in flat for part in _SECRET_NAME_PARTS)
 
 
-#: ``"name": value`` in JSON-like text: the name (escapes kept), then a string value (its
-#: closing quote may be missing when the text was cut) or a bare one.
-_FIELD_IN_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)')
+#: ``"name":`` in JSON-like text (the name's escapes kept).
+_NAME_IN_TEXT = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*')
+#: A string value; its closing quote may be missing when the text was cut.
+_STRING_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"?')
+_BARE_VALUE = re.compile(r"[^,}\]\s]*")
 
 
 def _field_name(raw: str) -> str:
@@ -94,19 +96,52 @@ def _field_name(raw: str) -> str:
     return name
 
 
+def _container_end(text: str, start: int) -> int:
+    """Where the object or array opening at ``start`` closes (the text's end if it never does)."""
+    depth, at, in_string = 0, start, False
+    while at < len(text):
+        char = text[at]
+        if in_string:
+            if char == "\\":
+                at += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth -= 1
+            if depth == 0:
+                return at + 1
+        at += 1
+    return len(text)
+
+
+def _value_end(text: str, start: int) -> int:
+    """Where the value starting at ``start`` ends: a string, an object or array, or a bare one."""
+    if text[start : start + 1] in ("{", "["):
+        return _container_end(text, start)
+    pattern = _STRING_VALUE if text[start : start + 1] == '"' else _BARE_VALUE
+    found = pattern.match(text, start)
+    return found.end() if found else start
+
+
 def mask_secret_fields_in_text(text: str) -> str:
     """Text that does not parse as JSON with each secret-named field's value masked.
 
     A body cut short or malformed (an outside client's, captured as it came) still names its
-    fields; their values are replaced by ``"[masked]"`` wherever ``"name": value`` is read.
+    fields; the whole value of each secret-named one (a string, a bare value, or an object or
+    array up to its close, or to the text's end when it never closes) becomes ``"[masked]"``.
     """
-
-    def masked(match: re.Match[str]) -> str:
-        if not is_secret_name(_field_name(match.group(1))):
-            return match.group(0)
-        return f'"{match.group(1)}"{match.group(2)}"{MASKED}"'
-
-    return _FIELD_IN_TEXT.sub(masked, text)
+    kept: list[str] = []
+    done = 0
+    for name in _NAME_IN_TEXT.finditer(text):
+        if name.start() < done or not is_secret_name(_field_name(name.group(1))):
+            continue
+        kept += [text[done : name.end()], f'"{MASKED}"']
+        done = _value_end(text, name.end())
+    return "".join(kept) + text[done:]
 
 
 def mask_secret_fields(value: Any) -> Any:

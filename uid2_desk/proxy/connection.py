@@ -46,6 +46,8 @@ class ClientConnection(MessageConnection):
         self._busy = False
         self._paused = False
         self._closed = False
+        #: The client sent its end of stream: answer what it asked, then close.
+        self._eof = False
         #: The client's ``host:port``.
         self.remote = ""
 
@@ -103,6 +105,14 @@ class ClientConnection(MessageConnection):
             return
         self._transport.resume_reading()
         self._next()
+        if self._eof and not self._busy:  # nothing more will come after the half-close
+            self.close()
+
+    def eof_received(self) -> bool:
+        # A client may half-close once its request is sent; it still waits for the reply
+        # (asyncio's default would close the transport now and drop it).
+        self._eof = True
+        return self._busy
 
     def pause_writing(self) -> None:
         self._paused = True  # a slow reader: no next reply until its buffer drains

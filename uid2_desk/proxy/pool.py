@@ -104,7 +104,7 @@ class UpstreamPool:
                 ssl=self._tls,
                 server_hostname=self._host if self._tls else None,
             )
-        except (OSError, ssl.SSLError) as exc:
+        except Exception as exc:  # OSError, TLS, an IDNA-invalid host name...: a 502 now
             request.finish(UpstreamError(exc))
             return
         if request.done is None:  # timed out while connecting

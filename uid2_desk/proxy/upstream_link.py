@@ -111,6 +111,12 @@ class UpstreamConnection(MessageConnection):
         if self._transport is not None:
             self._transport.close()
 
+    def eof_received(self) -> bool:
+        # Marked at once, not when connection_lost runs a loop turn later: in between the
+        # pool must not hand this connection a request (its bytes would go nowhere).
+        self.closed = True
+        return False
+
     def data_received(self, data: bytes) -> None:
         if self.request is None:  # bytes nobody asked for: not a connection to reuse
             self.close()
@@ -118,8 +124,8 @@ class UpstreamConnection(MessageConnection):
         self._buf += data
         try:
             reply = self._reply()
-        except (WireError, ValueError) as exc:
-            self._fail(UpstreamError(exc if isinstance(exc, WireError) else WireError(str(exc))))
+        except WireError as exc:
+            self._fail(UpstreamError(exc))
             return
         if reply is not None:
             self._answer(reply)
@@ -131,7 +137,8 @@ class UpstreamConnection(MessageConnection):
             head = split_head(self._buf)
             if head is None:
                 return None
-            status = int(head.second) if head.second.isdigit() else 0
+            ascii_digits = head.second.isascii() and head.second.isdigit()
+            status = int(head.second) if ascii_digits else 0
             if status < 100:
                 raise WireError(f"not an HTTP reply: {head.first[:40]} {head.second[:40]}")
             if status >= 200:  # interim replies (100 Continue) are not forwarded

@@ -142,9 +142,10 @@ def content_length(head: Head) -> int | None:
         return None
     repeated = head.names.count("content-length") > 1
     values = {v.strip() for v in head.values("content-length")} if repeated else {first.strip()}
-    if len(values) > 1 or not next(iter(values)).isdigit():
+    given = next(iter(values))
+    if len(values) > 1 or not (given.isascii() and given.isdigit()):  # "²" is a digit to str
         raise WireError(f"an invalid Content-Length: {sorted(values)}")
-    length = int(next(iter(values)))
+    length = int(given)
     if length > MAX_BODY:
         raise WireError(f"a body of {length} bytes (the limit is {MAX_BODY})")
     return length
