@@ -27,7 +27,7 @@ from uid2_desk.protocol.exchange import EnvelopeParts, Exchange, Timings
 
 FORMAT = 1
 #: Made once: ``json.dumps`` with options builds a new encoder on every call.
-_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 #: The stored form: envelopes may point into their body (see the module docstring).
 STORED_FORMAT = 2
 
@@ -225,7 +225,7 @@ def exchange_from_json(doc: dict[str, Any]) -> Exchange:
 def encode_exchange(exchange: Exchange) -> bytes:
     """The bytes the journal stores for an exchange (UTF-8 JSON, ``"format": 2``)."""
     doc = _document(exchange, stored=True)
-    return _COMPACT.encode(doc).encode("utf-8")
+    return COMPACT_JSON.encode(doc).encode("utf-8")
 
 
 def decode_exchange(blob: bytes) -> Exchange:

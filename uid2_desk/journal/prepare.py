@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from uid2_desk.journal.codec import encode_exchange
+from uid2_desk.journal.codec import COMPACT_JSON, encode_exchange
 from uid2_desk.journal.masking import (
     MASKED,
     is_secret_name,
@@ -29,7 +29,6 @@ from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
 #: Made once: ``json.dumps`` with options builds a new encoder on every call.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _EXCHANGE = EntryKind.EXCHANGE
 _EVENT = EntryKind.EVENT
 
@@ -194,4 +193,4 @@ def without_secrets(plaintext: str | None) -> str | None:
     masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
-    return _COMPACT.encode(masked)
+    return COMPACT_JSON.encode(masked)

@@ -180,11 +180,14 @@ class JournalWriting(GuardedConnection):
             if docs:
                 self._db.executemany(_INSERT_DOC, docs)
             return
+        rows: str | None
         try:
             rows = _ROWS_JSON.encode(entries)
         except ValueError:  # an infinite or NaN duration, which JSON cannot hold
-            rows = "\\u0000"
-        if "\\u0000" in rows:  # SQLite's JSON text ends at a NUL: bind such rows as they are
+            rows = None
+        # SQLite's JSON text ends at a NUL: such rows, like those JSON cannot hold, are bound
+        # as they are.
+        if rows is None or "\\u0000" in rows:
             self._db.executemany(_INSERT_ENTRY, entries)
         else:
             self._db.execute(_INSERT_ENTRIES, (rows,))

@@ -46,7 +46,6 @@ def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile or certifi.where())
 
 
-#: Called once per request with its reply or the reason there is none.
 class UpstreamPool:
     """Keep-alive connections to ``base_url`` (``http://`` or ``https://``), on one loop."""
 
