@@ -236,3 +236,39 @@ def test_a_body_that_is_not_valid_json_still_keeps_no_secret_in_the_journal(
     assert "12345" not in plaintext
     assert "[masked]" in plaintext
     assert kept in plaintext
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # An object value, with a string holding brackets and an escaped quote, then more.
+        (
+            '{"credentials": {"k": "a}]\\"{[", "n": [1, {"x": 2}]}, "after": 1',
+            '{"credentials": "[masked]", "after": 1',
+        ),
+        # An array value, then more; a secret name inside it is not looked at again.
+        ('{"secrets": ["a", {"secret": "b"}], "after": 2', '{"secrets": "[masked]", "after": 2'),
+        # A container that never closes runs to the end of the text.
+        ('{"password": {"a": [1, 2', '{"password": "[masked]"'),
+        # Strings, bare values and nothing at all after the colon.
+        ('{"api_key" : "k,}]", "z": 0', '{"api_key" : "[masked]", "z": 0'),
+        ('{"api_key":true}', '{"api_key":"[masked]"}'),
+        ('{"api_key":', '{"api_key":"[masked]"'),
+        # An escaped quote right before the string's end; bare words in capitals.
+        ('{"secret": ["a\\"", 1], "after": 4', '{"secret": "[masked]", "after": 4'),
+        ('{"secret": [TRUEX, XX], "after": 5', '{"secret": "[masked]", "after": 5'),
+        # A secret right after the last one's value, with no separator between.
+        ('{"secret":"a""api_key":"b"', '{"secret":"[masked]""api_key":"[masked]"'),
+        # Two secrets, and names that are not secrets, kept as they are.
+        (
+            '{"token": "t", "secret": 1, "note": {"a": 1}, "passwd": "p"',
+            '{"token": "t", "secret": "[masked]", "note": {"a": 1}, "passwd": "[masked]"',
+        ),
+    ],
+)
+def test_text_that_is_not_json_has_each_secret_value_masked_exactly_and_nothing_else(
+    text: str, masked: str
+) -> None:
+    from uid2_desk.journal.masking import mask_secret_fields_in_text
+
+    assert mask_secret_fields_in_text(text) == masked

@@ -457,4 +457,8 @@ EQUIVALENT: dict[str, str] = {
         "'0' first, and the operator and the proxy write the skew with str(int(...)) "
         "(operator/capture/notes.py, proxy/record.py), so a zero is always '0'"
     ),
+    "uid2_desk.journal.masking.x__container_end__mutmut_13": (
+        "in_string = None instead of False when a string closes: the flag is only tested for "
+        "truth, and None is false as False is"
+    ),
 }

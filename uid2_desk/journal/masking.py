@@ -124,7 +124,8 @@ def _value_end(text: str, start: int) -> int:
         return _container_end(text, start)
     pattern = _STRING_VALUE if text[start : start + 1] == '"' else _BARE_VALUE
     found = pattern.match(text, start)
-    return found.end() if found else start
+    assert found is not None  # a string starts at a quote; a bare value may be empty
+    return found.end()
 
 
 def mask_secret_fields_in_text(text: str) -> str:
