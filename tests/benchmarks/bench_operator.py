@@ -8,9 +8,9 @@ backend is, same pre-sealed request bodies).
 Target: at least half the floor. Rounds alternate between the two and the best round of
 each counts, because the machine is shared and noisy.
 
-With capture on (what ``uid2-desk operator`` runs: every served request built into an exchange,
-buffered, and journaled in batches on a writer thread), the target is 0.7 of the floor; the
-run also checks that every request it sent was journaled.
+With capture on (what ``uid2-desk operator`` runs: every served request recorded, shipped in
+batches to the capture worker process, built into an exchange and journaled there), the target
+is 0.7 of the floor; the run also checks that every request it sent was journaled.
 """
 
 from __future__ import annotations
@@ -30,12 +30,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
-from uid2_desk.journal.capture_users import ChainUsers
+from uid2_desk.cli.capture import OperatorCapture
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.envelope import open_response, seal_request, to_base64
-from uid2_desk.walkthrough.captured import captured_step
 
 TARGET_RATIO = 0.5
 WARMUP = 20
@@ -108,22 +106,21 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             )
             assert json.loads(document.payload)["status"] == "success"
             ours_rates, capture_rates, floor_rates = [], [], []
-            feed = CaptureFeed(limit=10 * count * rounds)
-            session = CaptureSession("bench", "local", captured_step, ChainUsers())
-            journaler = CaptureJournaler(feed, Path(tmp) / "journal.sqlite3", session)
-            journaler.start()
+            capture = OperatorCapture(Path(tmp), operator.clock, watch=False)
+            capture.start()
             for _ in range(rounds):
                 # Sealed afresh each round: requests older than two minutes are refused.
                 bodies = _bodies(creds.secret, count)
                 ours_rates.append(_rate(ours.base_url, headers, bodies))
                 floor_rates.append(_rate(floor.base_url, headers, bodies))
-                operator.capture_to(feed)
+                operator.capture_requests_to(capture.sink)
                 capture_rates.append(_rate(ours.base_url, headers, _bodies(creds.secret, count)))
-                operator.capture_to(None)
-            journaler.stop()
+                operator.capture_requests_to(None)
+            capture.stop()
             # Every captured request, warm-ups included, reached the journal.
-            assert journaler.written == rounds * (count + WARMUP), journaler.written
-            assert feed.dropped == 0
+            sink = capture.sink
+            assert sink.written == rounds * (count + WARMUP), (sink.written, sink.last_error)
+            assert sink.dropped == sink.failed == 0
     best_ours, best_capture, best_floor = max(ours_rates), max(capture_rates), max(floor_rates)
     return [
         _row("operator generate req/s vs bare Starlette (loopback, keep-alive)",

@@ -3,25 +3,23 @@
 ``uid2-desk operator`` journals every request it serves into the journal of its data
 directory (one session per run), and with ``--watch`` prints one line per request as it is
 journaled: time, client, method and path, HTTP and UID2 status, guide step; a failure adds a
-``why:`` line with the explanation.
+``why:`` line with the explanation. The building and journaling run in a worker process
+(:mod:`uid2_desk.cli.capture_worker`), so serving keeps its interpreter to itself.
 """
 
 from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from uid2_desk.cli.watch import watch_lines
+from uid2_desk.cli.capture_process import CaptureShipper
+from uid2_desk.cli.capture_worker import EXCHANGES, REQUESTS, CaptureJob
 from uid2_desk.journal import JOURNAL_FILE
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
-from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.journal.model import JournalEntry, new_session_id
+from uid2_desk.journal.model import new_session_id
 from uid2_desk.journal.sessions import OPERATOR_TAG, PROXY_TAG
 from uid2_desk.protocol.clock import Clock
-from uid2_desk.walkthrough.captured import captured_step
 
 #: What marks a session produced by ``uid2-desk operator``, and by ``uid2-desk proxy``.
 OPERATOR_SESSION_TAG = OPERATOR_TAG
@@ -29,10 +27,10 @@ PROXY_SESSION_TAG = PROXY_TAG
 
 
 class OperatorCapture:
-    """The capture of one ``uid2-desk operator`` (or ``proxy``) run: feed, writer, printer.
+    """The capture of one ``uid2-desk operator`` (or ``proxy``) run: worker and printer.
 
     Attributes:
-        feed: the operator's capture sink.
+        sink: the server's capture sink (served requests, or the proxy's exchanges).
         session: the journal session this run writes.
     """
 
@@ -46,37 +44,37 @@ class OperatorCapture:
         environment: str = "local",
         tag: str = OPERATOR_SESSION_TAG,
     ) -> None:
-        self.feed = CaptureFeed()
-        self._command = "proxy" if tag == PROXY_SESSION_TAG else "operator"
-        tag = f"{tag}{secrets.token_hex(2)}"
-        self.session = new_session_id(clock.now_ms(), tag)
+        proxy = tag == PROXY_SESSION_TAG
+        self._command = "proxy" if proxy else "operator"
+        self.session = new_session_id(clock.now_ms(), f"{tag}{secrets.token_hex(2)}")
         self._out = out or sys.stdout
-        target = CaptureSession(
+        job = CaptureJob(
+            journal=str(data_dir / JOURNAL_FILE),
             session=self.session,
             environment=environment,
-            step_of=captured_step,
-            user_of=ChainUsers(),
+            watch=watch,
+            # The operator ships what it served; the proxy the exchanges it built.
+            kind=EXCHANGES if proxy else REQUESTS,
         )
-        printer: Callable[[list[JournalEntry]], None] | None = self._print if watch else None
-        self._journaler = CaptureJournaler(self.feed, data_dir / JOURNAL_FILE, target, printer)
+        self.sink = CaptureShipper(job, self._print if watch else None)
 
     def start(self) -> None:
-        """Open the journal (raises :class:`~uid2_desk.protocol.errors.StorageError`)."""
-        self._journaler.start()
+        """Start the worker and open the journal (raises
+        :class:`~uid2_desk.protocol.errors.StorageError`)."""
+        self.sink.start()
 
     def stop(self) -> None:
         """Journal what is still waiting, then close; say if anything was lost."""
-        self._journaler.stop()
-        lost = self.feed.dropped + self._journaler.failed
+        self.sink.stop()
+        lost = self.sink.dropped + self.sink.failed
         if lost:
-            reason = self._journaler.last_error or "the capture buffer was full"
+            reason = self.sink.last_error or "the capture buffer was full"
             print(
                 f"uid2-desk {self._command}: {lost} served requests were not journaled ({reason})",
                 file=sys.stderr,
             )
 
-    def _print(self, entries: list[JournalEntry]) -> None:
-        for entry in entries:
-            for line in watch_lines(entry):
-                print(line, file=self._out)
+    def _print(self, lines: list[str]) -> None:
+        for line in lines:
+            print(line, file=self._out)
         self._out.flush()

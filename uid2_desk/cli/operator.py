@@ -127,7 +127,7 @@ def run_operator(args: argparse.Namespace) -> int:
         operator.close()
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    operator.capture_to(capture.feed)
+    operator.capture_requests_to(capture.sink)
     try:
         try:
             operator.cstg.add_names(
@@ -138,7 +138,7 @@ def run_operator(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         return _serve(operator, host, port, allow_remote, credentials_out)
     finally:
-        operator.capture_to(None)
+        operator.capture_requests_to(None)
         capture.stop()  # after the server stopped: every served request is journaled
         operator.close()
 

@@ -70,7 +70,7 @@ def run_proxy(args: argparse.Namespace) -> int:
     except StorageError as exc:
         print(f"uid2-desk proxy: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    app = ProxyApp(upstream, secrets, sink=capture.feed, verify=verify, clock=clock)
+    app = ProxyApp(upstream, secrets, sink=capture.sink, verify=verify, clock=clock)
     stop = threading.Event()
     try:
         with _stop_on_signals(stop):

@@ -164,18 +164,28 @@ class CaptureJournaler:
             journal.close()
 
     def _write(self, journal: Journal, batch: list[Exchange]) -> None:
-        target = self._target
-        with journal.bulk():
-            entries = [
-                journal.append_exchange(
-                    exchange,
-                    session=target.session,
-                    user=target.user_of(exchange),
-                    environment=target.environment,
-                    step=target.step_of(exchange),
-                )
-                for exchange in batch
-            ]
+        entries = write_batch(journal, batch, self._target)
         self.written += len(entries)
         if self._on_entries is not None:
             self._on_entries(entries)
+
+
+def write_batch(
+    journal: Journal, batch: list[Exchange], target: CaptureSession
+) -> list[JournalEntry]:
+    """Append ``batch`` to ``journal`` in one transaction, labelled for ``target``.
+
+    Raises :class:`~uid2_desk.protocol.errors.StorageError` when the journal refuses it
+    (nothing of the batch is then stored).
+    """
+    with journal.bulk():
+        return [
+            journal.append_exchange(
+                exchange,
+                session=target.session,
+                user=target.user_of(exchange),
+                environment=target.environment,
+                step=target.step_of(exchange),
+            )
+            for exchange in batch
+        ]

@@ -9,6 +9,7 @@ from types import TracebackType
 from uid2_desk.operator.admin.faults import FaultBoard
 from uid2_desk.operator.admin.service import OperatorAdmin
 from uid2_desk.operator.capture import CaptureSink
+from uid2_desk.operator.capture.handover import ExchangeBuilder, RequestSink
 from uid2_desk.operator.core import OperatorCore
 from uid2_desk.operator.http.app import build_asgi_app
 from uid2_desk.operator.http.http_layer import OperatorHttp
@@ -75,7 +76,18 @@ class LocalOperator:
         self._closed = False
 
     def capture_to(self, sink: CaptureSink | None) -> None:
-        """Hand every request served from now on to ``sink`` as an exchange (``None``: stop)."""
+        """Hand every request served from now on to ``sink`` as an exchange (``None``: stop).
+
+        The exchange is built on the request's thread; see :meth:`capture_requests_to`.
+        """
+        self.asgi_app.capture = None if sink is None else ExchangeBuilder(sink)
+
+    def capture_requests_to(self, sink: RequestSink | None) -> None:
+        """Hand every request served from now on to ``sink`` as recorded (``None``: stop).
+
+        ``sink`` gets a :class:`~uid2_desk.operator.capture.builder.CapturedRequest` of
+        plain values, so the exchange can be built elsewhere (another process).
+        """
         self.asgi_app.capture = sink
 
     @classmethod

@@ -1,8 +1,10 @@
 """Build the :class:`Exchange` of one served request from its bytes and its notes.
 
-Runs once per request, after the last byte of the reply went out, on the request's thread:
-no I/O, no SQLite, a few dictionary look-ups and one JSON parse for the explanation.
-The ``Authorization`` header is masked here, before the exchange leaves the operator.
+The operator records each served request as a :class:`CapturedRequest`: plain values only
+(bytes, strings, small dataclasses), so it can be built here on the request's thread or
+shipped (:mod:`~uid2_desk.operator.capture.portable`) and built in another process.
+Building is no I/O, no SQLite, a few dictionary look-ups and JSON parses. The
+``Authorization`` header and the reply's secrets are masked here, before any exchange exists.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class ServedBytes:
     """What went over the wire for one request.
 
     Attributes:
-        scope: the ASGI scope (method, path, query, headers, client address).
+        scope: the ASGI scope's method, path, query, headers, client and server address.
         body: the request body as received.
         http_status: the status sent (0 when the connection was cut before one).
         headers: the reply's headers as sent.
@@ -44,6 +46,31 @@ class ServedBytes:
     reply: bytes
     arrived_ms: int
     total_ms: float
+
+
+@dataclass(frozen=True)
+class CapturedRequest:
+    """One served request as the operator saw it: its bytes, its notes and its client.
+
+    Attributes:
+        served: what went over the wire.
+        notes: what the handlers noted (decrypted halves, facts).
+        role: the authenticated client's name (``None``: no key matched).
+        site_id: that client's site.
+        status: the UID2 ``status`` answered, if any.
+    """
+
+    served: ServedBytes
+    notes: CaptureNotes
+    role: str | None
+    site_id: int | None
+    status: str | None
+
+    def exchange(self) -> Exchange:
+        """The exchange of this request: who sent it, both halves decrypted, explained."""
+        return build_exchange(
+            self.served, self.notes, role=self.role, site_id=self.site_id, status=self.status
+        )
 
 
 def build_exchange(

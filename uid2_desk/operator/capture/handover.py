@@ -1,33 +1,42 @@
-"""Hand one served request to the capture sink, and never let that break serving."""
+"""Hand one served request to the capture, and never let that break serving."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from uid2_desk.operator.capture import CaptureSink
-from uid2_desk.operator.capture.builder import ServedBytes, build_exchange
-from uid2_desk.operator.http.wire import RequestContext
+from uid2_desk.operator.capture.builder import CapturedRequest
 
 _log = logging.getLogger(__name__)
 
+#: What receives each served request as the operator recorded it (plain, picklable values).
+#: Called on the request's thread, after the reply went out; it must not block.
+RequestSink = Callable[[CapturedRequest], None]
 
-def hand_over(sink: CaptureSink, served: ServedBytes, ctx: RequestContext) -> None:
-    """Build the request's exchange and give it to ``sink``.
+
+class ExchangeBuilder:
+    """A request sink that builds each request's exchange right away and passes it on.
+
+    For a capture that lives in the operator's process (the desk's window): the exchange is
+    built on the request's thread and ``sink`` gets it.
+    """
+
+    def __init__(self, sink: CaptureSink) -> None:
+        self.sink = sink
+
+    def __call__(self, captured: CapturedRequest) -> None:
+        self.sink(captured.exchange())
+
+
+def hand_over(sink: RequestSink, captured: CapturedRequest) -> None:
+    """Give ``captured`` to ``sink``.
 
     The client already has its answer; a capture that fails (a sink's bug, an odd body) is
     logged and dropped, so the operator keeps serving as the real one would.
     """
-    client = ctx.client
     try:
-        exchange = build_exchange(
-            served,
-            ctx.notes,
-            role=client.name if client else None,
-            site_id=client.site_id if client else None,
-            status=ctx.status,
-        )
-        sink(exchange)
+        sink(captured)
     except Exception:
-        _log.exception(
-            "capturing %s %s failed", served.scope.get("method"), served.scope.get("path")
-        )
+        scope = captured.served.scope
+        _log.exception("capturing %s %s failed", scope.get("method"), scope.get("path"))

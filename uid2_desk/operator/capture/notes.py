@@ -3,15 +3,15 @@
 The HTTP layer sees only bytes. The handlers see the decrypted request and the reply before
 it is sealed; they note both here (one :class:`CaptureNotes` per request, in the request's
 context) and the capture builder reads them once the reply has gone out. Secrets are masked
-as they are noted: a reply's ``refresh_response_key`` and key ``secret`` values never leave
-the operator in a capture.
+when the exchange is built (by whoever captures, so a request served without capture pays
+nothing for it): a reply's ``refresh_response_key`` and key ``secret`` values never reach an
+exchange, so never the journal, an export or the screen.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from uid2_desk.protocol.capture import SKEW_FACT
 from uid2_desk.protocol.capture_masking import MASKED, mask_secrets
@@ -29,7 +29,8 @@ class CaptureNotes:
         request_envelope: the request envelope's parts, once it opened.
         request_plaintext: the decrypted request JSON (or the refresh token).
         reply_envelope: the sealed reply's parts.
-        reply_plaintext: the reply JSON before sealing, secrets masked.
+        reply_json: the reply's JSON as it was sealed (secrets in clear: read
+            :attr:`reply_plaintext`).
         server_time_ms: the reply envelope's timestamp.
         facts: ``(key, value)`` pairs for the explanation table (``auth``, skew...).
         role: who the caller is when no API key says so (``cstg`` for client-side generate).
@@ -40,7 +41,7 @@ class CaptureNotes:
     request_envelope: EnvelopeParts | None = None
     request_plaintext: str | None = None
     reply_envelope: EnvelopeParts | None = None
-    reply_plaintext: str | None = None
+    reply_json: bytes | None = None
     server_time_ms: int | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
     role: str | None = None
@@ -53,9 +54,17 @@ class CaptureNotes:
         self.request_plaintext = envelope.payload.decode("utf-8", "replace")
         self.facts.append((SKEW_FACT, str(envelope.timestamp_ms - now_ms)))
 
-    def replied(self, document: dict[str, Any], parts: EnvelopeParts | None) -> None:
-        """Note a sealed reply: the document it carried (masked) and the envelope's parts."""
-        self.reply_plaintext = json.dumps(mask_secrets(document), separators=(",", ":"))
+    @property
+    def reply_plaintext(self) -> str | None:
+        """The reply JSON, its secrets masked (made when read: by the capture, not per request)."""
+        if self.reply_json is None:
+            return None
+        document = json.loads(self.reply_json)
+        return json.dumps(mask_secrets(document), separators=(",", ":"), ensure_ascii=False)
+
+    def replied(self, plaintext: bytes, parts: EnvelopeParts | None) -> None:
+        """Note a sealed reply: the JSON it carried and the envelope's parts."""
+        self.reply_json = plaintext
         self.reply_envelope = parts
         if parts is not None:
             self.server_time_ms = parts.timestamp_ms

@@ -17,9 +17,9 @@ import anyio
 
 from uid2_desk.operator.admin.fault_effects import CapturedResponse, abort_connection, corrupt
 from uid2_desk.operator.admin.faults import FaultBoard, FaultKind, FaultPlan
-from uid2_desk.operator.capture import CaptureSink
-from uid2_desk.operator.capture.builder import ServedBytes
-from uid2_desk.operator.capture.handover import hand_over
+from uid2_desk.operator.capture.builder import CapturedRequest, ServedBytes
+from uid2_desk.operator.capture.handover import RequestSink, hand_over
+from uid2_desk.operator.capture.portable import portable_scope
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from uid2_desk.operator.http.response_writer import ResponseWriter
@@ -105,8 +105,8 @@ class OperatorHttp:
         self._clock = clock
         self._faults = faults
         self._log = log
-        #: Who receives every served request as an exchange (``None``: nobody, no cost).
-        self.capture: CaptureSink | None = None
+        #: Who receives every served request (``None``: nobody, no cost).
+        self.capture: RequestSink | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -138,7 +138,7 @@ class OperatorHttp:
             client = ctx.client
             if capture is not None:
                 served = ServedBytes(
-                    scope=scope,
+                    scope=portable_scope(scope),
                     body=bytes(request_body),
                     http_status=http_status,
                     headers=out.headers,
@@ -146,7 +146,14 @@ class OperatorHttp:
                     arrived_ms=arrived_ms,
                     total_ms=(time.perf_counter() - started) * 1000,
                 )
-                hand_over(capture, served, ctx)
+                captured = CapturedRequest(
+                    served,
+                    ctx.notes,
+                    role=client.name if client else None,
+                    site_id=client.site_id if client else None,
+                    status=ctx.status,
+                )
+                hand_over(capture, captured)
             self._log.append(
                 ServedRequest(
                     id=0,

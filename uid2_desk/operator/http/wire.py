@@ -150,8 +150,9 @@ def encrypted_reply(
     """A 200 reply sealed with the client secret, echoing the request's nonce."""
     status = document.get("status")
     context_of(request).status = status if isinstance(status, str) else None
-    envelope = seal_response(secret, json_bytes(document), timestamp_ms=now_ms, nonce=nonce)
-    context_of(request).notes.replied(document, envelope.parts)
+    plaintext = json_bytes(document)
+    envelope = seal_response(secret, plaintext, timestamp_ms=now_ms, nonce=nonce)
+    context_of(request).notes.replied(plaintext, envelope.parts)
     sealed = envelope.raw
     if binary:
         return Response(sealed, 200, {"content-type": OCTET_STREAM})

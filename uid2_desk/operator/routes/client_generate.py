@@ -149,8 +149,9 @@ class ClientGenerateRoute:
         if identity is not None:
             reply = wire.success_document(identity.to_body())
         wire.context_of(request).status = str(reply["status"])
-        notes.replied(reply, None)
-        return Response(seal_reply(key, wire.json_bytes(reply)).encode("ascii"), 200)
+        plaintext = wire.json_bytes(reply)
+        notes.replied(plaintext, None)
+        return Response(seal_reply(key, plaintext).encode("ascii"), 200)
 
     def _check_origin_or_app(
         self, request: Request, pair: CstgKeypair, app_name: str | None

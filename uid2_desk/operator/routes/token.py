@@ -122,8 +122,9 @@ class TokenRoutes:
         if response_key is None:
             return wire.plain_json(request, 200, document)
         wire.context_of(request).status = str(document["status"])
-        wire.context_of(request).notes.replied(document, None)
-        sealed = seal_refresh_reply(response_key, wire.json_bytes(document))
+        plaintext = wire.json_bytes(document)
+        wire.context_of(request).notes.replied(plaintext, None)
+        sealed = seal_refresh_reply(response_key, plaintext)
         # V2PayloadHandler.writeResponseBody: raw bytes for an octet-stream request.
         if is_octet_stream(request.headers.get("content-type")):
             return Response(sealed, 200, {"content-type": wire.OCTET_STREAM})

@@ -1,0 +1,91 @@
+"""A served request shipped to another process is built into the very exchange built in place.
+
+``uid2-desk operator`` records each served request as plain values, writes them with
+:mod:`marshal` and builds the exchange in its capture worker. Whatever the request was (a
+generate, a refresh, a refusal, a client-side generate, garbage), what the worker builds must
+equal what the desk's in-process capture builds, secrets masked the same way.
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.operator.cstg_support import cstg_request, post_cstg
+from tests.operator.support import bearer, generate, seal
+from uid2_desk.operator import LocalOperator
+from uid2_desk.operator.capture import portable
+from uid2_desk.operator.capture.builder import CapturedRequest
+from uid2_desk.protocol.clock import ManualClock
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def recorded(local_operator: LocalOperator) -> list[CapturedRequest]:
+    """Every request ``local_operator`` serves, as recorded for shipping."""
+    seen: list[CapturedRequest] = []
+    local_operator.capture_requests_to(seen.append)
+    return seen
+
+
+async def _serve_a_bit_of_everything(
+    client: httpx.AsyncClient, operator: LocalOperator, clock: ManualClock
+) -> None:
+    creds = operator.credentials.publisher
+    now = clock.now_ms()
+    first = await generate(client, creds, now, email="jane@example.com")
+    await client.post("/v2/token/refresh", content=first["body"]["refresh_token"])
+    wrong = seal("A" * 43 + "=", {"email": "x@example.com"}, now)
+    await client.post("/v2/token/generate", content=wrong.body, headers=bearer(creds))
+    await client.post("/v2/token/generate", json={"email": "plain@example.com"})
+    await client.post("/v2/token/generate", content=b"\xff\xfe not base64", headers=bearer("nope"))
+    await post_cstg(client, cstg_request(operator, now).body)
+    await client.get("/v1/token/generate?email=old@example.com")
+
+
+async def test_every_kind_of_request_survives_the_trip_unchanged(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    recorded: list[CapturedRequest],
+) -> None:
+    await _serve_a_bit_of_everything(asgi_client, local_operator, manual_clock)
+    assert len(recorded) == 7
+
+    shipped = portable.loads(portable.dumps(recorded))
+
+    assert [r.exchange() for r in shipped] == [r.exchange() for r in recorded]
+
+
+async def test_a_shipped_reply_is_masked_when_built_not_before(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    recorded: list[CapturedRequest],
+) -> None:
+    creds = local_operator.credentials.publisher
+    await generate(asgi_client, creds, manual_clock.now_ms(), email="jane@example.com")
+
+    (shipped,) = portable.loads(portable.dumps(recorded))
+
+    sealed = json.loads(shipped.notes.reply_json or b"null")
+    assert sealed["body"]["refresh_response_key"] != "[masked]"  # as sealed, for the client
+    built = json.loads(shipped.exchange().response_plaintext or "null")
+    assert built["body"]["refresh_response_key"] == "[masked]"
+    assert creds.secret not in repr(shipped.exchange())
+
+
+async def test_a_request_the_operator_serves_without_capture_records_nothing(
+    asgi_client: httpx.AsyncClient,
+    local_operator: LocalOperator,
+    manual_clock: ManualClock,
+    recorded: list[CapturedRequest],
+) -> None:
+    local_operator.capture_requests_to(None)
+    await generate(
+        asgi_client, local_operator.credentials.publisher, manual_clock.now_ms(), email="a@b.co"
+    )
+    assert recorded == []

@@ -1,0 +1,142 @@
+"""The capture worker: a process of its own that builds and journals what a server served.
+
+``uid2-desk operator`` and ``uid2-desk proxy`` serve on one interpreter; building each
+request's exchange (decrypted halves, explanation) and journaling it costs more CPU than
+serving it, so it runs here, in a child process at a lower priority, and the server only
+records plain values and ships them in pickled batches (:mod:`uid2_desk.cli.capture_process`).
+
+Messages: the parent sends batches, each one message: served requests as
+:mod:`~uid2_desk.operator.capture.portable` writes them (the operator), or pickled lists of
+:class:`~uid2_desk.protocol.exchange.Exchange` (the proxy, which builds its own); an empty
+message (or the pipe's end) stops the worker. The worker answers ``("opened", "")`` or
+``("refused", why)`` once, then ``("journaled", count, watch_lines)`` after each committed
+group and ``("failed", count, why)`` for what it could not journal, and ``("done",)`` last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import signal
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from uid2_desk.cli.watch import watch_lines
+from uid2_desk.journal.capture_feed import BATCH, CaptureSession, write_batch
+from uid2_desk.journal.capture_users import ChainUsers
+from uid2_desk.journal.store import Journal
+from uid2_desk.operator.capture import portable
+from uid2_desk.operator.capture.builder import CapturedRequest
+from uid2_desk.protocol.capture import CapturedClient
+from uid2_desk.protocol.errors import StorageError
+from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.publisher.checks.session import lower_priority
+from uid2_desk.walkthrough.captured import captured_step
+
+#: One captured item: as the operator recorded it, or an exchange the proxy already built.
+Captured = CapturedRequest | Exchange
+#: What a job's batches hold.
+REQUESTS, EXCHANGES = "requests", "exchanges"
+
+
+def encode_batch(kind: str, batch: list[Any]) -> bytes:
+    """One message of ``batch`` (served requests or exchanges, as ``kind`` says)."""
+    if kind == REQUESTS:
+        return portable.dumps(batch)
+    return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_batch(kind: str, message: bytes) -> list[Captured]:
+    """The items of one :func:`encode_batch` message."""
+    if kind == REQUESTS:
+        return list(portable.loads(message))
+    items: list[Captured] = pickle.loads(message)
+    return items
+
+
+@dataclass(frozen=True)
+class CaptureJob:
+    """What the worker journals into, and whether it reports watch lines.
+
+    Attributes:
+        journal: the journal file.
+        session: the journal session of this run.
+        environment: the environment name stored on each entry.
+        watch: send the ``--watch`` lines of each committed batch back.
+        kind: what the batches hold (:data:`REQUESTS` or :data:`EXCHANGES`).
+    """
+
+    journal: str
+    session: str
+    environment: str
+    watch: bool
+    kind: str = REQUESTS
+
+
+def run_worker(requests: Connection, replies: Connection, job: CaptureJob) -> None:
+    """The worker's whole life: open the journal, journal batches until told to stop."""
+    # Ctrl-C in a terminal (or a stop of the whole group) reaches every process: the worker
+    # must outlive its parent's stop to journal what it was sent, so the pipe ends it.
+    for name in ("SIGINT", "SIGTERM"):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    lower_priority()
+    try:
+        journal = Journal.open(Path(job.journal))
+    except StorageError as exc:
+        replies.send(("refused", str(exc)))
+        return
+    replies.send(("opened", ""))
+    try:
+        journal_until_stopped(journal, requests, replies, job)
+    finally:
+        journal.close()
+        replies.send(("done",))
+
+
+def journal_until_stopped(
+    journal: Journal, requests: Connection, replies: Connection, job: CaptureJob
+) -> None:
+    """Journal every batch received, until an empty message or the parent's end of the pipe."""
+    target = CaptureSession(job.session, job.environment, captured_step, ChainUsers())
+    while True:
+        try:
+            message = requests.recv_bytes()
+        except (EOFError, OSError):  # the parent is gone (killed): what came is journaled
+            return
+        if not message:
+            return
+        items = decode_batch(job.kind, message)
+        exchanges, skipped = _exchanges(items, replies)
+        if skipped:
+            replies.send(("journaled", skipped, []))  # the desk's own: accounted for, not kept
+        for first in range(0, len(exchanges), BATCH):
+            group = exchanges[first : first + BATCH]
+            try:
+                entries = write_batch(journal, group, target)
+            except StorageError as exc:  # a full disk: count, say so, keep going
+                replies.send(("failed", len(group), str(exc)))
+                continue
+            lines = [line for e in entries for line in watch_lines(e)] if job.watch else []
+            replies.send(("journaled", len(entries), lines))
+
+
+def _exchanges(items: list[Captured], replies: Connection) -> tuple[list[Exchange], int]:
+    """Each item's exchange, and how many were the desk's own calls (the desk journals those)."""
+    built: list[Exchange] = []
+    skipped = 0
+    for item in items:
+        try:
+            exchange = item.exchange() if isinstance(item, CapturedRequest) else item
+        except Exception as exc:  # an odd request the builder cannot read: say so, go on
+            why = f"a served request could not be read ({type(exc).__name__}: {exc})"
+            replies.send(("failed", 1, why))
+            continue
+        client = CapturedClient.of(exchange)
+        if client is not None and client.is_desk:
+            skipped += 1
+        else:
+            built.append(exchange)
+    return built, skipped
