@@ -2,8 +2,9 @@
 
 The upstream is a ``uid2-desk operator`` in its own process (the remote operator), the client
 another process (a team's backend: one keep-alive connection, pre-sealed requests), and the
-proxy runs here as ``uid2-desk proxy`` runs it: the reply goes out first, then its capture
-worker opens every envelope with the publisher's secret and the journal writer journals it.
+proxy runs here as ``uid2-desk proxy`` runs it: the reply goes out first, then what passed is
+shipped in batches to the capture worker process, which opens every envelope with the
+publisher's secret and journals it.
 A second proxy with the capture off shows the forwarding alone. Rounds alternate direct and
 proxied; the best round of each counts (the machine is shared and noisy).
 Two clients: one keep-alive connection (a tuned backend), and a new connection per call
@@ -31,13 +32,12 @@ from typing import Any
 
 from tests.benchmarks.bench_operator import WARMUP, _bodies, _rate
 from tests.process_lines import Lines
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
-from uid2_desk.journal.capture_users import ChainUsers
+from uid2_desk.cli.capture import PROXY_SESSION_TAG, OperatorCapture
+from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.walkthrough.captured import captured_step
 
 TARGET_RATIO = 1.3
 
@@ -59,12 +59,17 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             creds = json.loads(creds_file.read_text())
             pub = creds["publisher"]
             secrets = ClientSecrets({pub["api_key"]: base64.b64decode(pub["secret"])})
-            feed = CaptureFeed(limit=10 * count * rounds)
-            target = CaptureSession("bench", "custom", captured_step, ChainUsers())
-            journaler = CaptureJournaler(feed, root / "journal.sqlite3", target)
-            journaler.start()
+            capture = OperatorCapture(
+                root,
+                SystemClock(),
+                watch=False,
+                environment="bench",
+                tag=PROXY_SESSION_TAG,
+                client_secrets=secrets,
+            )
+            capture.start()
             upstream = Upstream("bench", creds["base_url"], "CUSTOM")
-            app = ProxyApp(upstream, secrets, sink=feed)
+            app = ProxyApp(upstream, secrets, ship=capture.sink)
             bare = ProxyApp(upstream, secrets)  # capture off: the forwarding alone
             keep_alive = {"Authorization": f"Bearer {pub['api_key']}"}
             per_call = {**keep_alive, "Connection": "close"}
@@ -80,9 +85,10 @@ def run(smoke: bool) -> list[dict[str, Any]]:
                             rates.setdefault(f"{name} {side}", []).append(
                                 _rate(url, headers, bodies)
                             )
-            journaler.stop()
-            assert journaler.written == 2 * rounds * (count + WARMUP), journaler.written
-            assert feed.dropped == 0
+            capture.stop()
+            sink = capture.sink
+            assert sink.written == 2 * rounds * (count + WARMUP), (sink.written, sink.last_error)
+            assert sink.dropped == sink.failed == 0
         finally:
             remote.send_signal(signal.SIGINT)
             remote.communicate(timeout=30)

@@ -9,17 +9,18 @@ journaled: time, client, method and path, HTTP and UID2 status, guide step; a fa
 
 from __future__ import annotations
 
-import secrets
 import sys
 from pathlib import Path
+from secrets import token_hex
 from typing import TextIO
 
 from uid2_desk.cli.capture_process import CaptureShipper
-from uid2_desk.cli.capture_worker import EXCHANGES, REQUESTS, CaptureJob
+from uid2_desk.cli.capture_worker import REQUESTS, SEEN, CaptureJob
 from uid2_desk.journal import JOURNAL_FILE
 from uid2_desk.journal.model import new_session_id
 from uid2_desk.journal.sessions import OPERATOR_TAG, PROXY_TAG
 from uid2_desk.protocol.clock import Clock
+from uid2_desk.proxy.keys import ClientSecrets
 
 #: What marks a session produced by ``uid2-desk operator``, and by ``uid2-desk proxy``.
 OPERATOR_SESSION_TAG = OPERATOR_TAG
@@ -29,8 +30,10 @@ PROXY_SESSION_TAG = PROXY_TAG
 class OperatorCapture:
     """The capture of one ``uid2-desk operator`` (or ``proxy``) run: worker and printer.
 
+    ``client_secrets`` (the proxy's) are the client secrets the worker may open envelopes with.
+
     Attributes:
-        sink: the server's capture sink (served requests, or the proxy's exchanges).
+        sink: the server's capture sink (served requests, or what the proxy saw).
         session: the journal session this run writes.
     """
 
@@ -43,18 +46,22 @@ class OperatorCapture:
         out: TextIO | None = None,
         environment: str = "local",
         tag: str = OPERATOR_SESSION_TAG,
+        client_secrets: ClientSecrets | None = None,
     ) -> None:
         proxy = tag == PROXY_SESSION_TAG
         self._command = "proxy" if proxy else "operator"
-        self.session = new_session_id(clock.now_ms(), f"{tag}{secrets.token_hex(2)}")
+        self.session = new_session_id(clock.now_ms(), f"{tag}{token_hex(2)}")
         self._out = out or sys.stdout
         job = CaptureJob(
             journal=str(data_dir / JOURNAL_FILE),
             session=self.session,
             environment=environment,
             watch=watch,
-            # The operator ships what it served; the proxy the exchanges it built.
-            kind=EXCHANGES if proxy else REQUESTS,
+            # The operator ships what it served; the proxy what it saw pass, which the
+            # worker opens with the proxy's secrets.
+            kind=SEEN if proxy else REQUESTS,
+            secrets=client_secrets or ClientSecrets(),
+            upstream=environment,
         )
         self.sink = CaptureShipper(job, self._print if watch else None)
 

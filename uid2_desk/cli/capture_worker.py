@@ -6,9 +6,9 @@ serving it, so it runs here, in a child process at a lower priority, and the ser
 records plain values and ships them in pickled batches (:mod:`uid2_desk.cli.capture_process`).
 
 Messages: the parent sends batches, each one message: served requests as
-:mod:`~uid2_desk.operator.capture.portable` writes them (the operator), or pickled lists of
-:class:`~uid2_desk.protocol.exchange.Exchange` (the proxy, which builds its own); an empty
-message (or the pipe's end) stops the worker. The worker answers ``("opened", "")`` or
+:mod:`~uid2_desk.operator.capture.portable` writes them (the operator), or what the proxy saw
+pass as :mod:`~uid2_desk.proxy.seen` writes it (opened here with the proxy's secrets); an
+empty message (or the pipe's end) stops the worker. The worker answers ``("opened", "")`` or
 ``("refused", why)`` once, then ``("journaled", count, watch_lines)`` after each committed
 group and ``("failed", count, why)`` for what it could not journal, and ``("done",)`` last.
 """
@@ -16,9 +16,8 @@ group and ``("failed", count, why)`` for what it could not journal, and ``("done
 from __future__ import annotations
 
 import contextlib
-import pickle
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -32,40 +31,36 @@ from uid2_desk.operator.capture.builder import CapturedRequest
 from uid2_desk.protocol.capture import CapturedClient
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.proxy import seen
+from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.proxy.seen import Seen, SeenOpener
 from uid2_desk.publisher.checks.session import lower_priority
 from uid2_desk.walkthrough.captured import captured_step
 
-#: One captured item: as the operator recorded it, or an exchange the proxy already built.
-Captured = CapturedRequest | Exchange
-#: What a job's batches hold.
-REQUESTS, EXCHANGES = "requests", "exchanges"
+#: What a job's batches hold: what the operator served, or what the proxy saw pass.
+REQUESTS, SEEN = "requests", "seen"
+#: One captured item, as the server kept it.
+Captured = CapturedRequest | Seen
 
 
 def encode_batch(kind: str, batch: list[Any]) -> bytes:
-    """One message of ``batch`` (served requests or exchanges, as ``kind`` says)."""
-    if kind == REQUESTS:
-        return portable.dumps(batch)
-    return pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def decode_batch(kind: str, message: bytes) -> list[Captured]:
-    """The items of one :func:`encode_batch` message."""
-    if kind == REQUESTS:
-        return list(portable.loads(message))
-    items: list[Captured] = pickle.loads(message)
-    return items
+    """One message of ``batch`` (served requests or seen ones, as ``kind`` says)."""
+    return portable.dumps(batch) if kind == REQUESTS else seen.dumps(batch)
 
 
 @dataclass(frozen=True)
 class CaptureJob:
-    """What the worker journals into, and whether it reports watch lines.
+    """What the worker journals into, what it is sent, and whether it reports watch lines.
 
     Attributes:
         journal: the journal file.
         session: the journal session of this run.
         environment: the environment name stored on each entry.
         watch: send the ``--watch`` lines of each committed batch back.
-        kind: what the batches hold (:data:`REQUESTS` or :data:`EXCHANGES`).
+        kind: what the batches hold (:data:`REQUESTS` or :data:`SEEN`).
+        secrets: for :data:`SEEN`, the client secrets to open envelopes with (they reach
+            the worker through its start-up pipe, never a file; their ``repr`` hides them).
+        upstream: for :data:`SEEN`, the upstream environment's name.
     """
 
     journal: str
@@ -73,6 +68,29 @@ class CaptureJob:
     environment: str
     watch: bool
     kind: str = REQUESTS
+    secrets: ClientSecrets = field(default_factory=ClientSecrets)
+    upstream: str = ""
+
+
+class ExchangeMaker:
+    """Reads a job's messages and builds each item's exchange (in order: the proxy's
+    opener learns refresh keys as it goes)."""
+
+    def __init__(self, job: CaptureJob) -> None:
+        self._kind = job.kind
+        self._opener = SeenOpener(job.secrets, job.upstream)
+
+    def items(self, message: bytes) -> list[Captured]:
+        """The items of one :func:`encode_batch` message."""
+        if self._kind == REQUESTS:
+            return list(portable.loads(message))
+        return list(seen.loads(message))
+
+    def exchange(self, item: Captured) -> Exchange:
+        """The exchange of one item."""
+        if isinstance(item, CapturedRequest):
+            return item.exchange()
+        return self._opener.exchange(item)
 
 
 def run_worker(requests: Connection, replies: Connection, job: CaptureJob) -> None:
@@ -101,6 +119,7 @@ def journal_until_stopped(
 ) -> None:
     """Journal every batch received, until an empty message or the parent's end of the pipe."""
     target = CaptureSession(job.session, job.environment, captured_step, ChainUsers())
+    maker = ExchangeMaker(job)
     while True:
         try:
             message = requests.recv_bytes()
@@ -108,8 +127,7 @@ def journal_until_stopped(
             return
         if not message:
             return
-        items = decode_batch(job.kind, message)
-        exchanges, skipped = _exchanges(items, replies)
+        exchanges, skipped = _exchanges(maker, maker.items(message), replies)
         if skipped:
             replies.send(("journaled", skipped, []))  # the desk's own: accounted for, not kept
         for first in range(0, len(exchanges), BATCH):
@@ -123,13 +141,15 @@ def journal_until_stopped(
             replies.send(("journaled", len(entries), lines))
 
 
-def _exchanges(items: list[Captured], replies: Connection) -> tuple[list[Exchange], int]:
+def _exchanges(
+    maker: ExchangeMaker, items: list[Captured], replies: Connection
+) -> tuple[list[Exchange], int]:
     """Each item's exchange, and how many were the desk's own calls (the desk journals those)."""
     built: list[Exchange] = []
     skipped = 0
     for item in items:
         try:
-            exchange = item.exchange() if isinstance(item, CapturedRequest) else item
+            exchange = maker.exchange(item)
         except Exception as exc:  # an odd request the builder cannot read: say so, go on
             why = f"a served request could not be read ({type(exc).__name__}: {exc})"
             replies.send(("failed", 1, why))

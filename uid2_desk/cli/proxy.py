@@ -26,7 +26,6 @@ from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
 from uid2_desk.protocol.loopback import is_loopback_host
 from uid2_desk.proxy.app import ProxyApp
-from uid2_desk.proxy.capture_queue import dropped_note
 from uid2_desk.proxy.pool import verifying_context
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
@@ -64,13 +63,14 @@ def run_proxy(args: argparse.Namespace) -> int:
         watch=bool(args.watch),
         environment=upstream.name,
         tag=PROXY_SESSION_TAG,
+        client_secrets=secrets,
     )
     try:
         capture.start()
     except StorageError as exc:
         print(f"uid2-desk proxy: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    app = ProxyApp(upstream, secrets, sink=capture.sink, verify=verify, clock=clock)
+    app = ProxyApp(upstream, secrets, ship=capture.sink, verify=verify, clock=clock)
     stop = threading.Event()
     try:
         with _stop_on_signals(stop):
@@ -90,9 +90,6 @@ def run_proxy(args: argparse.Namespace) -> int:
                 server.stop()
     finally:
         capture.stop()
-    note = dropped_note(app.captures.dropped)
-    if note:
-        print(f"uid2-desk proxy: {note}", file=sys.stderr)
     print("UID2 Desk proxy stopped.", flush=True)
     return EXIT_OK
 

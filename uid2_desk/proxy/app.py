@@ -16,23 +16,17 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
+from collections.abc import Callable
 
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
 from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
 from uid2_desk.proxy.connection import ClientConnection
-from uid2_desk.proxy.failure import (
-    PROXY_FAILURE_STATUS,
-    Failure,
-    not_uid2,
-    reply_body,
-    unreachable,
-)
-from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
-from uid2_desk.proxy.kinds import content_type
-from uid2_desk.proxy.opening import Opener
+from uid2_desk.proxy.failure import PROXY_FAILURE_STATUS, Failure, reply_body, unreachable
+from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.pool import UpstreamPool
-from uid2_desk.proxy.record import Forwarded, build_exchange
+from uid2_desk.proxy.record import Forwarded
+from uid2_desk.proxy.seen import Seen, SeenOpener
 from uid2_desk.proxy.upstream import Upstream
 from uid2_desk.proxy.upstream_link import Reply, UpstreamError
 from uid2_desk.proxy.wire import Head, Headers, encode_head
@@ -43,8 +37,8 @@ DEFAULT_TIMEOUT_S = 30.0
 _REFRAMED = ("host", "content-length", "expect")
 #: How many 10 ms ticks stopping waits for the client connections to be closed.
 _CLOSE_TICKS = 100
-#: What the capture worker gets per request: what passed, the upstream URL, what failed.
-Seen = tuple[Forwarded, str, Failure | None]
+#: Who takes what was seen to open it elsewhere (another process), instead of this one.
+SeenShipper = Callable[[Seen], None]
 
 
 class ProxyApp:
@@ -53,6 +47,8 @@ class ProxyApp:
     ``verify`` is ``True`` (certifi's roots) or an :class:`ssl.SSLContext` that trusts a test
     certificate. ``secrets`` are the client secrets it may open with; ``capture_limit`` how
     many seen requests may wait for the capture worker (more are dropped and counted).
+    With ``ship``, what was seen goes to it as it is, to be opened in another process (with
+    the same secrets), and ``sink`` is not used.
     :meth:`connection` is a ``loop.create_server`` protocol factory;
     :class:`~uid2_desk.proxy.server.ProxyServer` runs it.
     """
@@ -67,11 +63,13 @@ class ProxyApp:
         timeout_s: float = DEFAULT_TIMEOUT_S,
         clock: Clock | None = None,
         capture_limit: int = DEFAULT_LIMIT,
+        ship: SeenShipper | None = None,
     ) -> None:
         self.upstream = upstream
         self.sink = sink
-        self.refresh_keys = RefreshKeys()
-        self._opener = Opener(secrets, self.refresh_keys)
+        self._ship = ship
+        self._seen = SeenOpener(secrets, upstream.name)
+        self.refresh_keys = self._seen.refresh_keys
         self._tls = verify if isinstance(verify, ssl.SSLContext) else None
         self._timeout_s = timeout_s
         self._clock = clock or SystemClock()
@@ -154,7 +152,7 @@ class ProxyApp:
             encode_head(f"HTTP/1.1 {status} {reason}", framed) + reply_bytes,
             keep_alive=keep_alive,
         )
-        if self.sink is None:
+        if self.sink is None and self._ship is None:
             return
         path, _, query = target.partition("?")
         seen = Forwarded(
@@ -171,27 +169,17 @@ class ProxyApp:
             total_ms=(time.perf_counter() - started) * 1000,
             upstream_ms=upstream_ms,
         )
-        self.captures.put((seen, self.upstream.base_url.rstrip("/") + path, failure))
+        item = (seen, self.upstream.base_url.rstrip("/") + path, failure)
+        if self._ship is not None:
+            self._ship(item)
+        else:
+            self.captures.put(item)
 
     def _capture(self, item: Seen) -> None:
-        """Open, explain and hand over one seen request (on the capture worker's thread)."""
-        seen, url, failure = item
+        """Open, explain and hand over one seen request (on the capture queue's thread)."""
         sink = self.sink
-        if sink is None:
-            return
-        if failure is None:  # a reply came: is it one a UID2 operator sends?
-            failure = not_uid2(seen.http_status, seen.reply, content_type(seen.reply_headers))
-        authorization = next((v for k, v in seen.headers if k.lower() == "authorization"), "")
-        opened = self._opener.open(
-            seen.path,
-            authorization,
-            seen.body,
-            seen.http_status,
-            seen.reply,
-            body_type=content_type(seen.headers),
-            reply_type=content_type(seen.reply_headers),
-        )
-        sink(build_exchange(seen, opened, self.upstream.name, url, failure))
+        if sink is not None:
+            sink(self._seen.exchange(item))
 
     def _upstream(self) -> UpstreamPool:
         # Created on the serving loop, on first use: its connections belong to that loop.
