@@ -12,7 +12,6 @@ import base64
 from urllib.error import HTTPError
 
 import pytest
-
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
 from tests.operator.conftest import live_operator, operator_server
