@@ -33,7 +33,8 @@ def refuse_unsafe_target(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise InputError(f"cannot write {path} ({exc.strerror or exc})") from None
+        advice = write_failure_advice(exc)
+        raise InputError(f"cannot write {path} ({exc.strerror or exc}); {advice}") from None
     for test, kind in _KINDS:
         if test(mode):
             raise InputError(
@@ -45,6 +46,12 @@ def refuse_unsafe_target(path: Path) -> None:
 def check_writable_target(path: Path) -> None:
     """Fail now (``InputError``) if ``path`` could not be written as a regular file later."""
     target = Path(path).expanduser()
+    length = len(os.fsencode(target.name))
+    if length > NAME_MAX:
+        raise InputError(
+            f"cannot write {path}: its name is {length} bytes long, and file systems take at "
+            f"most {NAME_MAX}; choose a shorter name"
+        )
     refuse_unsafe_target(target)
     try:
         if target.is_dir():
@@ -54,3 +61,31 @@ def check_writable_target(path: Path) -> None:
             pass
     except OSError as exc:
         raise InputError(f"cannot write {path} ({exc.strerror or exc})") from None
+
+
+#: Room kept in a file name for the temporary file's dot, separator and random suffix.
+_TEMP_ROOM = 16
+#: The longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 units).
+NAME_MAX = 255
+
+
+def temporary_beside(path: Path) -> tuple[int, str]:
+    """A new temporary file (0600) in ``path``'s folder, named after it: ``(fd, name)``.
+
+    The name keeps as much of ``path``'s name as fits, so a name near the file system's
+    limit still gets a temporary file (the rename then says if the name itself is too long).
+    """
+    stem = os.fsencode(path.name)[: NAME_MAX - _TEMP_ROOM].decode("utf-8", "ignore")
+    return tempfile.mkstemp(prefix=f".{stem}.", dir=path.parent)
+
+
+def write_failure_advice(exc: OSError) -> str:
+    """What to do about ``exc``, raised while writing a file the user named (a sentence's
+    lower-case middle: the caller starts and ends it)."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"choose a shorter file name (at most {NAME_MAX} bytes)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "choose a folder you can write to"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space on that disk, or choose another one"
+    return "choose a folder you can write to and check the disk has free space"

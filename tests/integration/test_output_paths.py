@@ -79,3 +79,19 @@ def test_the_operator_refuses_a_credentials_file_that_is_a_link(
     assert result.returncode == 2
     assert "it is a symbolic link" in result.stderr
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_a_name_just_under_the_limit_is_written_and_one_over_it_is_refused_with_why(
+    tmp_path: Path,
+) -> None:
+    longest = tmp_path / ("e" * 250 + ".json")  # 255 bytes: the temporary name must still fit
+    check_writable_target(longest)
+    write_text_atomic(longest, "{}")
+    assert longest.read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == [longest.name]  # no temporary file left
+
+    too_long = tmp_path / ("é" * 128 + ".json")  # 261 bytes in UTF-8, though 133 characters
+    with pytest.raises(InputError, match=r"its name is 261 bytes long.*choose a shorter name"):
+        check_writable_target(too_long)
+    with pytest.raises(StorageError, match=r"File name too long\); choose a shorter file name"):
+        write_text_atomic(too_long, "{}")

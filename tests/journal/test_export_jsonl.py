@@ -77,7 +77,7 @@ def test_an_os_error_while_exporting_becomes_advice_and_leaves_nothing_behind(
 ) -> None:
     path = tmp_path / "out.jsonl"
     path.write_text("the previous export\n", encoding="utf-8")
-    with pytest.raises(StorageError, match=r"Could not write .*No space left.*free space"):
+    with pytest.raises(StorageError, match=r"Could not write .*No space left.*Free some space on"):
         write_text_atomic(path, _failing_stream(OSError(28, "No space left on device")))
     assert list(tmp_path.iterdir()) == [path]
     assert path.read_text(encoding="utf-8") == "the previous export\n"  # not half-replaced

@@ -25,7 +25,7 @@ from uid2_desk.cli.capture import OperatorCapture
 from uid2_desk.operator.http.server import OperatorServer
 from uid2_desk.operator.local_operator import LocalOperator
 from uid2_desk.operator.state.lifetimes import Lifetimes
-from uid2_desk.output_files import check_writable_target
+from uid2_desk.output_files import check_writable_target, temporary_beside
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.protocol.errors import InputError, StorageError
 from uid2_desk.protocol.loopback import is_loopback_host
@@ -40,7 +40,7 @@ def write_credentials(path: Path, document: dict[str, object]) -> None:
     """Write ``document`` as JSON to ``path``, readable by the owner only, atomically."""
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
+    fd, tmp = temporary_beside(path)  # created 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(document, fh, indent=2)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from uid2_desk.journal.model import EntryKind, JournalEntry
 from uid2_desk.journal.redaction import Redaction, redact_entry
-from uid2_desk.output_files import refuse_unsafe_target
+from uid2_desk.output_files import refuse_unsafe_target, temporary_beside, write_failure_advice
 from uid2_desk.protocol.errors import InputError, StorageError
 
 
@@ -53,7 +52,7 @@ def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
         raise StorageError(str(refused)[0].upper() + str(refused)[1:] + ".") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        fd, tmp = temporary_beside(path)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 if isinstance(text, str):
@@ -66,6 +65,6 @@ def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
             raise
     except OSError as exc:
         raise StorageError(
-            f"Could not write {path} ({exc.strerror or exc}). Choose a folder you can write to "
-            "and check the disk has free space."
+            f"Could not write {path} ({exc.strerror or exc}). "
+            f"{write_failure_advice(exc).capitalize()}."
         ) from exc
