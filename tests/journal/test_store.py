@@ -16,6 +16,7 @@ from uid2_desk.journal import EntryKind, Journal, JournalFilter, Outcome
 from uid2_desk.journal.prepare import without_secrets
 from uid2_desk.journal.reader_pool import read_only_journal
 from uid2_desk.journal.schema import SCHEMA_VERSION
+from uid2_desk.journal.storage_advice import advice
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
@@ -461,3 +462,39 @@ def test_an_append_the_database_refuses_is_a_storage_error_and_leaves_nothing(
         assert reader.count() == 0
     finally:
         reader.close()
+
+
+def test_a_journal_that_lost_a_table_is_called_damaged_not_full_or_locked(
+    tmp_path: Path, recorded: Recorded
+) -> None:
+    path = tmp_path / "j.db"
+    Journal.open(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE exchange")  # what a hand edit or a half-restored backup leaves
+    db.close()
+    with Journal.open(path) as journal, pytest.raises(StorageError) as refused:
+        journal.append_exchange(
+            recorded.generate, session="s", user="u", environment="e", step="1-d"
+        )
+    message = str(refused.value)
+    assert "no such table: exchange" in message
+    assert "damaged or is not a UID2 Desk journal: move it aside" in message
+    assert "free space" not in message
+
+
+def test_a_journal_another_program_holds_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "j.db"
+    Journal.open(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing, as long as it likes
+    waiting = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as busy:
+            waiting.execute("BEGIN IMMEDIATE")
+    finally:
+        waiting.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert advice(busy.value).startswith(
+        "Another program holds the file (another desk on the same folder?)"
+    )

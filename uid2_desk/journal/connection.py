@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from uid2_desk.journal.schema import migrate
+from uid2_desk.journal.storage_advice import advice
 from uid2_desk.owner_only import make_owner_only
 from uid2_desk.protocol.errors import StorageError
 
@@ -51,6 +52,13 @@ def open_connection(path: Path) -> sqlite3.Connection:
         migrate(db, path)
     except sqlite3.DatabaseError as exc:
         db.close()
+        # A held lock or a full disk is not a foreign file: say what it is. (Not reached in
+        # tests: another process must hold the file past the 10 s busy timeout; the advice
+        # itself is specified in test_store.)
+        if exc.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL")):
+            raise StorageError(
+                f"Could not open the journal at {path} ({exc}). {advice(exc)}"
+            ) from exc
         raise StorageError(
             f"The file {path} is not a journal UID2 Desk can read ({exc}). Move it aside "
             "to start a fresh journal, or choose another --data-dir."

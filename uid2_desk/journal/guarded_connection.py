@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from uid2_desk.journal.storage_advice import advice
 from uid2_desk.protocol.errors import StorageError
 
 
@@ -51,8 +52,7 @@ class GuardedConnection:
             yield
         except sqlite3.Error as exc:
             raise StorageError(
-                f"Could not {action} the journal at {self.path} ({exc}). Check that the disk "
-                "has free space and that no other program locks the file, then try again."
+                f"Could not {action} the journal at {self.path} ({exc}). {advice(exc)}"
             ) from exc
 
     @contextmanager
