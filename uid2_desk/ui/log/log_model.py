@@ -44,6 +44,7 @@ from uid2_desk.ui.common.qt_values import (
     USER_ROLE,
 )
 from uid2_desk.ui.log.log_columns import LogColumn, display_text
+from uid2_desk.ui.log.natural_order import naturally_sorted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -237,12 +238,12 @@ class ExchangeLogModel(QAbstractTableModel):
         return sorted(self._statuses)
 
     def users(self) -> list[str]:
-        """Every test user seen, sorted."""
-        return sorted(self._users)
+        """Every test user seen, in natural order (``user-2`` before ``user-10``)."""
+        return naturally_sorted(self._users)
 
     def clients(self) -> list[str]:
-        """Every client seen (``UID2 Desk`` and each outside client's label), sorted."""
-        return sorted(self._clients)
+        """Every client seen (``UID2 Desk`` and each outside client's label), in natural order."""
+        return naturally_sorted(self._clients)
 
     def row_at(self, row: int) -> LogRow:
         """The shown row number ``row``."""

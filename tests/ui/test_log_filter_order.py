@@ -1,0 +1,36 @@
+"""The log's filter choices list numbered users the way people count them."""
+
+from __future__ import annotations
+
+from tests.ui.entries import exchange_entry
+from uid2_desk.ui.log.log_model import ExchangeLogModel
+from uid2_desk.ui.log.log_rows import LogRow
+from uid2_desk.ui.log.natural_order import naturally_sorted
+
+
+def test_numbered_users_are_offered_in_counting_order_not_text_order() -> None:
+    model = ExchangeLogModel()
+    users = ["user-10@example.com", "user-2@example.com", "User-1@example.com", "ann@example.com"]
+    model.append_rows(
+        [LogRow.from_entry(exchange_entry(i, user=u)) for i, u in enumerate(users, start=1)]
+    )
+
+    assert model.users() == [
+        "ann@example.com",
+        "User-1@example.com",
+        "user-2@example.com",
+        "user-10@example.com",
+    ]
+
+
+def test_digits_compare_as_numbers_anywhere_and_case_alone_still_orders() -> None:
+    names = ["App com.tv2", "App com.tv10", "app com.tv2", "42", "7", "Browser: Prebid.js 11.36"]
+
+    assert naturally_sorted(names) == [
+        "7",
+        "42",
+        "App com.tv2",
+        "app com.tv2",
+        "App com.tv10",
+        "Browser: Prebid.js 11.36",
+    ]
