@@ -45,7 +45,6 @@ class ClientConnection(MessageConnection):
         self._started = 0.0
         self._busy = False
         self._paused = False
-        self._closed = False
         #: The client sent its end of stream: answer what it asked, then close.
         self._eof = False
         #: The client's ``host:port``.
@@ -67,7 +66,7 @@ class ClientConnection(MessageConnection):
     def _next(self) -> None:
         """Take the next complete request off the buffer and forward it, if there is one."""
         transport = self._transport
-        if transport is None or self._closed or self._busy or self._paused:
+        if transport is None or self.closed or self._busy or self._paused:
             return
         try:
             if self._head is None:
@@ -97,7 +96,7 @@ class ClientConnection(MessageConnection):
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
         """Write the reply to the request being forwarded, then take the next one."""
         self._busy = False
-        if self._closed or self._transport is None:
+        if self.closed or self._transport is None:
             return
         self._transport.write(data)
         if not keep_alive:
@@ -121,12 +120,6 @@ class ClientConnection(MessageConnection):
         self._paused = False
         self._next()
 
-    def close(self) -> None:
-        """Close the connection (what was written is still sent)."""
-        self._closed = True
-        if self._transport is not None:
-            self._transport.close()
-
     def connection_lost(self, exc: Exception | None) -> None:
-        self._closed = True
+        super().connection_lost(exc)
         self._forwarder.connected(self, False)
