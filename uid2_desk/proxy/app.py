@@ -91,6 +91,10 @@ class ProxyApp:
         else:
             self._connections.discard(client)
 
+    def buffered(self) -> int:
+        """Bytes held for the clients: requests read ahead of their turn, replies not yet sent."""
+        return sum(client.buffered for client in list(self._connections))
+
     def forward(self, client: ClientConnection, head: Head, body: bytes, started: float) -> None:
         """Forward one request; its reply goes to ``client`` when the upstream answered."""
         method, target, version = head.first, head.second, head.third

@@ -45,6 +45,8 @@ class ClientConnection(MessageConnection):
         self._started = 0.0
         self._busy = False
         self._paused = False
+        #: Reading is paused: the client is too far ahead of its replies.
+        self._held = False
         #: The client sent its end of stream: answer what it asked, then close.
         self._eof = False
         #: The client's ``host:port``.
@@ -56,12 +58,33 @@ class ClientConnection(MessageConnection):
         self.remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
         self._forwarder.connected(self, True)
 
+    @property
+    def buffered(self) -> int:
+        """Bytes held for this client: requests read ahead of their turn, replies not yet sent."""
+        transport = self._transport
+        unsent = transport.get_write_buffer_size() if transport is not None else 0
+        return len(self._buf) + unsent
+
     def data_received(self, data: bytes) -> None:
         self._buf += data
-        if not self._busy:
-            self._next()
-        elif len(self._buf) > _READ_AHEAD and self._transport is not None:
-            self._transport.pause_reading()  # a client far ahead of its replies waits
+        self._next()
+        self._flow()
+
+    def _flow(self) -> None:
+        """Stop reading from a client far ahead of its replies; read again once it caught up.
+
+        While a request is forwarded, or the client does not read its replies (writing is
+        paused), what it sends waits in the buffer: past :data:`_READ_AHEAD` bytes the proxy
+        stops reading, so the client's own socket fills and its sends wait, not our memory.
+        """
+        held = (self._busy or self._paused) and len(self._buf) > _READ_AHEAD
+        transport = self._transport
+        if held is not self._held and transport is not None and not self.closed and not self._eof:
+            self._held = held
+            if held:
+                transport.pause_reading()
+            else:
+                transport.resume_reading()
 
     def _next(self) -> None:
         """Take the next complete request off the buffer and forward it, if there is one."""
@@ -102,23 +125,31 @@ class ClientConnection(MessageConnection):
         if not keep_alive:
             self.close()
             return
-        self._transport.resume_reading()
+        self._advance()
+
+    def _advance(self) -> None:
+        """Take the next request if it is its turn, or close once a half-closed client has
+        every reply it asked for; read again if the buffer drained."""
         self._next()
-        if self._eof and not self._busy:  # nothing more will come after the half-close
-            self.close()
+        if self._eof and not self._busy and not self._paused:
+            self.close()  # nothing more will come after the half-close
+            return
+        self._flow()
 
     def eof_received(self) -> bool:
-        # A client may half-close once its request is sent; it still waits for the reply
-        # (asyncio's default would close the transport now and drop it).
+        # A client may half-close once its requests are sent; it still waits for the replies
+        # (asyncio's default would close the transport now and drop them).
         self._eof = True
-        return self._busy
+        if not self._busy and not self._paused:
+            self._advance()
+        return True  # closed by _advance once answered
 
     def pause_writing(self) -> None:
         self._paused = True  # a slow reader: no next reply until its buffer drains
 
     def resume_writing(self) -> None:
         self._paused = False
-        self._next()
+        self._advance()
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
