@@ -2,7 +2,7 @@
 
 The upstream is the real local operator; the client is a raw socket with a small receive
 buffer that writes many identity maps back to back (each reply several times its request)
-from a thread and reads nothing until told. While it does not read, what the proxy holds for
+from a thread, half-closes, and reads nothing until told. While it does not read, what the proxy holds for
 it (requests read ahead, replies not yet sent) stays under a bound, however much it sends;
 once it reads, every reply arrives, in order, and opens with its own request's nonce.
 """
@@ -116,15 +116,22 @@ def test_a_client_that_does_not_read_is_not_read_from_and_gets_every_reply_once_
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # backs up replies soon
         sock.settimeout(30)
         sock.connect(("127.0.0.1", proxy.port))
-        sender = threading.Thread(target=sock.sendall, args=(b"".join(r for r, _ in maps),))
+
+        def send_all_then_half_close() -> None:
+            sock.sendall(b"".join(raw for raw, _ in maps))
+            sock.shutdown(socket.SHUT_WR)  # done sending: it still waits for every reply
+
+        sender = threading.Thread(target=send_all_then_half_close)
         sender.start()
         most = _settled(app, sender)
         replies = _replies(sock, REQUESTS)
         sender.join(10)
+        closed_after = sock.recv(1)  # answered it all: the proxy closes the connection
     one_reply = max(len(body) for _, body in replies)
     assert sent > 4 * (READ_AHEAD + ONE_READ + HIGH_WATER + one_reply)  # far more than it may hold
     assert most <= READ_AHEAD + ONE_READ + HIGH_WATER + one_reply
     assert all(status == b"HTTP/1.1 200 OK" for status, _ in replies)
+    assert closed_after == b""
     for i, ((_, body), (_, nonce)) in enumerate(zip(replies, maps, strict=True)):
         opened = open_response(secret, base64.b64decode(body), expected_nonce=nonce)
         mapped = json.loads(opened.payload)["body"]["mapped"]
