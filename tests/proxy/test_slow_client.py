@@ -2,9 +2,10 @@
 
 The upstream is the real local operator; the client is a raw socket with a small receive
 buffer that writes many identity maps back to back (each reply several times its request)
-from a thread, half-closes, and reads nothing until told. While it does not read, what the proxy holds for
-it (requests read ahead, replies not yet sent) stays under a bound, however much it sends;
-once it reads, every reply arrives, in order, and opens with its own request's nonce.
+from a thread, half-closes, and reads nothing until told. While it does not read, what the
+proxy holds for it (requests read ahead, replies not yet sent) stays under a bound, however
+much it sends; once it reads, every reply arrives, in order, and opens with its own
+request's nonce.
 """
 
 from __future__ import annotations

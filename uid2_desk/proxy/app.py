@@ -23,9 +23,11 @@ from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
 from uid2_desk.proxy.connection import ClientConnection
 from uid2_desk.proxy.failure import (
     PROXY_FAILURE_STATUS,
+    PROXY_STOPPED_STATUS,
     Failure,
     not_uid2,
     reply_body,
+    stopped,
     unreachable,
 )
 from uid2_desk.proxy.keys import ClientSecrets, RefreshKeys
@@ -134,8 +136,14 @@ class ProxyApp:
         framed: Headers
         if isinstance(result, UpstreamError):
             upstream_ms = None
-            status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
-            failure = unreachable(self.upstream.base_url, result.cause, timed_out=result.timed_out)
+            if result.stopped:  # the proxy's own end, not the upstream's failure
+                status, reason = PROXY_STOPPED_STATUS, "Service Unavailable"
+                failure, keep_alive = stopped(self.upstream.base_url), False
+            else:
+                status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
+                failure = unreachable(
+                    self.upstream.base_url, result.cause, timed_out=result.timed_out
+                )
             reply_bytes = reply_body(self.upstream.base_url, failure)
             framed = (
                 ("content-type", "application/json"),
@@ -204,12 +212,19 @@ class ProxyApp:
         return self._pool
 
     async def aclose(self) -> None:
-        """Close the client connections and the upstream ones (on the serving loop)."""
+        """Close the client connections and the upstream ones (on the serving loop).
+
+        The upstream side first: each request still waiting for its reply is answered (503,
+        the proxy was stopped) before its client's connection is closed, with no await in
+        between, so no new request is read in the meantime.
+        """
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
         for client in list(self._connections):
             client.close()
-        if self._pool is not None:
-            await self._pool.aclose()
-            self._pool = None
+        if pool is not None:
+            await pool.aclose()
         # A transport's socket is closed in its connection_lost, run soon after close():
         # the loop must live until then, or the sockets are left to the garbage collector.
         for _ in range(_CLOSE_TICKS):

@@ -31,12 +31,18 @@ class Reply:
 
 
 class UpstreamError(Exception):
-    """The upstream gave no usable reply (refused, TLS, closed, malformed, timed out)."""
+    """No usable reply: the upstream refused, failed TLS, closed, sent garbage or timed out,
+    or (``stopped``) the proxy was stopped before it answered."""
 
-    def __init__(self, cause: Exception, *, timed_out: bool = False) -> None:
+    def __init__(self, cause: Exception, *, timed_out: bool = False, stopped: bool = False) -> None:
         super().__init__(str(cause) or type(cause).__name__)
         self.cause = cause
         self.timed_out = timed_out
+        self.stopped = stopped
+
+
+class ProxyStoppedError(Exception):
+    """The proxy was stopped while the request waited for the upstream's reply."""
 
 
 class StaleConnectionError(Exception):
