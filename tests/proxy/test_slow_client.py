@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.proxy.support import read_replies
 from uid2_desk.operator import Lifetimes, LocalOperator
 from uid2_desk.operator.http.server import LoopbackServer
 from uid2_desk.protocol.envelope import open_response, seal_request, to_base64
@@ -66,29 +67,6 @@ def _maps(api_key: str, secret: bytes) -> list[tuple[bytes, bytes]]:
     return built
 
 
-def _replies(sock: socket.socket, count: int) -> list[tuple[bytes, bytes]]:
-    """Read ``count`` replies framed by Content-Length: each one's status line and body."""
-    got = bytearray()
-    replies: list[tuple[bytes, bytes]] = []
-    while len(replies) < count:
-        end = got.find(b"\r\n\r\n")
-        if end >= 0:
-            head = bytes(got[:end])
-            length = next(
-                int(line.split(b":")[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            if len(got) >= end + 4 + length:
-                replies.append((head.split(b"\r\n")[0], bytes(got[end + 4 : end + 4 + length])))
-                del got[: end + 4 + length]
-                continue
-        chunk = sock.recv(1 << 16)
-        assert chunk, f"the proxy closed the connection after {len(replies)} replies"
-        got += chunk
-    return replies
-
-
 def _settled(app: ProxyApp, sender: threading.Thread) -> int:
     """What the proxy holds once it stopped changing (or the client sent everything), and
     the most it held on the way."""
@@ -125,7 +103,7 @@ def test_a_client_that_does_not_read_is_not_read_from_and_gets_every_reply_once_
         sender = threading.Thread(target=send_all_then_half_close)
         sender.start()
         most = _settled(app, sender)
-        replies = _replies(sock, REQUESTS)
+        replies = read_replies(sock, REQUESTS)
         sender.join(10)
         closed_after = sock.recv(1)  # answered it all: the proxy closes the connection
     one_reply = max(len(body) for _, body in replies)

@@ -20,7 +20,7 @@ import time
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
 from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
-from uid2_desk.proxy.connection import ClientConnection
+from uid2_desk.proxy.connection import Arrival, ClientConnection
 from uid2_desk.proxy.failure import (
     PROXY_FAILURE_STATUS,
     PROXY_STOPPED_STATUS,
@@ -84,7 +84,7 @@ class ProxyApp:
 
     def connection(self) -> ClientConnection:
         """A protocol for one new client connection (``loop.create_server``'s factory)."""
-        return ClientConnection(self)
+        return ClientConnection(self, self._clock)
 
     def connected(self, client: ClientConnection, open_: bool) -> None:
         """Track the client connections, to close them when the proxy stops."""
@@ -97,14 +97,18 @@ class ProxyApp:
         """Bytes held for the clients: requests read ahead of their turn, replies not yet sent."""
         return sum(client.buffered for client in list(self._connections))
 
-    def forward(self, client: ClientConnection, head: Head, body: bytes, started: float) -> None:
-        """Forward one request; its reply goes to ``client`` when the upstream answered."""
+    def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
+        """Forward one request; its reply goes to ``client`` when the upstream answered.
+
+        ``arrived``: when its first bytes did (the exchange's start, and what the envelope's
+        timestamp is compared with), however long its body took to follow.
+        """
         method, target, version = head.first, head.second, head.third
         tokens = head.connection_tokens()
         keep_alive = "close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens
         if "://" in target.split("?", 1)[0]:  # absolute-form: the client took us for a proxy
             target = "/" + target.split("://", 1)[1].partition("/")[2]
-        arrived_ms, sent = self._clock.now_ms(), time.perf_counter()
+        (arrived_ms, started), sent = arrived, time.perf_counter()
 
         def done(result: Reply | UpstreamError) -> None:
             self._replied(

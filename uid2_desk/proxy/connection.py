@@ -4,6 +4,12 @@ Bytes arrive in ``data_received``: one search for the blank line ends a head, th
 taken by its framing, and the request goes to :meth:`Forwarder.forward` with no task, stream
 or future of its own. Requests on one connection are answered in order: the next one is taken
 off the buffer only once the previous reply was written (pipelining keeps working).
+
+A request arrives when its first bytes do, not when its body is complete: each read is
+stamped, and the request at the front of the buffer keeps the stamp of the read that brought
+its first byte (a slow upload does not move it). For one pipelined behind a request still in
+flight, whose first byte came with one of several reads since, it is the latest read's stamp
+(the proxy keeps one stamp per connection, not one per read).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import asyncio
 import time
 from typing import Protocol
 
+from uid2_desk.protocol.clock import Clock
 from uid2_desk.proxy.wire import (
     BodyReader,
     Head,
@@ -24,12 +31,14 @@ from uid2_desk.proxy.wire import (
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 #: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
 _READ_AHEAD = 1 << 20
+#: When a request's first bytes arrived: the proxy's clock (epoch ms) and ``perf_counter``.
+Arrival = tuple[int, float]
 
 
 class Forwarder(Protocol):
     """What forwards a request a connection read (the :class:`~uid2_desk.proxy.app.ProxyApp`)."""
 
-    def forward(self, client: ClientConnection, head: Head, body: bytes, started: float) -> None:
+    def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
         """Forward one request; its reply comes back through :meth:`ClientConnection.reply`."""
 
     def connected(self, client: ClientConnection, open_: bool) -> None:
@@ -39,10 +48,14 @@ class Forwarder(Protocol):
 class ClientConnection(MessageConnection):
     """Reads requests off one client connection and writes their replies, in order."""
 
-    def __init__(self, forwarder: Forwarder) -> None:
+    def __init__(self, forwarder: Forwarder, clock: Clock) -> None:
         super().__init__()
         self._forwarder = forwarder
-        self._started = 0.0
+        self._clock = clock
+        #: When the request at the front of the buffer began to arrive (``None``: none yet).
+        self._arrival: Arrival | None = None
+        #: When the latest bytes were read.
+        self._last_read: Arrival = (0, 0.0)
         self._busy = False
         self._paused = False
         #: Reading is paused: the client is too far ahead of its replies.
@@ -66,6 +79,9 @@ class ClientConnection(MessageConnection):
         return len(self._buf) + unsent
 
     def data_received(self, data: bytes) -> None:
+        self._last_read = (self._clock.now_ms(), time.perf_counter())
+        if self._arrival is None:  # these bytes begin a request
+            self._arrival = self._last_read
         self._buf += data
         self._next()
         self._flow()
@@ -95,8 +111,10 @@ class ClientConnection(MessageConnection):
             if self._head is None:
                 head = split_head(self._buf)
                 if head is None:
+                    if not self._buf:  # only the empty lines a client may send between requests
+                        self._arrival = None
                     return
-                self._head, self._started = head, time.perf_counter()
+                self._head = head
                 self._body = BodyReader(head, to_eof=False)
                 expect = (head.value("expect") or "").lower() == "100-continue"
                 if expect and head.third == "HTTP/1.1":
@@ -113,8 +131,12 @@ class ClientConnection(MessageConnection):
         if body is None:
             return
         head, self._head, self._body = self._head, None, None
+        arrived = self._arrival or self._last_read
+        # What is left began to arrive by the latest read (exactly then when that read also
+        # completed this request); nothing left: the next read begins the next request.
+        self._arrival = self._last_read if self._buf else None
         self._busy = True
-        self._forwarder.forward(self, head, body, self._started)
+        self._forwarder.forward(self, head, body, arrived)
 
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
         """Write the reply to the request being forwarded, then take the next one."""
