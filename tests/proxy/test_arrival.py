@@ -4,7 +4,8 @@ The proxy runs on a clock the test moves by hand; the upstream is the real local
 A generate is sent in two parts: the head and half the sealed body, then (the proxy's clock
 seven seconds later, and a real pause) the rest. The capture starts the exchange at the first
 part, its clock-skew fact compares the envelope's timestamp with that moment (0 ms here, the
-envelope being sealed at the same clock time), and its total covers the upload.
+envelope being sealed at the same clock time), and its total covers the upload. A request
+pipelined behind one the operator holds is dated when it came, not when its turn came.
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@ taken by its framing, and the request goes to :meth:`Forwarder.forward` with no 
 or future of its own. Requests on one connection are answered in order: the next one is taken
 off the buffer only once the previous reply was written (pipelining keeps working).
 
-A request arrives when its first bytes do, not when its body is complete: each read is
-stamped, and the request at the front of the buffer keeps the stamp of the read that brought
-its first byte (a slow upload does not move it). For one pipelined behind a request still in
-flight, whose first byte came with one of several reads since, it is the latest read's stamp
-(the proxy keeps one stamp per connection, not one per read).
+A request arrives when its first bytes do, not when its body is complete nor when its turn
+comes: each read is stamped, and the request at the front of the buffer keeps the stamp of
+the read that brought its first byte (a slow upload does not move it, nor does waiting behind
+a request in flight). Only when three or more wait behind one in flight, each sent in its own
+read, do the middle ones get the latest read's stamp instead of their own: the connection
+keeps two stamps, not one per read (a client trickling bytes would make those many).
 """
 
 from __future__ import annotations
