@@ -94,7 +94,11 @@ class ProxyApp:
             self._connections.discard(client)
 
     def buffered(self) -> int:
-        """Bytes held for the clients: requests read ahead of their turn, replies not yet sent."""
+        """Bytes held for the clients: requests read ahead of their turn, replies not yet sent.
+
+        A snapshot; from another thread than the serving loop's, only while no client
+        connection opens or closes (the set of connections would change under it).
+        """
         return sum(client.buffered for client in list(self._connections))
 
     def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:

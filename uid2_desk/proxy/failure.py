@@ -58,8 +58,7 @@ def stopped(upstream: str) -> Failure:
         f"The proxy was stopped while this request waited for the upstream operator "
         f"{upstream}; it answered {PROXY_STOPPED_STATUS} itself and closed the connection. "
         "The request may have reached the upstream.",
-        "Nothing is wrong with the upstream: start the proxy again, then send the request "
-        "again.",
+        "Nothing is wrong with the upstream: start the proxy again, then send the request again.",
     )
 
 
