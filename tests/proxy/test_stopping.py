@@ -4,13 +4,14 @@ The upstream is the real local operator with a latency fault on generate, so a r
 still on its way when the proxy stops. The client gets the proxy's own 503 saying it was
 stopped (not a dropped connection); the capture records the same, never "the upstream could
 not be reached"; a kept-alive upstream connection and an idle client connection closing on
-the way journal nothing.
+the way journal nothing. So does a request whose upstream connection is still opening.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -122,3 +123,29 @@ def _journaled_as_a_stop(slow: Exchange, upstream: str) -> None:
     assert "start the proxy again" in (extra_value(slow, FIX) or "")
     assert slow.request_plaintext is not None  # opened like any other capture
     assert '"email"' in slow.request_plaintext
+
+
+def test_a_request_whose_upstream_connection_is_still_opening_is_answered_as_a_stop() -> None:
+    # An HTTPS upstream that accepts the connection and never says a word: the TLS
+    # handshake, part of opening the connection, waits until the proxy stops.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        upstream = f"https://127.0.0.1:{silent.getsockname()[1]}"
+        captured: list[Exchange] = []
+        app = ProxyApp(Upstream("t", upstream, "CUSTOM"), ClientSecrets(), sink=captured.append)
+        proxy = ProxyServer(app)
+        url = proxy.start() + GENERATE
+        got: list[httpx.Response] = []
+        caller = threading.Thread(target=lambda: got.append(httpx.post(url, content=b"AQID")))
+        caller.start()
+        silent.settimeout(10)
+        opening, _ = silent.accept()  # the proxy is connecting: its handshake waits
+        with opening:
+            proxy.stop()
+            caller.join(10)
+    (reply,) = got
+    assert reply.status_code == 503
+    assert reply.json()["message"].startswith("UID2 Desk proxy was stopped")
+    (exchange,) = captured
+    assert extra_value(exchange, WHY_CODE) == "proxy_stopped"
