@@ -4,7 +4,8 @@ The upstream is the real local operator with a latency fault on generate, so a r
 still on its way when the proxy stops. The client gets the proxy's own 503 saying it was
 stopped (not a dropped connection); the capture records the same, never "the upstream could
 not be reached"; a kept-alive upstream connection and an idle client connection closing on
-the way journal nothing. So does a request whose upstream connection is still opening.
+the way journal nothing. A request whose upstream connection is still opening (a silent
+TLS peer) is answered and captured the same way.
 """
 
 from __future__ import annotations
