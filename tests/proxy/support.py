@@ -191,3 +191,26 @@ class StalledSink:
     def __call__(self, exchange: Exchange) -> None:
         self.release.wait(10)
         self.taken.append(exchange)
+
+
+def read_replies(sock: socket.socket, count: int) -> list[tuple[bytes, bytes]]:
+    """Read ``count`` replies framed by Content-Length: each one's status line and body."""
+    got = bytearray()
+    replies: list[tuple[bytes, bytes]] = []
+    while len(replies) < count:
+        end = got.find(b"\r\n\r\n")
+        if end >= 0:
+            head = bytes(got[:end])
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            if len(got) >= end + 4 + length:
+                replies.append((head.split(b"\r\n")[0], bytes(got[end + 4 : end + 4 + length])))
+                del got[: end + 4 + length]
+                continue
+        chunk = sock.recv(1 << 16)
+        assert chunk, f"the proxy closed the connection after {len(replies)} replies"
+        got += chunk
+    return replies

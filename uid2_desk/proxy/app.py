@@ -21,8 +21,15 @@ from collections.abc import Callable
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
 from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
-from uid2_desk.proxy.connection import ClientConnection
-from uid2_desk.proxy.failure import PROXY_FAILURE_STATUS, Failure, reply_body, unreachable
+from uid2_desk.proxy.connection import Arrival, ClientConnection
+from uid2_desk.proxy.failure import (
+    PROXY_FAILURE_STATUS,
+    PROXY_STOPPED_STATUS,
+    Failure,
+    reply_body,
+    stopped,
+    unreachable,
+)
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.pool import UpstreamPool
 from uid2_desk.proxy.record import Forwarded
@@ -80,7 +87,7 @@ class ProxyApp:
 
     def connection(self) -> ClientConnection:
         """A protocol for one new client connection (``loop.create_server``'s factory)."""
-        return ClientConnection(self)
+        return ClientConnection(self, self._clock)
 
     def connected(self, client: ClientConnection, open_: bool) -> None:
         """Track the client connections, to close them when the proxy stops."""
@@ -89,14 +96,26 @@ class ProxyApp:
         else:
             self._connections.discard(client)
 
-    def forward(self, client: ClientConnection, head: Head, body: bytes, started: float) -> None:
-        """Forward one request; its reply goes to ``client`` when the upstream answered."""
+    def buffered(self) -> int:
+        """Bytes held for the clients: requests read ahead of their turn, replies not yet sent.
+
+        A snapshot; from another thread than the serving loop's, only while no client
+        connection opens or closes (the set of connections would change under it).
+        """
+        return sum(client.buffered for client in list(self._connections))
+
+    def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
+        """Forward one request; its reply goes to ``client`` when the upstream answered.
+
+        ``arrived``: when its first bytes did (the exchange's start, and what the envelope's
+        timestamp is compared with), however long its body took to follow.
+        """
         method, target, version = head.first, head.second, head.third
         tokens = head.connection_tokens()
         keep_alive = "close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens
         if "://" in target.split("?", 1)[0]:  # absolute-form: the client took us for a proxy
             target = "/" + target.split("://", 1)[1].partition("/")[2]
-        arrived_ms, sent = self._clock.now_ms(), time.perf_counter()
+        (arrived_ms, started), sent = arrived, time.perf_counter()
 
         def done(result: Reply | UpstreamError) -> None:
             self._replied(
@@ -128,8 +147,14 @@ class ProxyApp:
         framed: Headers
         if isinstance(result, UpstreamError):
             upstream_ms = None
-            status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
-            failure = unreachable(self.upstream.base_url, result.cause, timed_out=result.timed_out)
+            if result.stopped:  # the proxy's own end, not the upstream's failure
+                status, reason = PROXY_STOPPED_STATUS, "Service Unavailable"
+                failure, keep_alive = stopped(self.upstream.base_url), False
+            else:
+                status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
+                failure = unreachable(
+                    self.upstream.base_url, result.cause, timed_out=result.timed_out
+                )
             reply_bytes = reply_body(self.upstream.base_url, failure)
             framed = (
                 ("content-type", "application/json"),
@@ -188,12 +213,19 @@ class ProxyApp:
         return self._pool
 
     async def aclose(self) -> None:
-        """Close the client connections and the upstream ones (on the serving loop)."""
+        """Close the client connections and the upstream ones (on the serving loop).
+
+        The upstream side first: each request still waiting for its reply is answered (503,
+        the proxy was stopped) before its client's connection is closed, with no await in
+        between, so no new request is read in the meantime.
+        """
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
         for client in list(self._connections):
             client.close()
-        if self._pool is not None:
-            await self._pool.aclose()
-            self._pool = None
+        if pool is not None:
+            await pool.aclose()
         # A transport's socket is closed in its connection_lost, run soon after close():
         # the loop must live until then, or the sockets are left to the garbage collector.
         for _ in range(_CLOSE_TICKS):

@@ -16,6 +16,9 @@ from uid2_desk.protocol.errors import EnvelopeError
 from uid2_desk.proxy.kinds import is_binary, is_json
 
 PROXY_FAILURE_STATUS = 502
+#: What the proxy answers a request it was stopped in the middle of (RFC 9110 §15.6.4).
+PROXY_STOPPED_STATUS = 503
+PROXY_STOPPED = "proxy_stopped"
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,25 @@ def unreachable(upstream: str, error: Exception, *, timed_out: bool) -> Failure:
     )
 
 
+def stopped(upstream: str) -> Failure:
+    """The proxy was stopped while the request waited for the upstream's reply."""
+    return Failure(
+        PROXY_STOPPED,
+        f"The proxy was stopped while this request waited for the upstream operator "
+        f"{upstream}; it answered {PROXY_STOPPED_STATUS} itself and closed the connection. "
+        "The request may have reached the upstream.",
+        "Nothing is wrong with the upstream: start the proxy again, then send the request again.",
+    )
+
+
 def reply_body(upstream: str, failure: Failure) -> bytes:
-    """The 502 body the client gets: UID2's ``status``/``message`` shape."""
-    message = f"UID2 Desk proxy could not reach the upstream operator {upstream}: {failure.cause}"
+    """The body of the proxy's own 502 (or 503 when stopped): UID2's ``status``/``message``."""
+    what = (
+        "was stopped before the upstream operator answered"
+        if failure.code == PROXY_STOPPED
+        else f"could not reach the upstream operator {upstream}"
+    )
+    message = f"UID2 Desk proxy {what}: {failure.cause}"
     return json.dumps({"status": "unknown", "message": message}).encode()
 
 

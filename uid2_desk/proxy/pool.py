@@ -26,6 +26,7 @@ import certifi
 from uid2_desk.proxy.upstream_link import (
     Done,
     PendingRequest,
+    ProxyStoppedError,
     StaleConnectionError,
     UpstreamConnection,
     UpstreamError,
@@ -63,6 +64,8 @@ class UpstreamPool:
         self._timeout = timeout_s
         self._idle: list[UpstreamConnection] = []
         self._open: set[UpstreamConnection] = set()
+        #: Requests waiting for their new connection to open.
+        self._connecting: set[PendingRequest] = set()
         self._closing = False
         #: Made on the serving loop (its connections belong to it).
         self._loop = asyncio.get_running_loop()
@@ -92,6 +95,7 @@ class UpstreamPool:
         self._connect(request)
 
     def _connect(self, request: PendingRequest) -> None:
+        self._connecting.add(request)
         request.task = self._loop.create_task(self._open_and_send(request))
 
     async def _open_and_send(self, request: PendingRequest) -> None:
@@ -106,6 +110,8 @@ class UpstreamPool:
         except Exception as exc:  # OSError, TLS, an IDNA-invalid host name...: a 502 now
             request.finish(UpstreamError(exc))
             return
+        finally:
+            self._connecting.discard(request)
         if request.done is None:  # timed out while connecting
             connection.close()
             return
@@ -152,12 +158,34 @@ class UpstreamPool:
         else:
             connection.close()
 
-    async def aclose(self) -> None:
-        """Close every connection, idle or busy."""
+    def stop(self) -> None:
+        """Close every connection, idle or busy; each request still waiting for a reply is
+        answered "the proxy was stopped" (never "the upstream could not be reached")."""
         self._closing = True
         self._idle = []
+        waiting: list[PendingRequest] = []
+        for request in list(self._connecting):
+            if request.task is not None:
+                request.task.cancel()
+            waiting.append(request)
+        self._connecting.clear()
         for connection in list(self._open):
+            if connection.request is not None:
+                # Taken off first: its close is then no upstream failure (nor "stale").
+                waiting.append(connection.request)
+                connection.request = None
             connection.close()
+        for request in waiting:
+            request.finish(
+                UpstreamError(
+                    ProxyStoppedError("the proxy was stopped before the upstream answered"),
+                    stopped=True,
+                )
+            )
+
+    async def aclose(self) -> None:
+        """:meth:`stop`, then wait (briefly) for the connections' sockets to be closed."""
+        self.stop()
         for _ in range(100):  # their sockets close in connection_lost, run soon after
             if not self._open:
                 break

@@ -4,7 +4,8 @@ Plain asyncio protocols, not an ASGI server nor streams: the proxy reads bytes a
 bytes, and each layer between costs time on every forwarded call (the benchmark counts it).
 ``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``),
 runs the loop in a daemon thread and returns once it accepts; ``stop()`` closes the listener
-and connections, then lets the capture worker finish what it holds.
+and connections (a request still waiting for the upstream is answered 503, "the proxy was
+stopped", and captured so), then lets the capture worker finish what it holds.
 """
 
 from __future__ import annotations

@@ -31,12 +31,18 @@ class Reply:
 
 
 class UpstreamError(Exception):
-    """The upstream gave no usable reply (refused, TLS, closed, malformed, timed out)."""
+    """No usable reply: the upstream refused, failed TLS, closed, sent garbage or timed out,
+    or (``stopped``) the proxy was stopped before it answered."""
 
-    def __init__(self, cause: Exception, *, timed_out: bool = False) -> None:
+    def __init__(self, cause: Exception, *, timed_out: bool = False, stopped: bool = False) -> None:
         super().__init__(str(cause) or type(cause).__name__)
         self.cause = cause
         self.timed_out = timed_out
+        self.stopped = stopped
+
+
+class ProxyStoppedError(Exception):
+    """The proxy was stopped while the request waited for the upstream's reply."""
 
 
 class StaleConnectionError(Exception):
@@ -89,7 +95,6 @@ class UpstreamConnection(MessageConnection):
         super().__init__()
         self._pool = pool
         self.request: PendingRequest | None = None
-        self.closed = False
         #: Opened for the request it carries now (a new connection is never "stale").
         self.fresh = False
         #: The loop's time when it was last put back idle.
@@ -104,12 +109,6 @@ class UpstreamConnection(MessageConnection):
         assert self._transport is not None
         self.request = request
         self._transport.write(request.out)
-
-    def close(self) -> None:
-        """Close the connection (a request on it gets no reply from here)."""
-        self.closed = True
-        if self._transport is not None:
-            self._transport.close()
 
     def eof_received(self) -> bool:
         # Marked at once, not when connection_lost runs a loop turn later: in between the
@@ -178,7 +177,7 @@ class UpstreamConnection(MessageConnection):
             request.finish(error)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
+        super().connection_lost(exc)
         self._pool.opened(self, False)
         request = self.request
         if request is None:

@@ -227,6 +227,9 @@ class MessageConnection(asyncio.Protocol):
 
     The client side and the upstream side of the proxy both are one; they differ in what a
     message is for.
+
+    Attributes:
+        closed: the connection was closed, by either side (nothing more is read or written).
     """
 
     def __init__(self) -> None:
@@ -234,10 +237,20 @@ class MessageConnection(asyncio.Protocol):
         self._buf = bytearray()
         self._head: Head | None = None
         self._body: BodyReader | None = None
+        self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+
+    def close(self) -> None:
+        """Close the connection: what was written is still sent, nothing more is read."""
+        self.closed = True
+        if self._transport is not None:
+            self._transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
 
 
 def encode_head(start_line: str, headers: Headers) -> bytes:

@@ -11,7 +11,6 @@ The client secrets it opens envelopes with are the upstream environment's stored
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from uid2_desk.client.credential_stores import CredentialStore
 from uid2_desk.client.environments import Environment
@@ -19,7 +18,7 @@ from uid2_desk.journal.async_journal import AsyncJournal
 from uid2_desk.journal.capture_feed import CaptureFeed
 from uid2_desk.journal.capture_pump import CapturePump
 from uid2_desk.proxy.app import ProxyApp
-from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue, dropped_note
+from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, dropped_note
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.publisher.publisher import Publisher
@@ -56,7 +55,6 @@ class DeskProxy:
         self._stores = stores
         self._server: ProxyServer | None = None
         self._pump: CapturePump | None = None
-        self._counts: tuple[CaptureQueue[Any], CaptureFeed] | None = None
         self.running: ProxyRunning | None = None
         #: How many forwarded calls may wait for the capture (more are dropped and counted).
         self.capture_limit = DEFAULT_LIMIT
@@ -79,7 +77,7 @@ class DeskProxy:
         except BaseException:
             await pump.stop()
             raise
-        self._server, self._pump, self._counts = server, pump, (app.captures, feed)
+        self._server, self._pump = server, pump
         self.running = ProxyRunning(base_url, environment, len(secrets))
         return self.running
 
@@ -89,11 +87,18 @@ class DeskProxy:
 
     async def stop_and_report(self) -> str | None:
         """:meth:`stop`, and what to tell the user when calls were left out of the capture."""
-        server, pump, counts = self._server, self._pump, self._counts
-        self._server = self._pump = self._counts = None
+        server, pump = self._server, self._pump
+        self._server = self._pump = None
         self.running = None
         if server is not None:
             await server.stop_async()
         if pump is not None:
             await pump.stop()
-        return None if counts is None else dropped_note(counts[0].dropped + counts[1].dropped)
+        return None if server is None else dropped_note(_dropped(server.app))
+
+
+def _dropped(app: ProxyApp) -> int:
+    """How many forwarded calls were left out of the capture: by the proxy's queue, or by the
+    journal's feed (the proxy's sink) when it fell behind."""
+    feed = app.sink
+    return app.captures.dropped + (feed.dropped if isinstance(feed, CaptureFeed) else 0)
