@@ -46,6 +46,10 @@ print("client-generate:", document["status"])
 PY
 kill -INT "$op_pid"; wait "$op_pid"; op_pid=""
 
+echo "== the operator's capture worker (a spawned process of the bundle) journaled both calls"
+"$exe" sessions --data-dir "$work/op" | tee "$work/sessions.txt"
+grep -Eq "uid2-desk operator +2$" "$work/sessions.txt" || { echo "the capture journaled no calls"; exit 1; }
+
 echo "== GUI offscreen start and quit"
 QT_QPA_PLATFORM=offscreen UID2_DESK_EXIT_WHEN=ready UID2_DESK_HOME="$work/desk" \
   timeout 60 "$exe"
