@@ -15,11 +15,19 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from types import ModuleType
 from typing import Any
 
 from uid2_desk.cli.capture_worker import Captured, CaptureJob, encode_batch, run_worker
 from uid2_desk.journal.capture_feed import DEFAULT_LIMIT
 from uid2_desk.protocol.errors import StorageError
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Not reached in tests: Windows, where the pipe keeps its size.
+    fcntl = None
 
 #: How long a burst gathers before it is shipped (one pickle and one write for many requests).
 GATHER_S = 0.05
@@ -27,6 +35,8 @@ GATHER_S = 0.05
 START_TIMEOUT_S = 60.0
 #: How long the worker may take to journal what it was sent after the stop.
 STOP_TIMEOUT_S = 60.0
+#: How much the pipe to the worker may hold (Linux's default unprivileged maximum).
+PIPE_BYTES = 1 << 20
 
 
 class CaptureShipper:
@@ -48,6 +58,7 @@ class CaptureShipper:
     ) -> None:
         spawn = multiprocessing.get_context("spawn")
         self._child_requests, self._requests = spawn.Pipe(duplex=False)
+        _widen(self._requests)
         self._replies, self._child_replies = spawn.Pipe(duplex=False)
         self._process = spawn.Process(
             target=run_worker,
@@ -181,6 +192,18 @@ class CaptureShipper:
                 self.last_error = message[2]
             else:  # "done"
                 return
+
+
+def _widen(connection: Connection) -> None:
+    """Let the pipe hold a whole burst (Linux: 1 MiB instead of 64 KiB where allowed).
+
+    A batch of a few hundred requests is a few hundred kilobytes; with the default size the
+    shipping thread blocks several times per batch until the worker has read the rest.
+    """
+    if fcntl is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return  # Not reached in tests: only Linux can resize a pipe.
+    with contextlib.suppress(OSError):  # above the system's pipe-max-size: keep the default
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _gone(exitcode: int | None) -> str:
