@@ -70,6 +70,15 @@ class OperatorCapture:
         :class:`~uid2_desk.protocol.errors.StorageError`)."""
         self.sink.start()
 
+    def launch(self) -> None:
+        """Start the worker without waiting: it starts while the server gets ready."""
+        self.sink.launch()
+
+    def ready(self) -> None:
+        """Wait for the launched worker to open the journal (raises
+        :class:`~uid2_desk.protocol.errors.StorageError`)."""
+        self.sink.ready()
+
     def stop(self) -> None:
         """Journal what is still waiting, then close; say if anything was lost."""
         self.sink.stop()

@@ -96,15 +96,23 @@ class CaptureShipper:
             self._waiting.set()
 
     def start(self) -> None:
-        """Start the worker and wait until it opened the journal.
+        """Start the worker and wait until it opened the journal (see :meth:`ready`)."""
+        self.launch()
+        self.ready()
 
-        Raises :class:`~uid2_desk.protocol.errors.StorageError` with the worker's reason
-        when it cannot open it (or does not start).
-        """
+    def launch(self) -> None:
+        """Start the worker process, without waiting for it (it imports and opens meanwhile)."""
         self._process.start()
         # Our copies of the child's ends: closed, so a dead worker reads as EOF, not a hang.
         self._child_requests.close()
         self._child_replies.close()
+
+    def ready(self) -> None:
+        """Wait until the launched worker opened the journal, then start shipping.
+
+        Raises :class:`~uid2_desk.protocol.errors.StorageError` with the worker's reason
+        when it cannot open it (or does not start).
+        """
         answer = self._first_answer()
         if answer != ("opened", ""):
             self._requests.close()
@@ -116,6 +124,10 @@ class CaptureShipper:
 
     def stop(self) -> None:
         """Ship what is waiting, let the worker journal it, and wait for it to end."""
+        if self._process.pid is not None and not self._shipper.is_alive():
+            # Launched but never ready (the server could not start): end the worker.
+            self._requests.close()
+            self._process.join(STOP_TIMEOUT_S)
         if not self._shipper.is_alive() and not self._listener.is_alive():
             return
         self._stopping = True

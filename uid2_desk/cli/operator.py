@@ -110,37 +110,62 @@ def run_operator(args: argparse.Namespace) -> int:
     except InputError as refused:
         print(f"uid2-desk operator: {refused}", file=sys.stderr)
         return EXIT_USAGE
+    clock = SystemClock()
+    capture = OperatorCapture(data_dir, clock, watch=bool(getattr(args, "watch", False)))
+    capture.launch()  # the capture worker starts while the operator opens its state
     try:
         operator = LocalOperator.open(
             data_dir,
-            clock=SystemClock(),
+            clock=clock,
             lifetimes=lifetimes,
             legacy_v1=bool(getattr(args, "legacy_v1", False)),
         )
     except StorageError as exc:  # the --data-dir given cannot be used: bad input, as above
+        capture.stop()
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    capture = OperatorCapture(data_dir, operator.clock, watch=bool(getattr(args, "watch", False)))
     try:
-        capture.start()
+        capture.ready()
     except StorageError as exc:
         operator.close()
         print(f"uid2-desk operator: {exc}", file=sys.stderr)
         return EXIT_FAILED
     operator.capture_requests_to(capture.sink)
     try:
-        try:
-            operator.cstg.add_names(
-                getattr(args, "cstg_domain", None) or (), getattr(args, "cstg_app_name", None) or ()
-            )
-        except InputError as refused:
-            print(f"uid2-desk operator: {refused}", file=sys.stderr)
-            return EXIT_USAGE
-        return _serve(operator, host, port, allow_remote, credentials_out)
+        code = _configure_and_serve(
+            operator,
+            args,
+            host=host,
+            port=port,
+            allow_remote=allow_remote,
+            credentials_out=credentials_out,
+        )
     finally:
         operator.capture_requests_to(None)
         capture.stop()  # after the server stopped: every served request is journaled
         operator.close()
+    if code == EXIT_OK:  # last, after the capture's last --watch lines
+        print("UID2 local operator stopped.", flush=True)
+    return code
+
+
+def _configure_and_serve(
+    operator: LocalOperator,
+    args: argparse.Namespace,
+    *,
+    host: str,
+    port: int,
+    allow_remote: bool,
+    credentials_out: str | None,
+) -> int:
+    try:
+        operator.cstg.add_names(
+            getattr(args, "cstg_domain", None) or (), getattr(args, "cstg_app_name", None) or ()
+        )
+    except InputError as refused:
+        print(f"uid2-desk operator: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    return _serve(operator, host, port, allow_remote, credentials_out)
 
 
 def _reason(exc: OSError) -> str:
@@ -208,7 +233,6 @@ def _serve(
                 pass
         finally:
             server.stop()
-    print("UID2 local operator stopped.", flush=True)
     return EXIT_OK
 
 
