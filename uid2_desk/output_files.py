@@ -46,11 +46,11 @@ def refuse_unsafe_target(path: Path) -> None:
 def check_writable_target(path: Path) -> None:
     """Fail now (``InputError``) if ``path`` could not be written as a regular file later."""
     target = Path(path).expanduser()
-    length = len(os.fsencode(target.name))
+    length = name_length(target.name)
     if length > NAME_MAX:
         raise InputError(
-            f"cannot write {path}: its name is {length} bytes long, and file systems take at "
-            f"most {NAME_MAX}; choose a shorter name"
+            f"cannot write {path}: its name is {length} {NAME_UNITS} long, and file systems "
+            f"take at most {NAME_MAX}; choose a shorter name"
         )
     refuse_unsafe_target(target)
     try:
@@ -65,8 +65,17 @@ def check_writable_target(path: Path) -> None:
 
 #: Room kept in a file name for the temporary file's dot, separator and random suffix.
 _TEMP_ROOM = 16
-#: The longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 units).
+#: The longest file name most file systems take: 255 bytes (ext4, APFS), or 255 UTF-16
+#: units on Windows (NTFS).
 NAME_MAX = 255
+NAME_UNITS = "UTF-16 units" if os.name == "nt" else "bytes"
+
+
+def name_length(name: str) -> int:
+    """How long ``name`` is, in the units its file system counts (see :data:`NAME_MAX`)."""
+    if os.name == "nt":  # Not reached in tests: Windows counts UTF-16 code units.
+        return len(name.encode("utf-16-le")) // 2
+    return len(os.fsencode(name))
 
 
 def temporary_beside(path: Path) -> tuple[int, str]:

@@ -118,7 +118,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
                 operator.capture_requests_to(None)
             capture.stop()
             # Every captured request, warm-ups included, reached the journal.
-            sink = capture.sink
+            sink = capture.sink.tally
             assert sink.written == rounds * (count + WARMUP), (sink.written, sink.last_error)
             assert sink.dropped == sink.failed == 0
     best_ours, best_capture, best_floor = max(ours_rates), max(capture_rates), max(floor_rates)

@@ -86,7 +86,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
                                 _rate(url, headers, bodies)
                             )
             capture.stop()
-            sink = capture.sink
+            sink = capture.sink.tally
             assert sink.written == 2 * rounds * (count + WARMUP), (sink.written, sink.last_error)
             assert sink.dropped == sink.failed == 0
         finally:

@@ -34,3 +34,14 @@ def test_digits_compare_as_numbers_anywhere_and_case_alone_still_orders() -> Non
         "App com.tv10",
         "Browser: Prebid.js 11.36",
     ]
+
+
+def test_a_name_with_thousands_of_digits_sorts_instead_of_breaking_the_filter() -> None:
+    huge = "user-" + "9" * 5000 + "@example.com"  # past int()'s 4,300-digit limit
+    names = [huge, "user-10@example.com", "user-0010@example.com", "user-9@example.com"]
+
+    ordered = naturally_sorted(names)
+
+    assert ordered[0] == "user-9@example.com"
+    assert set(ordered[1:3]) == {"user-10@example.com", "user-0010@example.com"}
+    assert ordered[3] == huge

@@ -10,6 +10,7 @@ journaled: time, client, method and path, HTTP and UID2 status, guide step; a fa
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from secrets import token_hex
 from typing import TextIO
@@ -50,6 +51,7 @@ class OperatorCapture:
     ) -> None:
         proxy = tag == PROXY_SESSION_TAG
         self._command = "proxy" if proxy else "operator"
+        self._what = "forwarded calls" if proxy else "served requests"
         self.session = new_session_id(clock.now_ms(), f"{tag}{token_hex(2)}")
         self._out = out or sys.stdout
         job = CaptureJob(
@@ -79,16 +81,40 @@ class OperatorCapture:
         :class:`~uid2_desk.protocol.errors.StorageError`)."""
         self.sink.ready()
 
-    def stop(self) -> None:
-        """Journal what is still waiting, then close; say if anything was lost."""
-        self.sink.stop()
-        lost = self.sink.dropped + self.sink.failed
-        if lost:
-            reason = self.sink.last_error or "the capture buffer was full"
+    def stop(self, give_up: threading.Event | None = None) -> None:
+        """Journal what is still waiting, then close; say if anything was lost.
+
+        A stop that takes a while says what it waits for; setting ``give_up`` (a second
+        Ctrl-C) leaves the rest unjournaled, counted.
+        """
+        self.sink.stop(give_up, self._waiting_note)
+        tally, what = self.sink.tally, self._what
+        reasons = []
+        if tally.dropped:
+            reasons.append(f"{tally.dropped} did not fit the capture's buffer")
+        if tally.failed:
+            reasons.append(f"{tally.failed}: {tally.last_error or 'the capture failed'}")
+        if reasons:
+            lost = tally.dropped + tally.failed
             print(
-                f"uid2-desk {self._command}: {lost} served requests were not journaled ({reason})",
+                f"uid2-desk {self._command}: {lost} {what} were not journaled "
+                f"({'; '.join(reasons)})",
                 file=sys.stderr,
             )
+        if self.sink.watch_error:
+            print(
+                f"uid2-desk {self._command}: --watch stopped printing ({self.sink.watch_error}); "
+                "the journal has every line's request",
+                file=sys.stderr,
+            )
+
+    def _waiting_note(self, waiting: int) -> None:
+        print(
+            f"uid2-desk {self._command}: journaling {waiting} {self._what} still waiting "
+            "(Ctrl-C again to leave them unjournaled)",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _print(self, lines: list[str]) -> None:
         for line in lines:

@@ -3,9 +3,10 @@
 ``uid2-desk operator`` and ``uid2-desk proxy`` serve on one interpreter; building each
 request's exchange (decrypted halves, explanation) and journaling it costs more CPU than
 serving it, so it runs here, in a child process at a lower priority, and the server only
-records plain values and ships them in pickled batches (:mod:`uid2_desk.cli.capture_process`).
+records plain values and ships them in batches (:mod:`uid2_desk.cli.capture_process`).
 
-Messages: the parent sends batches, each one message: served requests as
+Messages: the parent sends batches, each one message (see
+:mod:`~uid2_desk.cli.capture_process`): served requests as
 :mod:`~uid2_desk.operator.capture.portable` writes them (the operator), or what the proxy saw
 pass as :mod:`~uid2_desk.proxy.seen` writes it (opened here with the proxy's secrets); an
 empty message (or the pipe's end) stops the worker. The worker answers ``("opened", "")`` or
@@ -93,29 +94,54 @@ class ExchangeMaker:
         return self._opener.exchange(item)
 
 
+class Replies:
+    """The worker's answers to its parent; once the parent is gone, they are dropped.
+
+    A parent killed with ``kill -9`` closes its end: the worker must still journal everything
+    it was sent (it reads until its own pipe ends), without a traceback for each answer.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self.parent_gone = False
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        """Send ``message`` unless the parent is gone."""
+        if self.parent_gone:
+            return
+        try:
+            self._connection.send(message)
+        except (OSError, ValueError):
+            self.parent_gone = True
+
+
 def run_worker(requests: Connection, replies: Connection, job: CaptureJob) -> None:
     """The worker's whole life: open the journal, journal batches until told to stop."""
     # Ctrl-C in a terminal (or a stop of the whole group) reaches every process: the worker
-    # must outlive its parent's stop to journal what it was sent, so the pipe ends it.
+    # must outlive its parent's stop to journal what it was sent, so the pipe ends it. Its
+    # parent held SIGINT back while starting it (see capture_process): ignore, then release.
     for name in ("SIGINT", "SIGTERM"):
         with contextlib.suppress(AttributeError, ValueError, OSError):
             signal.signal(getattr(signal, name), signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     lower_priority()
+    answers = Replies(replies)
     try:
         journal = Journal.open(Path(job.journal))
     except StorageError as exc:
-        replies.send(("refused", str(exc)))
+        answers.send(("refused", str(exc)))
         return
-    replies.send(("opened", ""))
+    answers.send(("opened", ""))
     try:
-        journal_until_stopped(journal, requests, replies, job)
+        journal_until_stopped(journal, requests, answers, job)
     finally:
         journal.close()
-        replies.send(("done",))
+        answers.send(("done",))
 
 
 def journal_until_stopped(
-    journal: Journal, requests: Connection, replies: Connection, job: CaptureJob
+    journal: Journal, requests: Connection, replies: Replies, job: CaptureJob
 ) -> None:
     """Journal every batch received, until an empty message or the parent's end of the pipe."""
     target = CaptureSession(job.session, job.environment, captured_step, ChainUsers())
@@ -127,22 +153,42 @@ def journal_until_stopped(
             return
         if not message:
             return
-        exchanges, skipped = _exchanges(maker, maker.items(message), replies)
+        try:
+            items = maker.items(message)
+        except Exception as exc:  # a bug of ours: its items are counted lost by the parent
+            replies.send(("failed", 0, f"a batch could not be read ({type(exc).__name__})"))
+            continue
+        exchanges, skipped = _exchanges(maker, items, replies)
         if skipped:
             replies.send(("journaled", skipped, []))  # the desk's own: accounted for, not kept
         for first in range(0, len(exchanges), BATCH):
-            group = exchanges[first : first + BATCH]
-            try:
-                entries = write_batch(journal, group, target)
-            except StorageError as exc:  # a full disk: count, say so, keep going
-                replies.send(("failed", len(group), str(exc)))
-                continue
-            lines = [line for e in entries for line in watch_lines(e)] if job.watch else []
-            replies.send(("journaled", len(entries), lines))
+            _journal_group(journal, exchanges[first : first + BATCH], target, replies, job)
+
+
+def _journal_group(
+    journal: Journal,
+    group: list[Exchange],
+    target: CaptureSession,
+    replies: Replies,
+    job: CaptureJob,
+) -> None:
+    try:
+        entries = write_batch(journal, group, target)
+    except StorageError as exc:  # a full disk: count, say so, keep going
+        replies.send(("failed", len(group), str(exc)))
+        return
+    except Exception as exc:  # a bug of ours: say it, count them, keep going
+        replies.send(("failed", len(group), f"not journaled ({type(exc).__name__}: {exc})"))
+        return
+    lines: list[str] = []
+    if job.watch and not replies.parent_gone:
+        with contextlib.suppress(Exception):  # a line we cannot make is not a lost entry
+            lines = [line for e in entries for line in watch_lines(e)]
+    replies.send(("journaled", len(entries), lines))
 
 
 def _exchanges(
-    maker: ExchangeMaker, items: list[Captured], replies: Connection
+    maker: ExchangeMaker, items: list[Captured], replies: Replies
 ) -> tuple[list[Exchange], int]:
     """Each item's exchange, and how many were the desk's own calls (the desk journals those)."""
     built: list[Exchange] = []
@@ -150,12 +196,12 @@ def _exchanges(
     for item in items:
         try:
             exchange = maker.exchange(item)
+            desk = (client := CapturedClient.of(exchange)) is not None and client.is_desk
         except Exception as exc:  # an odd request the builder cannot read: say so, go on
             why = f"a served request could not be read ({type(exc).__name__}: {exc})"
             replies.send(("failed", 1, why))
             continue
-        client = CapturedClient.of(exchange)
-        if client is not None and client.is_desk:
+        if desk:
             skipped += 1
         else:
             built.append(exchange)

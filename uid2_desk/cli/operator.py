@@ -81,7 +81,6 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 def run_operator(args: argparse.Namespace) -> int:
     """Run the local operator in the foreground until interrupted; return the exit status."""
     host: str = getattr(args, "host", "127.0.0.1")
-    port: int = getattr(args, "port", 8080)
     allow_remote: bool = bool(getattr(args, "allow_remote", False))
     try:
         lifetimes = _lifetimes(args)
@@ -110,6 +109,20 @@ def run_operator(args: argparse.Namespace) -> int:
     except InputError as refused:
         print(f"uid2-desk operator: {refused}", file=sys.stderr)
         return EXIT_USAGE
+    stop = threading.Event()
+    # From the capture worker's start to its end a signal only sets ``stop``: a Ctrl-C at any
+    # moment ends the run through the same path, never with a traceback or a worker left.
+    with _stop_on_signals(stop):
+        return _run(args, data_dir, lifetimes, stop, credentials_out)
+
+
+def _run(
+    args: argparse.Namespace,
+    data_dir: Path,
+    lifetimes: Lifetimes,
+    stop: threading.Event,
+    credentials_out: str | None,
+) -> int:
     clock = SystemClock()
     capture = OperatorCapture(data_dir, clock, watch=bool(getattr(args, "watch", False)))
     capture.launch()  # the capture worker starts while the operator opens its state
@@ -132,17 +145,11 @@ def run_operator(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     operator.capture_requests_to(capture.sink)
     try:
-        code = _configure_and_serve(
-            operator,
-            args,
-            host=host,
-            port=port,
-            allow_remote=allow_remote,
-            credentials_out=credentials_out,
-        )
+        code = _configure_and_serve(operator, args, stop, credentials_out)
     finally:
         operator.capture_requests_to(None)
-        capture.stop()  # after the server stopped: every served request is journaled
+        stop.clear()  # from here a signal means: stop waiting for the capture
+        capture.stop(give_up=stop)  # after the server stopped: every served request goes in
         operator.close()
     if code == EXIT_OK:  # last, after the capture's last --watch lines
         print("UID2 local operator stopped.", flush=True)
@@ -152,12 +159,12 @@ def run_operator(args: argparse.Namespace) -> int:
 def _configure_and_serve(
     operator: LocalOperator,
     args: argparse.Namespace,
-    *,
-    host: str,
-    port: int,
-    allow_remote: bool,
+    stop: threading.Event,
     credentials_out: str | None,
 ) -> int:
+    host: str = getattr(args, "host", "127.0.0.1")
+    port: int = getattr(args, "port", 8080)
+    allow_remote = bool(getattr(args, "allow_remote", False))
     try:
         operator.cstg.add_names(
             getattr(args, "cstg_domain", None) or (), getattr(args, "cstg_app_name", None) or ()
@@ -165,7 +172,9 @@ def _configure_and_serve(
     except InputError as refused:
         print(f"uid2-desk operator: {refused}", file=sys.stderr)
         return EXIT_USAGE
-    return _serve(operator, host, port, allow_remote, credentials_out)
+    if stop.is_set():  # stopped while starting: never listen
+        return EXIT_OK
+    return _serve(operator, stop, (host, port, allow_remote), credentials_out)
 
 
 def _reason(exc: OSError) -> str:
@@ -206,33 +215,35 @@ def _credentials_problem(path: Path, exc: OSError) -> str:
 
 
 def _serve(
-    operator: LocalOperator, host: str, port: int, allow_remote: bool, credentials_out: str | None
+    operator: LocalOperator,
+    stop: threading.Event,
+    where: tuple[str, int, bool],
+    credentials_out: str | None,
 ) -> int:
-    stop = threading.Event()
-    with _stop_on_signals(stop):
-        server = OperatorServer(operator, host, port, allow_remote=allow_remote)
-        try:
-            base_url = server.start()
-        except (OSError, OverflowError) as exc:
-            print(f"uid2-desk operator: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
-            return EXIT_FAILED
-        try:
-            if credentials_out:
-                # Written before "listening" is announced: a client waiting for that line
-                # may read the file at once, and a failure must not follow the announcement.
-                try:
-                    _write_credentials_for(operator, base_url, Path(credentials_out))
-                except OSError as exc:
-                    print(
-                        f"uid2-desk operator: {_credentials_problem(Path(credentials_out), exc)}",
-                        file=sys.stderr,
-                    )
-                    return EXIT_USAGE
-            _announce(operator, base_url, credentials_out)
-            while not stop.wait(0.5):
-                pass
-        finally:
-            server.stop()
+    host, port, allow_remote = where
+    server = OperatorServer(operator, host, port, allow_remote=allow_remote)
+    try:
+        base_url = server.start()
+    except (OSError, OverflowError) as exc:
+        print(f"uid2-desk operator: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        if credentials_out:
+            # Written before "listening" is announced: a client waiting for that line
+            # may read the file at once, and a failure must not follow the announcement.
+            try:
+                _write_credentials_for(operator, base_url, Path(credentials_out))
+            except OSError as exc:
+                print(
+                    f"uid2-desk operator: {_credentials_problem(Path(credentials_out), exc)}",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
+        _announce(operator, base_url, credentials_out)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
     return EXIT_OK
 
 

@@ -65,32 +65,47 @@ def run_proxy(args: argparse.Namespace) -> int:
         tag=PROXY_SESSION_TAG,
         client_secrets=secrets,
     )
-    try:
-        capture.start()
-    except StorageError as exc:
-        print(f"uid2-desk proxy: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    app = ProxyApp(upstream, secrets, ship=capture.sink, verify=verify, clock=clock)
     stop = threading.Event()
+    # From the capture worker's start to its end a signal only sets ``stop`` (no traceback,
+    # no worker left behind, whenever it comes).
+    with _stop_on_signals(stop):
+        try:
+            capture.start()
+        except StorageError as exc:
+            print(f"uid2-desk proxy: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        app = ProxyApp(upstream, secrets, ship=capture.sink, verify=verify, clock=clock)
+        try:
+            code = _forward(app, args, stop, (upstream, display, len(secrets), data_dir))
+        finally:
+            stop.clear()  # from here a signal means: stop waiting for the capture
+            capture.stop(give_up=stop)
+    if code == EXIT_OK:  # last, after the capture's last --watch lines
+        print("UID2 Desk proxy stopped.", flush=True)
+    return code
+
+
+def _forward(
+    app: ProxyApp,
+    args: argparse.Namespace,
+    stop: threading.Event,
+    about: tuple[Upstream, str, int, object],
+) -> int:
+    host: str = args.host
+    if stop.is_set():  # stopped while starting: never listen
+        return EXIT_OK
+    server = ProxyServer(app, host, args.port, allow_remote=bool(args.allow_remote))
     try:
-        with _stop_on_signals(stop):
-            server = ProxyServer(app, host, args.port, allow_remote=bool(args.allow_remote))
-            try:
-                base_url = server.start()
-            except (OSError, OverflowError, RuntimeError) as exc:
-                print(
-                    f"uid2-desk proxy: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr
-                )
-                return EXIT_FAILED
-            try:
-                _announce(base_url, upstream, display, len(secrets), data_dir)
-                while not stop.wait(0.5):
-                    pass
-            finally:
-                server.stop()
+        base_url = server.start()
+    except (OSError, OverflowError, RuntimeError) as exc:
+        print(f"uid2-desk proxy: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        _announce(base_url, *about)
+        while not stop.wait(0.5):
+            pass
     finally:
-        capture.stop()
-    print("UID2 Desk proxy stopped.", flush=True)
+        server.stop()
     return EXIT_OK
 
 

@@ -55,7 +55,8 @@ def open_connection(path: Path) -> sqlite3.Connection:
         # A held lock or a full disk is not a foreign file: say what it is. (Not reached in
         # tests: another process must hold the file past the 10 s busy timeout; the advice
         # itself is specified in test_store.)
-        if exc.sqlite_errorname.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL")):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL")):
             raise StorageError(
                 f"Could not open the journal at {path} ({exc}). {advice(exc)}"
             ) from exc

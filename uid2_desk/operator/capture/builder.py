@@ -10,7 +10,7 @@ Building is no I/O, no SQLite, a few dictionary look-ups and JSON parses. The
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -39,7 +39,7 @@ class ServedBytes:
         total_ms: how long serving it took.
     """
 
-    scope: Mapping[str, Any]
+    scope: Mapping[str, Any] = field(repr=False)  # its Authorization header is in clear
     body: bytes
     http_status: int
     headers: Iterable[tuple[bytes, bytes]]

@@ -41,7 +41,7 @@ class CaptureNotes:
     request_envelope: EnvelopeParts | None = None
     request_plaintext: str | None = None
     reply_envelope: EnvelopeParts | None = None
-    reply_json: bytes | None = None
+    reply_json: bytes | None = field(default=None, repr=False)  # its secrets are in clear
     server_time_ms: int | None = None
     facts: list[tuple[str, str]] = field(default_factory=list)
     role: str | None = None
@@ -60,7 +60,7 @@ class CaptureNotes:
         if self.reply_json is None:
             return None
         document = json.loads(self.reply_json)
-        return json.dumps(mask_secrets(document), separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(mask_secrets(document), separators=(",", ":"))
 
     def replied(self, plaintext: bytes, parts: EnvelopeParts | None) -> None:
         """Note a sealed reply: the JSON it carried and the envelope's parts."""

@@ -11,13 +11,15 @@ import re
 _RUNS = re.compile(r"(\d+)")
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """A sort key: digit runs compare as numbers, the rest as case-folded text."""
     parts = _RUNS.split(text)
     # Even indexes are text, odd ones digits; the leading int keeps text and numbers from
-    # ever being compared with each other, and puts numbers first, as text order does.
+    # ever being compared with each other, and puts numbers first, as text order does. A
+    # number compares by its length without leading zeros, then digit by digit: the same
+    # order as int() without its limit on digits (a name is whatever a client sent).
     return tuple(
-        (0, int(part)) if index % 2 else (1, part.casefold())
+        (0, len(part.lstrip("0")), part.lstrip("0")) if index % 2 else (1, 0, part.casefold())
         for index, part in enumerate(parts)
         if part
     )
