@@ -38,7 +38,9 @@ class PreparedEntry:
     """An entry ready to write.
 
     Attributes:
-        row: the ``entry`` row's values after ``seq``, in the journal's column order.
+        row: the ``entry`` row's values after ``seq``, in the journal's column order, then the
+            length of ``doc`` (0 for an event): what one JSON row of a group holds (see
+            :mod:`~uid2_desk.journal.group_insert`).
         doc: the stored exchange (``None`` for an event).
         entry: the entry to hand back once written (its ``seq`` is 0 until then).
     """
@@ -104,7 +106,9 @@ def prepare_exchange(
     )
     at_ms, method, duration_ms = exchange.started_ms, exchange.method, exchange.timings.total_ms
     row: tuple[object, ...] = (at_ms, _EXCHANGE.value, name, session, user, environment)
+    doc = encode_exchange(exchange)
     row += (step, outcome, summary, _detail_json(pairs), method, http_status, duration_ms, search)
+    row += (len(doc),)
     entry = JournalEntry(
         seq=0,
         at_ms=at_ms,
@@ -122,7 +126,7 @@ def prepare_exchange(
         http_status=http_status,
         duration_ms=duration_ms,
     )
-    return PreparedEntry(row, encode_exchange(exchange), entry)
+    return PreparedEntry(row, doc, entry)
 
 
 def prepare_event(
@@ -149,7 +153,7 @@ def prepare_event(
         detail=pairs,
     )
     row: tuple[object, ...] = (at_ms, _EVENT.value, name, session, user, environment, step)
-    row += (outcome, summary, _detail_json(pairs), None, None, None, search)
+    row += (outcome, summary, _detail_json(pairs), None, None, None, search, 0)
     entry = JournalEntry(
         seq=0,
         at_ms=at_ms,
