@@ -12,6 +12,7 @@ Two layers use these helpers:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -28,14 +29,16 @@ _MASK_MARKERS = ("*", "…", "•", MASKED)
 #: A masked credential may still show a recognisable prefix (``UID2-C-L-999-***``), no more.
 MAX_VISIBLE_CREDENTIAL_CHARS = 16
 #: Substrings of a field name (lower case, ``_`` and ``-`` removed) that mark a secret.
+#: ``responsekey`` first: every refresh and generate reply names one
+#: (``refresh_response_key``), and :func:`may_name_a_secret` stops at the first found.
 _SECRET_NAME_PARTS = (
+    "responsekey",
     "secret",
     "password",
     "passwd",
     "apikey",
     "clientkey",
     "privatekey",
-    "responsekey",
     "authorization",
     "credential",
 )
@@ -61,7 +64,22 @@ def _flat(text: str) -> str:
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a field or header name denotes a secret (``secret``, ``api_key``...)."""
+    """Whether a field or header name denotes a secret (``secret``, ``api_key``...).
+
+    Remembered per name (a bounded cache of short names): a journal sees the same few field
+    names in every reply, and masking a reply asks about each of its fields.
+    """
+    if len(name) <= _REMEMBERED_NAME_LENGTH:
+        return _is_secret_short_name(name)
+    return _SECRET_PART.search(_flat(name)) is not None
+
+
+#: Longer names are not remembered: a client's odd JSON must not fill memory.
+_REMEMBERED_NAME_LENGTH = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret_short_name(name: str) -> bool:
     return _SECRET_PART.search(_flat(name)) is not None
 
 
