@@ -98,18 +98,16 @@ class AsyncAppends:
         self._writer.submit_to_loop(fn, LoopTarget(loop, settle))
         return await future
 
-    def _queue(self, prepare: Callable[[], PreparedEntry]) -> asyncio.Future[JournalEntry]:
-        """The future of an append: ``prepare()`` made ready here and queued on the writer."""
+    def _queued(self, prepared: PreparedEntry) -> asyncio.Future[JournalEntry]:
+        """The future of an append made ready by the caller, now queued on the writer."""
         future: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()
-        if self._closed:
-            future.set_exception(RuntimeError("this AsyncJournal is closed"))
-            return future
-        try:
-            prepared = prepare()
-        except Exception as exc:  # surfaces at the caller's await, as a coroutine's would
-            future.set_exception(exc)
-            return future
         self._writer.submit_append(prepared, future)
+        return future
+
+    def _refused(self, exc: BaseException) -> asyncio.Future[JournalEntry]:
+        """The future of an append that could not be queued: the error, at the caller's await."""
+        future: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()
+        future.set_exception(exc)
         return future
 
     def append_exchange(
@@ -128,8 +126,10 @@ class AsyncAppends:
 
         Await the returned future for the committed entry; listeners hear of it first.
         """
-        return self._queue(
-            lambda: prepare_exchange(
+        if self._closed:
+            return self._refused(RuntimeError("this AsyncJournal is closed"))
+        try:
+            prepared = prepare_exchange(
                 exchange,
                 session=session,
                 user=user,
@@ -139,7 +139,9 @@ class AsyncAppends:
                 summary=summary,
                 detail=detail,
             )
-        )
+        except Exception as exc:  # surfaces at the caller's await, as a coroutine's would
+            return self._refused(exc)
+        return self._queued(prepared)
 
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
@@ -177,8 +179,10 @@ class AsyncAppends:
     ) -> asyncio.Future[JournalEntry]:
         """:meth:`Journal.append_event`: made ready now (the caller may then change its
         ``detail``), written by the writer thread; await the future for the committed entry."""
-        return self._queue(
-            lambda: prepare_event(
+        if self._closed:
+            return self._refused(RuntimeError("this AsyncJournal is closed"))
+        try:
+            prepared = prepare_event(
                 name,
                 at_ms=at_ms,
                 session=session,
@@ -189,4 +193,6 @@ class AsyncAppends:
                 summary=summary,
                 detail=detail,
             )
-        )
+        except Exception as exc:  # surfaces at the caller's await, as a coroutine's would
+            return self._refused(exc)
+        return self._queued(prepared)

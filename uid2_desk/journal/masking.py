@@ -207,10 +207,10 @@ def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
     The very same tuple comes back when nothing needs masking (callers test ``is`` to skip
     copying the exchange).
     """
-    if not any(
-        name.lower() in CREDENTIAL_HEADERS and mask_credential(value) != value
-        for name, value in headers
-    ):
+    for name, value in headers:  # a loop, not any(): no generator for every append
+        if name.lower() in CREDENTIAL_HEADERS and mask_credential(value) != value:
+            break
+    else:
         return headers
     return tuple(
         (name, mask_credential(value) if name.lower() in CREDENTIAL_HEADERS else value)
