@@ -15,8 +15,9 @@ exchange, 0 for an event) and the exchanges as one blob, cut with ``substr`` at 
 window function sums from those lengths. A connection-local (``TEMP``) view takes the
 insert, and its ``INSTEAD OF`` trigger writes each row into ``entry`` and ``exchange``; the
 journal file's schema is untouched. The seqs are given by the caller (the next after the
-last it wrote, first read in SQL): the trigger refuses a seq at or below the highest ever
-given, so if anyone else wrote in between, nothing is written and :data:`SEQ_MOVED` says why.
+last it wrote, first read in SQL): the statement writes nothing unless the first is above the
+highest seq ever given, which it checks once, inside its own transaction, so if anyone else
+wrote in between nothing is written (the connection's change count does not move).
 """
 
 from __future__ import annotations
@@ -46,8 +47,6 @@ _HIGHEST_SEQ = (
     " coalesce((SELECT max(seq) FROM entry), 0))"
 )
 LAST_SEQ = f"SELECT {_HIGHEST_SEQ}"
-#: The message of the trigger's refusal.
-SEQ_MOVED = "journal seq moved"
 
 _VIEW = (
     "CREATE TEMP VIEW IF NOT EXISTS journal_group AS SELECT "
@@ -57,18 +56,18 @@ _VIEW = (
 # Names in a trigger's INSERT cannot be qualified: a TEMP trigger finds the main tables.
 _TRIGGER = (
     "CREATE TEMP TRIGGER IF NOT EXISTS journal_group_insert INSTEAD OF INSERT ON journal_group"
-    f" BEGIN SELECT RAISE(ABORT, '{SEQ_MOVED}') WHERE NEW.seq <= {_HIGHEST_SEQ};"
-    f" INSERT INTO entry (seq, {COLUMNS}) VALUES (NEW.seq, "
+    f" BEGIN INSERT INTO entry (seq, {COLUMNS}) VALUES (NEW.seq, "
     + ", ".join(f"NEW.{name}" for name in _NAMES)
     + "); INSERT INTO exchange (seq, doc) SELECT NEW.seq, NEW.doc WHERE NEW.doc IS NOT NULL; END"
 )
-#: ``?1`` the first seq, ``?2`` the exchanges' blob, ``?3`` the rows as JSON.
+#: ``?1`` the first seq, ``?2`` the exchanges' blob, ``?3`` the rows as JSON; no row at all
+#: unless ``?1`` is above every seq given so far (a scalar subquery: evaluated once).
 INSERT_GROUP = (
     f"INSERT INTO journal_group (seq, {COLUMNS}, doc) SELECT ?1 + key, "
     + ", ".join(f"value ->> {i}" for i in range(DOC_LENGTH))
     + f", CASE WHEN value ->> {DOC_LENGTH} > 0 THEN substr(?2, 1 + coalesce(sum(value ->>"
     f" {DOC_LENGTH}) OVER (ORDER BY key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0),"
-    f" value ->> {DOC_LENGTH}) END FROM json_each(?3)"
+    f" value ->> {DOC_LENGTH}) END FROM json_each(?3) WHERE ?1 > {_HIGHEST_SEQ}"
 )
 #: ``->>`` came with SQLite 3.38; older libraries take the rows one by one.
 ONE_STATEMENT_GROUPS = sqlite3.sqlite_version_info >= (3, 38, 0)

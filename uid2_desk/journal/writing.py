@@ -142,28 +142,27 @@ class JournalWriting(GuardedConnection):
         the statement writes nothing and it is tried again from the journal's last seq.
         """
         self._check_thread()
-        parameters = None if self._in_bulk else group_insert.group_parameters(group)
-        if parameters is None:
-            with self.group():
-                return [self.append_prepared(p) for p in group]
-        with self._errors("record entries in"):
-            self._install_group_insert()
-            for retry in (False, True):
-                if self._group_seq is None:
-                    (last,) = self._db.execute(LAST_SEQ).fetchone()
-                    self._group_seq = int(last) + 1
-                first = self._group_seq
-                try:
+        parameters = None if self._in_bulk or not group else group_insert.group_parameters(group)
+        if parameters is not None:
+            with self._errors("record entries in"):
+                self._install_group_insert()
+                for _ in range(3):
+                    if self._group_seq is None:
+                        (last,) = self._db.execute(LAST_SEQ).fetchone()
+                        self._group_seq = int(last) + 1
+                    first, changes = self._group_seq, self._db.total_changes
                     self._db.execute(INSERT_GROUP, (first, *parameters))
-                    break
-                except sqlite3.IntegrityError as exc:
+                    if self._db.total_changes != changes:
+                        self._group_seq = first + len(group)
+                        for seq, prepared in enumerate(group, first):
+                            object.__setattr__(prepared.entry, "seq", seq)
+                        return [p.entry for p in group]
+                    # Nothing written: another connection took seqs since; read the last again.
                     self._group_seq = None
-                    if retry or group_insert.SEQ_MOVED not in str(exc):
-                        raise
-        self._group_seq = first + len(group)
-        for seq, prepared in enumerate(group, first):
-            object.__setattr__(prepared.entry, "seq", seq)
-        return [p.entry for p in group]
+        # Inside a block, rows JSON cannot carry, or seqs taken again and again: a bulk block
+        # reads the last seq inside its own transaction.
+        with self.group():
+            return [self.append_prepared(p) for p in group]
 
     def _flush_pending(self) -> None:
         """Write the rows queued by appends inside :meth:`bulk` (on its connection, in it)."""
@@ -177,7 +176,10 @@ class JournalWriting(GuardedConnection):
         if parameters is None:
             group_insert.insert_rows(self._db, first, pending)
             return
+        changes = self._db.total_changes
         self._db.execute(INSERT_GROUP, (first, *parameters))
+        if self._db.total_changes == changes:  # not expected: the seqs were read in this block
+            raise sqlite3.IntegrityError("the journal's seqs moved inside a transaction")
 
     def _install_group_insert(self) -> None:
         # Outside any transaction: a rolled-back block would take the TEMP view with it.
