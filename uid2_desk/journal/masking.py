@@ -29,16 +29,14 @@ _MASK_MARKERS = ("*", "…", "•", MASKED)
 #: A masked credential may still show a recognisable prefix (``UID2-C-L-999-***``), no more.
 MAX_VISIBLE_CREDENTIAL_CHARS = 16
 #: Substrings of a field name (lower case, ``_`` and ``-`` removed) that mark a secret.
-#: ``responsekey`` first: every refresh and generate reply names one
-#: (``refresh_response_key``), and :func:`may_name_a_secret` stops at the first found.
 _SECRET_NAME_PARTS = (
-    "responsekey",
     "secret",
     "password",
     "passwd",
     "apikey",
     "clientkey",
     "privatekey",
+    "responsekey",
     "authorization",
     "credential",
 )
@@ -92,7 +90,7 @@ def may_name_a_secret(text: str) -> bool:
     Plain substring tests over the flat text: the case-insensitive regular expression this
     replaces took ten times as long over a 1 KB reply.
     """
-    if "\\u" in text:
+    if "response_key" in text or "\\u" in text:  # every generate and refresh reply: at once
         return True
     flat = _flat(text)
     return any(part in flat for part in _SECRET_NAME_PARTS)
