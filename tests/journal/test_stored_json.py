@@ -8,6 +8,7 @@ not UTF-8, envelopes stored in full, text that needs escaping, numbers JSON writ
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import enum
 import json
@@ -45,10 +46,23 @@ class _Status(enum.IntEnum):
     OK = 200
 
 
+def _unused_bits_set(body: bytes) -> bytes:
+    text = body.rstrip(b"=")
+    assert len(text) % 4 in (2, 3)  # a last quantum with unused bits
+    alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = alphabet.index(text[-1:])
+    changed = text[:-1] + alphabet[last | 1 : (last | 1) + 1]
+    assert changed != text
+    return changed + body[len(text) :]
+
+
 def _odd(r: Recorded) -> list[Exchange]:
     x = r.generate
     parts = x.response_envelope
     assert parts is not None
+    raw = bytes(range(34))  # 34 bytes: base64 with padding, four bits unused
+    odd = EnvelopeParts(None, raw[:12], raw[12:18], raw[18:], 5, None)
+    padded = base64.b64encode(raw)
     return [
         # Text with quotes, backslashes, controls, a NUL, non-ASCII and a surrogate escape.
         dataclasses.replace(
@@ -67,6 +81,10 @@ def _odd(r: Recorded) -> list[Exchange]:
             request_envelope=EnvelopeParts(None, b"i" * 12, b"", b"", None, None),
             response_envelope=dataclasses.replace(parts, nonce=b"\x00\xff" * 4),
         ),
+        # Base64 that is not what encoding the envelope gives (unused bits set before the
+        # padding): the body is decoded to decide, as the reader decodes it.
+        dataclasses.replace(x, response_body=_unused_bits_set(padded), response_envelope=odd),
+        dataclasses.replace(x, response_body=padded, response_envelope=odd),
         # Base64 with whitespace: decodable leniently, not strictly, so it is escaped as text.
         dataclasses.replace(x, response_body=x.response_body[:8] + b"\n" + x.response_body[8:]),
         # Numbers JSON writes specially, booleans, an int subclass, no answer at all.

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from uid2_desk.journal.codec import COMPACT_JSON, encode_exchange
+from uid2_desk.journal.codec import encode_exchange
 from uid2_desk.journal.masking import (
     MASKED,
     is_secret_name,
@@ -29,6 +29,8 @@ from uid2_desk.journal.schema import search_text
 from uid2_desk.protocol.exchange import Exchange
 
 _NO_DETAIL = "[]"
+#: ``codec.COMPACT_JSON``'s text; a parsed document holds no cycles to look for.
+_MASKED_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 _Frozen = TypeVar("_Frozen")
 #: Made once: ``json.dumps`` with options builds a new encoder on every call.
 _EXCHANGE = EntryKind.EXCHANGE
@@ -221,4 +223,4 @@ def without_secrets(plaintext: str | None) -> str | None:
     masked = mask_secret_fields(document)
     if masked == document:
         return plaintext
-    return COMPACT_JSON.encode(masked)
+    return _MASKED_JSON.encode(masked)
