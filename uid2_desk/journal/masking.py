@@ -199,6 +199,19 @@ def mask_credential(value: str) -> str:
     return MASKED
 
 
+#: Credential header values found already masked (``Bearer UID2-C-L-999-***``): the desk
+#: sends the same masked key on every call, and checking it again cost a microsecond per
+#: append. Only masked values are kept, never one that still needed masking.
+_KEPT_AS_MASKED: set[str] = set()
+_KEPT_AS_MASKED_LIMIT = 256
+
+
+def _remember_masked(value: str) -> None:
+    if len(_KEPT_AS_MASKED) >= _KEPT_AS_MASKED_LIMIT:
+        _KEPT_AS_MASKED.clear()
+    _KEPT_AS_MASKED.add(value)
+
+
 def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """Headers with every credential header masked.
 
@@ -206,8 +219,10 @@ def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
     copying the exchange).
     """
     for name, value in headers:  # a loop, not any(): no generator for every append
-        if name.lower() in CREDENTIAL_HEADERS and mask_credential(value) != value:
-            break
+        if name.lower() in CREDENTIAL_HEADERS and value not in _KEPT_AS_MASKED:
+            if mask_credential(value) != value:
+                break
+            _remember_masked(value)
     else:
         return headers
     return tuple(
