@@ -98,3 +98,28 @@ async def test_appends_from_a_burst_are_committed_in_groups_and_resolve_in_order
         assert [e.user for e in entries] == [f"u{i}" for i in range(700)]
         stored = await journal.get(700)
         assert stored == entries[-1]
+
+
+@pytest.mark.asyncio
+async def test_a_prune_on_the_writer_gives_the_freed_pages_back(
+    tmp_path: Path, recorded: Recorded
+) -> None:
+    """A lone job runs as it would alone, not in a group's block (which keeps freed pages)."""
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+        await asyncio.gather(
+            *(
+                journal.append_exchange(
+                    recorded.generate, session="old", user=None, environment="e", step="1-d"
+                )
+                for _ in range(300)
+            )
+        )
+        await journal.append_event(
+            "x", at_ms=1, session="new", user=None, environment="e", step=None
+        )
+        assert await journal.prune(keep_sessions=1) == 300
+        db = sqlite3.connect(tmp_path / "j.db")
+        try:
+            assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        finally:
+            db.close()

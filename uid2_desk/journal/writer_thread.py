@@ -151,8 +151,11 @@ class JournalWriter:
             for fn, to in group
             if not isinstance(to, Future) or to.set_running_or_notify_cancel()
         ]
+        appends = [fn for fn, _ in live if isinstance(fn, PreparedEntry)]
+        if len(live) == 1 and not appends:  # a lone job (a prune) runs as it would alone
+            self._deliver([_run_one(journal, *live[0])])
+            return
         try:
-            appends = [fn for fn, _ in live if isinstance(fn, PreparedEntry)]
             if len(appends) == len(live):
                 results: list[Any] = journal.append_group(appends)
             else:
