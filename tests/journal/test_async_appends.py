@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.journal.recorded import Recorded
-from uid2_desk.journal import AsyncJournal, JournalEntry
+from uid2_desk.journal import AsyncJournal, JournalEntry, async_appends
 
 
 def _stored(path: Path) -> int:
@@ -123,3 +124,58 @@ async def test_a_prune_on_the_writer_gives_the_freed_pages_back(
             assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
         finally:
             db.close()
+
+
+class _Clock:
+    """Stands in for the ``time`` module of async_appends: a clock moved by hand, naps counted."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.naps = 0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds == 0
+        self.naps += 1
+
+
+@pytest.mark.asyncio
+async def test_appends_hand_the_writer_the_gil_at_most_once_a_millisecond_while_it_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = _Clock()
+    monkeypatch.setattr(async_appends, "time", clock)
+    async with await AsyncJournal.open(tmp_path / "j.db") as journal:
+
+        def tick() -> asyncio.Future[JournalEntry]:
+            return journal.append_event(
+                "tick", at_ms=1, session="s", user=None, environment="e", step=None
+            )
+
+        await tick()
+        assert clock.naps == 0  # the writer was not writing when it was queued
+        running, gate = threading.Event(), threading.Event()
+
+        def hold(_journal: object) -> None:
+            running.set()
+            gate.wait(10)
+
+        held = journal._writer.submit(hold)  # nothing is written until the gate opens
+        assert running.wait(10)
+        journal._writer.writing = True  # as while a group is written
+        futures = [tick() for _ in range(5)]  # the same instant: one hand-over
+        clock.now += async_appends.HAND_OVER_EVERY_S / 2
+        futures.append(tick())
+        assert clock.naps == 1
+        clock.now += async_appends.HAND_OVER_EVERY_S / 2
+        futures.append(tick())
+        assert clock.naps == 2
+        journal._writer.writing = False
+        clock.now += 1.0
+        futures.append(tick())
+        assert clock.naps == 2  # the writer no longer waits for anything
+        gate.set()
+        held.result(10)
+        assert [e.seq for e in await asyncio.gather(*futures)] == list(range(2, 10))

@@ -77,6 +77,9 @@ class JournalWriter:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         #: Set by the owner; see :data:`Committed`.
         self.on_committed: Committed | None = None
+        #: Whether a group is being written: its SQLite work runs without Python's GIL, which
+        #: the writer then needs back (see :mod:`~uid2_desk.journal.async_appends`).
+        self.writing = False
         opened: Future[Journal] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(Path(path), opened), name=name, daemon=True
@@ -155,6 +158,7 @@ class JournalWriter:
         if len(live) == 1 and not appends:  # a lone job (a prune) runs as it would alone
             self._deliver([_run_one(journal, *live[0])])
             return
+        self.writing = True
         try:
             if len(appends) == len(live):
                 results: list[Any] = journal.append_group(appends)
@@ -165,6 +169,8 @@ class JournalWriter:
             # Rolled back whole: run each alone so only the faulty job fails its caller.
             self._deliver([_run_one(journal, fn, to) for fn, to in live])
             return
+        finally:
+            self.writing = False
         self._deliver([(to, result, None) for (_, to), result in zip(live, results, strict=True)])
 
     def _deliver(self, outcomes: list[_Outcome]) -> None:
