@@ -4,9 +4,9 @@ An append's Python work (:mod:`~uid2_desk.journal.prepare`) runs on the caller's
 the writer thread only writes. :meth:`AsyncAppends.append_exchange` and
 :meth:`AsyncAppends.append_event` are plain methods that return an asyncio future: the entry
 is made ready and queued when they are called, and the future resolves once its group has
-committed (its ``await`` returns a durable entry, as before). No task per append and no
-coroutine to step twice: under a burst of 2,000 appends that Python was a fifth of the
-event loop's time per append. A call that cannot be queued (the journal is closed, the
+committed (its ``await`` returns a durable entry, as before): no task per append and no
+coroutine to step twice, Python the event loop spent on every append of a burst. A call
+that cannot be queued (the journal is closed, the
 arguments are wrong) returns a future holding that error, so it still surfaces at the
 ``await``.
 
