@@ -129,11 +129,13 @@ async def test_an_append_whose_caller_was_cancelled_is_still_reported(
 
     async with await AsyncJournal.open(tmp_path / "j.db") as journal:
         journal.add_listener(listener)
-        task = asyncio.create_task(
-            journal.append_exchange(
+
+        async def append() -> JournalEntry:
+            return await journal.append_exchange(
                 recorded.generate, session="s", user=None, environment="e", step="1-d"
             )
-        )
+
+        task = asyncio.create_task(append())
         await asyncio.sleep(0)  # the append is now submitted to the worker
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.journal.recorded import Recorded
-from uid2_desk.journal import Journal, JournalFilter, writing
+from uid2_desk.journal import Journal, JournalFilter, group_insert, writing
 
 
 def _event(j: Journal, n: int, session: str = "s") -> int:
@@ -113,9 +113,9 @@ def test_a_block_written_in_one_statement_stores_what_row_by_row_writing_stores(
     tmp_path: Path, recorded: Recorded, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The one-statement group insert (JSON rows, one blob of exchanges) against executemany."""
-    assert writing.ONE_STATEMENT_GROUPS  # this machine's SQLite has ->>: the path under test
+    assert group_insert.ONE_STATEMENT_GROUPS  # this machine's SQLite has ->>: the path under test
     _fill_mixed(tmp_path / "one.db", recorded)
-    monkeypatch.setattr(writing, "ONE_STATEMENT_GROUPS", False)
+    monkeypatch.setattr(group_insert, "ONE_STATEMENT_GROUPS", False)
     _fill_mixed(tmp_path / "rows.db", recorded)
     one, rows = _rows(tmp_path / "one.db"), _rows(tmp_path / "rows.db")
     assert len(one) == 6

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from uid2_desk.journal import masking
 from uid2_desk.journal.masking import (
     MASKED,
     is_masked_credential,
@@ -272,3 +273,16 @@ def test_text_that_is_not_json_has_each_secret_value_masked_exactly_and_nothing_
     from uid2_desk.journal.masking import mask_secret_fields_in_text
 
     assert mask_secret_fields_in_text(text) == masked
+
+
+def test_a_credential_seen_masked_is_remembered_but_a_secret_never_is() -> None:
+    masked = ("Authorization", "Bearer UID2-C-L-999-***")
+    secret = ("Authorization", "Bearer UID2-C-L-999-***" + "realsecretkeyvalue")
+    assert scrub_headers((masked,)) == (masked,)
+    assert masked[1] in masking._KEPT_AS_MASKED  # checked once, then known masked
+    for _ in range(2):  # the second time too: a secret is never taken for a masked value
+        assert scrub_headers((masked, secret)) == (masked, ("Authorization", f"Bearer {MASKED}"))
+    assert secret[1] not in masking._KEPT_AS_MASKED
+    for n in range(masking._KEPT_AS_MASKED_LIMIT + 5):  # bounded however many keys pass
+        scrub_headers((("Authorization", f"Bearer UID2-C-L-{n}-***"),))
+    assert len(masking._KEPT_AS_MASKED) <= masking._KEPT_AS_MASKED_LIMIT

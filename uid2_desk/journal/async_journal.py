@@ -10,11 +10,9 @@ a text filter never holds up an append. Its methods are coroutines that mirror
 caller's side, so the writer thread only writes; :meth:`AsyncJournal.stream` hands a whole
 session to a function in batches (``fetchmany``) rather than as one list.
 
-Listeners. ``add_listener(cb)`` registers a callable that receives each appended
-:class:`JournalEntry`. It is called on the event loop of the coroutine that appended, after the
-worker has committed the entry (so a listener never sees an entry that could be lost), in
-append order. A listener that raises does not fail the append: the exception goes to the
-loop's exception handler.
+Appends and listeners live in :mod:`~uid2_desk.journal.async_appends`: an append returns a
+future that resolves once its entry is committed, and listeners hear of each committed entry
+on the loop that appended, in append order.
 
 Closing. ``await close()`` lets queued appends commit, closes every connection and joins the
 threads (off the loop), so no thread outlives the journal.
@@ -23,27 +21,25 @@ threads (off the loop), so no thread outlives the journal.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from uid2_desk.journal.model import JournalEntry, JournalFilter, LabelledExchange
-from uid2_desk.journal.prepare import prepare_event, prepare_exchange
+from uid2_desk.journal.async_appends import AsyncAppends, Listener
+from uid2_desk.journal.model import JournalEntry, JournalFilter
 from uid2_desk.journal.reader_pool import ReaderPool
 from uid2_desk.journal.store import Journal
-from uid2_desk.journal.writer_thread import JournalWriter, LoopTarget
+from uid2_desk.journal.writer_thread import JournalWriter
 from uid2_desk.protocol.cancel_safe import open_cancel_safe
 from uid2_desk.protocol.exchange import Exchange
 
 _T = TypeVar("_T")
 _NO_FILTER = JournalFilter()
 
-#: What a listener receives.
-Listener = Callable[[JournalEntry], None]
+__all__ = ["AsyncJournal", "Listener"]
 
 
-class AsyncJournal:
+class AsyncJournal(AsyncAppends):
     """Awaitable access to the journal: one writer thread, reader threads beside it.
 
     Attributes:
@@ -52,10 +48,9 @@ class AsyncJournal:
 
     def __init__(self, writer: JournalWriter, readers: ReaderPool) -> None:
         """Use :meth:`open`."""
-        self._writer = writer
+        super().__init__(writer)
         self._readers = readers
         self.path = writer.path
-        self._listeners: list[Listener] = []
         self._closed = False
 
     @classmethod
@@ -99,29 +94,6 @@ class AsyncJournal:
         """Whether :meth:`close` has been called."""
         return self._closed
 
-    # -- listeners -------------------------------------------------------------------------
-
-    def add_listener(self, callback: Listener) -> None:
-        """Call ``callback(entry)`` after each committed append (see the module docstring)."""
-        self._listeners.append(callback)
-
-    def remove_listener(self, callback: Listener) -> None:
-        """Stop calling ``callback``; unknown callbacks are ignored."""
-        with contextlib.suppress(ValueError):
-            self._listeners.remove(callback)
-
-    def _notify(self, entry: JournalEntry) -> None:
-        for callback in list(self._listeners):
-            try:
-                callback(entry)
-            except Exception as exc:
-                asyncio.get_running_loop().call_exception_handler(
-                    {
-                        "message": f"journal listener {callback!r} failed on entry {entry.seq}",
-                        "exception": exc,
-                    }
-                )
-
     async def _read(self, fn: Callable[[Journal], _T]) -> _T:
         if self._closed:
             raise RuntimeError("this AsyncJournal is closed")
@@ -132,113 +104,7 @@ class AsyncJournal:
             raise RuntimeError("this AsyncJournal is closed")
         return await asyncio.wrap_future(self._writer.submit(fn))
 
-    async def _append(self, fn: Callable[[Journal], _T], notify: Callable[[_T], None]) -> _T:
-        """Queue an append; listeners hear of it from the writer's hand-over, not from the caller.
-
-        Once queued, an append commits even if the caller is cancelled; ``notify`` runs on the
-        loop when the writer hands the group over (one wake-up of the loop per group), so
-        listeners still hear of it, in commit order and before the caller resumes.
-        """
-        if self._closed:
-            raise RuntimeError("this AsyncJournal is closed")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[_T] = loop.create_future()
-
-        def settle(result: _T, exc: BaseException | None) -> None:
-            if exc is None:
-                notify(result)
-            if future.done():  # the caller was cancelled; the entry is committed all the same
-                return
-            if exc is None:
-                future.set_result(result)
-            else:
-                future.set_exception(exc)
-
-        self._writer.submit_to_loop(fn, LoopTarget(loop, settle))
-        return await future
-
-    def _notify_all(self, entries: list[JournalEntry]) -> None:
-        for entry in entries:
-            self._notify(entry)
-
-    # -- writing ---------------------------------------------------------------------------
-
-    async def append_exchange(
-        self,
-        exchange: Exchange,
-        *,
-        session: str,
-        user: str | None,
-        environment: str,
-        step: str | None,
-        outcome: str | None = None,
-        summary: str | None = None,
-        detail: Iterable[tuple[str, str]] = (),
-    ) -> JournalEntry:
-        """:meth:`Journal.append_exchange`: made ready here, written by the writer thread.
-
-        Listeners run after the commit.
-        """
-        prepared = prepare_exchange(
-            exchange,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            detail=detail,
-        )
-        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
-
-    async def append_exchanges(
-        self, batch: Sequence[LabelledExchange], *, session: str, environment: str
-    ) -> list[JournalEntry]:
-        """Append many exchanges in one transaction (one fsync); listeners hear each one.
-
-        A batch (the capture's, up to hundreds) is made ready on the writer thread: on the
-        GUI's loop it would stall the window for milliseconds per batch."""
-
-        def append_all(journal: Journal) -> list[JournalEntry]:
-            prepared = [
-                prepare_exchange(
-                    item.exchange, session=session, user=item.user, environment=environment,
-                    step=item.step,
-                )
-                for item in batch
-            ]  # fmt: skip
-            with journal.group():
-                return [journal.append_prepared(p) for p in prepared]
-
-        return await self._append(append_all, self._notify_all)
-
-    async def append_event(
-        self,
-        name: str,
-        *,
-        at_ms: int,
-        session: str,
-        user: str | None,
-        environment: str,
-        step: str | None,
-        outcome: str | None = None,
-        summary: str = "",
-        detail: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-    ) -> JournalEntry:
-        """:meth:`Journal.append_event`: made ready here (the caller may then change its
-        ``detail``), written by the writer thread; listeners run after the commit."""
-        prepared = prepare_event(
-            name,
-            at_ms=at_ms,
-            session=session,
-            user=user,
-            environment=environment,
-            step=step,
-            outcome=outcome,
-            summary=summary,
-            detail=detail,
-        )
-        return await self._append(lambda j: j.append_prepared(prepared), self._notify)
+    # -- writing (appends: see AsyncAppends) ------------------------------------------------
 
     async def prune(self, keep_sessions: int) -> int:
         """:meth:`Journal.prune` on the writer."""

@@ -17,23 +17,24 @@ appends is limited by the writer's per-entry work, of which encoding was the lar
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 import zlib
 from typing import Any
 
+from uid2_desk.journal.stored_json import (
+    COMPACT_JSON,
+    STORED_FORMAT,
+    body_bytes,
+    envelope_in_body,
+    stored_json,
+)
+from uid2_desk.journal.stored_json import b64 as _b64
 from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import EnvelopeParts, Exchange, Timings
 
+__all__ = ["COMPACT_JSON", "STORED_FORMAT"]
+
 FORMAT = 1
-#: Made once: ``json.dumps`` with options builds a new encoder on every call.
-COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-#: The stored form: envelopes may point into their body (see the module docstring).
-STORED_FORMAT = 2
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def _unb64(text: str) -> bytes:
@@ -72,23 +73,13 @@ def _envelope_to_json(parts: EnvelopeParts | None) -> dict[str, Any] | None:
     }
 
 
-def _body_bytes(body: bytes) -> bytes | None:
-    """The bytes a base64 body carries, or ``None`` (the same answer when writing and reading)."""
-    try:
-        return base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
 def _stored_envelope(parts: EnvelopeParts | None, body: bytes) -> dict[str, Any] | None:
     """The envelope as a pointer into its body when the body holds exactly its bytes."""
     if parts is None:
         return None
-    head = b"" if parts.version is None else bytes((parts.version,))
-    tag_len = len(parts.tag)
-    if tag_len and _body_bytes(body) == head + parts.iv + parts.ciphertext + parts.tag:
+    if envelope_in_body(parts, body_bytes(body)):
         return {
-            "in_body": [len(parts.iv), tag_len],
+            "in_body": [len(parts.iv), len(parts.tag)],
             "version": parts.version,
             "timestamp_ms": parts.timestamp_ms,
             "nonce": None if parts.nonce is None else _b64(parts.nonce),
@@ -102,7 +93,7 @@ def _envelope_from_json(doc: dict[str, Any] | None, body: bytes) -> EnvelopePart
     nonce = doc.get("nonce")
     if "in_body" in doc:
         iv_len, tag_len = (int(n) for n in doc["in_body"])
-        raw = _body_bytes(body)
+        raw = body_bytes(body)
         start = 0 if doc.get("version") is None else 1
         if raw is None or tag_len <= 0 or len(raw) < start + iv_len + tag_len:
             raise ValueError("an envelope points into a body that does not hold it")
@@ -135,6 +126,11 @@ def _unpairs(doc: list[list[str]] | None) -> tuple[tuple[str, str], ...]:
 def exchange_to_json(exchange: Exchange) -> dict[str, Any]:
     """The exchange as JSON-ready plain data (bytes as base64)."""
     return _document(exchange, stored=False)
+
+
+def stored_document(exchange: Exchange) -> dict[str, Any]:
+    """What the stored form holds, as data: :func:`encode_exchange` writes this as JSON."""
+    return _document(exchange, stored=True)
 
 
 def _document(exchange: Exchange, *, stored: bool) -> dict[str, Any]:
@@ -223,9 +219,12 @@ def exchange_from_json(doc: dict[str, Any]) -> Exchange:
 
 
 def encode_exchange(exchange: Exchange) -> bytes:
-    """The bytes the journal stores for an exchange (UTF-8 JSON, ``"format": 2``)."""
-    doc = _document(exchange, stored=True)
-    return COMPACT_JSON.encode(doc).encode("utf-8")
+    """The bytes the journal stores for an exchange (UTF-8 JSON, ``"format": 2``).
+
+    Written by :func:`~uid2_desk.journal.stored_json.stored_json`: the text ``json`` writes
+    for :func:`stored_document`, made without building the document first.
+    """
+    return stored_json(exchange).encode("utf-8")
 
 
 def decode_exchange(blob: bytes) -> Exchange:

@@ -12,6 +12,7 @@ Two layers use these helpers:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -61,7 +62,22 @@ def _flat(text: str) -> str:
 
 
 def is_secret_name(name: str) -> bool:
-    """Whether a field or header name denotes a secret (``secret``, ``api_key``...)."""
+    """Whether a field or header name denotes a secret (``secret``, ``api_key``...).
+
+    Remembered per name (a bounded cache of short names): a journal sees the same few field
+    names in every reply, and masking a reply asks about each of its fields.
+    """
+    if len(name) <= _REMEMBERED_NAME_LENGTH:
+        return _is_secret_short_name(name)
+    return _SECRET_PART.search(_flat(name)) is not None
+
+
+#: Longer names are not remembered: a client's odd JSON must not fill memory.
+_REMEMBERED_NAME_LENGTH = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret_short_name(name: str) -> bool:
     return _SECRET_PART.search(_flat(name)) is not None
 
 
@@ -74,7 +90,7 @@ def may_name_a_secret(text: str) -> bool:
     Plain substring tests over the flat text: the case-insensitive regular expression this
     replaces took ten times as long over a 1 KB reply.
     """
-    if "\\u" in text:
+    if "response_key" in text or "\\u" in text:  # every generate and refresh reply: at once
         return True
     flat = _flat(text)
     return any(part in flat for part in _SECRET_NAME_PARTS)
@@ -183,16 +199,31 @@ def mask_credential(value: str) -> str:
     return MASKED
 
 
+#: Credential header values found already masked (``Bearer UID2-C-L-999-***``): the desk
+#: sends the same masked key on every call, and checking it again cost a microsecond per
+#: append. Only masked values are kept, never one that still needed masking.
+_KEPT_AS_MASKED: set[str] = set()
+_KEPT_AS_MASKED_LIMIT = 256
+
+
+def _remember_masked(value: str) -> None:
+    if len(_KEPT_AS_MASKED) >= _KEPT_AS_MASKED_LIMIT:
+        _KEPT_AS_MASKED.clear()
+    _KEPT_AS_MASKED.add(value)
+
+
 def scrub_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """Headers with every credential header masked.
 
     The very same tuple comes back when nothing needs masking (callers test ``is`` to skip
     copying the exchange).
     """
-    if not any(
-        name.lower() in CREDENTIAL_HEADERS and mask_credential(value) != value
-        for name, value in headers
-    ):
+    for name, value in headers:  # a loop, not any(): no generator for every append
+        if name.lower() in CREDENTIAL_HEADERS and value not in _KEPT_AS_MASKED:
+            if mask_credential(value) != value:
+                break
+            _remember_masked(value)
+    else:
         return headers
     return tuple(
         (name, mask_credential(value) if name.lower() in CREDENTIAL_HEADERS else value)

@@ -7,6 +7,11 @@ near bare SQLite's rate under a burst, while a lone append still commits at once
 waits for a group to fill). If a group's transaction fails, each of its jobs is run again
 alone, so one bad job fails only its own caller.
 
+Appends made ready on an event loop (:meth:`JournalWriter.submit_append`) are jobs too, but
+not callables: a group made only of them is handed to :meth:`Journal.append_group` whole
+(one statement, see :mod:`~uid2_desk.journal.group_insert`), and each one's outcome goes to
+its asyncio future, a whole group's to its loop in one call.
+
 Readers never share this connection or thread (see
 :mod:`~uid2_desk.journal.reader_pool`), so an export or a filter never delays an append.
 """
@@ -22,6 +27,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
+from uid2_desk.journal.model import JournalEntry
+from uid2_desk.journal.prepare import PreparedEntry
 from uid2_desk.journal.store import Journal
 
 _T = TypeVar("_T")
@@ -47,10 +54,15 @@ class LoopTarget:
         self.settle = settle
 
 
-#: A job: what to run on the writer's journal, and where its result goes.
-_Job = tuple[Callable[[Journal], Any], "Future[Any] | LoopTarget"]
+#: Where a job's outcome goes: a thread's future, a loop's callback, or an append's future.
+_Target = Future[Any] | LoopTarget | asyncio.Future[JournalEntry]
+#: A job: what to run on the writer's journal (or the entry to append), and where it reports.
+_Job = tuple[Callable[[Journal], Any] | PreparedEntry, _Target]
 #: A job's outcome: its target, its result, its exception.
-_Outcome = tuple["Future[Any] | LoopTarget", Any, BaseException | None]
+_Outcome = tuple[_Target, Any, BaseException | None]
+#: Hears each entry appended through :meth:`JournalWriter.submit_append`, on its loop, after
+#: the commit and before the append's future is resolved.
+Committed = Callable[[JournalEntry], None]
 
 
 class JournalWriter:
@@ -63,6 +75,11 @@ class JournalWriter:
         opened. Blocks while the file opens and migrates; call it off the event loop.
         """
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        #: Set by the owner; see :data:`Committed`.
+        self.on_committed: Committed | None = None
+        #: Whether a group is being written: its SQLite work runs without Python's GIL, which
+        #: the writer then needs back (see :mod:`~uid2_desk.journal.async_appends`).
+        self.writing = False
         opened: Future[Journal] = Future()
         self._thread = threading.Thread(
             target=self._run, args=(Path(path), opened), name=name, daemon=True
@@ -87,6 +104,14 @@ class JournalWriter:
         The job runs even if nobody awaits it any more (a queued append always commits).
         """
         self._jobs.put((fn, target))
+
+    def submit_append(self, prepared: PreparedEntry, future: asyncio.Future[JournalEntry]) -> None:
+        """Queue an append; once committed, its entry goes to ``future`` on the future's loop.
+
+        :attr:`on_committed` hears it first. The append commits even if ``future`` has been
+        cancelled meanwhile (a queued append always commits).
+        """
+        self._jobs.put((prepared, future))
 
     def close(self) -> None:
         """Finish every queued job, close the connection and join the thread (blocking)."""
@@ -127,45 +152,72 @@ class JournalWriter:
         live = [
             (fn, to)
             for fn, to in group
-            if isinstance(to, LoopTarget) or to.set_running_or_notify_cancel()
+            if not isinstance(to, Future) or to.set_running_or_notify_cancel()
         ]
-        if len(live) == 1:
-            _deliver([_run_one(journal, *live[0])])
+        appends = [fn for fn, _ in live if isinstance(fn, PreparedEntry)]
+        if len(live) == 1 and not appends:  # a lone job (a prune) runs as it would alone
+            self._deliver([_run_one(journal, *live[0])])
             return
+        self.writing = True
         try:
-            with journal.bulk():
-                results = [fn(journal) for fn, _ in live]
+            if len(appends) == len(live):
+                results: list[Any] = journal.append_group(appends)
+            else:
+                with journal.bulk():
+                    results = [_apply(journal, fn) for fn, _ in live]
         except Exception:  # any job's fault (a TypeError too): the others must still be answered
             # Rolled back whole: run each alone so only the faulty job fails its caller.
-            _deliver([_run_one(journal, fn, to) for fn, to in live])
+            self._deliver([_run_one(journal, fn, to) for fn, to in live])
             return
-        _deliver([(to, result, None) for (_, to), result in zip(live, results, strict=True)])
+        finally:
+            self.writing = False
+        self._deliver([(to, result, None) for (_, to), result in zip(live, results, strict=True)])
+
+    def _deliver(self, outcomes: list[_Outcome]) -> None:
+        """Settle futures here; hand each loop its outcomes in one call, in commit order."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
+        for outcome in outcomes:
+            to, result, exc = outcome
+            if isinstance(to, Future):
+                if exc is None:
+                    to.set_result(result)
+                else:
+                    to.set_exception(exc)
+            else:
+                loop = to.loop if isinstance(to, LoopTarget) else to.get_loop()
+                by_loop.setdefault(loop, []).append(outcome)
+        for loop, settles in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+                loop.call_soon_threadsafe(_settle_all, settles, self.on_committed)
+
+
+def _apply(journal: Journal, fn: Callable[[Journal], Any] | PreparedEntry) -> Any:
+    if isinstance(fn, PreparedEntry):
+        return journal.append_prepared(fn)
+    return fn(journal)
 
 
 def _run_one(
-    journal: Journal, fn: Callable[[Journal], Any], to: Future[Any] | LoopTarget
+    journal: Journal, fn: Callable[[Journal], Any] | PreparedEntry, to: _Target
 ) -> _Outcome:
     try:
-        return (to, fn(journal), None)
+        return (to, _apply(journal, fn), None)
     except BaseException as exc:  # delivered to the caller of this job
         return (to, None, exc)
 
 
-def _deliver(outcomes: list[_Outcome]) -> None:
-    """Settle futures here; hand each loop its outcomes in one call, in commit order."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Settle, Any, BaseException | None]]] = {}
+def _settle_all(outcomes: list[_Outcome], on_committed: Committed | None) -> None:
+    """On the loop: each outcome to its callback or future, in commit order."""
     for to, result, exc in outcomes:
         if isinstance(to, LoopTarget):
-            by_loop.setdefault(to.loop, []).append((to.settle, result, exc))
-        elif exc is None:
+            to.settle(result, exc)
+            continue
+        assert isinstance(to, asyncio.Future)  # a thread's future was settled by the writer
+        if exc is None and on_committed is not None:
+            on_committed(result)
+        if to.done():  # the caller was cancelled; the entry is committed all the same
+            continue
+        if exc is None:
             to.set_result(result)
         else:
             to.set_exception(exc)
-    for loop, settles in by_loop.items():
-        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
-            loop.call_soon_threadsafe(_settle_all, settles)
-
-
-def _settle_all(settles: list[tuple[Settle, Any, BaseException | None]]) -> None:
-    for settle, result, exc in settles:
-        settle(result, exc)

@@ -8,51 +8,20 @@ are replaced by ``[masked]``. Each append is one committed transaction unless it
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from uid2_desk.journal import group_insert
+from uid2_desk.journal.group_insert import INSERT_DOC, INSERT_ENTRY, INSERT_GROUP, LAST_SEQ
 from uid2_desk.journal.guarded_connection import GuardedConnection
 from uid2_desk.journal.model import JournalEntry
 from uid2_desk.journal.prepare import PreparedEntry, prepare_event, prepare_exchange
 from uid2_desk.protocol.exchange import Exchange
 
-#: Column order of :data:`_INSERT_ENTRY`'s parameters after ``seq``.
-_INSERT_ENTRY = (
-    "INSERT INTO entry (seq, at_ms, kind, name, session, user, environment, step, outcome,"
-    " summary, detail, method, http_status, duration_ms, search)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_DOC = "INSERT INTO exchange (seq, doc) VALUES (?, ?)"
-#: A bulk block's rows in one statement each: the entry rows as one JSON array of arrays, the
-#: exchanges as one blob with a JSON array of ``[seq, offset, length]``. One statement is one
-#: ``sqlite3_step``, during which the writer holds no GIL: ``executemany`` steps once per row
-#: and takes the GIL back between rows, and while the event loop is busy making the next
-#: entries ready, each of those hand-backs waits for Python's switch interval (5 ms). Under a
-#: burst that convoy left the writer idle most of the time (2,000 appends: 0.28 of bare
-#: SQLite's rate with ``executemany``, 0.55 with this, measured side by side at load 6).
-_INSERT_ENTRIES = (
-    "INSERT INTO entry (seq, at_ms, kind, name, session, user, environment, step, outcome,"
-    " summary, detail, method, http_status, duration_ms, search) SELECT "
-    + ", ".join(f"value ->> {i}" for i in range(15))
-    + " FROM json_each(?)"
-)
-_INSERT_DOCS = (
-    "INSERT INTO exchange (seq, doc)"
-    " SELECT value ->> 0, substr(?2, value ->> 1, value ->> 2) FROM json_each(?1)"
-)
 #: A bulk block writes what it queued every so many entries (each statement's JSON and blob
 #: stay a few megabytes however many entries the block holds); a writer's group is smaller.
 FLUSH_ROWS = 1024
-_ROWS_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-#: ``->>`` came with SQLite 3.38; older libraries take the rows one by one.
-ONE_STATEMENT_GROUPS = sqlite3.sqlite_version_info >= (3, 38, 0)
-#: The highest seq ever given (AUTOINCREMENT's mark, or a row's if the mark is behind).
-_LAST_SEQ = (
-    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'entry'), 0),"
-    " coalesce((SELECT max(seq) FROM entry), 0))"
-)
 
 
 class JournalWriting(GuardedConnection):
@@ -61,13 +30,15 @@ class JournalWriting(GuardedConnection):
     Inside :meth:`bulk`, appends are not executed one by one: each gets the next ``seq``
     (the transaction holds the write lock, so nobody else can take one) and its rows wait in
     memory until the block ends, or until anything else touches the connection, and are then
-    written with one statement per table (see :data:`_INSERT_ENTRIES`). The per-entry Python
+    written with one statement (see :mod:`~uid2_desk.journal.group_insert`). The per-entry Python
     work is what limits a burst, not SQLite.
     """
 
-    _pending_entries: list[tuple[object, ...]]
-    _pending_docs: list[tuple[int, bytes]]
+    _pending: list[PreparedEntry]
     _next_seq: int | None = None
+    #: The seq :meth:`append_group` tries first (``None``: read the journal's last).
+    _group_seq: int | None = None
+    _group_ready = False
 
     def append_exchange(
         self,
@@ -139,70 +110,88 @@ class JournalWriting(GuardedConnection):
         else holds it yet, and copying a 15-field frozen dataclass (``dataclasses.replace``,
         ~10 µs) was a large part of the writer's Python work per entry under a burst.
         """
-        seq = self._insert(prepared.row, prepared.doc)
-        object.__setattr__(prepared.entry, "seq", seq)  # frozen for its readers, not its maker
-        return prepared.entry
-
-    def _insert(self, row: tuple[object, ...], doc: bytes | None) -> int:
-        """Write (or, inside :meth:`bulk`, queue) one entry row and its exchange; its seq."""
         if self._in_bulk:
             self._check_usable()
             if self._next_seq is None:
                 with self._errors("record an entry in"):
-                    (last,) = self._db.execute(_LAST_SEQ).fetchone()
+                    (last,) = self._db.execute(LAST_SEQ).fetchone()
                 self._next_seq = int(last) + 1
             seq = self._next_seq
             self._next_seq = seq + 1
-            self._pending_entries.append((seq, *row))
-            if doc is not None:
-                self._pending_docs.append((seq, doc))
-            if len(self._pending_entries) >= FLUSH_ROWS:  # a long block (an import) stays small
+            self._pending.append(prepared)
+            if len(self._pending) >= FLUSH_ROWS:  # a long block (an import) stays small
                 with self._errors("record entries in"):
                     self._flush_pending()
-            return seq
-        with self._write("record an entry in"):
-            written = self._db.execute(_INSERT_ENTRY, (None, *row)).lastrowid
-            assert written is not None  # an INSERT into a rowid table always sets it
-            if doc is not None:
-                self._db.execute(_INSERT_DOC, (written, doc))
-        return written
+        else:
+            with self._write("record an entry in"):
+                written = self._db.execute(INSERT_ENTRY, (None, *prepared.row[:-1])).lastrowid
+                assert written is not None  # an INSERT into a rowid table always sets it
+                if prepared.doc is not None:
+                    self._db.execute(INSERT_DOC, (written, prepared.doc))
+            seq = written
+            self._group_seq = None
+        object.__setattr__(prepared.entry, "seq", seq)  # frozen for its readers, not its maker
+        return prepared.entry
+
+    def append_group(self, group: Sequence[PreparedEntry]) -> list[JournalEntry]:
+        """Record prepared entries in one transaction; return them committed, in order.
+
+        The writer thread's way (see :mod:`~uid2_desk.journal.group_insert`): one statement
+        in its own transaction when the rows allow, else a :meth:`bulk` block. The first seq
+        is the one after the last this connection wrote; if another connection wrote since,
+        the statement writes nothing and it is tried again from the journal's last seq.
+        """
+        self._check_thread()
+        parameters = None if self._in_bulk or not group else group_insert.group_parameters(group)
+        if parameters is not None:
+            with self._errors("record entries in"):
+                self._install_group_insert()
+                for _ in range(3):
+                    if self._group_seq is None:
+                        (last,) = self._db.execute(LAST_SEQ).fetchone()
+                        self._group_seq = int(last) + 1
+                    first, changes = self._group_seq, self._db.total_changes
+                    self._db.execute(INSERT_GROUP, (first, *parameters))
+                    if self._db.total_changes != changes:
+                        self._group_seq = first + len(group)
+                        for seq, prepared in enumerate(group, first):
+                            object.__setattr__(prepared.entry, "seq", seq)
+                        return [p.entry for p in group]
+                    # Nothing written: another connection took seqs since; read the last again.
+                    self._group_seq = None
+        # Inside a block, rows JSON cannot carry, or seqs taken again and again: a bulk block
+        # reads the last seq inside its own transaction.
+        with self.group():
+            return [self.append_prepared(p) for p in group]
 
     def _flush_pending(self) -> None:
         """Write the rows queued by appends inside :meth:`bulk` (on its connection, in it)."""
-        entries, docs = self._pending_entries, self._pending_docs
-        if not entries:
+        pending = self._pending
+        if not pending:
             return
-        self._pending_entries, self._pending_docs = [], []
-        if not ONE_STATEMENT_GROUPS:
-            self._db.executemany(_INSERT_ENTRY, entries)
-            # Not reached in tests without docs: this path is for SQLite before 3.38, which this
-            # machine does not have; test_bulk_queue only emulates it with mixed blocks.
-            if docs:
-                self._db.executemany(_INSERT_DOC, docs)
+        self._pending = []
+        assert self._next_seq is not None  # given out for each queued entry
+        first = self._next_seq - len(pending)
+        parameters = group_insert.group_parameters(pending)
+        if parameters is None:
+            group_insert.insert_rows(self._db, first, pending)
             return
-        rows: str | None
-        try:
-            rows = _ROWS_JSON.encode(entries)
-        except ValueError:  # an infinite or NaN duration, which JSON cannot hold
-            rows = None
-        # SQLite's JSON text ends at a NUL: such rows, like those JSON cannot hold, are bound
-        # as they are.
-        if rows is None or "\\u0000" in rows:
-            self._db.executemany(_INSERT_ENTRY, entries)
-        else:
-            self._db.execute(_INSERT_ENTRIES, (rows,))
-        if docs:
-            spans, offset = [], 1  # substr() counts from 1
-            for seq, doc in docs:
-                spans.append((seq, offset, len(doc)))
-                offset += len(doc)
-            self._db.execute(_INSERT_DOCS, (json.dumps(spans), b"".join(d for _, d in docs)))
+        changes = self._db.total_changes
+        self._db.execute(INSERT_GROUP, (first, *parameters))
+        if self._db.total_changes == changes:  # not expected: the seqs were read in this block
+            raise sqlite3.IntegrityError("the journal's seqs moved inside a transaction")
+
+    def _install_group_insert(self) -> None:
+        # Outside any transaction: a rolled-back block would take the TEMP view with it.
+        if not self._group_ready:
+            group_insert.install(self._db)
+            self._group_ready = True
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
         # Anything else done inside a bulk block (a read, a prune) sees the queued rows.
         with super()._errors(action):
-            if self._in_bulk and self._pending_entries:
+            if self._in_bulk and self._pending:
                 self._flush_pending()
             yield
 
@@ -216,7 +205,10 @@ class JournalWriting(GuardedConnection):
         self._check_thread()
         if self._in_bulk:
             raise RuntimeError("Journal.bulk() blocks do not nest")
-        self._pending_entries, self._pending_docs = [], []
+        self._pending = []
+        self._group_seq = None  # whatever the block writes, the next group reads the last seq
+        with self._errors("prepare a group for"):
+            self._install_group_insert()
         with self._write("record entries in"):
             self._in_bulk = True
             try:
@@ -225,7 +217,7 @@ class JournalWriting(GuardedConnection):
             finally:
                 self._in_bulk = False
                 self._next_seq = None
-                self._pending_entries, self._pending_docs = [], []
+                self._pending = []
 
     @contextmanager
     def group(self) -> Iterator[None]:
