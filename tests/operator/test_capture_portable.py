@@ -75,7 +75,11 @@ async def test_a_shipped_reply_is_masked_when_built_not_before(
     assert sealed["body"]["refresh_response_key"] != "[masked]"  # as sealed, for the client
     built = json.loads(shipped.exchange().response_plaintext or "null")
     assert built["body"]["refresh_response_key"] == "[masked]"
-    assert creds.secret not in repr(shipped.exchange())
+    sent = dict(shipped.served.scope["headers"])[b"authorization"].decode()
+    assert creds.api_key in sent  # the key travels as the client sent it...
+    assert creds.api_key not in repr(shipped)  # ...no repr of the record shows it...
+    assert sealed["body"]["refresh_response_key"] not in repr(shipped)
+    assert creds.api_key not in repr(shipped.exchange())  # ...and it is masked once built
 
 
 async def test_a_request_the_operator_serves_without_capture_records_nothing(

@@ -58,4 +58,7 @@ def test_a_refresh_chain_seen_here_opens_the_same_after_the_trip(
     assert all(exchange.response_plaintext for exchange in there[:3])  # the chain opened
     assert '"refresh_response_key":"[masked]"' in (there[2].response_plaintext or "")
     assert dict(there[3].extra).get(CLOSED)  # no secret for that key: closed, with why
-    assert pub.secret not in repr(there)
+    sent = dict(kept[0][0].headers)
+    assert pub.api_key in sent["Authorization"]  # the key passed as the client sent it...
+    assert pub.api_key not in repr(kept)  # ...no repr of what was kept shows it...
+    assert pub.api_key not in repr(there)  # ...and the exchanges hold its masked form

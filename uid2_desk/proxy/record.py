@@ -7,7 +7,7 @@ upstream, its own time against the upstream's, and why anything stayed sealed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from uid2_desk.protocol.capture import (
@@ -58,7 +58,7 @@ class Forwarded:
     method: str
     path: str
     query: str
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # Authorization in clear
     remote: str
     body: bytes
     http_status: int
