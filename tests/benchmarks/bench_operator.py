@@ -81,7 +81,7 @@ def _rate(base_url: str, headers: dict[str, str], bodies: list[str]) -> float:
 
 def run(smoke: bool) -> list[dict[str, Any]]:
     """Measure generate requests/second of the operator and of the bare floor."""
-    count, rounds = (150, 2) if smoke else (1500, 3)
+    count, rounds = (150, 2) if smoke else (1500, 5)
     with (
         tempfile.TemporaryDirectory() as tmp,
         LocalOperator.open(Path(tmp), lifetimes=Lifetimes.local()) as operator,

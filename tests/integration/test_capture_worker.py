@@ -283,3 +283,14 @@ def test_ctrl_c_while_the_worker_still_opens_the_journal_ends_the_run_quietly(
     assert "listening on" not in stdout  # stopped before it ever served
     assert stdout.rstrip().endswith("UID2 local operator stopped.")
     assert not creds_file.exists()
+
+
+def test_the_worker_runs_only_on_cpu_time_the_server_leaves(tmp_path: Path) -> None:
+    shipper = CaptureShipper(_job(tmp_path))
+    shipper.start()
+    try:
+        assert shipper.worker_pid is not None
+        assert os.sched_getscheduler(shipper.worker_pid) == os.SCHED_IDLE
+        assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the server keeps its own class
+    finally:
+        shipper.stop()
