@@ -2,8 +2,9 @@
 
 ``uid2-desk operator`` and ``uid2-desk proxy`` serve on one interpreter; building each
 request's exchange (decrypted halves, explanation) and journaling it costs more CPU than
-serving it, so it runs here, in a child process at a lower priority, and the server only
-records plain values and ships them in batches (:mod:`uid2_desk.cli.capture_process`).
+serving it, so it runs here, in a child process on the CPU time serving leaves (see
+:func:`yield_to_the_server`), and the server only records plain values and ships them in
+batches (:mod:`uid2_desk.cli.capture_process`).
 
 Messages: the parent sends batches, each one message (see
 :mod:`~uid2_desk.cli.capture_process`): served requests as
