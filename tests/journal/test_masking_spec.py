@@ -275,7 +275,10 @@ def test_text_that_is_not_json_has_each_secret_value_masked_exactly_and_nothing_
     assert mask_secret_fields_in_text(text) == masked
 
 
-def test_a_credential_seen_masked_is_remembered_but_a_secret_never_is() -> None:
+def test_a_credential_seen_masked_is_remembered_but_a_secret_never_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(masking, "_KEPT_AS_MASKED", set())  # nothing known from other tests
     masked = ("Authorization", "Bearer UID2-C-L-999-***")
     secret = ("Authorization", "Bearer UID2-C-L-999-***" + "realsecretkeyvalue")
     assert scrub_headers((masked,)) == (masked,)
@@ -283,6 +286,17 @@ def test_a_credential_seen_masked_is_remembered_but_a_secret_never_is() -> None:
     for _ in range(2):  # the second time too: a secret is never taken for a masked value
         assert scrub_headers((masked, secret)) == (masked, ("Authorization", f"Bearer {MASKED}"))
     assert secret[1] not in masking._KEPT_AS_MASKED
+    held = []
     for n in range(masking._KEPT_AS_MASKED_LIMIT + 5):  # bounded however many keys pass
         scrub_headers((("Authorization", f"Bearer UID2-C-L-{n}-***"),))
-    assert len(masking._KEPT_AS_MASKED) <= masking._KEPT_AS_MASKED_LIMIT
+        held.append(len(masking._KEPT_AS_MASKED))
+    assert max(held) == masking._KEPT_AS_MASKED_LIMIT
+
+
+def test_a_field_name_too_long_to_remember_is_still_judged_by_its_words() -> None:
+    long_secret = "x" * 60 + "_client_secret"  # past the 64 characters names are cached to
+    long_plain = "y" * 80
+    assert masking.is_secret_name(long_secret)
+    assert not masking.is_secret_name(long_plain)
+    document = {long_secret: "s3cr3t", long_plain: "kept"}
+    assert masking.mask_secret_fields(document) == {long_secret: MASKED, long_plain: "kept"}

@@ -273,11 +273,11 @@ EQUIVALENT: dict[str, str] = {
         "len(text) < 8: after strip() a 7-character text cannot end with the space that "
         "'bearer ' needs, so it is refused by the prefix test either way"
     ),
-    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_33": (
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_34": (
         "a header name in capitals: Starlette's Response lower-cases header names "
         "when it builds the raw headers, so the same content-type header is sent"
     ),
-    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_46": (
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_47": (
         "a header name in capitals: Starlette's Response lower-cases header names "
         "when it builds the raw headers, so the same content-type header is sent"
     ),
@@ -285,7 +285,7 @@ EQUIVALENT: dict[str, str] = {
         "a header name in capitals: Starlette's Response lower-cases header names "
         "when it builds the raw headers, so the same content-type header is sent"
     ),
-    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_43": (
+    "uid2_desk.operator.http.wire.x_encrypted_reply__mutmut_44": (
         "a codec name in capitals: Python looks codecs up case-insensitively"
     ),
     "uid2_desk.operator.http.wire.x_internal_server_error__mutmut_9": (
@@ -460,5 +460,19 @@ EQUIVALENT: dict[str, str] = {
     "uid2_desk.journal.masking.x__container_end__mutmut_13": (
         "in_string = None instead of False when a string closes: the flag is only tested for "
         "truth, and None is false as False is"
+    ),
+    "uid2_desk.journal.masking.x_is_secret_name__mutmut_1": (
+        "len(name) < 64 instead of <= 64: a name of exactly 64 characters goes to the uncached "
+        "search instead of the cached one; both run the same regular expression on the same "
+        "flattened name, so the answer is the same"
+    ),
+    "uid2_desk.journal.masking.x_may_name_a_secret__mutmut_2": (
+        "the 'response_key' shortcut spelled otherwise: the text then goes to the general test, "
+        "whose parts include 'responsekey' (the flattened name), so a text holding "
+        "response_key still answers yes; only the shortcut's speed is lost"
+    ),
+    "uid2_desk.journal.masking.x_may_name_a_secret__mutmut_3": (
+        "the 'response_key' shortcut in capitals: as mutmut_2, the general test over the "
+        "lower-cased, flattened text answers the same"
     ),
 }
