@@ -294,3 +294,24 @@ def test_the_worker_runs_only_on_cpu_time_the_server_leaves(tmp_path: Path) -> N
         assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the server keeps its own class
     finally:
         shipper.stop()
+
+
+def test_a_batch_the_journal_refuses_is_counted_with_why_and_the_worker_keeps_going(
+    live_operator: LocalOperator, operator_server: OperatorServer, tmp_path: Path
+) -> None:
+    items = _recorded(live_operator, operator_server, 3)
+    shipper = CaptureShipper(_job(tmp_path))
+    shipper.start()
+    other = sqlite3.connect(tmp_path / "j.sqlite3", isolation_level=None)
+    other.execute("DROP TABLE entry")  # another program damaged the journal's schema
+    other.close()
+    shipper(items[0])
+    shipper(items[1])
+    _wait_for(lambda: shipper.tally.failed_there == 2)
+    shipper(items[2])  # still taken in, and still tried
+    shipper.stop()
+    shipper.stop()  # a second stop changes nothing
+
+    tally = shipper.tally
+    assert (tally.written, tally.failed_there, tally.lost, tally.failed) == (0, 3, 0, 3)
+    assert "no such table: entry" in (tally.last_error or "")

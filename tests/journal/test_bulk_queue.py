@@ -9,12 +9,12 @@ disk, and a block that fails.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.journal.recorded import Recorded
+from tests.journal.stored_rows import stored_rows
 from uid2_desk.journal import Journal, JournalFilter, group_insert, writing
 
 
@@ -87,18 +87,6 @@ def test_a_block_is_durable_once_it_exits(tmp_path: Path) -> None:
         assert [e.seq for e in again.entries(limit=None)] == seqs
 
 
-def _rows(path: Path) -> list[tuple[object, ...]]:
-    db = sqlite3.connect(path)
-    try:
-        rows = db.execute(
-            "SELECT e.*, typeof(e.duration_ms), typeof(e.at_ms), x.doc, typeof(x.doc)"
-            " FROM entry e LEFT JOIN exchange x USING (seq) ORDER BY seq"
-        )
-        return [tuple(r) for r in rows]
-    finally:
-        db.close()
-
-
 def _fill_mixed(path: Path, recorded: Recorded) -> None:
     with Journal.open(path) as j, j.bulk():
         for i, x in enumerate((recorded.generate, recorded.timeout, recorded.refresh)):
@@ -117,7 +105,7 @@ def test_a_block_written_in_one_statement_stores_what_row_by_row_writing_stores(
     _fill_mixed(tmp_path / "one.db", recorded)
     monkeypatch.setattr(group_insert, "ONE_STATEMENT_GROUPS", False)
     _fill_mixed(tmp_path / "rows.db", recorded)
-    one, rows = _rows(tmp_path / "one.db"), _rows(tmp_path / "rows.db")
+    one, rows = stored_rows(tmp_path / "one.db"), stored_rows(tmp_path / "rows.db")
     assert len(one) == 6
     assert one == rows
     assert [r[-1] for r in one] == ["blob", "null"] * 3

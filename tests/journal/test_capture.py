@@ -1,24 +1,21 @@
 """Captured traffic into the journal: the feed's bounds, who an exchange is about, and failures.
 
-The exchanges are the real operator's (``tests.journal.recorded``); the feed, the journaler
-and the pump are the real ones, on journals in a temporary directory.
+The exchanges are the real operator's (``tests.journal.recorded``); the feed and the pump
+are the real ones, on journals in a temporary directory.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.journal.recorded import Recorded
-from uid2_desk.journal import AsyncJournal, Journal
-from uid2_desk.journal.capture_feed import CaptureFeed, CaptureJournaler, CaptureSession
+from uid2_desk.journal import AsyncJournal
+from uid2_desk.journal.capture_feed import CaptureFeed, CaptureSession
 from uid2_desk.journal.capture_pump import CapturePump
 from uid2_desk.journal.capture_users import ChainUsers
-from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
 _TARGET = CaptureSession(
@@ -62,27 +59,6 @@ def test_a_feed_that_keeps_the_desks_own_calls_counts_what_it_drops_when_full(
     assert len(feed) == 0
 
 
-def test_a_journaler_whose_journal_cannot_be_opened_raises_at_start(tmp_path: Path) -> None:
-    journaler = CaptureJournaler(CaptureFeed(), tmp_path, _TARGET)  # a folder, not a file
-    with pytest.raises(StorageError, match="Could not open the journal"):
-        journaler.start()
-    journaler.stop()  # nothing to stop: harmless
-
-
-def test_a_journaler_writes_what_waits_when_stopped_and_may_be_stopped_twice(
-    recorded: Recorded, tmp_path: Path
-) -> None:
-    feed = CaptureFeed(skip_desk=False)
-    journaler = CaptureJournaler(feed, tmp_path / "j.db", _TARGET)
-    journaler.start()
-    feed(recorded.generate)
-    journaler.stop()
-    journaler.stop()
-    assert (journaler.written, journaler.failed) == (1, 0)
-    with Journal.open(tmp_path / "j.db") as journal:
-        assert journal.count() == 1
-
-
 @pytest.mark.asyncio
 async def test_a_pump_counts_what_a_closed_journal_refused_and_keeps_nothing_back(
     recorded: Recorded, tmp_path: Path
@@ -97,26 +73,3 @@ async def test_a_pump_counts_what_a_closed_journal_refused_and_keeps_nothing_bac
     await pump.stop()
     assert (pump.written, pump.failed) == (0, 2)
     assert len(feed) == 0
-
-
-def test_a_journaler_counts_a_batch_the_journal_refuses_says_why_and_keeps_serving(
-    recorded: Recorded, tmp_path: Path
-) -> None:
-    feed = CaptureFeed(skip_desk=False)
-    journaler = CaptureJournaler(feed, tmp_path / "j.db", _TARGET)
-    journaler.start()
-    try:
-        other = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
-        other.execute("DROP TABLE entry")  # another program damaged the journal's schema
-        other.close()
-        feed(recorded.generate)
-        feed(recorded.refresh)
-        deadline = time.monotonic() + 10
-        while journaler.failed < 2 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert journaler.failed == 2
-        feed(recorded.key_sharing)  # still taken in, and still tried
-    finally:
-        journaler.stop()
-    assert (journaler.written, journaler.failed) == (0, 3)
-    assert "no such table: entry" in (journaler.last_error or "")

@@ -8,10 +8,10 @@ next to the same entries written one by one, and the groups it hands to a bulk b
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from tests.journal.recorded import Recorded
+from tests.journal.stored_rows import stored_rows
 from uid2_desk.journal import Journal, JournalFilter
 from uid2_desk.journal.prepare import PreparedEntry, prepare_event, prepare_exchange
 
@@ -24,18 +24,6 @@ def _events(n: int, session: str = "s", text: str = "tick") -> list[PreparedEntr
         )
         for i in range(n)
     ]  # fmt: skip
-
-
-def _rows(path: Path) -> list[tuple[object, ...]]:
-    db = sqlite3.connect(path)
-    try:
-        rows = db.execute(
-            "SELECT e.*, typeof(e.duration_ms), typeof(e.at_ms), x.doc, typeof(x.doc)"
-            " FROM entry e LEFT JOIN exchange x USING (seq) ORDER BY seq"
-        )
-        return [tuple(r) for r in rows]
-    finally:
-        db.close()
 
 
 def test_a_group_stores_what_appending_its_entries_one_by_one_stores(
@@ -55,7 +43,7 @@ def test_a_group_stores_what_appending_its_entries_one_by_one_stores(
     with Journal.open(tmp_path / "one.db") as j:
         for prepared in mixed():
             j.append_prepared(prepared)
-    group, one = _rows(tmp_path / "group.db"), _rows(tmp_path / "one.db")
+    group, one = stored_rows(tmp_path / "group.db"), stored_rows(tmp_path / "one.db")
     assert len(group) == 6
     assert group == one
     with Journal.open(tmp_path / "group.db") as j:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.desk_fixture import Desk
@@ -35,6 +35,27 @@ def test_the_status_column_holds_refresh_expired_whole(desk: Desk) -> None:
     needed = table.fontMetrics().horizontalAdvance(LONGEST_STATUS)
     margin = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) + 2
     assert table.columnWidth(LogColumn.STATUS) >= needed + margin
+
+
+def test_at_the_smallest_window_the_log_filter_reads_and_every_inspector_tab_shows(
+    desk: Desk,
+) -> None:
+    window = desk.window
+    window.resize(1280, 720)
+    window.show()
+    desk.settle()
+    desk.qtbot.wait(50)
+    search = window.log_panel.findChild(QLineEdit, "log_search")
+    assert search is not None
+    assert search.width() >= search.fontMetrics().horizontalAdvance("Filter the log")
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.isVisible() and tabs.tabText(0) == "Summary":  # the exchange inspector's
+            bar = tabs.tabBar()
+            last = bar.tabRect(bar.count() - 1)
+            assert last.right() <= bar.width(), "the inspector's last tab is scrolled away"
+            break
+    else:
+        raise AssertionError("no exchange inspector on screen")
 
 
 def _top_left(widget: QWidget, window: QWidget) -> QPoint:

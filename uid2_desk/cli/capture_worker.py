@@ -12,7 +12,8 @@ Messages: the parent sends batches, each one message (see
 pass as :mod:`~uid2_desk.proxy.seen` writes it (opened here with the proxy's secrets); an
 empty message (or the pipe's end) stops the worker. The worker answers ``("opened", "")`` or
 ``("refused", why)`` once, then ``("journaled", count, watch_lines)`` after each committed
-group and ``("failed", count, why)`` for what it could not journal, and ``("done",)`` last.
+group and ``("failed", count, why)`` for what it could not journal; its end of the pipe
+closing says it is done.
 """
 
 from __future__ import annotations
@@ -160,8 +161,7 @@ def run_worker(requests: Connection, replies: Connection, job: CaptureJob) -> No
     try:
         journal_until_stopped(journal, requests, answers, job)
     finally:
-        journal.close()
-        answers.send(("done",))
+        journal.close()  # the pipe's end then tells the parent the worker is done
 
 
 def journal_until_stopped(

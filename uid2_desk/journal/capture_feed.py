@@ -1,11 +1,11 @@
-"""Captured exchanges on their way into the journal: a bounded buffer and a writer thread.
+"""Captured exchanges on their way into the journal: a bounded buffer and batch writes.
 
-The operator calls its capture sink on the request's thread and must not wait for SQLite.
-:class:`CaptureFeed` is that sink: it puts the exchange in a bounded buffer and returns
-(counting what it had to drop when the buffer is full, so nothing is lost silently).
-:class:`CaptureJournaler` drains the feed on its own thread, with its own connection, and
-appends each batch in one transaction: one fsync for many exchanges, so the journal keeps up
-with a client that sends hundreds of requests a second.
+The desk's embedded operator and proxy call their capture sink on the request's thread,
+which must not wait for SQLite. :class:`CaptureFeed` is that sink: it puts the exchange in a
+bounded buffer and returns (counting what it had to drop when the buffer is full, so nothing
+is lost silently); the desk's :class:`~uid2_desk.journal.capture_pump.CapturePump` drains it.
+:func:`write_batch` appends a batch in one transaction (one fsync for many exchanges); the
+capture worker of ``uid2-desk operator`` and ``proxy`` writes with it.
 """
 
 from __future__ import annotations
@@ -14,21 +14,16 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from uid2_desk.journal.model import JournalEntry
 from uid2_desk.journal.store import Journal
 from uid2_desk.protocol.capture import CapturedClient
-from uid2_desk.protocol.errors import StorageError
 from uid2_desk.protocol.exchange import Exchange
 
 #: How many exchanges may wait before the feed drops the newest.
 DEFAULT_LIMIT = 10_000
 #: The most exchanges appended in one transaction.
 BATCH = 500
-#: How long the writer lets a burst gather before writing it (group commit: one fsync, and
-#: one stretch of the writer thread's work, for many requests).
-GATHER_S = 0.1
 
 
 class CaptureFeed:
@@ -96,78 +91,6 @@ class CaptureSession:
     environment: str
     step_of: Callable[[Exchange], str | None]
     user_of: Callable[[Exchange], str | None]
-
-
-class CaptureJournaler:
-    """Drains a :class:`CaptureFeed` into the journal at ``path`` on its own thread.
-
-    ``on_entries`` is called on that thread with each committed batch (``--watch`` prints
-    them). :meth:`stop` appends what is still waiting, then closes the connection.
-    """
-
-    def __init__(
-        self,
-        feed: CaptureFeed,
-        path: Path,
-        target: CaptureSession,
-        on_entries: Callable[[list[JournalEntry]], None] | None = None,
-    ) -> None:
-        self._feed = feed
-        self._path = path
-        self._target = target
-        self._on_entries = on_entries
-        self._stopping = threading.Event()
-        self._opened = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="uid2-capture", daemon=True)
-        self.written = 0
-        self.failed = 0
-        self.last_error: str | None = None
-
-    def start(self) -> None:
-        """Open the journal on the writer thread; raise here if it cannot be opened."""
-        self._thread.start()
-        self._opened.wait()
-        if self._error is not None:
-            raise self._error
-
-    def stop(self) -> None:
-        """Write what is waiting, then close (idempotent)."""
-        self._stopping.set()
-        self._feed.wake()
-        if self._thread.is_alive():
-            self._thread.join()
-
-    def _run(self) -> None:
-        try:
-            journal = Journal.open(self._path)
-        except BaseException as exc:
-            self._error = exc
-            self._opened.set()
-            return
-        self._opened.set()
-        try:
-            while True:
-                batch = self._feed.take(BATCH, timeout=0.2)
-                if batch and len(batch) < BATCH and not self._stopping.is_set():
-                    self._stopping.wait(GATHER_S)
-                    batch += self._feed.take(BATCH - len(batch), timeout=0)
-                if batch:
-                    try:
-                        self._write(journal, batch)
-                    except StorageError as exc:  # a full disk: count, say so, keep serving
-                        self.failed += len(batch)
-                        self.last_error = str(exc)
-                elif self._stopping.is_set():
-                    return
-        finally:
-            journal.close()
-
-    def _write(self, journal: Journal, batch: list[Exchange]) -> None:
-        entries = write_batch(journal, batch, self._target)
-        self.written += len(entries)
-        if self._on_entries is not None:
-            self._on_entries(entries)
 
 
 def write_batch(

@@ -61,6 +61,9 @@ class ExchangeLogPanel(QWidget):
         self._search.setPlaceholderText("Filter the log (Ctrl+F)")
         self._search.setClearButtonEnabled(True)
         self._search.setAccessibleName("Filter the exchange log by text")
+        # Never squeezed to a stub by the filters beside it: its placeholder stays readable.
+        room = self._search.fontMetrics().horizontalAdvance("Filter the log")
+        self._search.setMinimumWidth(room + 8)
         self._endpoint = self._combo("log_endpoint_filter", "Filter by endpoint or event")
         self._status = self._combo("log_status_filter", "Filter by status")
         self._user = self._combo("log_user_filter", "Filter by test user", many=True)
@@ -253,7 +256,7 @@ class ExchangeLogPanel(QWidget):
 #: The longest status word the log shows (a lifecycle state).
 LONGEST_STATUS = "refresh_expired"
 #: The user filter's width in characters (its list shows whole addresses when opened).
-USER_COMBO_CHARS = 22
+USER_COMBO_CHARS = 9
 _WIDTHS = (
     (LogColumn.TIME, 96),
     (LogColumn.CLIENT, 110),
