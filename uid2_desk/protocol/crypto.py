@@ -6,12 +6,13 @@ exceptions into :class:`~uid2_desk.protocol.errors.DecryptionError` happens once
 
 from __future__ import annotations
 
-import os
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from uid2_desk.protocol.errors import DecryptionError
+from uid2_desk.protocol.random_pool import POOL
 
 IV_LENGTH = 12
 TAG_LENGTH = 16
@@ -20,7 +21,16 @@ KEY_LENGTH = 32
 
 def random_bytes(n: int) -> bytes:
     """Return ``n`` cryptographically random bytes (IVs, nonces, keys)."""
-    return os.urandom(n)
+    return POOL.take(n)
+
+
+@lru_cache(maxsize=256)
+def _cipher(key: bytes) -> AESGCM:
+    """The AES-GCM cipher of ``key``, made once: the operator seals with a few keys all day.
+
+    Holds at most 256 keys (clients' secrets and the key ring's), which are in memory anyway.
+    """
+    return AESGCM(key)
 
 
 def gcm_encrypt(key: bytes, plaintext: bytes, iv: bytes | None = None) -> bytes:
@@ -34,7 +44,7 @@ def gcm_encrypt(key: bytes, plaintext: bytes, iv: bytes | None = None) -> bytes:
         iv = random_bytes(IV_LENGTH)
     if len(iv) != IV_LENGTH:
         raise ValueError(f"a GCM IV must be {IV_LENGTH} bytes, got {len(iv)}")
-    return iv + AESGCM(key).encrypt(iv, plaintext, None)
+    return iv + _cipher(bytes(key)).encrypt(iv, plaintext, None)
 
 
 def gcm_split(blob: bytes) -> tuple[bytes, bytes, bytes]:
@@ -53,7 +63,7 @@ def gcm_decrypt(key: bytes, blob: bytes) -> bytes:
         raise DecryptionError(f"an AES-256 key must be {KEY_LENGTH} bytes, got {len(key)}")
     iv, _, _ = gcm_split(blob)
     try:
-        return AESGCM(key).decrypt(iv, blob[IV_LENGTH:], None)
+        return _cipher(bytes(key)).decrypt(iv, blob[IV_LENGTH:], None)
     except InvalidTag:
         raise DecryptionError(
             "decryption failed: the key is wrong or the data was altered in transit"

@@ -9,6 +9,30 @@ from uid2_desk.operator.http.asgi_types import Message, Send
 from uid2_desk.protocol.clock import Clock
 
 
+class DateHeader:
+    """The ``Date`` header's value for a clock reading, formatted once per second.
+
+    Formatting an HTTP date is a few microseconds of Python; a busy operator answers hundreds
+    of requests within the same second, all with the same value.
+    """
+
+    def __init__(self) -> None:
+        self._cached: tuple[int | None, bytes] = (None, b"")
+
+    def at(self, now_ms: int) -> bytes:
+        """The header value for the instant ``now_ms`` (epoch milliseconds)."""
+        second = now_ms // 1000
+        cached_second, value = self._cached  # one read: another thread may replace it
+        if second != cached_second:
+            value = email.utils.formatdate(second, usegmt=True).encode("ascii")
+            self._cached = (second, value)
+        return value
+
+
+#: Shared by every operator of the process (the value depends only on the instant).
+DATE_HEADER = DateHeader()
+
+
 def _finished(status: int) -> None:
     """What a finished writer calls: nothing, the request is already logged."""
 
@@ -54,8 +78,8 @@ class ResponseWriter:
             self.status = int(message["status"])
             headers = list(message.get("headers", ()))
             present = {bytes(k).lower() for k, _ in headers}
-            date = email.utils.formatdate(self._clock.now_ms() / 1000, usegmt=True)
-            for key, value in [*self._extra, (b"date", date.encode("ascii"))]:
+            date = DATE_HEADER.at(self._clock.now_ms())
+            for key, value in [*self._extra, (b"date", date)]:
                 # Not reached in tests: no route sets CORS, Vary or Date itself; if one did,
                 # its own value would win over ours.
                 if key not in present:
