@@ -21,7 +21,7 @@ from types import ModuleType
 from typing import Any
 
 from uid2_desk.cli.capture_tally import CaptureTally
-from uid2_desk.cli.capture_worker import Captured, CaptureJob, encode_batch, run_worker
+from uid2_desk.cli.capture_worker import CaptureJob, Shipped, encode_batch, run_worker
 from uid2_desk.journal.capture_feed import DEFAULT_LIMIT
 from uid2_desk.protocol.errors import StorageError
 
@@ -69,7 +69,7 @@ class CaptureShipper:
         self._kind = job.kind
         self._on_lines = on_lines
         self._limit = limit
-        self._items: deque[Captured] = deque()
+        self._items: deque[Shipped] = deque()
         self._waiting = threading.Event()
         self._stopping = self._closed = False
         self._shipper = threading.Thread(target=self._ship, name="uid2-capture-ship", daemon=True)
@@ -87,7 +87,7 @@ class CaptureShipper:
         """The worker process's id, once started."""
         return self._pid
 
-    def __call__(self, item: Captured) -> None:
+    def __call__(self, item: Shipped) -> None:
         """Take one item (on the server's thread: never blocks, never raises)."""
         if self._closed or len(self._items) >= self._limit:
             self.tally.dropped += 1
@@ -203,7 +203,7 @@ class CaptureShipper:
                 self._send_end()
                 return
 
-    def _send(self, batch: list[Captured]) -> None:
+    def _send(self, batch: list[Shipped]) -> None:
         tally = self.tally
         try:
             message = encode_batch(self._kind, batch)

@@ -47,7 +47,9 @@ GROUP = 2000
 MOST_MESSAGES = 40
 #: What a job's batches hold: what the operator served, or what the proxy saw pass.
 REQUESTS, SEEN = "requests", "seen"
-#: One captured item, as the server kept it.
+#: One item as the server hands it over: a served request's record, or what the proxy saw.
+Shipped = portable.Record | Seen
+#: One item as the worker reads it back, ready to build.
 Captured = CapturedRequest | Seen
 
 

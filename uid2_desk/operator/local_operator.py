@@ -85,7 +85,7 @@ class LocalOperator:
     def capture_requests_to(self, sink: RequestSink | None) -> None:
         """Hand every request served from now on to ``sink`` as recorded (``None``: stop).
 
-        ``sink`` gets a :class:`~uid2_desk.operator.capture.builder.CapturedRequest` of
+        ``sink`` gets each request's :func:`~uid2_desk.operator.capture.portable.record` of
         plain values, so the exchange can be built elsewhere (another process).
         """
         self.asgi_app.capture = sink

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from uid2_desk.operator.capture import CaptureSink
-from uid2_desk.operator.capture.builder import CapturedRequest
+from uid2_desk.operator.capture.portable import Record, unflatten
 
 _log = logging.getLogger(__name__)
 
-#: What receives each served request as the operator recorded it (plain, picklable values).
-#: Called on the request's thread, after the reply went out; it must not block.
-RequestSink = Callable[[CapturedRequest], None]
+#: What receives each served request as the operator recorded it (plain values: see
+#: :func:`~uid2_desk.operator.capture.portable.record`). Called on the request's thread, after
+#: the reply went out; it must not block.
+RequestSink = Callable[[Record], None]
 
 
 class ExchangeBuilder:
@@ -25,12 +27,12 @@ class ExchangeBuilder:
     def __init__(self, sink: CaptureSink) -> None:
         self.sink = sink
 
-    def __call__(self, captured: CapturedRequest) -> None:
-        self.sink(captured.exchange())
+    def __call__(self, captured: Record) -> None:
+        self.sink(unflatten(captured).exchange())
 
 
-def hand_over(sink: RequestSink, captured: CapturedRequest) -> None:
-    """Give ``captured`` to ``sink``.
+def hand_over(sink: RequestSink, captured: Record, scope: Mapping[str, Any]) -> None:
+    """Give ``captured`` (the request of ``scope``) to ``sink``.
 
     The client already has its answer; a capture that fails (a sink's bug, an odd body) is
     logged and dropped, so the operator keeps serving as the real one would.
@@ -38,5 +40,4 @@ def hand_over(sink: RequestSink, captured: CapturedRequest) -> None:
     try:
         sink(captured)
     except Exception:
-        scope = captured.served.scope
         _log.exception("capturing %s %s failed", scope.get("method"), scope.get("path"))

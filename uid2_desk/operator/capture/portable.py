@@ -1,44 +1,73 @@
-"""A captured request as plain values, for a capture that builds it in another process.
+"""A served request as plain values: what the server records, and ships to another process.
 
-Pickling the dataclasses of one request costs about 15 µs of the server's interpreter; the
-same values as one tuple of bytes, strings, numbers, lists and dicts (what the ASGI scope
-already holds) go through :mod:`marshal` in a few. :func:`flatten` runs on the server's
-side, :func:`unflatten` where the exchange is built; the two must change together (a
-round-trip test holds them to it).
+The serving thread records each request as one tuple of bytes, strings, numbers and tuples
+(:func:`record`), nothing else: no dataclass to build, no copy of the ASGI scope's dict, and
+nothing the garbage collector must keep scanning (a tuple of such values is untracked at the
+first collection). :mod:`marshal` writes a whole batch of them in one call on the shipping
+thread. Where the exchange is built, :func:`unflatten` makes the
+:class:`~uid2_desk.operator.capture.builder.CapturedRequest` back; :func:`flatten` is the
+inverse for one already built. The two sides must change together (a round-trip test holds
+them to it).
+
+A record holds the request as sent, its ``Authorization`` header and the sealed reply's
+secrets in clear: it lives only between the server and the capture, is never logged, and is
+masked when its exchange is built.
 """
 
 from __future__ import annotations
 
 import marshal
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from uid2_desk.operator.capture.builder import CapturedRequest, ServedBytes
 from uid2_desk.operator.capture.notes import CaptureNotes
 from uid2_desk.protocol.exchange import EnvelopeParts
 
-#: The parts of an ASGI scope a capture reads (the rest is the server's and cannot be shipped).
+#: The parts of an ASGI scope a capture reads, in the order a record keeps them.
 SCOPE_KEYS = ("method", "path", "query_string", "headers", "client", "server")
+
+#: One served request as :func:`record` writes it.
+Record = tuple[Any, ...]
 
 _Parts = tuple[int | None, bytes, bytes, bytes, int | None, bytes | None]
 
 
-def portable_scope(scope: Mapping[str, Any]) -> dict[str, Any]:
-    """The parts of ``scope`` a capture reads, as plain values."""
-    return {key: scope[key] for key in SCOPE_KEYS if key in scope}
+def record(
+    scope: Mapping[str, Any],
+    body: bytes,
+    http_status: int,
+    headers: Iterable[tuple[bytes, bytes]],
+    reply: bytes,
+    arrived_ms: int,
+    total_ms: float,
+    notes: CaptureNotes,
+    *,
+    role: str | None,
+    site_id: int | None,
+    status: str | None,
+) -> Record:
+    """One served request, as the server hands it to a request sink.
 
-
-def flatten(captured: CapturedRequest) -> tuple[Any, ...]:
-    """``captured`` as nested tuples of plain values (what :mod:`marshal` can write)."""
-    served, notes = captured.served, captured.notes
+    ``role``, ``site_id`` and ``status`` are the authenticated client's and the UID2 status
+    answered; ``notes`` what the handlers noted.
+    """
+    get = scope.get
     return (
-        served.scope,
-        served.body,
-        served.http_status,
-        served.headers,
-        served.reply,
-        served.arrived_ms,
-        served.total_ms,
+        (
+            get("method"),
+            get("path"),
+            get("query_string"),
+            tuple(get("headers") or ()),
+            get("client"),
+            get("server"),
+        ),
+        body,
+        http_status,
+        tuple(headers),
+        reply,
+        arrived_ms,
+        total_ms,
         _parts(notes.request_envelope),
         notes.request_plaintext,
         _parts(notes.reply_envelope),
@@ -48,19 +77,42 @@ def flatten(captured: CapturedRequest) -> tuple[Any, ...]:
         notes.role,
         notes.subscription,
         notes.app_name,
-        captured.role,
-        captured.site_id,
-        captured.status,
+        role,
+        site_id,
+        status,
     )
 
 
-def unflatten(flat: tuple[Any, ...]) -> CapturedRequest:
-    """The request :func:`flatten` made ``flat`` of."""
-    (scope, body, http_status, headers, reply, arrived_ms, total_ms) = flat[:7]
+def flatten(captured: CapturedRequest) -> Record:
+    """The record of a request already built into a :class:`CapturedRequest`."""
+    served = captured.served
+    return record(
+        served.scope,
+        served.body,
+        served.http_status,
+        served.headers,
+        served.reply,
+        served.arrived_ms,
+        served.total_ms,
+        captured.notes,
+        role=captured.role,
+        site_id=captured.site_id,
+        status=captured.status,
+    )
+
+
+def unflatten(flat: Record) -> CapturedRequest:
+    """The request :func:`record` made ``flat`` of."""
+    (scope_values, body, http_status, headers, reply, arrived_ms, total_ms) = flat[:7]
     (request_parts, request_plaintext, reply_parts, reply_json, server_time_ms) = flat[7:12]
     (facts, notes_role, subscription, app_name, role, site_id, status) = flat[12:]
     served = ServedBytes(
-        scope=scope,
+        # A key the server's scope did not have stays absent (the builder has defaults).
+        scope={
+            key: value
+            for key, value in zip(SCOPE_KEYS, scope_values, strict=True)
+            if value is not None
+        },
         body=body,
         http_status=http_status,
         headers=headers,
@@ -82,9 +134,9 @@ def unflatten(flat: tuple[Any, ...]) -> CapturedRequest:
     return CapturedRequest(served, notes, role=role, site_id=site_id, status=status)
 
 
-def dumps(batch: list[CapturedRequest]) -> bytes:
-    """One message of a batch of requests."""
-    return marshal.dumps([flatten(captured) for captured in batch])
+def dumps(batch: list[Record]) -> bytes:
+    """One message of a batch of records (one C call: the records are plain values)."""
+    return marshal.dumps(batch)
 
 
 def loads(message: bytes) -> list[CapturedRequest]:

@@ -17,9 +17,8 @@ import anyio
 
 from uid2_desk.operator.admin.fault_effects import CapturedResponse, abort_connection, corrupt
 from uid2_desk.operator.admin.faults import FaultBoard, FaultKind, FaultPlan
-from uid2_desk.operator.capture.builder import CapturedRequest, ServedBytes
 from uid2_desk.operator.capture.handover import RequestSink, hand_over
-from uid2_desk.operator.capture.portable import portable_scope
+from uid2_desk.operator.capture.portable import record
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
 from uid2_desk.operator.http.response_writer import ResponseWriter
@@ -137,23 +136,20 @@ class OperatorHttp:
         def log(http_status: int) -> None:
             client = ctx.client
             if capture is not None:
-                served = ServedBytes(
-                    scope=portable_scope(scope),
-                    body=bytes(request_body),
-                    http_status=http_status,
-                    headers=out.headers,
-                    reply=bytes(out.body),
-                    arrived_ms=arrived_ms,
-                    total_ms=(time.perf_counter() - started) * 1000,
-                )
-                captured = CapturedRequest(
-                    served,
+                captured = record(
+                    scope,
+                    bytes(request_body),
+                    http_status,
+                    out.headers,
+                    bytes(out.body),
+                    arrived_ms,
+                    (time.perf_counter() - started) * 1000,
                     ctx.notes,
                     role=client.name if client else None,
                     site_id=client.site_id if client else None,
                     status=ctx.status,
                 )
-                hand_over(capture, captured)
+                hand_over(capture, captured, scope)
             self._log.append(
                 ServedRequest(
                     id=0,
