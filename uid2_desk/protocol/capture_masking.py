@@ -6,6 +6,7 @@ API key, a client secret or a ``refresh_response_key`` whichever side of the wir
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 MASKED = "[masked]"
@@ -46,6 +47,23 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
+#: Longer names are judged every time: a client's odd JSON must not fill memory.
+_REMEMBERED_NAME_LENGTH = 64
+
+
 def _is_secret(name: str) -> bool:
+    """Whether a field name denotes a secret; remembered per short name (a capture's replies
+    repeat the same few field names, and masking asks about each field of each)."""
+    if len(name) <= _REMEMBERED_NAME_LENGTH:
+        return _is_secret_short_name(name)
+    return _judged_secret(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_secret_short_name(name: str) -> bool:
+    return _judged_secret(name)
+
+
+def _judged_secret(name: str) -> bool:
     flat = name.lower().replace("_", "").replace("-", "")
     return any(part in flat for part in _SECRET_PARTS)

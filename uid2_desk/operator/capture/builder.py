@@ -91,11 +91,12 @@ def build_exchange(
     response_headers = _decoded(served.headers)
     query = bytes(scope.get("query_string", b"")).decode("latin-1")
     path = str(scope.get("path", ""))
-    client = _client(scope, headers, query, role=notes.role or role, site_id=site_id)
+    named = _by_name(headers)
+    client = _client(scope, named, query, role=notes.role or role, site_id=site_id)
     client = replace(client, subscription=notes.subscription, app_name=notes.app_name)
     exchange = Exchange(
         endpoint=path,
-        url=_url(scope, headers, path, query),
+        url=_url(scope, named, path, query),
         started_ms=served.arrived_ms,
         timings=Timings(total_ms=served.total_ms),
         method=str(scope.get("method", "POST")),
@@ -110,7 +111,7 @@ def build_exchange(
         response_plaintext=notes.reply_plaintext or _plain_reply(response_headers, served.reply),
         operator_status=status,
         server_time_ms=notes.server_time_ms,
-        server_date=_header(response_headers, "date"),
+        server_date=_by_name(response_headers).get("date", ""),
         extra=((CAPTURED_BY, "operator"), *client.pairs(), *notes.facts),
     )
     explanation = explain(exchange)
@@ -124,14 +125,14 @@ def build_exchange(
 
 def _client(
     scope: Mapping[str, Any],
-    headers: tuple[tuple[str, str], ...],
+    headers: Mapping[str, str],
     query: str,
     *,
     role: str | None,
     site_id: int | None,
 ) -> CapturedClient:
-    key = _bearer(_header(headers, "authorization"))
-    version = _header(headers, "x-uid2-client-version") or _first(parse_qs(query), "client")
+    key = _bearer(headers.get("authorization", ""))
+    version = headers.get("x-uid2-client-version", "") or _first(parse_qs(query), "client")
     peer = scope.get("client")
     remote = f"{peer[0]}:{peer[1]}" if peer else ""
     return CapturedClient(
@@ -139,9 +140,9 @@ def _client(
         key=mask_key(key),
         site_id="" if site_id is None else str(site_id),
         client_version=version,
-        user_agent=_header(headers, "user-agent"),
+        user_agent=headers.get("user-agent", ""),
         remote=remote,
-        origin=_header(headers, "origin"),
+        origin=headers.get("origin", ""),
     )
 
 
@@ -149,8 +150,12 @@ def _decoded(raw: Iterable[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
     return tuple((bytes(k).decode("latin-1"), bytes(v).decode("latin-1")) for k, v in raw)
 
 
-def _header(headers: tuple[tuple[str, str], ...], name: str) -> str:
-    return next((value for key, value in headers if key.lower() == name), "")
+def _by_name(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each header's first value by its lower-case name (one pass, for several look-ups)."""
+    named: dict[str, str] = {}
+    for key, value in headers:
+        named.setdefault(key.lower(), value)
+    return named
 
 
 def _first(values: dict[str, list[str]], name: str) -> str:
@@ -158,10 +163,8 @@ def _first(values: dict[str, list[str]], name: str) -> str:
     return found[0] if found else ""
 
 
-def _url(
-    scope: Mapping[str, Any], headers: tuple[tuple[str, str], ...], path: str, query: str
-) -> str:
-    host = _header(headers, "host")
+def _url(scope: Mapping[str, Any], headers: Mapping[str, str], path: str, query: str) -> str:
+    host = headers.get("host", "")
     if not host:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
@@ -176,7 +179,7 @@ def _plain_text(path: str, body: bytes) -> str | None:
 
 
 def _plain_reply(headers: tuple[tuple[str, str], ...], reply: bytes) -> str | None:
-    content_type = _header(headers, "content-type").split(";")[0].strip().lower()
+    content_type = _by_name(headers).get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json" and reply:
         return reply.decode("utf-8", "replace")
     return None
