@@ -475,4 +475,9 @@ EQUIVALENT: dict[str, str] = {
         "the 'response_key' shortcut in capitals: as mutmut_2, the general test over the "
         "lower-cased, flattened text answers the same"
     ),
+    "uid2_desk.protocol.capture_masking.x__is_secret__mutmut_1": (
+        "len(name) < 64 instead of <= 64: a name of exactly 64 characters is judged uncached "
+        "instead of cached; both call the same judgement on the same name, so the answer is "
+        "the same"
+    ),
 }

@@ -86,7 +86,11 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "uid2_desk/protocol/capture_masking.py",
-        ("tests/operator/test_capture.py", "tests/operator/test_auth_spec.py"),
+        (
+            "tests/operator/test_capture.py",
+            "tests/operator/test_auth_spec.py",
+            "tests/protocol/test_capture_masking_spec.py",
+        ),
     ),
     # The envelope and the token codec: bytes on the wire.
     Target("uid2_desk/protocol/envelope.py", _ENVELOPE),
