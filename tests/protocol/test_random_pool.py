@@ -7,7 +7,14 @@ import threading
 
 import pytest
 
-from uid2_desk.protocol.crypto import gcm_decrypt, gcm_encrypt, random_bytes
+from uid2_desk.protocol import crypto
+from uid2_desk.protocol.crypto import (
+    gcm_decrypt,
+    gcm_decrypt_one_use,
+    gcm_encrypt,
+    gcm_encrypt_one_use,
+    random_bytes,
+)
 from uid2_desk.protocol.errors import DecryptionError
 from uid2_desk.protocol.random_pool import POOL_BYTES, RandomPool
 
@@ -53,23 +60,33 @@ def test_a_draw_larger_than_a_page_goes_straight_to_the_os(counting_os: list[int
     assert counting_os == [POOL_BYTES + 1]
 
 
-def test_threads_never_get_the_same_bytes() -> None:
+def test_a_draw_waits_while_another_thread_holds_the_pool() -> None:
     pool = RandomPool()
     drawn: list[bytes] = []
-    lock = threading.Lock()
+    pool._lock.acquire()  # another thread in the middle of its draw
+    drawer = threading.Thread(target=lambda: drawn.append(pool.take(12)))
+    drawer.start()
+    drawer.join(0.05)
+    still_waiting = drawer.is_alive()
+    pool._lock.release()
+    drawer.join()
 
-    def draw() -> None:
-        mine = [pool.take(16) for _ in range(2000)]
-        with lock:
-            drawn.extend(mine)
+    assert still_waiting
+    assert [len(d) for d in drawn] == [12]
 
-    threads = [threading.Thread(target=draw) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(drawn) == 8000
-    assert len(set(drawn)) == 8000  # 128-bit values: a repeat would be a handed-out-twice bug
+
+@pytest.mark.parametrize(("count", "error"), [(-4, ValueError), (2.0, TypeError)])
+def test_a_bad_count_is_refused_before_the_pool_is_touched(
+    counting_os: list[int], count: object, error: type[Exception]
+) -> None:
+    pool = RandomPool()
+    first = pool.take(8)
+    with pytest.raises(error):
+        pool.take(count)  # type: ignore[arg-type]
+    after = pool.take(8)
+
+    assert after == bytes((7 + i) % 251 for i in range(8, 16))  # the next bytes, none again
+    assert first + after == bytes((7 + i) % 251 for i in range(16))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="only POSIX systems fork")
@@ -78,8 +95,10 @@ def test_a_forked_child_does_not_reuse_its_parents_buffered_bytes() -> None:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: its next draw, to the parent, then out without cleanup
-        os.write(write, random_bytes(12))
-        os._exit(0)
+        try:
+            os.write(write, random_bytes(12))
+        finally:
+            os._exit(0)
     os.close(write)
     child = os.read(read, 12)
     os.close(read)
@@ -94,6 +113,16 @@ def test_the_forgotten_pool_reads_again_even_if_its_lock_was_held_at_fork() -> N
     pool.forget()
     assert len(pool.take(12)) == 12
     assert pool.reads == 2
+
+
+def test_a_one_use_key_is_not_kept_a_long_lived_one_is() -> None:
+    crypto._kept_cipher.cache_clear()
+    one_use, long_lived = bytes(range(32)), bytes(range(1, 33))
+    sealed = gcm_encrypt_one_use(one_use, b"refresh reply")
+    assert gcm_decrypt_one_use(one_use, sealed) == b"refresh reply"
+    assert crypto._kept_cipher.cache_info().currsize == 0
+    gcm_decrypt(long_lived, gcm_encrypt(long_lived, b"envelope"))
+    assert crypto._kept_cipher.cache_info().currsize == 1
 
 
 def test_a_cached_cipher_belongs_to_its_key_only() -> None:

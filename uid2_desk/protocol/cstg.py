@@ -25,7 +25,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from uid2_desk.protocol.crypto import IV_LENGTH, gcm_decrypt, gcm_encrypt, random_bytes
+from uid2_desk.protocol.crypto import (
+    IV_LENGTH,
+    gcm_decrypt_one_use,
+    gcm_encrypt_one_use,
+    random_bytes,
+)
 from uid2_desk.protocol.cstg_keys import (
     CstgKeyError,
     decode_public_key,
@@ -104,7 +109,7 @@ def open_payload(key: bytes, iv: bytes, ciphertext_and_tag: bytes, aad: bytes) -
 
 def seal_reply(key: bytes, document: bytes, iv: bytes | None = None) -> str:
     """The operator's 200 body: base64 of ``IV || GCM(document) || tag``, no AAD."""
-    return base64.b64encode(gcm_encrypt(key, document, iv)).decode("ascii")
+    return base64.b64encode(gcm_encrypt_one_use(key, document, iv)).decode("ascii")
 
 
 def open_reply(key: bytes, body: str | bytes) -> bytes:
@@ -113,7 +118,7 @@ def open_reply(key: bytes, body: str | bytes) -> bytes:
         raw = base64.b64decode(body, validate=True)
     except ValueError:
         raise DecryptionError("the CSTG reply is not base64") from None
-    return gcm_decrypt(key, raw)
+    return gcm_decrypt_one_use(key, raw)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from uid2_desk.protocol.crypto import (
     IV_LENGTH,
     TAG_LENGTH,
     gcm_decrypt,
+    gcm_decrypt_one_use,
     gcm_encrypt,
+    gcm_encrypt_one_use,
     gcm_split,
     random_bytes,
 )
@@ -193,12 +195,12 @@ def seal_refresh_reply(
     refresh_response_key: bytes, payload: bytes, iv: bytes | None = None
 ) -> bytes:
     """Encrypt a refresh reply: ``GCM(key)`` of the JSON alone, no timestamp, no nonce."""
-    return gcm_encrypt(refresh_response_key, payload, iv)
+    return gcm_encrypt_one_use(refresh_response_key, payload, iv)
 
 
 def open_refresh_reply(refresh_response_key: bytes, raw: bytes) -> tuple[bytes, EnvelopeParts]:
     """Decrypt a refresh reply; return the JSON bytes and the parts for display."""
-    payload = gcm_decrypt(refresh_response_key, raw)
+    payload = gcm_decrypt_one_use(refresh_response_key, raw)
     iv, ct, tag = gcm_split(raw)
     return payload, EnvelopeParts(None, iv, ct, tag, None, None)
 

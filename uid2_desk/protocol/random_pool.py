@@ -13,6 +13,7 @@ in the child (``os.register_at_fork``).
 
 from __future__ import annotations
 
+import operator
 import os
 import threading
 
@@ -34,7 +35,14 @@ class RandomPool:
         self.reads = 0
 
     def take(self, n: int) -> bytes:
-        """``n`` random bytes nobody else was given."""
+        """``n`` random bytes nobody else was given.
+
+        ``n`` is checked before the pool is touched: a negative count would move the
+        offset back and hand out bytes again (an IV used twice), a float would break it.
+        """
+        n = operator.index(n)
+        if n < 0:
+            raise ValueError(f"cannot draw {n} random bytes")
         if n > POOL_BYTES:
             return os.urandom(n)  # rare (nothing in the protocol asks for this much)
         with self._lock:
