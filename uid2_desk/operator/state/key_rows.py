@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from uid2_desk.operator.state.store import OperatorStore
 from uid2_desk.protocol.tokens import Key
 
 #: Key ids reserved at a time.
@@ -71,3 +72,23 @@ def key_row(key: Key) -> tuple[object, ...]:
         key.activates_s,
         key.expires_s,
     )
+
+
+def load_snapshot(store: OperatorStore) -> Snapshot:
+    """Every keyset and key saved in ``store``."""
+    keysets = {int(site): int(ks) for ks, site in store.query("SELECT id, site_id FROM keysets")}
+    keys = [
+        Key(
+            id=int(kid),
+            secret=bytes(secret),
+            keyset_id=int(keyset_id),
+            site_id=int(site_id),
+            created_s=int(created),
+            activates_s=int(activates),
+            expires_s=int(expires),
+        )
+        for kid, keyset_id, site_id, secret, created, activates, expires in store.query(
+            "SELECT id, keyset_id, site_id, secret, created_s, activates_s, expires_s FROM keys"
+        )
+    ]
+    return snapshot(keys, keysets)

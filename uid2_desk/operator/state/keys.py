@@ -7,17 +7,17 @@ expire. :meth:`KeyRing.rotate` adds a fresh key to every keyset: new tokens use 
 keep decrypting with the old keys until those expire (uid2-protocol.md §6.1).
 
 Reads come from an in-memory snapshot replaced as a whole on every change, so request
-handlers never wait for the database. A key a request needs is made in memory, with an id
-reserved in the database beforehand (so operators sharing a data directory never pick the
-same id), and saved by :meth:`KeyRing.flush`, which the operator's background writer calls:
-the request path never writes SQLite.
+handlers do not wait for the database. Ids are reserved in the database beforehand, so
+operators sharing a data directory never pick the same one.
 
-Successors ahead of need. A key made on the request path lives only in memory until the next
-flush; an operator killed in that second would forget a key that already signed a token. So
-the writer also calls :meth:`KeyRing.prepare` with the operator's clock: every keyset whose
-keys will be too short-lived within :data:`AHEAD_S` gets its successor now, written to the
-database *before* it is published, so as the clock runs requests never mint a key. Only a
-jump of the clock (time warp) past every prepared key still mints one on the request path.
+Successors ahead of need. The background writer calls :meth:`KeyRing.prepare` with the
+operator's clock: every keyset whose keys will be too short-lived within :data:`AHEAD_S` gets
+its successor now, saved *before* it is published, so as the clock runs requests never make
+a key. Only a jump of the clock (a time warp) past every prepared key makes one on the request
+path. That key is saved before it signs anything if the database is free within
+:data:`SAVE_WAIT_S` (a kill then cannot lose it: WAL commits survive the process); when
+another writer holds the database longer, the request goes on and :meth:`KeyRing.flush`
+saves the key within a second.
 """
 
 from __future__ import annotations
@@ -29,12 +29,13 @@ from uid2_desk.operator.state.key_rows import (
     INSERT_KEY,
     Snapshot,
     key_row,
+    load_snapshot,
     reserve_ids,
     snapshot,
 )
 from uid2_desk.operator.state.lifetimes import DAY_S, Lifetimes
 from uid2_desk.operator.state.store import OperatorStore
-from uid2_desk.protocol.errors import OperatorStateError
+from uid2_desk.protocol.errors import OperatorStateError, StorageError
 from uid2_desk.protocol.tokens import Key
 
 MASTER_KEYSET_ID = -1
@@ -52,6 +53,8 @@ _KEY_BYTES = 32
 AHEAD_S = DAY_S
 #: The stock of reserved key ids below which a flush reserves more.
 _ID_LOW_WATER = 8
+#: How long a request that must make a key waits for the database to save it first.
+SAVE_WAIT_S = 0.05
 
 
 class NoActiveKeyError(OperatorStateError):
@@ -200,14 +203,33 @@ class KeyRing:
         key = self._pick(self._snap, keyset_id, needed_s, now_ms)
         if key is not None:
             return key
-        with self._write_lock:
-            # Another thread may have made one while we waited.
-            key = self._pick(self._snap, keyset_id, needed_s, now_ms)
-            if key is not None:
-                # Not reached in tests: only two requests racing for the same new key get
-                # here, and forcing that order would mean patching the lock.
-                return key
-            return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
+        # The clock jumped past every prepared key: make one, and save it before it signs
+        # anything if the database is free within SAVE_WAIT_S (else the writer saves it).
+        saving = self._flush_lock.acquire(timeout=SAVE_WAIT_S)
+        try:
+            with self._write_lock:
+                # Another thread may have made one while we waited.
+                key = self._pick(self._snap, keyset_id, needed_s, now_ms)
+                if key is not None:
+                    return key
+                (key,) = self._make([(keyset_id, site_id, needed_s)], now_ms)
+            saved = saving and self._saved_now([key])
+            with self._write_lock:
+                snap = self._snap
+                self._snap = snapshot([*snap.by_id.values(), key], dict(snap.keyset_by_site))
+                if not saved:
+                    self._unsaved.append(key)
+            return key
+        finally:
+            if saving:
+                self._flush_lock.release()
+
+    def _saved_now(self, keys: list[Key]) -> bool:
+        try:
+            rows = [key_row(key) for key in keys]
+            return self._store.write_if_free(INSERT_KEY, rows, SAVE_WAIT_S)
+        except StorageError:  # a full disk: the writer tries again, and says so
+            return False
 
     @staticmethod
     def _pick(snap: Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:
@@ -269,21 +291,4 @@ class KeyRing:
         self._snap = self._load()
 
     def _load(self) -> Snapshot:
-        keysets = {
-            int(site): int(ks) for ks, site in self._store.query("SELECT id, site_id FROM keysets")
-        }
-        keys = [
-            Key(
-                id=int(kid),
-                secret=bytes(secret),
-                keyset_id=int(keyset_id),
-                site_id=int(site_id),
-                created_s=int(created),
-                activates_s=int(activates),
-                expires_s=int(expires),
-            )
-            for kid, keyset_id, site_id, secret, created, activates, expires in self._store.query(
-                "SELECT id, keyset_id, site_id, secret, created_s, activates_s, expires_s FROM keys"
-            )
-        ]
-        return snapshot(keys, keysets)
+        return load_snapshot(self._store)
