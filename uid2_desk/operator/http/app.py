@@ -60,4 +60,5 @@ def build_asgi_app(
         clock=core.clock,
         faults=faults,
         log=log,
+        keys=core.keys,
     )

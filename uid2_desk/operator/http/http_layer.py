@@ -21,7 +21,9 @@ from uid2_desk.operator.capture.handover import RequestSink, hand_over
 from uid2_desk.operator.capture.portable import record
 from uid2_desk.operator.http import wire
 from uid2_desk.operator.http.asgi_types import ASGIApp, Message, Receive, Scope, Send
+from uid2_desk.operator.http.keys_ready import keys_ready
 from uid2_desk.operator.http.response_writer import ResponseWriter
+from uid2_desk.operator.state.keys import KeyRing
 from uid2_desk.operator.state.request_log import RequestLog, ServedRequest
 from uid2_desk.protocol.clock import Clock
 
@@ -98,12 +100,14 @@ class OperatorHttp:
         clock: Clock,
         faults: FaultBoard,
         log: RequestLog,
+        keys: KeyRing,
     ) -> None:
         self._uid2_app = uid2_app
         self._admin_app = admin_app
         self._clock = clock
         self._faults = faults
         self._log = log
+        self._keys = keys
         #: Who receives every served request (``None``: nobody, no cost).
         self.capture: RequestSink | None = None
 
@@ -120,6 +124,8 @@ class OperatorHttp:
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         arrived_ms = self._clock.now_ms()
+        if not self._keys.covers(arrived_ms):
+            await keys_ready(self._keys, arrived_ms)
         path: str = scope["path"]
         ctx = wire.RequestContext()
         scope[wire.CONTEXT_SCOPE_KEY] = ctx

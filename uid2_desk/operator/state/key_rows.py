@@ -92,3 +92,21 @@ def load_snapshot(store: OperatorStore) -> Snapshot:
         )
     ]
     return snapshot(keys, keysets)
+
+
+def coverage(snap: Snapshot, plans: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """The window (epoch ms, both ends included) in which every planned keyset has a key.
+
+    ``plans`` are ``(keyset_id, site_id, needed_s)``: a key may sign while it is active and
+    outlives what it signs by ``needed_s``. A window, not the exact set: inside it a gap
+    between a keyset's keys can still leave a moment uncovered (the caller then just makes
+    the key), but outside it no moment is covered.
+    """
+    start_ms, end_ms = 0, 1 << 62
+    for keyset_id, _, needed_s in plans:
+        keys = snap.by_keyset.get(keyset_id, ())
+        if not keys:
+            return 0, -1
+        start_ms = max(start_ms, min(key.activates_s for key in keys) * 1000)
+        end_ms = min(end_ms, (max(key.expires_s for key in keys) - needed_s) * 1000)
+    return start_ms, end_ms

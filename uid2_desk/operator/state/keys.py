@@ -13,11 +13,12 @@ operators sharing a data directory never pick the same one.
 Successors ahead of need. The background writer calls :meth:`KeyRing.prepare` with the
 operator's clock: every keyset whose keys will be too short-lived within :data:`AHEAD_S` gets
 its successor now, saved *before* it is published, so as the clock runs requests never make
-a key. Only a jump of the clock (a time warp) past every prepared key makes one on the request
-path. That key is saved before it signs anything if the database is free within
-:data:`SAVE_WAIT_S` (a kill then cannot lose it: WAL commits survive the process); when
-another writer holds the database longer, the request goes on and :meth:`KeyRing.flush`
-saves the key within a second.
+a key. A jump of the clock (a time warp) past every prepared key is caught before the request
+is handled: :meth:`KeyRing.covers` says no, and the HTTP layer runs :meth:`KeyRing.prepare`
+off the serving thread first (a key made on the request path would live only in memory until
+the next flush, and a kill in that second would leave the tokens it signed unrefreshable).
+Only when the database is held by another writer too long does a request make a key in
+memory, as a last resort the writer then saves.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import threading
 from uid2_desk.operator.state.key_rows import (
     INSERT_KEY,
     Snapshot,
+    coverage,
     key_row,
     load_snapshot,
     reserve_ids,
@@ -35,7 +37,7 @@ from uid2_desk.operator.state.key_rows import (
 )
 from uid2_desk.operator.state.lifetimes import DAY_S, Lifetimes
 from uid2_desk.operator.state.store import OperatorStore
-from uid2_desk.protocol.errors import OperatorStateError, StorageError
+from uid2_desk.protocol.errors import OperatorStateError
 from uid2_desk.protocol.tokens import Key
 
 MASTER_KEYSET_ID = -1
@@ -53,8 +55,6 @@ _KEY_BYTES = 32
 AHEAD_S = DAY_S
 #: The stock of reserved key ids below which a flush reserves more.
 _ID_LOW_WATER = 8
-#: How long a request that must make a key waits for the database to save it first.
-SAVE_WAIT_S = 0.05
 
 
 class NoActiveKeyError(OperatorStateError):
@@ -73,6 +73,8 @@ class KeyRing:
         self._unsaved: list[Key] = []
         self._free_ids: list[int] = []
         self._snap = self._load()
+        #: The snapshot :meth:`covers` last worked out, and its window (epoch ms).
+        self._coverage: tuple[Snapshot | None, int, int] = (None, 0, -1)
 
     @classmethod
     def open(
@@ -199,37 +201,32 @@ class KeyRing:
         )
         return plans
 
+    def covers(self, now_ms: int) -> bool:
+        """Whether every keyset has a key that may sign at ``now_ms`` (none to make).
+
+        One comparison on the request path: the window is worked out once per snapshot. It
+        errs on the safe side: a gap between keys only means :meth:`prepare` runs for
+        nothing.
+        """
+        snap, start_ms, end_ms = self._coverage
+        if snap is not self._snap:
+            snap = self._snap
+            start_ms, end_ms = coverage(snap, self._keyset_plans(snap))
+            self._coverage = (snap, start_ms, end_ms)  # one assignment: read whole by others
+        return start_ms <= now_ms <= end_ms
+
     def _active(self, keyset_id: int, site_id: int, needed_s: int, now_ms: int) -> Key:
         key = self._pick(self._snap, keyset_id, needed_s, now_ms)
         if key is not None:
             return key
-        # The clock jumped past every prepared key: make one, and save it before it signs
-        # anything if the database is free within SAVE_WAIT_S (else the writer saves it).
-        saving = self._flush_lock.acquire(timeout=SAVE_WAIT_S)
-        try:
-            with self._write_lock:
-                # Another thread may have made one while we waited.
-                key = self._pick(self._snap, keyset_id, needed_s, now_ms)
-                if key is not None:
-                    return key
-                (key,) = self._make([(keyset_id, site_id, needed_s)], now_ms)
-            saved = saving and self._saved_now([key])
-            with self._write_lock:
-                snap = self._snap
-                self._snap = snapshot([*snap.by_id.values(), key], dict(snap.keyset_by_site))
-                if not saved:
-                    self._unsaved.append(key)
-            return key
-        finally:
-            if saving:
-                self._flush_lock.release()
-
-    def _saved_now(self, keys: list[Key]) -> bool:
-        try:
-            rows = [key_row(key) for key in keys]
-            return self._store.write_if_free(INSERT_KEY, rows, SAVE_WAIT_S)
-        except StorageError:  # a full disk: the writer tries again, and says so
-            return False
+        with self._write_lock:
+            # Another thread may have made one while we waited.
+            key = self._pick(self._snap, keyset_id, needed_s, now_ms)
+            if key is not None:
+                # Not reached in tests: only two requests racing for the same new key get
+                # here, and forcing that order would mean patching the lock.
+                return key
+            return self._add([(keyset_id, site_id, needed_s)], now_ms)[0]
 
     @staticmethod
     def _pick(snap: Snapshot, keyset_id: int, needed_s: int, now_ms: int) -> Key | None:

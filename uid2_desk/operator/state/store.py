@@ -76,10 +76,6 @@ CREATE TABLE IF NOT EXISTS served_requests (
 """
 
 
-#: How long a write waits for another connection's lock (operators sharing a data directory).
-_BUSY_TIMEOUT_MS = 10_000
-
-
 class OperatorStore:
     """A lock-protected SQLite connection to ``DATA_DIR/operator.sqlite3``.
 
@@ -95,7 +91,7 @@ class OperatorStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             make_owner_only(path)  # it holds the clients' API keys and secrets
             self._conn = sqlite3.connect(
-                path, check_same_thread=False, isolation_level=None, timeout=_BUSY_TIMEOUT_MS / 1000
+                path, check_same_thread=False, isolation_level=None, timeout=10.0
             )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -126,37 +122,6 @@ class OperatorStore:
                     self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
-
-    def write_if_free(self, sql: str, rows: list[tuple[Any, ...]], wait_s: float) -> bool:
-        """Run ``sql`` for each row in one transaction if the database can be had within
-        ``wait_s``; ``False``, with nothing written, when another writer holds it longer.
-
-        For a write a request should make but must not wait long for (a key it is about to
-        sign with). Other failures raise :class:`StorageError` as :meth:`transaction` does.
-        """
-        if not self._lock.acquire(timeout=wait_s):
-            return False
-        try:
-            with self._translate():
-                self._conn.execute(f"PRAGMA busy_timeout = {round(wait_s * 1000)}")
-                try:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as exc:
-                    if exc.sqlite_errorcode == sqlite3.SQLITE_BUSY:
-                        return False
-                    raise
-                finally:
-                    self._conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-                try:
-                    self._conn.executemany(sql, rows)
-                except BaseException:
-                    if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
-                    raise
-                self._conn.execute("COMMIT")
-                return True
-        finally:
-            self._lock.release()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one read statement under the lock and return all rows."""
