@@ -64,7 +64,6 @@ async def test_every_kind_of_request_survives_the_trip_unchanged(
         ExchangeBuilder(in_place.append)(captured)  # what the desk's own capture does
 
     assert [r.exchange() for r in shipped] == in_place
-    assert [portable.flatten(r) for r in shipped] == recorded  # and back, value for value
 
 
 async def test_a_shipped_reply_is_masked_when_built_not_before(

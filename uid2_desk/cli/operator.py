@@ -60,7 +60,7 @@ def _lifetimes(args: argparse.Namespace) -> Lifetimes:
 
 
 @contextlib.contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+def stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """Turn SIGINT and SIGTERM into ``stop.set()`` for the block, then restore the handlers.
 
     Installed before the server starts, so a signal that arrives right after the URL is
@@ -103,7 +103,7 @@ def run_operator(args: argparse.Namespace) -> int:
         )
     credentials_out: str | None = getattr(args, "credentials_out", None)
     try:
-        data_dir = _usable_data_dir(getattr(args, "data_dir", None))
+        data_dir = usable_data_dir(getattr(args, "data_dir", None))
         if credentials_out:
             _check_credentials_target(Path(credentials_out))
     except InputError as refused:
@@ -112,7 +112,7 @@ def run_operator(args: argparse.Namespace) -> int:
     stop = threading.Event()
     # From the capture worker's start to its end a signal only sets ``stop``: a Ctrl-C at any
     # moment ends the run through the same path, never with a traceback or a worker left.
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         return _run(args, data_dir, lifetimes, stop, credentials_out)
 
 
@@ -181,7 +181,7 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _usable_data_dir(explicit: str | None) -> Path:
+def usable_data_dir(explicit: str | None) -> Path:
     """The data directory, created if needed and proven writable (or ``InputError``)."""
     try:
         path = resolve_data_dir(explicit)

@@ -18,8 +18,8 @@ from uid2_desk.cli.operator import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    _stop_on_signals,
-    _usable_data_dir,
+    stop_on_signals,
+    usable_data_dir,
 )
 from uid2_desk.cli.proxy_secrets import gather_secrets
 from uid2_desk.protocol.clock import SystemClock
@@ -50,7 +50,7 @@ def run_proxy(args: argparse.Namespace) -> int:
             )
         secrets = gather_secrets(upstream.name, list(args.credentials or []))
         verify = _verify(args.upstream_ca)
-        data_dir = _usable_data_dir(getattr(args, "data_dir", None))
+        data_dir = usable_data_dir(getattr(args, "data_dir", None))
     except InputError as refused:
         print(f"uid2-desk proxy: {refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -68,7 +68,7 @@ def run_proxy(args: argparse.Namespace) -> int:
     stop = threading.Event()
     # From the capture worker's start to its end a signal only sets ``stop`` (no traceback,
     # no worker left behind, whenever it comes).
-    with _stop_on_signals(stop):
+    with stop_on_signals(stop):
         try:
             capture.start()
         except StorageError as exc:

@@ -114,6 +114,20 @@ class AsyncAppends:
         self._writer.submit_to_loop(fn, LoopTarget(loop, settle))
         return await future
 
+    def _queue(self, prepare: Callable[[], PreparedEntry]) -> asyncio.Future[JournalEntry]:
+        """The future of one append: made ready now by ``prepare``, queued on the writer.
+
+        A refusal (the journal closed, an entry that cannot be made) surfaces at the caller's
+        await, as a coroutine's would.
+        """
+        if self._closed:
+            return self._refused(RuntimeError("this AsyncJournal is closed"))
+        try:
+            prepared = prepare()
+        except Exception as exc:
+            return self._refused(exc)
+        return self._queued(prepared)
+
     def _queued(self, prepared: PreparedEntry) -> asyncio.Future[JournalEntry]:
         """The future of an append made ready by the caller, now queued on the writer."""
         future: asyncio.Future[JournalEntry] = asyncio.get_running_loop().create_future()
@@ -147,10 +161,8 @@ class AsyncAppends:
 
         Await the returned future for the committed entry; listeners hear of it first.
         """
-        if self._closed:
-            return self._refused(RuntimeError("this AsyncJournal is closed"))
-        try:
-            prepared = prepare_exchange(
+        return self._queue(
+            lambda: prepare_exchange(
                 exchange,
                 session=session,
                 user=user,
@@ -160,9 +172,7 @@ class AsyncAppends:
                 summary=summary,
                 detail=detail,
             )
-        except Exception as exc:  # surfaces at the caller's await, as a coroutine's would
-            return self._refused(exc)
-        return self._queued(prepared)
+        )
 
     async def append_exchanges(
         self, batch: Sequence[LabelledExchange], *, session: str, environment: str
@@ -200,10 +210,8 @@ class AsyncAppends:
     ) -> asyncio.Future[JournalEntry]:
         """:meth:`Journal.append_event`: made ready now (the caller may then change its
         ``detail``), written by the writer thread; await the future for the committed entry."""
-        if self._closed:
-            return self._refused(RuntimeError("this AsyncJournal is closed"))
-        try:
-            prepared = prepare_event(
+        return self._queue(
+            lambda: prepare_event(
                 name,
                 at_ms=at_ms,
                 session=session,
@@ -214,6 +222,4 @@ class AsyncAppends:
                 summary=summary,
                 detail=detail,
             )
-        except Exception as exc:  # surfaces at the caller's await, as a coroutine's would
-            return self._refused(exc)
-        return self._queued(prepared)
+        )

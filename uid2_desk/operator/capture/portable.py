@@ -5,9 +5,8 @@ The serving thread records each request as one tuple of bytes, strings, numbers 
 nothing the garbage collector must keep scanning (a tuple of such values is untracked at the
 first collection). :mod:`marshal` writes a whole batch of them in one call on the shipping
 thread. Where the exchange is built, :func:`unflatten` makes the
-:class:`~uid2_desk.operator.capture.builder.CapturedRequest` back; :func:`flatten` is the
-inverse for one already built. The two sides must change together (a round-trip test holds
-them to it).
+:class:`~uid2_desk.operator.capture.builder.CapturedRequest` back. The two sides must change
+together (a round-trip test holds them to it).
 
 A record holds the request as sent, its ``Authorization`` header and the sealed reply's
 secrets in clear: it lives only between the server and the capture, is never logged, and is
@@ -80,24 +79,6 @@ def record(
         role,
         site_id,
         status,
-    )
-
-
-def flatten(captured: CapturedRequest) -> Record:
-    """The record of a request already built into a :class:`CapturedRequest`."""
-    served = captured.served
-    return record(
-        served.scope,
-        served.body,
-        served.http_status,
-        served.headers,
-        served.reply,
-        arrived_ms=served.arrived_ms,
-        total_ms=served.total_ms,
-        notes=captured.notes,
-        role=captured.role,
-        site_id=captured.site_id,
-        status=captured.status,
     )
 
 
