@@ -1,11 +1,11 @@
 """The proxy's forwarding: byte for byte each way, the capture after the reply went out.
 
-Each client connection is a :class:`~uid2_desk.proxy.connection.ClientConnection` protocol
-that hands complete requests to :meth:`ProxyApp.forward`; the request goes through the
-keep-alive :class:`~uid2_desk.proxy.pool.UpstreamPool`, whose callback writes the reply in
-one write, and only then is what was seen queued for the capture worker
-(:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges, opens, explains and
-hands it to the sink on its own thread: none of the capture runs before the reply is
+Each client connection is a :class:`~uid2_desk.proxy.connection.ClientConnection`, served by
+a thread of its own, that hands complete requests to :meth:`ProxyApp.forward`; the request
+goes through the keep-alive :class:`~uid2_desk.proxy.pool.UpstreamPool` in the same thread,
+its reply is written in one write, and only then is what was seen queued for the capture
+worker (:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges, opens, explains
+and hands it to the sink on its own thread: none of the capture runs before the reply is
 written. Only hop-by-hop headers and ``Host`` are rewritten on the way (the envelope is
 sealed and timestamped: nothing else may change); bodies are re-framed with a
 ``Content-Length`` of the very same bytes.
@@ -13,8 +13,9 @@ sealed and timestamped: nothing else may change); bodies are re-framed with a
 
 from __future__ import annotations
 
-import asyncio
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 
@@ -30,20 +31,22 @@ from uid2_desk.proxy.failure import (
     stopped,
     unreachable,
 )
+from uid2_desk.proxy.head import Head, encode_head, field_lines
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.pool import UpstreamPool
 from uid2_desk.proxy.record import Forwarded
 from uid2_desk.proxy.seen import Seen, SeenOpener
 from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.proxy.upstream_link import Reply, UpstreamError
-from uid2_desk.proxy.wire import Head, Headers, encode_head
+from uid2_desk.proxy.upstream_link import Reply, UpstreamError, stopped_error
 
 #: How long the proxy waits for the upstream (the SDKs' own timeouts are shorter or similar).
 DEFAULT_TIMEOUT_S = 30.0
 #: Request headers the proxy answers itself or re-frames (beside the hop-by-hop ones).
 _REFRAMED = ("host", "content-length", "expect")
-#: How many 10 ms ticks stopping waits for the client connections to be closed.
-_CLOSE_TICKS = 100
+#: How long stopping waits for the client connections' threads to answer and close.
+_CLOSE_S = 1.5
+#: And, once their sockets are cut, for the last of them (a client that does not read).
+_CUT_S = 1.0
 #: Who takes what was seen to open it elsewhere (another process), instead of this one.
 SeenShipper = Callable[[Seen], None]
 
@@ -56,8 +59,8 @@ class ProxyApp:
     many seen requests may wait for the capture worker (more are dropped and counted).
     With ``ship``, what was seen goes to it as it is, to be opened in another process (with
     the same secrets), and ``sink`` is not used.
-    :meth:`connection` is a ``loop.create_server`` protocol factory;
-    :class:`~uid2_desk.proxy.server.ProxyServer` runs it.
+    :class:`~uid2_desk.proxy.server.ProxyServer` hands it each accepted connection
+    (:meth:`serve`); one thread serves each.
     """
 
     def __init__(
@@ -81,31 +84,45 @@ class ProxyApp:
         self._timeout_s = timeout_s
         self._clock = clock or SystemClock()
         self._pool: UpstreamPool | None = None
+        self._lock = threading.Lock()
         self._connections: set[ClientConnection] = set()
+        self._stopping = False
         #: What was seen, waiting to be opened and handed to the sink.
         self.captures: CaptureQueue[Seen] = CaptureQueue(self._capture, limit=capture_limit)
 
-    def connection(self) -> ClientConnection:
-        """A protocol for one new client connection (``loop.create_server``'s factory)."""
-        return ClientConnection(self, self._clock)
+    def start(self) -> None:
+        """Get ready to serve (again): a new upstream pool, nothing stopping."""
+        with self._lock:
+            self._stopping = False
+            self._pool = UpstreamPool(self.upstream.base_url, self._tls, self._timeout_s)
 
-    def connected(self, client: ClientConnection, open_: bool) -> None:
-        """Track the client connections, to close them when the proxy stops."""
-        if open_:
-            self._connections.add(client)
-        else:
+    def serve(self, sock: socket.socket) -> None:
+        """Serve one accepted client connection from a thread of its own (owns ``sock``)."""
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client = ClientConnection(sock, self, self._clock)
+        with self._lock:
+            if not self._stopping:
+                self._connections.add(client)
+                threading.Thread(
+                    target=client.serve, name=f"uid2-proxy-{client.remote}", daemon=True
+                ).start()
+                return
+        sock.close()
+
+    def disconnected(self, client: ClientConnection) -> None:
+        """``client`` is done: no stop may wake it any more (its descriptor is closed next)."""
+        with self._lock:
             self._connections.discard(client)
 
     def buffered(self) -> int:
-        """Bytes held for the clients: requests read ahead of their turn, replies not yet sent.
-
-        A snapshot; from another thread than the serving loop's, only while no client
-        connection opens or closes (the set of connections would change under it).
-        """
-        return sum(client.buffered for client in list(self._connections))
+        """Bytes held for the clients: requests read ahead of their turn, replies being sent
+        (a snapshot, from any thread)."""
+        with self._lock:
+            clients = list(self._connections)
+        return sum(client.buffered for client in clients)
 
     def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
-        """Forward one request; its reply goes to ``client`` when the upstream answered.
+        """Forward one request and write its reply to ``client`` (in the client's thread).
 
         ``arrived``: when its first bytes did (the exchange's start, and what the envelope's
         timestamp is compared with), however long its body took to follow.
@@ -116,19 +133,26 @@ class ProxyApp:
         if "://" in target.split("?", 1)[0]:  # absolute-form: the client took us for a proxy
             target = "/" + target.split("://", 1)[1].partition("/")[2]
         (arrived_ms, started), sent = arrived, time.perf_counter()
-
-        def done(result: Reply | UpstreamError) -> None:
-            self._replied(
-                client,
-                head,
-                body=body,
-                target=target,
-                keep_alive=keep_alive,
-                times=(arrived_ms, started, sent),
-                result=result,
-            )
-
-        self._upstream().send(method, target, head.end_to_end(*_REFRAMED), body, done)
+        pool = self._pool
+        result: Reply | UpstreamError
+        if pool is None:  # stopped while the request was read
+            result = stopped_error()
+        else:
+            try:
+                result = pool.exchange(
+                    method, target, head.end_to_end(*_REFRAMED), body, side=client
+                )
+            except UpstreamError as exc:
+                result = exc
+        self._replied(
+            client,
+            head,
+            body=body,
+            target=target,
+            keep_alive=keep_alive,
+            times=(arrived_ms, started, sent),
+            result=result,
+        )
 
     def _replied(
         self,
@@ -144,7 +168,7 @@ class ProxyApp:
         """Write the reply (or the proxy's 502), then queue what was seen for the capture."""
         arrived_ms, started, sent = times
         failure: Failure | None
-        framed: Headers
+        framed: bytes  # the reply's field lines
         if isinstance(result, UpstreamError):
             upstream_ms = None
             if result.stopped:  # the proxy's own end, not the upstream's failure
@@ -156,9 +180,8 @@ class ProxyApp:
                     self.upstream.base_url, result.cause, timed_out=result.timed_out
                 )
             reply_bytes = reply_body(self.upstream.base_url, failure)
-            framed = (
-                ("content-type", "application/json"),
-                ("content-length", str(len(reply_bytes))),
+            framed = field_lines(
+                (("content-type", "application/json"), ("content-length", str(len(reply_bytes))))
             )
         else:
             upstream_ms = (time.perf_counter() - sent) * 1000
@@ -167,12 +190,11 @@ class ProxyApp:
             if head.first == "HEAD" or status in (204, 304):
                 framed = result.head.end_to_end()  # its Content-Length describes the resource
             else:
-                framed = (
-                    *result.head.end_to_end("content-length"),
-                    ("content-length", str(len(reply_bytes))),
+                framed = result.head.end_to_end("content-length") + (
+                    b"\r\ncontent-length: %d" % len(reply_bytes)
                 )
         if not keep_alive:
-            framed += (("connection", "close"),)
+            framed += b"\r\nconnection: close"
         client.reply(
             encode_head(f"HTTP/1.1 {status} {reason}", framed) + reply_bytes,
             keep_alive=keep_alive,
@@ -184,11 +206,11 @@ class ProxyApp:
             method=head.first,
             path=path,
             query=query,
-            headers=head.headers,
+            fields=head.fields,
             remote=client.remote,
             body=body,
             http_status=status,
-            reply_headers=framed,
+            reply_fields=framed,
             reply=reply_bytes,
             arrived_ms=arrived_ms,
             total_ms=(time.perf_counter() - started) * 1000,
@@ -206,29 +228,24 @@ class ProxyApp:
         if sink is not None:
             sink(self._seen.exchange(item))
 
-    def _upstream(self) -> UpstreamPool:
-        # Created on the serving loop, on first use: its connections belong to that loop.
-        if self._pool is None:
-            self._pool = UpstreamPool(self.upstream.base_url, self._tls, self._timeout_s)
-        return self._pool
+    def stop(self) -> None:
+        """Stop serving: answer and close every client connection (from any thread).
 
-    async def aclose(self) -> None:
-        """Close the client connections and the upstream ones (on the serving loop).
-
-        The upstream side first: each request still waiting for its reply is answered (503,
-        the proxy was stopped) before its client's connection is closed, with no await in
-        between, so no new request is read in the meantime.
+        The upstream side first: each request still waiting for its reply is woken and
+        answered 503 (the proxy was stopped) by its own thread, which then closes its client;
+        an idle client's wait for its next request is woken too. A client that does not read
+        its reply has its connection cut after :data:`_CLOSE_S`.
         """
-        pool, self._pool = self._pool, None
+        with self._lock:
+            self._stopping = True
+            pool, self._pool = self._pool, None
         if pool is not None:
             pool.stop()
-        for client in list(self._connections):
-            client.close()
-        if pool is not None:
-            await pool.aclose()
-        # A transport's socket is closed in its connection_lost, run soon after close():
-        # the loop must live until then, or the sockets are left to the garbage collector.
-        for _ in range(_CLOSE_TICKS):
-            if not self._connections:
-                break
-            await asyncio.sleep(0.01)
+        wakes = ((_CLOSE_S, ClientConnection.stop_reading), (_CUT_S, ClientConnection.cut))
+        for limit, wake in wakes:
+            with self._lock:
+                for client in self._connections:
+                    wake(client)
+            deadline = time.monotonic() + limit
+            while self._connections and time.monotonic() < deadline:
+                time.sleep(0.01)

@@ -1,9 +1,12 @@
-"""One client connection to the proxy, as an :class:`asyncio.Protocol`.
+"""One client connection to the proxy, served by a thread of its own.
 
-Bytes arrive in ``data_received``: one search for the blank line ends a head, the body is
-taken by its framing, and the request goes to :meth:`Forwarder.forward` with no task, stream
-or future of its own. Requests on one connection are answered in order: the next one is taken
-off the buffer only once the previous reply was written (pipelining keeps working).
+The thread sleeps in ``recv`` until a request's bytes come: one search for the blank line ends
+a head, the body is taken by its framing, and the request goes to :meth:`Forwarder.forward`,
+which returns once its reply was written. Requests on one connection are answered in order
+(pipelining keeps working); while the upstream has one, the forwarding thread also reads what
+the client sends meanwhile (see :class:`~uid2_desk.proxy.upstream_link.ReadAhead`), up to
+:data:`_READ_AHEAD` bytes, and no further: a client far ahead of its replies fills its own
+socket, not our memory.
 
 A request arrives when its first bytes do, not when its body is complete nor when its turn
 comes: each read is stamped, and the request at the front of the buffer keeps the stamp of
@@ -15,165 +18,171 @@ keeps two stamps, not one per read (a client trickling bytes would make those ma
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import socket
 import time
 from typing import Protocol
 
 from uid2_desk.protocol.clock import Clock
-from uid2_desk.proxy.wire import (
-    BodyReader,
-    Head,
-    MessageConnection,
-    WireError,
-    encode_head,
-    split_head,
-)
+from uid2_desk.proxy.head import Head, WireError, encode_head, field_lines
+from uid2_desk.proxy.upstream_link import RECV_BYTES
+from uid2_desk.proxy.wire import BodyReader, split_head
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 #: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
 _READ_AHEAD = 1 << 20
 #: When a request's first bytes arrived: the proxy's clock (epoch ms) and ``perf_counter``.
 Arrival = tuple[int, float]
+Request = tuple[Head, bytes, Arrival]
 
 
 class Forwarder(Protocol):
     """What forwards a request a connection read (the :class:`~uid2_desk.proxy.app.ProxyApp`)."""
 
     def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
-        """Forward one request; its reply comes back through :meth:`ClientConnection.reply`."""
+        """Forward one request and write its reply (:meth:`ClientConnection.reply`)."""
 
-    def connected(self, client: ClientConnection, open_: bool) -> None:
-        """A client connection opened (``open_``) or closed."""
+    def disconnected(self, client: ClientConnection) -> None:
+        """``client`` is about to close its socket (a stop must not wake it any more)."""
 
 
-class ClientConnection(MessageConnection):
-    """Reads requests off one client connection and writes their replies, in order."""
+class ClientConnection:
+    """Reads requests off one client socket and writes their replies, in order.
 
-    def __init__(self, forwarder: Forwarder, clock: Clock) -> None:
-        super().__init__()
+    Attributes:
+        remote: the client's ``host:port``.
+        closed: no more requests are taken (the client is done, or the proxy stops).
+    """
+
+    def __init__(self, sock: socket.socket, forwarder: Forwarder, clock: Clock) -> None:
+        self.sock = sock
+        self._fd = sock.fileno()
         self._forwarder = forwarder
         self._clock = clock
+        self._buf = bytearray()
+        self._head: Head | None = None
+        self._body: BodyReader | None = None
         #: When the request at the front of the buffer began to arrive (``None``: none yet).
         self._arrival: Arrival | None = None
         #: When the latest bytes were read.
         self._last_read: Arrival = (0, 0.0)
-        self._busy = False
-        self._paused = False
-        #: Reading is paused: the client is too far ahead of its replies.
-        self._held = False
-        #: The client sent its end of stream: answer what it asked, then close.
+        #: The client sent its end of stream (or broke): answer what it asked, then close.
         self._eof = False
-        #: The client's ``host:port``.
-        self.remote = ""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        peer = transport.get_extra_info("peername")
+        #: The size of the reply being written (held until the client took it).
+        self._sending = 0
+        self.closed = False
+        try:
+            peer = sock.getpeername()
+        except OSError:  # already reset by the client
+            peer = None
         self.remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
-        self._forwarder.connected(self, True)
+
+    def fileno(self) -> int:
+        """The client socket's descriptor."""
+        return self._fd
 
     @property
     def buffered(self) -> int:
-        """Bytes held for this client: requests read ahead of their turn, replies not yet sent."""
-        transport = self._transport
-        unsent = transport.get_write_buffer_size() if transport is not None else 0
-        return len(self._buf) + unsent
+        """Bytes held for this client: requests read ahead of their turn, a reply being sent."""
+        return len(self._buf) + self._sending
 
-    def data_received(self, data: bytes) -> None:
+    @property
+    def wants_more(self) -> bool:
+        """Whether to read on: the client has not ended and is not too far ahead."""
+        return not self._eof and len(self._buf) <= _READ_AHEAD
+
+    def read_more(self) -> None:
+        """Read once (blocking until bytes come), stamping when they came."""
+        try:
+            data = self.sock.recv(RECV_BYTES)
+        except OSError:  # reset: nothing more will come
+            data = b""
+        if not data:
+            self._eof = True
+            return
         self._last_read = (self._clock.now_ms(), time.perf_counter())
         if self._arrival is None:  # these bytes begin a request
             self._arrival = self._last_read
         self._buf += data
-        self._next()
-        self._flow()
 
-    def _flow(self) -> None:
-        """Stop reading from a client far ahead of its replies; read again once it caught up.
-
-        While a request is forwarded, or the client does not read its replies (writing is
-        paused), what it sends waits in the buffer: past :data:`_READ_AHEAD` bytes the proxy
-        stops reading, so the client's own socket fills and its sends wait, not our memory.
-        """
-        held = (self._busy or self._paused) and len(self._buf) > _READ_AHEAD
-        transport = self._transport
-        if held is not self._held and transport is not None and not self.closed and not self._eof:
-            self._held = held
-            if held:
-                transport.pause_reading()
-            else:
-                transport.resume_reading()
-
-    def _next(self) -> None:
-        """Take the next complete request off the buffer and forward it, if there is one."""
-        transport = self._transport
-        if transport is None or self.closed or self._busy or self._paused:
-            return
+    def serve(self) -> None:
+        """Take requests and have them answered until the client is done, then close."""
         try:
-            if self._head is None:
-                head = split_head(self._buf)
-                if head is None:
-                    if not self._buf:  # only the empty lines a client may send between requests
-                        self._arrival = None
-                    return
-                self._head = head
-                self._body = BodyReader(head, to_eof=False)
-                expect = (head.value("expect") or "").lower() == "100-continue"
-                if expect and head.third == "HTTP/1.1":
-                    # The body follows only once we said so (RFC 9110 §10.1.1).
-                    transport.write(_CONTINUE)
-            assert self._body is not None
-            body = self._body.take(self._buf)
-        except WireError as exc:
-            text = f"Bad request: {exc}".encode()
-            framing = (("Content-Type", "text/plain"), ("Content-Length", str(len(text))))
-            transport.write(encode_head("HTTP/1.1 400 Bad Request", framing) + text)
-            self.close()
-            return
+            while not self.closed:
+                request = self._next()
+                if request is None:
+                    break
+                self._forwarder.forward(self, *request)
+        finally:
+            self.closed = True
+            self._forwarder.disconnected(self)  # before the descriptor can be reused
+            with contextlib.suppress(OSError):
+                self.sock.close()
+
+    def _next(self) -> Request | None:
+        """The next complete request, reading as needed; ``None`` once there is none to come."""
+        while True:
+            try:
+                request = self._take()
+            except WireError as exc:
+                text = f"Bad request: {exc}".encode()
+                framing = (("Content-Type", "text/plain"), ("Content-Length", str(len(text))))
+                refusal = encode_head("HTTP/1.1 400 Bad Request", field_lines(framing)) + text
+                self.reply(refusal, keep_alive=False)
+                return None
+            if request is not None or self._eof:
+                return request
+            self.read_more()
+
+    def _take(self) -> Request | None:
+        """Take the next complete request off the buffer, if there is one."""
+        if self._head is None:
+            head = split_head(self._buf)
+            if head is None:
+                if not self._buf:  # only the empty lines a client may send between requests
+                    self._arrival = None
+                return None
+            self._head = head
+            self._body = BodyReader(head, to_eof=False)
+            expect = (head.value("expect") or "").lower() == "100-continue"
+            if expect and head.third == "HTTP/1.1":
+                # The body follows only once we said so (RFC 9110 §10.1.1).
+                self._send(_CONTINUE)
+        assert self._body is not None
+        body = self._body.take(self._buf)
         if body is None:
-            return
+            return None
         head, self._head, self._body = self._head, None, None
         arrived = self._arrival or self._last_read
         # What is left began to arrive by the latest read (exactly then when that read also
         # completed this request); nothing left: the next read begins the next request.
         self._arrival = self._last_read if self._buf else None
-        self._busy = True
-        self._forwarder.forward(self, head, body, arrived)
+        return head, body, arrived
 
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
-        """Write the reply to the request being forwarded, then take the next one."""
-        self._busy = False
-        if self.closed or self._transport is None:
-            return
-        self._transport.write(data)
+        """Write the reply to the request being forwarded (the next is taken after it)."""
+        self._send(data)
         if not keep_alive:
-            self.close()
+            self.closed = True
+
+    def _send(self, data: bytes) -> None:
+        if self.closed:
             return
-        self._advance()
+        self._sending = len(data)
+        try:
+            self.sock.sendall(data)
+        except OSError:  # the client went away: nothing more to answer
+            self.closed = True
+        finally:
+            self._sending = 0
 
-    def _advance(self) -> None:
-        """Take the next request if it is its turn, or close once a half-closed client has
-        every reply it asked for; read again if the buffer drained."""
-        self._next()
-        if self._eof and not self._busy and not self._paused:
-            self.close()  # nothing more will come after the half-close
-            return
-        self._flow()
+    def stop_reading(self) -> None:
+        """Wake a wait for the next request (from the stopping thread); a reply being
+        written still goes out."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RD)
 
-    def eof_received(self) -> bool:
-        # A client may half-close once its requests are sent; it still waits for the replies
-        # (asyncio's default would close the transport now and drop them).
-        self._eof = True
-        if not self._busy and not self._paused:
-            self._advance()
-        return True  # closed by _advance once answered
-
-    def pause_writing(self) -> None:
-        self._paused = True  # a slow reader: no next reply until its buffer drains
-
-    def resume_writing(self) -> None:
-        self._paused = False
-        self._advance()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        super().connection_lost(exc)
-        self._forwarder.connected(self, False)
+    def cut(self) -> None:
+        """Wake a reply's write to a client that does not read (the stop's last resort)."""
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)

@@ -8,7 +8,7 @@ it the bytes are unambiguous: base64 text never starts with ``{`` or ``[``.
 
 from __future__ import annotations
 
-from uid2_desk.proxy.wire import Headers
+from uid2_desk.proxy.head import Headers
 
 OCTET_STREAM = "application/octet-stream"
 

@@ -1,37 +1,43 @@
 """The proxy's connections to the upstream: kept alive, reused, verified over HTTPS.
 
-A small pool of idle HTTP/1.1 connections on the serving loop, each an
-:class:`~uid2_desk.proxy.upstream_link.UpstreamConnection` protocol (no stream reader, no task
-and no future per request: the reply is parsed in ``data_received`` and handed to a
-callback). A request takes an idle connection (or opens one), writes the head and body in
-one write, and the connection goes back to the pool when both sides allow keep-alive.
+A small pool of idle HTTP/1.1 connections, shared by the client connections' threads. A
+request takes an idle connection (or opens one), writes the head and body in one write and
+reads the reply in the same thread; the connection goes back to the pool when both sides
+allow keep-alive.
 
 A connection the upstream closed while it sat idle is skipped before any byte is written to
-it. One that closes without a reply *after* the request was written to it is different: the
-request may have reached the upstream. Only an idempotent request (RFC 9110 §9.2.2) is then
-sent once more on a new connection (RFC 9112 §9.3.1); anything else, a POST like every UID2
-call, is never replayed: the client gets the proxy's 502 saying why.
+it (one ``poll`` without waiting says so). One that closes without a reply *after* the
+request was written to it is different: the request may have reached the upstream. Only an
+idempotent request (RFC 9110 §9.2.2) is then sent once more on a new connection (RFC 9112
+§9.3.1); anything else, a POST like every UID2 call, is never replayed: the client gets the
+proxy's 502 saying why.
 HTTPS is verified with ``certifi``'s roots (what httpx and the official SDKs trust) unless a
 context is given (a test CA).
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import socket
 import ssl
+import threading
+import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import certifi
 
+from uid2_desk.proxy.head import encode_head
 from uid2_desk.proxy.upstream_link import (
-    Done,
-    PendingRequest,
-    ProxyStoppedError,
+    ReadAhead,
+    Reply,
+    Stale,
     StaleConnectionError,
     UpstreamConnection,
     UpstreamError,
+    stopped_error,
+    timed_out_error,
 )
-from uid2_desk.proxy.wire import Headers, encode_head
 
 #: Idle connections kept per upstream (a backend rarely has more calls in flight).
 MAX_IDLE = 16
@@ -48,7 +54,7 @@ def verifying_context(cafile: str | None = None) -> ssl.SSLContext:
 
 
 class UpstreamPool:
-    """Keep-alive connections to ``base_url`` (``http://`` or ``https://``), on one loop."""
+    """Keep-alive connections to ``base_url`` (``http://`` or ``https://``), for any thread."""
 
     def __init__(self, base_url: str, tls: ssl.SSLContext | None, timeout_s: float) -> None:
         parts = urlsplit(base_url)
@@ -62,131 +68,155 @@ class UpstreamPool:
         self._prefix = parts.path.rstrip("/")
         self._tls = (tls or verifying_context()) if self._https else None
         self._timeout = timeout_s
+        self._lock = threading.Lock()
         self._idle: list[UpstreamConnection] = []
-        self._open: set[UpstreamConnection] = set()
-        #: Requests waiting for their new connection to open.
-        self._connecting: set[PendingRequest] = set()
+        #: Connections carrying a request, and sockets still opening: what a stop wakes.
+        self._busy: set[UpstreamConnection] = set()
+        self._opening: set[socket.socket] = set()
         self._closing = False
-        #: Made on the serving loop (its connections belong to it).
-        self._loop = asyncio.get_running_loop()
 
-    def send(self, method: str, target: str, headers: Headers, body: bytes, done: Done) -> None:
-        """Send one request; ``done`` gets its :class:`Reply` or :class:`UpstreamError`."""
-        framing: Headers = (
-            (("Content-Length", str(len(body))),) if body or method not in ("GET", "HEAD") else ()
+    def exchange(
+        self, method: str, target: str, fields: bytes, body: bytes, side: ReadAhead | None
+    ) -> Reply:
+        """Send one request and return its reply (raises :class:`UpstreamError`).
+
+        ``fields``: the field lines to send as they are (``Host`` and the framing are added);
+        ``side``: the client, read while the upstream answers (its pipelined bytes).
+        """
+        framing = (
+            b"\r\nContent-Length: %d" % len(body) if body or method not in ("GET", "HEAD") else b""
         )
-        head = encode_head(
-            f"{method} {self._prefix}{target} HTTP/1.1",
-            (("Host", self.host_header), *headers, *framing),
-        )
-        request = PendingRequest(head + body, method, done)
-        loop = self._loop
-        request.timer = loop.call_later(self._timeout, self._timed_out, request)
-        fresh_since = loop.time() - IDLE_S
-        while self._idle:
-            connection = self._idle.pop()
-            if connection.closed:
-                continue  # closed while idle: nothing was written to it, another one is used
-            if connection.idle_since < fresh_since:
-                connection.close()  # idle so long the upstream may be closing it right now
-                continue
-            connection.exchange(request)
-            return
-        self._connect(request)
+        start = f"{method} {self._prefix}{target} HTTP/1.1\r\nHost: {self.host_header}"
+        out = encode_head(start, fields + framing) + body
+        deadline = time.monotonic() + self._timeout
+        connection = self._take_idle()
+        retried = False
+        while True:
+            if connection is None:
+                connection = self._open(deadline)
+            try:
+                reply = connection.exchange(out, method, deadline, side)
+            except Stale:
+                self._drop(connection)
+                if method in IDEMPOTENT and not retried and not self._closing:
+                    retried, connection = True, None
+                    continue
+                raise UpstreamError(
+                    StaleConnectionError(
+                        f"the upstream closed the kept-alive connection just as this {method} was"
+                        " written to it, without replying; it may have reached the upstream, so"
+                        f" the proxy did not send it again (a {method} is not idempotent)"
+                    )
+                ) from None
+            except UpstreamError:
+                self._drop(connection)
+                raise
+            self._done(connection, reusable=connection.reusable(reply))
+            return reply
 
-    def _connect(self, request: PendingRequest) -> None:
-        self._connecting.add(request)
-        request.task = self._loop.create_task(self._open_and_send(request))
+    def _take_idle(self) -> UpstreamConnection | None:
+        fresh_since = time.monotonic() - IDLE_S
+        stale: list[UpstreamConnection] = []
+        found = None
+        with self._lock:
+            if self._closing:
+                raise stopped_error()
+            while self._idle:
+                connection = self._idle.pop()
+                # Idle so long the upstream may be closing it right now, or closed already:
+                # nothing was written to it, another one is used.
+                if connection.idle_since >= fresh_since and connection.still_open():
+                    connection.fresh = False
+                    self._busy.add(connection)
+                    found = connection
+                    break
+                stale.append(connection)
+        for connection in stale:
+            connection.close()
+        return found
 
-    async def _open_and_send(self, request: PendingRequest) -> None:
+    def _open(self, deadline: float) -> UpstreamConnection:
+        """A new connection, registered busy (the stop can wake it while it opens)."""
         try:
-            _, connection = await self._loop.create_connection(
-                lambda: UpstreamConnection(self),
-                self._host,
-                self._port,
-                ssl=self._tls,
-                server_hostname=self._host if self._tls else None,
-            )
-        except Exception as exc:  # OSError, TLS, an IDNA-invalid host name...: a 502 now
-            request.finish(UpstreamError(exc))
-            return
-        finally:
-            self._connecting.discard(request)
-        if request.done is None:  # timed out while connecting
-            connection.close()
-            return
-        connection.fresh = True
-        connection.exchange(request)
+            infos = socket.getaddrinfo(self._host, self._port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:  # unknown host, an IDNA-invalid name
+            raise UpstreamError(exc) from None
+        last: Exception = OSError(f"no address for {self._host}")
+        for family, kind, proto, _, address in infos:
+            try:
+                return self._open_to(socket.socket(family, kind, proto), address, deadline)
+            except UpstreamError:
+                raise
+            except TimeoutError:
+                raise timed_out_error() from None
+            except Exception as exc:  # refused, unreachable, TLS: the next address, or a 502
+                if self._closing:
+                    raise stopped_error() from None
+                last = exc
+        raise UpstreamError(last)
 
-    def _timed_out(self, request: PendingRequest) -> None:
-        if request.task is not None:
-            request.task.cancel()
-        for connection in list(self._open):
-            if connection.request is request:
-                connection.request = None  # answered here: its close is no "stale" connection
-                connection.close()
-        request.finish(UpstreamError(TimeoutError("no reply in time"), timed_out=True))
+    def _open_to(
+        self, sock: socket.socket, address: tuple[Any, ...], deadline: float
+    ) -> UpstreamConnection:
+        with self._lock:
+            if self._closing:
+                sock.close()
+                raise stopped_error()
+            self._opening.add(sock)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            sock.connect(address)
+            if self._tls is not None:
+                with self._lock:  # the TLS socket takes over the descriptor
+                    self._opening.discard(sock)
+                    sock = self._tls.wrap_socket(
+                        sock, server_hostname=self._host, do_handshake_on_connect=False
+                    )
+                    self._opening.add(sock)
+                sock.do_handshake()
+            else:
+                sock.settimeout(None)  # blocking: see UpstreamConnection._write
+        except BaseException:
+            with self._lock:
+                self._opening.discard(sock)
+            sock.close()
+            raise
+        connection = UpstreamConnection(sock)
+        with self._lock:
+            self._opening.discard(sock)
+            self._busy.add(connection)
+            # A stop may have come while it opened (and shut its socket): said as a stop.
+            connection.stopping = self._closing
+        return connection
 
-    def stale(self, request: PendingRequest) -> None:
-        """A reused connection closed after ``request`` was written, before any reply byte."""
-        if request.method in IDEMPOTENT and not request.retried and not self._closing:
-            request.retried = True
-            self._connect(request)
-            return
-        request.finish(
-            UpstreamError(
-                StaleConnectionError(
-                    f"the upstream closed the kept-alive connection just as this {request.method}"
-                    " was written to it, without replying; it may have reached the upstream, so"
-                    f" the proxy did not send it again (a {request.method} is not idempotent)"
-                )
-            )
-        )
+    def _drop(self, connection: UpstreamConnection) -> None:
+        with self._lock:
+            self._busy.discard(connection)
+        connection.close()
 
-    def opened(self, connection: UpstreamConnection, open_: bool) -> None:
-        """Track the open connections, to close them all when the proxy stops."""
-        if open_:
-            self._open.add(connection)
-        else:
-            self._open.discard(connection)
-
-    def release(self, connection: UpstreamConnection) -> None:
+    def _done(self, connection: UpstreamConnection, *, reusable: bool) -> None:
         """Keep ``connection`` for the next request, or close it when enough are idle."""
-        if len(self._idle) < MAX_IDLE:
-            connection.idle_since = self._loop.time()
-            self._idle.append(connection)
-        else:
-            connection.close()
+        with self._lock:
+            self._busy.discard(connection)
+            if reusable and not self._closing and len(self._idle) < MAX_IDLE:
+                connection.idle_since = time.monotonic()
+                self._idle.append(connection)
+                return
+        connection.close()
 
     def stop(self) -> None:
-        """Close every connection, idle or busy; each request still waiting for a reply is
-        answered "the proxy was stopped" (never "the upstream could not be reached")."""
-        self._closing = True
-        self._idle = []
-        waiting: list[PendingRequest] = []
-        for request in list(self._connecting):
-            if request.task is not None:
-                request.task.cancel()
-            waiting.append(request)
-        self._connecting.clear()
-        for connection in list(self._open):
-            if connection.request is not None:
-                # Taken off first: its close is then no upstream failure (nor "stale").
-                waiting.append(connection.request)
-                connection.request = None
+        """Close the idle connections and wake the busy and opening ones: each request still
+        waiting for a reply is answered "the proxy was stopped" by its own thread (never "the
+        upstream could not be reached")."""
+        with self._lock:
+            self._closing = True
+            idle, self._idle = self._idle, []
+            for connection in self._busy:
+                connection.shut()
+            for sock in self._opening:
+                # Linux aborts a connect being made; elsewhere its deadline ends it.
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        for connection in idle:
             connection.close()
-        for request in waiting:
-            request.finish(
-                UpstreamError(
-                    ProxyStoppedError("the proxy was stopped before the upstream answered"),
-                    stopped=True,
-                )
-            )
-
-    async def aclose(self) -> None:
-        """:meth:`stop`, then wait (briefly) for the connections' sockets to be closed."""
-        self.stop()
-        for _ in range(100):  # their sockets close in connection_lost, run soon after
-            if not self._open:
-                break
-            await asyncio.sleep(0.01)

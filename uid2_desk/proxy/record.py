@@ -8,6 +8,7 @@ upstream, its own time against the upstream's, and why anything stayed sealed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qs
 
 from uid2_desk.protocol.capture import (
@@ -23,6 +24,7 @@ from uid2_desk.protocol.capture_masking import bearer, mask_key, masked_authoriz
 from uid2_desk.protocol.exchange import Exchange, Timings
 from uid2_desk.protocol.explain import explain
 from uid2_desk.proxy.failure import Failure
+from uid2_desk.proxy.head import Headers, pairs
 from uid2_desk.proxy.opening import Opened
 
 UPSTREAM = "proxy.upstream"
@@ -44,11 +46,11 @@ class Forwarded:
 
     Attributes:
         method, path, query: the request line.
-        headers: the request's headers as received.
+        fields: the request's field lines as received (:attr:`headers` as pairs).
         remote: the client's address.
         body: the request body.
         http_status: the reply's status (the proxy's own 502 when the upstream gave none).
-        reply_headers: the reply's headers as returned.
+        reply_fields: the reply's field lines as returned (:attr:`reply_headers` as pairs).
         reply: the reply body as returned.
         arrived_ms: the proxy's clock when the request arrived.
         total_ms: from arrival to the last reply byte handed to the server.
@@ -58,15 +60,26 @@ class Forwarded:
     method: str
     path: str
     query: str
-    headers: tuple[tuple[str, str], ...] = field(repr=False)  # Authorization in clear
+    fields: bytes = field(repr=False)  # Authorization in clear
     remote: str
     body: bytes
     http_status: int
-    reply_headers: tuple[tuple[str, str], ...]
+    reply_fields: bytes
     reply: bytes
     arrived_ms: int
     total_ms: float
     upstream_ms: float | None
+
+    # Parsed here, on the capture's thread: the forwarding thread passes the bytes on.
+    @cached_property
+    def headers(self) -> Headers:
+        """The request's headers as received."""
+        return pairs(self.fields)
+
+    @cached_property
+    def reply_headers(self) -> Headers:
+        """The reply's headers as returned."""
+        return pairs(self.reply_fields)
 
 
 def build_exchange(

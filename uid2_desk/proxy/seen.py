@@ -70,11 +70,11 @@ def _flat(item: Seen) -> tuple[Any, ...]:
         seen.method,
         seen.path,
         seen.query,
-        seen.headers,
+        seen.fields,
         seen.remote,
         seen.body,
         seen.http_status,
-        seen.reply_headers,
+        seen.reply_fields,
         seen.reply,
         seen.arrived_ms,
         seen.total_ms,
@@ -85,17 +85,17 @@ def _flat(item: Seen) -> tuple[Any, ...]:
 
 
 def _unflat(flat: tuple[Any, ...]) -> Seen:
-    (method, path, query, headers, remote, body, http_status) = flat[:7]
-    (reply_headers, reply, arrived_ms, total_ms, upstream_ms, url, failure) = flat[7:]
+    (method, path, query, fields, remote, body, http_status) = flat[:7]
+    (reply_fields, reply, arrived_ms, total_ms, upstream_ms, url, failure) = flat[7:]
     seen = Forwarded(
         method=method,
         path=path,
         query=query,
-        headers=tuple(map(tuple, headers)),
+        fields=fields,
         remote=remote,
         body=body,
         http_status=http_status,
-        reply_headers=tuple(map(tuple, reply_headers)),
+        reply_fields=reply_fields,
         reply=reply,
         arrived_ms=arrived_ms,
         total_ms=total_ms,

@@ -1,10 +1,12 @@
-"""Serve a :class:`~uid2_desk.proxy.app.ProxyApp` on a loopback port, from a background thread.
+"""Serve a :class:`~uid2_desk.proxy.app.ProxyApp` on a loopback port, from background threads.
 
-Plain asyncio protocols, not an ASGI server nor streams: the proxy reads bytes and writes
-bytes, and each layer between costs time on every forwarded call (the benchmark counts it).
-``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``),
-runs the loop in a daemon thread and returns once it accepts; ``stop()`` closes the listener
-and connections (a request still waiting for the upstream is answered 503, "the proxy was
+No event loop and no ASGI server: a thread accepts, and each client connection is served by
+a thread of its own that sleeps in the kernel until its bytes come (see
+:mod:`~uid2_desk.proxy.connection`). Every hand-over between threads or through a loop is a
+wake-up on the forwarded call's path, and the benchmark counts each.
+``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``) and
+returns once it accepts; ``stop()`` stops accepting, has every client connection answered
+and closed (a request still waiting for the upstream is answered 503, "the proxy was
 stopped", and captured so), then lets the capture worker finish what it holds.
 """
 
@@ -14,6 +16,7 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
 
 from uid2_desk.protocol.errors import InputError
 from uid2_desk.protocol.loopback import (
@@ -24,8 +27,9 @@ from uid2_desk.protocol.loopback import (
 )
 from uid2_desk.proxy.app import ProxyApp
 
-_START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 10.0
+#: How long accepting pauses when the process is out of descriptors (EMFILE).
+_FULL_PAUSE_S = 0.05
 
 
 class ProxyServer(BackgroundListener):
@@ -49,64 +53,49 @@ class ProxyServer(BackgroundListener):
         super().__init__(host, port)
         self.app = app
         self._sock: socket.socket | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._ready = threading.Event()
-        self._error: BaseException | None = None
+        self._stopping = threading.Event()
 
     def start(self) -> str:
-        """Bind, serve from a background thread and return :attr:`base_url`."""
+        """Bind, accept from a background thread and return :attr:`base_url`."""
         if self._thread is not None:
             raise RuntimeError("the proxy is already started")
-        # Created with IPPROTO_TCP: asyncio turns Nagle off on both the client connections
-        # and the upstream ones (each forwarded message is one write either way).
         sock = self._sock = listening_socket(self._host, self._port, backlog=1024)
         self._bound_port = int(sock.getsockname()[1])
+        self._stopping.clear()
+        self.app.start()
         self.app.captures.start()
         self._thread = threading.Thread(
-            target=self._run, name=f"uid2-proxy-{self.port}", daemon=True
+            target=self._accept, args=(sock,), name=f"uid2-proxy-{self.port}", daemon=True
         )
         self._thread.start()
-        if not self._ready.wait(_START_TIMEOUT_S) or self._error is not None:
-            error = self._error
-            self.stop()
-            # An OSError, as a port that cannot be bound is: every caller already says those.
-            why = error if error is not None else f"no answer within {_START_TIMEOUT_S:g} s"
-            raise OSError(f"the proxy did not start serving: {why}")
         return self.base_url
 
-    def _run(self) -> None:
-        try:
-            asyncio.run(self._main())
-        except BaseException as exc:  # reported by start(); a thread has nowhere to raise
-            self._error = exc
-            self._ready.set()
-
-    async def _main(self) -> None:
-        assert self._sock is not None
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        server = await self._loop.create_server(self.app.connection, sock=self._sock)
-        self._ready.set()
-        try:
-            await self._stop.wait()
-        finally:
-            server.close()
-            await self.app.aclose()
-            await server.wait_closed()
+    def _accept(self, listener: socket.socket) -> None:
+        while not self._stopping.is_set():
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                if self._stopping.is_set():
+                    return
+                time.sleep(_FULL_PAUSE_S)  # out of descriptors: the connections wait a moment
+                continue
+            self.app.serve(sock)
 
     def stop(self) -> None:
         """Stop serving, then process what the capture holds (idempotent)."""
-        loop, stop, thread = self._loop, self._stop, self._thread
-        if loop is not None and stop is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # the loop already ended
-                loop.call_soon_threadsafe(stop.set)
+        self._stopping.set()
+        sock, thread = self._sock, self._thread
+        if sock is not None:
+            with contextlib.suppress(OSError):  # wakes the accepting thread
+                sock.shutdown(socket.SHUT_RDWR)
         if thread is not None:
             thread.join(_STOP_TIMEOUT_S)
         self._thread = None
+        self.app.stop()
         self.app.captures.stop()
-        if self._sock is not None:
-            self._sock.close()
+        if sock is not None:
+            sock.close()
+            self._sock = None
 
     async def start_async(self) -> str:
         """:meth:`start` from a worker thread, for callers on an event loop."""

@@ -1,23 +1,36 @@
-"""One connection to the upstream, as an :class:`asyncio.Protocol`, and what passes on it.
+"""One connection to the upstream, a blocking socket, and what passes on it.
 
-Each reply is parsed in ``data_received`` as its bytes arrive (no stream reader, no task
-and no future per request) and handed to the request's single-shot callback. What the
-connection cannot decide alone (keep it for the next request, or what to do when it closed
-after a request was written to it) it asks its :class:`Owner`, the
-:class:`~uid2_desk.proxy.pool.UpstreamPool`.
+A request is written in one ``sendall`` and its reply read by the thread that forwards it:
+the thread sleeps in ``poll`` on this socket (and on its client's, to read what the client
+pipelines meanwhile) and wakes straight into the ``recv``. No event loop runs between the
+kernel and the parser: on a machine whose idle cores halt, each hand-over between threads or
+through a loop is a wake-up the round trip pays for.
+
+What the connection cannot decide alone (keep it for the next request, send a request again
+after the connection closed on it) the :class:`~uid2_desk.proxy.pool.UpstreamPool` decides.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
+import contextlib
+import math
+import select
+import socket
+import ssl
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from uid2_desk.proxy.wire import BodyReader, Head, MessageConnection, WireError, split_head
+from uid2_desk.proxy.head import Head, WireError
+from uid2_desk.proxy.wire import BodyReader, split_head
 
 #: Replies that never carry a body (RFC 9110 §6.4.1).
 _NO_BODY = frozenset({204, 304})
+#: What one ``recv`` takes at most.
+RECV_BYTES = 1 << 16
+#: A request this small fits in a socket's send buffer: it is written without a deadline.
+_WRITE_AT_ONCE = 1 << 16
+_READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
 
 
 @dataclass(slots=True)
@@ -49,89 +62,149 @@ class StaleConnectionError(Exception):
     """A kept-alive connection closed after the request was written to it, with no reply."""
 
 
-#: Called once per request with its reply or the reason there is none.
-Done = Callable[[Reply | UpstreamError], None]
+def stopped_error() -> UpstreamError:
+    """The error of a request the proxy's stop left without a reply."""
+    return UpstreamError(
+        ProxyStoppedError("the proxy was stopped before the upstream answered"), stopped=True
+    )
 
 
-class PendingRequest:
-    """One request on its way: its bytes, its deadline, and a single-shot ``done``."""
-
-    __slots__ = ("done", "method", "out", "retried", "task", "timer")
-
-    def __init__(self, out: bytes, method: str, done: Done) -> None:
-        self.out = out
-        self.method = method
-        self.done: Done | None = done
-        self.retried = False
-        self.timer: asyncio.TimerHandle | None = None
-        self.task: asyncio.Task[None] | None = None
-
-    def finish(self, result: Reply | UpstreamError) -> None:
-        done, self.done = self.done, None
-        if done is None:
-            return  # already answered (the deadline and a late reply raced)
-        if self.timer is not None:
-            self.timer.cancel()
-        done(result)
+def timed_out_error() -> UpstreamError:
+    """The error of a request the upstream did not answer in time."""
+    return UpstreamError(TimeoutError("no reply in time"), timed_out=True)
 
 
-class Owner(Protocol):
-    """What an :class:`UpstreamConnection` reports to (the pool)."""
+class ReadAhead(Protocol):
+    """The client a request came from, read while the upstream has its request: what the
+    client pipelines meanwhile is stamped when it comes, not when its turn does."""
 
-    def opened(self, connection: UpstreamConnection, open_: bool) -> None:
-        """``connection`` was made (``open_``) or lost."""
+    def fileno(self) -> int:
+        """The client socket's descriptor."""
 
-    def release(self, connection: UpstreamConnection) -> None:
-        """``connection`` answered and may carry the next request."""
+    @property
+    def wants_more(self) -> bool:
+        """Whether reading on is allowed (not at its end, not too far ahead)."""
 
-    def stale(self, request: PendingRequest) -> None:
-        """``request`` was written, and the reused connection closed with no reply byte."""
+    def read_more(self) -> None:
+        """Read once (its socket is readable)."""
 
 
-class UpstreamConnection(MessageConnection):
-    """One connection to the upstream; it parses each reply as its bytes arrive."""
+class Stale(Exception):  # noqa: N818 (a signal to the pool, not an error anyone sees)
+    """The reused connection closed after the request was written, with no reply byte."""
 
-    def __init__(self, pool: Owner) -> None:
-        super().__init__()
-        self._pool = pool
-        self.request: PendingRequest | None = None
-        #: Opened for the request it carries now (a new connection is never "stale").
-        self.fresh = False
-        #: The loop's time when it was last put back idle.
+
+class UpstreamConnection:
+    """One connection to the upstream (plain or TLS); one request at a time, in one thread.
+
+    Attributes:
+        fresh: opened for the request it carries now (a new connection is never stale).
+        idle_since: ``time.monotonic()`` when it was last put back idle.
+        stopping: set by the pool when the proxy stops (a failure then is a stop).
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._tls = isinstance(sock, ssl.SSLSocket)
+        self._fd = sock.fileno()
+        self._poll = select.poll()
+        self._poll.register(self._fd, _READABLE)
+        self._buf = bytearray()
+        self._head: Head | None = None
+        self._body: BodyReader | None = None
+        self.fresh = True
         self.idle_since = 0.0
+        self.stopping = False
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
-        self._pool.opened(self, True)
+    def still_open(self) -> bool:
+        """Whether an idle connection can carry a request: nothing arrived on it since its
+        last reply (neither the upstream's close nor stray bytes). One ``poll``, no wait."""
+        if self._tls and self.sock.pending():  # type: ignore[attr-defined]
+            return False
+        return not self._poll.poll(0)
 
-    def exchange(self, request: PendingRequest) -> None:
-        """Write ``request`` and read its reply."""
-        assert self._transport is not None
-        self.request = request
-        self._transport.write(request.out)
+    def exchange(self, out: bytes, method: str, deadline: float, side: ReadAhead | None) -> Reply:
+        """Write one request and read its reply.
 
-    def eof_received(self) -> bool:
-        # Marked at once, not when connection_lost runs a loop turn later: in between the
-        # pool must not hand this connection a request (its bytes would go nowhere).
-        self.closed = True
-        return False
-
-    def data_received(self, data: bytes) -> None:
-        if self.request is None:  # bytes nobody asked for: not a connection to reuse
-            self.close()
-            return
-        self._buf += data
+        Raises :class:`UpstreamError`, or :class:`Stale` when this reused connection closed
+        before any byte of a reply (the pool decides whether to send it again).
+        """
+        self._buf.clear()
+        self._head = self._body = None
         try:
-            reply = self._reply()
+            self._write(out, deadline)
+            while True:
+                data = self._receive(deadline, side)
+                if not data:
+                    return self._at_close(method)
+                self._buf += data
+                reply = self._reply(method)
+                if reply is not None:
+                    return reply
+        except TimeoutError:
+            raise self._or_stopped(timed_out_error()) from None
         except WireError as exc:
-            self._fail(UpstreamError(exc))
-            return
-        if reply is not None:
-            self._answer(reply)
+            raise self._or_stopped(UpstreamError(exc)) from None
+        except OSError as exc:  # a reset, a TLS failure, or the stop's shutdown
+            if not self.stopping and not self.fresh and self._head is None and not self._buf:
+                raise Stale from None
+            raise self._or_stopped(UpstreamError(exc)) from None
 
-    def _reply(self) -> Reply | None:
-        request = self.request
-        assert request is not None
+    def _write(self, out: bytes, deadline: float) -> None:
+        """Send the whole request by ``deadline``.
+
+        A plain socket stays blocking (a socket with a timeout polls before every send and
+        receive: a system call each, on every forwarded call); a request that fits in the
+        socket's buffer is sent without waiting, a larger one under the deadline.
+        """
+        sock = self.sock
+        if self._tls or len(out) > _WRITE_AT_ONCE:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            sock.sendall(out)
+            if not self._tls:
+                sock.settimeout(None)
+        else:
+            sock.sendall(out)
+
+    def _or_stopped(self, error: UpstreamError) -> UpstreamError:
+        return stopped_error() if self.stopping else error
+
+    def _receive(self, deadline: float, side: ReadAhead | None) -> bytes:
+        """The next bytes of the reply (``b""``: the upstream closed), reading the client's
+        pipelined bytes while they wait."""
+        sock = self.sock
+        if self._tls and sock.pending():  # type: ignore[attr-defined]
+            return sock.recv(RECV_BYTES)  # decrypted already: poll would not see it
+        poll, fd = self._poll, self._fd
+        side_fd = -1
+        try:
+            while True:
+                if side is not None and side_fd < 0 and side.wants_more:
+                    side_fd = side.fileno()
+                    poll.register(side_fd, _READABLE)
+                left_ms = math.ceil((deadline - time.monotonic()) * 1000)
+                if left_ms <= 0:
+                    raise TimeoutError
+                events = poll.poll(left_ms)
+                if not events:
+                    raise TimeoutError
+                upstream_ready = False
+                for ready_fd, _ in events:
+                    if ready_fd == fd:
+                        upstream_ready = True
+                    elif side is not None:
+                        side.read_more()
+                        if not side.wants_more:
+                            poll.unregister(side_fd)
+                            side_fd = -1
+                if upstream_ready:  # a TLS record may still be arriving: under its timeout
+                    if self._tls:
+                        sock.settimeout(max(deadline - time.monotonic(), 0.001))
+                    return sock.recv(RECV_BYTES)
+        finally:
+            if side_fd >= 0:
+                poll.unregister(side_fd)
+
+    def _reply(self, method: str) -> Reply | None:
         while self._head is None:
             head = split_head(self._buf)
             if head is None:
@@ -142,68 +215,49 @@ class UpstreamConnection(MessageConnection):
                 raise WireError(f"not an HTTP reply: {head.first[:40]} {head.second[:40]}")
             if status >= 200:  # interim replies (100 Continue) are not forwarded
                 self._head = head
-                if request.method != "HEAD" and status not in _NO_BODY:
+                if method != "HEAD" and status not in _NO_BODY:
                     self._body = BodyReader(head, to_eof=True)
         body = self._body.take(self._buf) if self._body is not None else b""
-        return (
-            None
-            if body is None
-            else Reply(int(self._head.second), self._head.third, self._head, body)
+        if body is None:
+            return None
+        return Reply(int(self._head.second), self._head.third, self._head, body)
+
+    def _at_close(self, method: str) -> Reply:
+        """The upstream closed its side: the end of a reply framed by the close, or none."""
+        head, body = self._head, self._body
+        if self.stopping:
+            raise stopped_error()
+        if head is not None and body is not None and body.to_eof:
+            return Reply(int(head.second), head.third, head, body.closed(self._buf))
+        if head is None and not self._buf.strip():
+            if self.fresh:
+                raise UpstreamError(WireError("the upstream closed the connection without a reply"))
+            raise Stale
+        raise UpstreamError(
+            WireError("the upstream closed the connection in the middle of its reply")
         )
 
-    def _answer(self, reply: Reply) -> None:
-        request, body_reader = self.request, self._body
-        assert request is not None
-        self.request, self._head, self._body = None, None, None
+    def reusable(self, reply: Reply) -> bool:
+        """Whether the connection may carry the next request after ``reply``."""
         head = reply.head
-        reusable = (
-            not self.closed
-            and not self._buf
+        return (
+            not self._buf
             and head.first == "HTTP/1.1"
-            and (body_reader is None or not body_reader.to_eof)
+            and (self._body is None or not self._body.to_eof)
             and "close" not in head.connection_tokens()
         )
-        self.fresh = False
-        if reusable:
-            self._pool.release(self)
-        else:
-            self.close()
-        request.finish(reply)
 
-    def _fail(self, error: UpstreamError) -> None:
-        request, self.request = self.request, None
-        self.close()
-        if request is not None:
-            request.finish(error)
+    def shut(self) -> None:
+        """Wake whatever waits on the socket, from another thread (the proxy stops).
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        super().connection_lost(exc)
-        self._pool.opened(self, False)
-        request = self.request
-        if request is None:
-            return
-        if self._head is not None and self._body is not None and self._body.to_eof:
-            self._answer(
-                Reply(
-                    int(self._head.second),
-                    self._head.third,
-                    self._head,
-                    self._body.closed(self._buf),
-                )
-            )
-        elif self._head is None and not self._buf.strip():
-            self.request = None
-            if self.fresh:
-                request.finish(
-                    UpstreamError(
-                        exc or WireError("the upstream closed the connection without a reply")
-                    )
-                )
-            else:
-                self._pool.stale(request)
-        else:
-            self._fail(
-                UpstreamError(
-                    WireError("the upstream closed the connection in the middle of its reply")
-                )
-            )
+        The plain socket's shutdown, never the TLS one: that would touch the TLS state the
+        forwarding thread is using.
+        """
+        self.stopping = True
+        with contextlib.suppress(OSError):  # not connected any more: its thread sees the flag
+            socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        """Close the socket (from the thread that used it)."""
+        with contextlib.suppress(OSError):
+            self.sock.close()
