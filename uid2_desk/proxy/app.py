@@ -97,17 +97,17 @@ class ProxyApp:
             self._pool = UpstreamPool(self.upstream.base_url, self._tls, self._timeout_s)
 
     def serve(self, sock: socket.socket) -> None:
-        """Serve one accepted client connection from a thread of its own (owns ``sock``)."""
+        """Serve one accepted client connection in this thread, until it closes (owns ``sock``)."""
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         client = ClientConnection(sock, self, self._clock)
         with self._lock:
-            if not self._stopping:
+            refused = self._stopping
+            if not refused:
                 self._connections.add(client)
-                threading.Thread(
-                    target=client.serve, name=f"uid2-proxy-{client.remote}", daemon=True
-                ).start()
-                return
-        sock.close()
+        if refused:
+            sock.close()
+        else:
+            client.serve()
 
     def disconnected(self, client: ClientConnection) -> None:
         """``client`` is done: no stop may wake it any more (its descriptor is closed next)."""
