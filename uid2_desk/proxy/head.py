@@ -12,6 +12,7 @@ thread, after the reply went out).
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: RFC 9110 §7.6.1 hop-by-hop headers: they describe one connection, never forwarded.
@@ -30,9 +31,10 @@ HOP_BY_HOP = frozenset(
 )
 #: Fields the proxy reads or may remove: the hop-by-hop ones, and those it answers or re-frames.
 NOTABLE = HOP_BY_HOP | {"content-length", "host", "expect"}
+#: A notable field's line, found in the lower-cased field lines (a case-sensitive search for a
+#: literal start is the regular expression engine's fast path).
 _NOTABLE_FIELD = re.compile(
-    rb"\r\n(" + b"|".join(name.encode() for name in sorted(NOTABLE)) + rb"):([^\r\n]*)",
-    re.IGNORECASE,
+    rb"\r\n(" + b"|".join(name.encode() for name in sorted(NOTABLE)) + rb"):([^\r\n]*)"
 )
 #: Every field line: a name neither empty nor padded with white space, a colon, a value with
 #: no bare CR or LF (what h11 and the operator's own server accept).
@@ -50,25 +52,37 @@ class Head:
 
     For a request the parts are method, target and version; for a reply version, status and
     reason. ``fields`` are the field lines' bytes, each ``\\r\\nName: value``; ``notable`` the
-    values of the fields in :data:`NOTABLE` (lower-cased names), in order.
+    fields in :data:`NOTABLE`, in order, as lower-cased ``(name, value)`` bytes.
     """
 
-    __slots__ = ("_pairs", "_spans", "fields", "first", "notable", "second", "third", "tokens")
+    __slots__ = (
+        "_kept",
+        "_pairs",
+        "fields",
+        "first",
+        "framing",
+        "notable",
+        "second",
+        "third",
+        "tokens",
+    )
 
     def __init__(self, start: tuple[str, str, str], fields: bytes) -> None:
         self.first, self.second, self.third = start
         self.fields = fields
-        self.notable: dict[str, list[str]] = {}
-        spans: list[tuple[str, int, int]] = []
-        for found in _NOTABLE_FIELD.finditer(fields):
-            name = found[1].decode("latin-1").lower()
-            self.notable.setdefault(name, []).append(found[2].decode("latin-1").strip(" \t"))
-            spans.append((name, found.start(), found.end()))
-        self._spans = spans
-        connection = self.notable.get("connection")
+        self.notable: list[tuple[bytes, bytes]] = _NOTABLE_FIELD.findall(fields.lower())
         #: The lower-cased tokens of the ``Connection`` field(s).
-        self.tokens = _tokens(connection) if connection else frozenset()
+        self.tokens = (
+            _tokens([v for n, v in self.notable if n == b"connection"])
+            if any(n == b"connection" for n, _ in self.notable)
+            else frozenset()
+        )
         self._pairs: Headers | None = None
+        #: What :meth:`end_to_end` gave, by its ``also``: a head seen again is not re-cut.
+        self._kept: dict[tuple[str, ...], bytes] = {}
+        #: Whether the body is chunked, and its declared length: worked out on first use
+        #: (:func:`~uid2_desk.proxy.wire.framing`).
+        self.framing: tuple[bool, int | None] | None = None
 
     @property
     def headers(self) -> Headers:
@@ -83,9 +97,10 @@ class Head:
         return found[0] if found else None
 
     def values(self, name: str) -> list[str]:
-        """Every value of field ``name`` (lower-case), in order."""
+        """Every value of field ``name`` (lower-case), in order (notable ones lower-cased)."""
         if name in NOTABLE:
-            return self.notable.get(name, [])
+            key = name.encode()
+            return [v.decode("latin-1").strip(" \t") for n, v in self.notable if n == key]
         return [value for key, value in self.headers if key.lower() == name]
 
     def connection_tokens(self) -> frozenset[str]:
@@ -94,29 +109,52 @@ class Head:
 
     def end_to_end(self, *also: str) -> bytes:
         """The field lines but hop-by-hop ones, those ``Connection`` names, and ``also``."""
-        dropped = HOP_BY_HOP.union(self.tokens, also) if self.tokens or also else HOP_BY_HOP
-        kept: list[bytes] = []
-        at = 0
-        fields = self.fields
-        for name, start, end in self._spans:
-            if name in dropped:
-                kept.append(fields[at:start])
-                at = end
-        out = fields if at == 0 else b"".join(kept) + fields[at:]
-        for token in self.tokens - NOTABLE:  # rare: Connection names an ordinary field
-            field = re.compile(rb"\r\n" + re.escape(token.encode("latin-1")) + rb":[^\r\n]*", re.I)
-            out = field.sub(b"", out)
-        return out
+        kept = self._kept.get(also)
+        if kept is None:
+            dropper = _dropper(self.tokens.union(also)) if self.notable else None
+            kept = self._kept[also] = dropper.sub(b"", self.fields) if dropper else self.fields
+        return kept
 
 
-def _tokens(values: list[str]) -> frozenset[str]:
+@functools.lru_cache(maxsize=64)
+def _dropper(dropped: frozenset[str]) -> re.Pattern[bytes]:
+    """What removes the hop-by-hop field lines and those named in ``dropped``."""
+    names = b"|".join(re.escape(name.encode("latin-1")) for name in sorted(HOP_BY_HOP | dropped))
+    return re.compile(rb"\r\n(?:" + names + rb"):[^\r\n]*", re.IGNORECASE)
+
+
+def _tokens(values: list[bytes]) -> frozenset[str]:
     return frozenset(
-        token.strip().lower() for value in values for token in value.split(",") if token.strip()
+        token.strip()
+        for value in values
+        for token in value.decode("latin-1").split(",")
+        if token.strip()
     )
 
 
+#: Heads parsed lately, by their bytes: a backend sends the same head again and again (only
+#: its Content-Length differs, among a few values), and so does an operator within a second.
+_SEEN: dict[bytes, Head] = {}
+#: How many are kept (then forgotten all at once: a lock-free bound, safe across threads).
+_SEEN_MOST = 256
+
+
 def parse_head(raw: bytes) -> Head:
-    """The head in ``raw`` (its bytes up to, not including, the blank line)."""
+    """The head in ``raw`` (its bytes up to, not including, the blank line).
+
+    A head seen lately is not parsed again: a head never changes once parsed (only the
+    pairs the capture asks for are filled in, the same for every reader).
+    """
+    head = _SEEN.get(raw)
+    if head is None:
+        head = _parse(raw)
+        if len(_SEEN) >= _SEEN_MOST:
+            _SEEN.clear()
+        _SEEN[raw] = head
+    return head
+
+
+def _parse(raw: bytes) -> Head:
     eol = raw.find(b"\r\n")
     start, fields = (raw, b"") if eol < 0 else (raw[:eol], raw[eol:])
     parts = start.decode("latin-1").split(" ", 2)

@@ -41,15 +41,25 @@ def is_chunked(head: Head) -> bool:
     return coding is not None and coding.lower().rsplit(",", 1)[-1].strip() == "chunked"
 
 
+def framing(head: Head) -> tuple[bool, int | None]:
+    """Whether the body is chunked, and its declared length (kept on the head, which a head
+    seen again brings along)."""
+    known = head.framing
+    if known is None:
+        chunked = is_chunked(head)
+        known = head.framing = (chunked, None if chunked else content_length(head))
+    return known
+
+
 def content_length(head: Head) -> int | None:
     """The declared ``Content-Length`` (raises :class:`WireError` when it is not a number)."""
-    found = head.notable.get("content-length")
-    if found is None:
+    found = [value.strip() for name, value in head.notable if name == b"content-length"]
+    if not found:
         return None
-    values = set(found)
     given = found[0]
-    if len(values) > 1 or not (given.isascii() and given.isdigit()):  # "²" is a digit to str
-        raise WireError(f"an invalid Content-Length: {sorted(values)}")
+    if len(set(found)) > 1 or not given.isdigit():  # bytes: ASCII digits only
+        shown = sorted({value.decode("latin-1") for value in found})
+        raise WireError(f"an invalid Content-Length: {shown}")
     length = int(given)
     if length > MAX_BODY:
         raise WireError(f"a body of {length} bytes (the limit is {MAX_BODY})")
@@ -65,8 +75,7 @@ class BodyReader:
     """
 
     def __init__(self, head: Head, *, to_eof: bool) -> None:
-        self._chunked = is_chunked(head)
-        self._length = None if self._chunked else content_length(head)
+        self._chunked, self._length = framing(head)
         #: Whether only the connection's close ends this body.
         self.to_eof = to_eof and not self._chunked and self._length is None
         self._chunks: list[bytes] = []
