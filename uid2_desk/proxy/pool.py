@@ -44,6 +44,8 @@ MAX_IDLE = 16
 #: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
 #: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
 IDLE_S = 4.0
+#: A connection back from a reply this recently is reused without asking the kernel first.
+JUST_USED_S = 0.01
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
@@ -115,7 +117,7 @@ class UpstreamPool:
             return reply
 
     def _take_idle(self) -> UpstreamConnection | None:
-        fresh_since = time.monotonic() - IDLE_S
+        now = time.monotonic()
         stale: list[UpstreamConnection] = []
         found = None
         with self._lock:
@@ -124,8 +126,11 @@ class UpstreamPool:
             while self._idle:
                 connection = self._idle.pop()
                 # Idle so long the upstream may be closing it right now, or closed already:
-                # nothing was written to it, another one is used.
-                if connection.idle_since >= fresh_since and connection.still_open():
+                # nothing was written to it, another one is used. One back from its last reply
+                # a moment ago is not asked (a system call on every call of a busy backend):
+                # a server that means to close says so in that reply (RFC 9112 §9.6).
+                idle = now - connection.idle_since
+                if idle <= IDLE_S and (idle < JUST_USED_S or connection.still_open()):
                     connection.fresh = False
                     self._busy.add(connection)
                     found = connection
