@@ -28,7 +28,7 @@ def _wait_until(condition: Callable[[], bool], what: str) -> None:
 
 @contextmanager
 def _accepting(
-    serve: Callable[[socket.socket], None],
+    serve: Callable[[socket.socket, object], None],
 ) -> Iterator[tuple[Acceptors, tuple[str, int]]]:
     listener = socket.create_server(("127.0.0.1", 0))
     running = Acceptors(listener, serve)
@@ -41,8 +41,8 @@ def _accepting(
         listener.close()
 
 
-def _echo_once(served_by: list[str]) -> Callable[[socket.socket], None]:
-    def serve(sock: socket.socket) -> None:
+def _echo_once(served_by: list[str]) -> Callable[[socket.socket, object], None]:
+    def serve(sock: socket.socket, _: object) -> None:
         served_by.append(threading.current_thread().name + str(threading.get_ident()))
         with sock:
             sock.sendall(sock.recv(100))
@@ -65,7 +65,7 @@ def test_connections_one_after_another_are_served_by_the_same_few_threads() -> N
 def test_while_one_connection_is_served_another_is_accepted_at_once() -> None:
     release = threading.Event()
 
-    def serve(sock: socket.socket) -> None:
+    def serve(sock: socket.socket, _: object) -> None:
         with sock:
             data = sock.recv(100)
             if data == b"hold":
@@ -91,7 +91,7 @@ def test_idle_threads_beyond_the_spare_ones_end_and_one_still_waits(
     monkeypatch.setattr(acceptors, "SPARE", 1)
     release = threading.Event()
 
-    def serve(sock: socket.socket) -> None:
+    def serve(sock: socket.socket, _: object) -> None:
         with sock:
             release.wait(10)
             sock.sendall(b"served")

@@ -28,7 +28,9 @@ class Acceptors:
     """Accept on ``listener`` (its timeout is set to :data:`IDLE_S`) and ``serve`` each
     connection in the thread that accepted it, until :meth:`stop`."""
 
-    def __init__(self, listener: socket.socket, serve: Callable[[socket.socket], None]) -> None:
+    def __init__(
+        self, listener: socket.socket, serve: Callable[[socket.socket, object], None]
+    ) -> None:
         listener.settimeout(IDLE_S)
         self._listener = listener
         self._serve = serve
@@ -56,21 +58,21 @@ class Acceptors:
     def _run(self) -> None:
         try:
             while not self._stopping:
-                sock = self._accept()
-                if sock is None:
+                accepted = self._accept()
+                if accepted is None:
                     return
-                self._serve(sock)
+                self._serve(*accepted)
         finally:
             with self._lock:
                 self._threads -= 1
 
-    def _accept(self) -> socket.socket | None:
+    def _accept(self) -> tuple[socket.socket, object] | None:
         """The next connection (another thread waits for the one after), or ``None`` to end."""
         while not self._stopping:
             with self._lock:
                 self._waiting += 1
             try:
-                sock, _ = self._listener.accept()
+                sock, peer = self._listener.accept()
             except TimeoutError:
                 with self._lock:
                     self._waiting -= 1
@@ -88,7 +90,7 @@ class Acceptors:
                 last = self._waiting == 0
             if last:
                 self._spawn()
-            return sock  # blocking: Python does not pass the listener's timeout on
+            return sock, peer  # blocking: Python does not pass the listener's timeout on
         return None
 
     def stop(self) -> None:

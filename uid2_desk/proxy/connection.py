@@ -54,7 +54,9 @@ class ClientConnection:
         closed: no more requests are taken (the client is done, or the proxy stops).
     """
 
-    def __init__(self, sock: socket.socket, forwarder: Forwarder, clock: Clock) -> None:
+    def __init__(
+        self, sock: socket.socket, peer: object, forwarder: Forwarder, clock: Clock
+    ) -> None:
         self.sock = sock
         self._fd = sock.fileno()
         self._forwarder = forwarder
@@ -71,10 +73,6 @@ class ClientConnection:
         #: The size of the reply being written (held until the client took it).
         self._sending = 0
         self.closed = False
-        try:
-            peer = sock.getpeername()
-        except OSError:  # already reset by the client
-            peer = None
         self.remote = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else ""
 
     def fileno(self) -> int:

@@ -57,6 +57,8 @@ class ProxyServer(BackgroundListener):
         if self._acceptors is not None:
             raise RuntimeError("the proxy is already started")
         sock = self._sock = listening_socket(self._host, self._port, backlog=1024)
+        # Each reply is one write: Nagle would only hold one back behind a delayed ACK.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._bound_port = int(sock.getsockname()[1])
         self.app.start()
         self.app.captures.start()
