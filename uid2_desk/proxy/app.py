@@ -32,7 +32,7 @@ from uid2_desk.proxy.failure import (
     stopped,
     unreachable,
 )
-from uid2_desk.proxy.head import Head, encode_head, field_lines
+from uid2_desk.proxy.head import Head, field_lines
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.pool import UpstreamPool
 from uid2_desk.proxy.record import Forwarded
@@ -136,7 +136,7 @@ class ProxyApp:
         method, target, version = head.first, head.second, head.third
         tokens = head.connection_tokens()
         keep_alive = "close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens
-        if "://" in target.split("?", 1)[0]:  # absolute-form: the client took us for a proxy
+        if "://" in target and "://" in target.split("?", 1)[0]:  # absolute-form: taken for a proxy
             target = "/" + target.split("://", 1)[1].partition("/")[2]
         (arrived_ms, started), sent = arrived, time.perf_counter()
         pool = self._pool
@@ -202,7 +202,7 @@ class ProxyApp:
         if not keep_alive:
             framed += b"\r\nconnection: close"
         client.reply(
-            encode_head(f"HTTP/1.1 {status} {reason}", framed) + reply_bytes,
+            b"".join((_status_line(status, reason), framed, b"\r\n\r\n", reply_bytes)),
             keep_alive=keep_alive,
         )
         if self.sink is None and self._ship is None:
@@ -255,3 +255,16 @@ class ProxyApp:
             deadline = time.monotonic() + limit
             while self._connections and time.monotonic() < deadline:
                 time.sleep(0.01)
+
+
+#: Status lines made lately (an upstream answers with a few).
+_STATUS_LINES: dict[tuple[int, str], bytes] = {}
+
+
+def _status_line(status: int, reason: str) -> bytes:
+    line = _STATUS_LINES.get((status, reason))
+    if line is None:
+        if len(_STATUS_LINES) >= 64:
+            _STATUS_LINES.clear()
+        line = _STATUS_LINES[(status, reason)] = f"HTTP/1.1 {status} {reason}".encode("latin-1")
+    return line

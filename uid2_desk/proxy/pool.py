@@ -27,7 +27,6 @@ from urllib.parse import urlsplit
 
 import certifi
 
-from uid2_desk.proxy.head import encode_head
 from uid2_desk.proxy.upstream_link import (
     ReadAhead,
     Reply,
@@ -46,6 +45,8 @@ MAX_IDLE = 16
 IDLE_S = 4.0
 #: A connection back from a reply this recently is reused without asking the kernel first.
 JUST_USED_S = 0.01
+#: How many request lines are kept (then forgotten all at once).
+_STARTS_KEPT = 256
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
@@ -76,6 +77,8 @@ class UpstreamPool:
         self._busy: set[UpstreamConnection] = set()
         self._opening: set[socket.socket] = set()
         self._closing = False
+        #: Request lines (with ``Host``) made lately, by method and target.
+        self._starts: dict[tuple[str, str], bytes] = {}
 
     def exchange(
         self, method: str, target: str, fields: bytes, body: bytes, side: ReadAhead | None
@@ -88,8 +91,13 @@ class UpstreamPool:
         framing = (
             b"\r\nContent-Length: %d" % len(body) if body or method not in ("GET", "HEAD") else b""
         )
-        start = f"{method} {self._prefix}{target} HTTP/1.1\r\nHost: {self.host_header}"
-        out = encode_head(start, fields + framing) + body
+        start = self._starts.get((method, target))
+        if start is None:  # a backend asks the same few endpoints: each line is made once
+            line = f"{method} {self._prefix}{target} HTTP/1.1\r\nHost: {self.host_header}"
+            if len(self._starts) >= _STARTS_KEPT:
+                self._starts.clear()
+            start = self._starts[(method, target)] = line.encode("latin-1")
+        out = b"".join((start, fields, framing, b"\r\n\r\n", body))
         deadline = time.monotonic() + self._timeout
         connection = self._take_idle()
         retried = False
