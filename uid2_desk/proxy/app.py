@@ -38,7 +38,13 @@ from uid2_desk.proxy.pool import UpstreamPool
 from uid2_desk.proxy.record import Forwarded
 from uid2_desk.proxy.seen import Seen, SeenOpener
 from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.proxy.upstream_link import Reply, UpstreamError, stopped_error
+from uid2_desk.proxy.upstream_link import (
+    ClientGone,
+    LateBody,
+    Reply,
+    UpstreamError,
+    stopped_error,
+)
 
 #: How long the proxy waits for the upstream (the SDKs' own timeouts are shorter or similar).
 DEFAULT_TIMEOUT_S = 30.0
@@ -127,11 +133,15 @@ class ProxyApp:
             clients = list(self._connections)
         return sum(client.buffered for client in clients)
 
-    def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
+    def forward(
+        self, client: ClientConnection, head: Head, body: bytes | LateBody, arrived: Arrival
+    ) -> None:
         """Forward one request and write its reply to ``client`` (in the client's thread).
 
-        ``arrived``: when its first bytes did (the exchange's start, and what the envelope's
-        timestamp is compared with), however long its body took to follow.
+        ``body``: the request's body, or one still arriving (:class:`LateBody`, read once
+        its head was written upstream). ``arrived``: when its first bytes did (the
+        exchange's start, and what the envelope's timestamp is compared with), however long
+        its body took to follow.
         """
         method, target, version = head.first, head.second, head.third
         tokens = head.connection_tokens()
@@ -150,6 +160,17 @@ class ProxyApp:
                 )
             except UpstreamError as exc:
                 result = exc
+            except ClientGone:
+                client.closed = True  # it ended before its request did: no one to answer
+                return
+        if isinstance(body, LateBody):
+            # Read in any case (for a 502 or 503 before it was sent too): the connection's
+            # next request begins after it.
+            whole, sent = body.get(), max(sent, body.fetched_at)
+            if whole is None:
+                client.closed = True
+                return
+            body = whole
         self._replied(
             client,
             head,

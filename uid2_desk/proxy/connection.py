@@ -25,21 +25,24 @@ from typing import Protocol
 
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.proxy.head import Head, WireError, encode_head, field_lines
-from uid2_desk.proxy.upstream_link import RECV_BYTES
-from uid2_desk.proxy.wire import BodyReader, split_head
+from uid2_desk.proxy.upstream_link import RECV_BYTES, LateBody
+from uid2_desk.proxy.wire import BodyReader, framing, split_head
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 #: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
 _READ_AHEAD = 1 << 20
 #: When a request's first bytes arrived: the proxy's clock (epoch ms) and ``perf_counter``.
 Arrival = tuple[int, float]
-Request = tuple[Head, bytes, Arrival]
+#: A request taken off a connection: its head, its body (or one to follow), its arrival.
+Request = tuple[Head, bytes | LateBody, Arrival]
 
 
 class Forwarder(Protocol):
     """What forwards a request a connection read (the :class:`~uid2_desk.proxy.app.ProxyApp`)."""
 
-    def forward(self, client: ClientConnection, head: Head, body: bytes, arrived: Arrival) -> None:
+    def forward(
+        self, client: ClientConnection, head: Head, body: bytes | LateBody, arrived: Arrival
+    ) -> None:
         """Forward one request and write its reply (:meth:`ClientConnection.reply`)."""
 
     def disconnected(self, client: ClientConnection) -> None:
@@ -133,8 +136,9 @@ class ClientConnection:
             self.read_more()
 
     def _take(self) -> Request | None:
-        """Take the next complete request off the buffer, if there is one."""
-        if self._head is None:
+        """Take the next request off the buffer: whole, or its head with a body to follow."""
+        head = self._head
+        if head is None:
             head = split_head(self._buf)
             if head is None:
                 if not self._buf:  # only the empty lines a client may send between requests
@@ -147,15 +151,32 @@ class ClientConnection:
                 # The body follows only once we said so (RFC 9110 §10.1.1).
                 self._send(_CONTINUE)
         assert self._body is not None
-        body = self._body.take(self._buf)
-        if body is None:
-            return None
-        head, self._head, self._body = self._head, None, None
         arrived = self._arrival or self._last_read
+        body: bytes | LateBody | None = self._body.take(self._buf)
+        if body is None:
+            length = framing(head)[1]
+            if length is None:  # chunked: forwarded once whole, re-framed
+                return None
+            # The head goes on now and the body when it came (see LateBody).
+            return head, LateBody(length, self._late_body), arrived
+        self._request_taken()
+        return head, body, arrived
+
+    def _late_body(self) -> bytes | None:
+        """The rest of the request whose head was forwarded (``None``: the client ended)."""
+        assert self._body is not None
+        while (body := self._body.take(self._buf)) is None:
+            if self._eof:
+                return None
+            self.read_more()
+        self._request_taken()
+        return body
+
+    def _request_taken(self) -> None:
+        self._head = self._body = None
         # What is left began to arrive by the latest read (exactly then when that read also
         # completed this request); nothing left: the next read begins the next request.
         self._arrival = self._last_read if self._buf else None
-        return head, body, arrived
 
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
         """Write the reply to the request being forwarded (the next is taken after it)."""

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 import certifi
 
 from uid2_desk.proxy.upstream_link import (
+    ClientGone,
+    LateBody,
     ReadAhead,
     Reply,
     Stale,
@@ -81,15 +83,24 @@ class UpstreamPool:
         self._starts: dict[tuple[str, str], bytes] = {}
 
     def exchange(
-        self, method: str, target: str, fields: bytes, body: bytes, side: ReadAhead | None
+        self,
+        method: str,
+        target: str,
+        fields: bytes,
+        body: bytes | LateBody,
+        side: ReadAhead | None,
     ) -> Reply:
-        """Send one request and return its reply (raises :class:`UpstreamError`).
+        """Send one request and return its reply (raises :class:`UpstreamError`, or
+        :class:`ClientGone` when a late body never came).
 
         ``fields``: the field lines to send as they are (``Host`` and the framing are added);
+        ``body``: the body, or one still arriving (the head goes first);
         ``side``: the client, read while the upstream answers (its pipelined bytes).
         """
+        late, now = (body, b"") if isinstance(body, LateBody) else (None, body)
+        length = late.length if late is not None else len(now)
         framing = (
-            b"\r\nContent-Length: %d" % len(body) if body or method not in ("GET", "HEAD") else b""
+            b"\r\nContent-Length: %d" % length if length or method not in ("GET", "HEAD") else b""
         )
         start = self._starts.get((method, target))
         if start is None:  # a backend asks the same few endpoints: each line is made once
@@ -97,7 +108,7 @@ class UpstreamPool:
             if len(self._starts) >= _STARTS_KEPT:
                 self._starts.clear()
             start = self._starts[(method, target)] = line.encode("latin-1")
-        out = b"".join((start, fields, framing, b"\r\n\r\n", body))
+        out = b"".join((start, fields, framing, b"\r\n\r\n", now))
         deadline = time.monotonic() + self._timeout
         connection = self._take_idle()
         retried = False
@@ -105,7 +116,7 @@ class UpstreamPool:
             if connection is None:
                 connection = self._open(deadline)
             try:
-                reply = connection.exchange(out, method, deadline, side)
+                reply = connection.exchange(out, method, self._timeout, side, late)
             except Stale:
                 self._drop(connection)
                 if method in IDEMPOTENT and not retried and not self._closing:
@@ -118,7 +129,7 @@ class UpstreamPool:
                         f" the proxy did not send it again (a {method} is not idempotent)"
                     )
                 ) from None
-            except UpstreamError:
+            except (UpstreamError, ClientGone):
                 self._drop(connection)
                 raise
             self._done(connection, reusable=connection.reusable(reply))

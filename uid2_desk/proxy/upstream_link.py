@@ -18,6 +18,7 @@ import select
 import socket
 import ssl
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -89,6 +90,41 @@ class ReadAhead(Protocol):
         """Read once (its socket is readable)."""
 
 
+class LateBody:
+    """A request body still arriving when its head was forwarded.
+
+    A client often writes a request's head and body apart (httpx does), the body a little
+    later. The head goes on at once, so the upstream reads and parses it meanwhile; the body
+    is fetched (``fetch`` reads it off the client) once the head is written, and kept should
+    the request be sent again. ``None``: the client ended before its body did.
+
+    Attributes:
+        length: the body's declared length.
+        fetched_at: ``time.perf_counter()`` once the whole body was read.
+    """
+
+    __slots__ = ("_body", "_fetch", "_fetched", "fetched_at", "length")
+
+    def __init__(self, length: int, fetch: Callable[[], bytes | None]) -> None:
+        self.length = length
+        self._fetch = fetch
+        self._body: bytes | None = None
+        self._fetched = False
+        self.fetched_at = 0.0
+
+    def get(self) -> bytes | None:
+        """The whole body (read on the first call), or ``None`` if the client ended first."""
+        if not self._fetched:
+            self._body = self._fetch()
+            self._fetched = True
+            self.fetched_at = time.perf_counter()
+        return self._body
+
+
+class ClientGone(Exception):  # noqa: N818 (not an error: the client left)
+    """The client ended before the body of a request whose head was forwarded."""
+
+
 class Stale(Exception):  # noqa: N818 (a signal to the pool, not an error anyone sees)
     """The reused connection closed after the request was written, with no reply byte."""
 
@@ -122,16 +158,37 @@ class UpstreamConnection:
             return False
         return not self._poll.poll(0)
 
-    def exchange(self, out: bytes, method: str, deadline: float, side: ReadAhead | None) -> Reply:
-        """Write one request and read its reply.
+    def exchange(
+        self,
+        out: bytes,
+        method: str,
+        timeout_s: float,
+        side: ReadAhead | None,
+        late: LateBody | None = None,
+    ) -> Reply:
+        """Write one request (``out``, then the ``late`` body if any) and read its reply; the
+        upstream has ``timeout_s`` from the request's last byte.
 
-        Raises :class:`UpstreamError`, or :class:`Stale` when this reused connection closed
-        before any byte of a reply (the pool decides whether to send it again).
+        Raises :class:`UpstreamError`, :class:`ClientGone`, or :class:`Stale` when this reused
+        connection closed before any byte of a reply (the pool decides whether to send it
+        again).
         """
         self._buf.clear()
         self._head = self._body = None
+        deadline = time.monotonic() + timeout_s
         try:
             self._write(out, deadline)
+            if late is not None:
+                rest = late.get()
+                if rest is None:
+                    raise ClientGone
+                deadline = time.monotonic() + timeout_s
+                try:
+                    self._write(rest, deadline)
+                except TimeoutError:
+                    raise
+                except OSError:
+                    pass  # it closed: a reply it sent first may be waiting, reading says
             while True:
                 data = self._receive(deadline, side)
                 if not data:
