@@ -34,17 +34,17 @@ from uid2_desk.proxy.failure import (
 )
 from uid2_desk.proxy.head import Head, field_lines
 from uid2_desk.proxy.keys import ClientSecrets
-from uid2_desk.proxy.pool import UpstreamPool
-from uid2_desk.proxy.record import Forwarded
-from uid2_desk.proxy.seen import Seen, SeenOpener
-from uid2_desk.proxy.upstream import Upstream
-from uid2_desk.proxy.upstream_link import (
+from uid2_desk.proxy.passing import (
     ClientGone,
     LateBody,
     Reply,
     UpstreamError,
     stopped_error,
 )
+from uid2_desk.proxy.pool import UpstreamPool
+from uid2_desk.proxy.record import Forwarded
+from uid2_desk.proxy.seen import Seen, SeenOpener
+from uid2_desk.proxy.upstream import Upstream
 
 #: How long the proxy waits for the upstream (the SDKs' own timeouts are shorter or similar).
 DEFAULT_TIMEOUT_S = 30.0

@@ -25,7 +25,8 @@ from typing import Protocol
 
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.proxy.head import Head, WireError, encode_head, field_lines
-from uid2_desk.proxy.upstream_link import RECV_BYTES, LateBody
+from uid2_desk.proxy.passing import LateBody
+from uid2_desk.proxy.upstream_link import RECV_BYTES
 from uid2_desk.proxy.wire import BodyReader, framing, split_head
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"

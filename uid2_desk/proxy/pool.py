@@ -27,18 +27,18 @@ from urllib.parse import urlsplit
 
 import certifi
 
-from uid2_desk.proxy.upstream_link import (
+from uid2_desk.proxy.passing import (
     ClientGone,
     LateBody,
     ReadAhead,
     Reply,
     Stale,
     StaleConnectionError,
-    UpstreamConnection,
     UpstreamError,
     stopped_error,
     timed_out_error,
 )
+from uid2_desk.proxy.upstream_link import UpstreamConnection
 
 #: Idle connections kept per upstream (a backend rarely has more calls in flight).
 MAX_IDLE = 16
