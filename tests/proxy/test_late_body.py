@@ -158,3 +158,22 @@ def test_an_idempotent_request_sent_again_carries_its_late_body_again() -> None:
     put = b"PUT /v2/token/generate HTTP/1.1"
     assert seen == [(1, put), (2, put)]  # the second, sent again on a new connection, whole
     assert captured[1].request_body == BODY
+
+
+def test_an_urgent_byte_from_the_client_does_not_hold_its_request_back() -> None:
+    def slow(conn: socket.socket, _: int) -> None:
+        while _read_request(conn) is not None:
+            time.sleep(PAUSE_S)  # the client's urgent byte comes meanwhile
+            conn.sendall(OK)
+
+    with (
+        raw_server(slow) as upstream,
+        proxy_to(upstream, timeout_s=2) as (url, _),
+        _client(url) as client,
+    ):
+        client.sendall(_request())
+        time.sleep(PAUSE_S / 4)
+        client.send(b"!", socket.MSG_OOB)  # out of band: no byte of any request
+        started = time.monotonic()
+        assert client.recv(65536).startswith(b"HTTP/1.1 200 OK")
+    assert time.monotonic() - started < 1.5  # not held until the upstream's timeout

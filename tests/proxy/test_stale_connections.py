@@ -91,6 +91,20 @@ def test_a_connection_closed_while_idle_is_skipped_and_each_post_goes_out_once()
     assert seen == [(1, POST), (2, POST)]
 
 
+def test_an_upstream_closing_after_each_reply_unsaid_gets_back_to_back_posts_once_each() -> None:
+    # No pause: the next call comes as soon as the client has its reply, the close just
+    # behind that reply. The connection is still asked before it is reused.
+    with (
+        _upstream(drop_second=False) as (upstream, seen),
+        proxy_to(upstream) as (url, _),
+        httpx.Client(base_url=url) as client,
+    ):
+        replies = [client.post("/v2/token/generate", content=b"AQID") for _ in range(30)]
+    statuses = [reply.status_code for reply in replies]
+    assert statuses == [200] * 30
+    assert seen == [(number, POST) for number in range(1, 31)]
+
+
 def test_a_post_the_upstream_read_and_closed_on_is_a_502_and_never_sent_again() -> None:
     replies, seen, captured = _twice("POST", "/v2/token/generate", drop_second=True, pause_s=0)
     assert [r.status_code for r in replies] == [200, 502]

@@ -37,6 +37,8 @@ class Acceptors:
         self._lock = threading.Lock()
         self._waiting = 0
         self._threads = 0
+        #: How many threads were started in all.
+        self.started = 0
         self._name = f"uid2-proxy-{listener.getsockname()[1]}"
         self._stopping = False
 
@@ -53,6 +55,7 @@ class Acceptors:
     def _spawn(self) -> None:
         with self._lock:
             self._threads += 1
+            self.started += 1
         threading.Thread(target=self._run, name=self._name, daemon=True).start()
 
     def _run(self) -> None:

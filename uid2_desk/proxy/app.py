@@ -32,7 +32,7 @@ from uid2_desk.proxy.failure import (
     stopped,
     unreachable,
 )
-from uid2_desk.proxy.head import Head, field_lines
+from uid2_desk.proxy.head import Head, field_lines, forget_heads
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.passing import (
     ClientGone,
@@ -266,6 +266,7 @@ class ProxyApp:
         with self._lock:
             self._stopping = True
             pool, self._pool = self._pool, None
+        forget_heads()
         if pool is not None:
             pool.stop()
         wakes = ((_CLOSE_S, ClientConnection.stop_reading), (_CUT_S, ClientConnection.cut))

@@ -1,8 +1,8 @@
 """What the proxy saw, processed after the client has its reply: a bounded queue and a thread.
 
 Opening envelopes, explaining and journaling cost more than forwarding itself; none of it may
-delay a reply. The serving loop only appends what it saw (a deque append, no lock) and wakes
-the worker when the queue was empty; the worker takes everything waiting at once, lets a
+delay a reply. A serving thread only appends what it saw (a deque append, no lock) and wakes
+the worker unless it is already woken; the worker takes everything waiting at once, lets a
 burst gather briefly, and processes it. When the queue is full, the newest is dropped and
 counted (the client's reply is never held back for the capture).
 """
@@ -40,6 +40,7 @@ class CaptureQueue(Generic[T]):
         self._items: deque[T] = deque()
         self._limit = limit
         self._wake = threading.Event()
+        self._count_lock = threading.Lock()
         self._stopping = False
         self._name = name
         self._thread: threading.Thread | None = None
@@ -47,13 +48,16 @@ class CaptureQueue(Generic[T]):
         self.processed = 0
 
     def put(self, item: T) -> None:
-        """Queue ``item`` (from the serving loop; never blocks)."""
+        """Queue ``item`` (from any serving thread; never waits for the worker)."""
         items = self._items
         if len(items) >= self._limit:
-            self.dropped += 1
+            with self._count_lock:  # rare, and threads may drop at once: each one counted
+                self.dropped += 1
             return
         items.append(item)
-        if len(items) == 1:  # the worker may be asleep: only the first of a burst wakes it
+        # The worker clears the event before it takes what is queued: an item appended while
+        # the event is still set is taken by that pass, so only a cleared event needs setting.
+        if not self._wake.is_set():
             self._wake.set()
 
     def start(self) -> None:

@@ -32,6 +32,11 @@ from uid2_desk.proxy.wire import BodyReader, framing, split_head
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 #: Bytes a client may send ahead (pipelined) before the proxy stops reading from it.
 _READ_AHEAD = 1 << 20
+#: The largest body whose request's head goes on before it came (a UID2 body is far
+#: smaller; a larger one is forwarded whole, holding no upstream connection while it comes).
+LATE_BODY_MOST = 1 << 16
+#: How long an upstream connection that has the head waits for the body's rest.
+LATE_BODY_S = 30.0
 #: When a request's first bytes arrived: the proxy's clock (epoch ms) and ``perf_counter``.
 Arrival = tuple[int, float]
 #: A request taken off a connection: its head, its body (or one to follow), its arrival.
@@ -156,7 +161,7 @@ class ClientConnection:
         body: bytes | LateBody | None = self._body.take(self._buf)
         if body is None:
             length = framing(head)[1]
-            if length is None:  # chunked: forwarded once whole, re-framed
+            if length is None or length > LATE_BODY_MOST:  # forwarded once whole
                 return None
             # The head goes on now and the body when it came (see LateBody).
             return head, LateBody(length, self._late_body), arrived
@@ -164,12 +169,17 @@ class ClientConnection:
         return head, body, arrived
 
     def _late_body(self) -> bytes | None:
-        """The rest of the request whose head was forwarded (``None``: the client ended)."""
+        """The rest of the request whose head was forwarded (``None``: the client ended, or
+        stalled :data:`LATE_BODY_S`, while an upstream connection waited for it)."""
         assert self._body is not None
-        while (body := self._body.take(self._buf)) is None:
-            if self._eof:
-                return None
-            self.read_more()
+        self.sock.settimeout(LATE_BODY_S)  # read_more takes the timeout as the client's end
+        try:
+            while (body := self._body.take(self._buf)) is None:
+                if self._eof:
+                    return None
+                self.read_more()
+        finally:
+            self.sock.settimeout(None)
         self._request_taken()
         return body
 

@@ -137,6 +137,9 @@ def _tokens(values: list[bytes]) -> frozenset[str]:
 _SEEN: dict[bytes, Head] = {}
 #: How many are kept (then forgotten all at once: a lock-free bound, safe across threads).
 _SEEN_MOST = 256
+#: Only heads this small are kept (a UID2 client's are a few hundred bytes): a bound on
+#: memory, whatever heads clients send.
+_SEEN_LONGEST = 2048
 
 
 def parse_head(raw: bytes) -> Head:
@@ -148,10 +151,16 @@ def parse_head(raw: bytes) -> Head:
     head = _SEEN.get(raw)
     if head is None:
         head = _parse(raw)
-        if len(_SEEN) >= _SEEN_MOST:
-            _SEEN.clear()
-        _SEEN[raw] = head
+        if len(raw) <= _SEEN_LONGEST:
+            if len(_SEEN) >= _SEEN_MOST:
+                _SEEN.clear()
+            _SEEN[raw] = head
     return head
+
+
+def forget_heads() -> None:
+    """Forget the heads seen (they hold clients' ``Authorization`` values): the proxy stopped."""
+    _SEEN.clear()
 
 
 def _parse(raw: bytes) -> Head:

@@ -82,9 +82,10 @@ class LateBody:
     Attributes:
         length: the body's declared length.
         fetched_at: ``time.perf_counter()`` once the whole body was read.
+        waited_s: how long reading it took (not the upstream's time: its deadline moves on).
     """
 
-    __slots__ = ("_body", "_fetch", "_fetched", "fetched_at", "length")
+    __slots__ = ("_body", "_fetch", "_fetched", "fetched_at", "length", "waited_s")
 
     def __init__(self, length: int, fetch: Callable[[], bytes | None]) -> None:
         self.length = length
@@ -92,13 +93,16 @@ class LateBody:
         self._body: bytes | None = None
         self._fetched = False
         self.fetched_at = 0.0
+        self.waited_s = 0.0
 
     def get(self) -> bytes | None:
         """The whole body (read on the first call), or ``None`` if the client ended first."""
         if not self._fetched:
+            started = time.perf_counter()
             self._body = self._fetch()
             self._fetched = True
             self.fetched_at = time.perf_counter()
+            self.waited_s = self.fetched_at - started
         return self._body
 
 

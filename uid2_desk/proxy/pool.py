@@ -45,8 +45,6 @@ MAX_IDLE = 16
 #: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
 #: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
 IDLE_S = 4.0
-#: A connection back from a reply this recently is reused without asking the kernel first.
-JUST_USED_S = 0.01
 #: How many request lines are kept (then forgotten all at once).
 _STARTS_KEPT = 256
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
@@ -113,10 +111,10 @@ class UpstreamPool:
         connection = self._take_idle()
         retried = False
         while True:
-            if connection is None:
-                connection = self._open(deadline)
+            if connection is None:  # (after a late body, its wait is not the upstream's time)
+                connection = self._open(deadline + (late.waited_s if late else 0.0))
             try:
-                reply = connection.exchange(out, method, self._timeout, side, late)
+                reply = connection.exchange(out, method, deadline, side, late)
             except Stale:
                 self._drop(connection)
                 if method in IDEMPOTENT and not retried and not self._closing:
@@ -145,11 +143,10 @@ class UpstreamPool:
             while self._idle:
                 connection = self._idle.pop()
                 # Idle so long the upstream may be closing it right now, or closed already:
-                # nothing was written to it, another one is used. One back from its last reply
-                # a moment ago is not asked (a system call on every call of a busy backend):
-                # a server that means to close says so in that reply (RFC 9112 §9.6).
-                idle = now - connection.idle_since
-                if idle <= IDLE_S and (idle < JUST_USED_S or connection.still_open()):
+                # nothing was written to it, another one is used. Asked even right after its
+                # last reply: a server may close without saying so in it (RFC 9112 §9.6 only
+                # says it should), its close then on its way.
+                if now - connection.idle_since <= IDLE_S and connection.still_open():
                     connection.fresh = False
                     self._busy.add(connection)
                     found = connection

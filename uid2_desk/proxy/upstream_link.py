@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import select
 import socket
 import ssl
 import time
@@ -30,6 +29,7 @@ from uid2_desk.proxy.passing import (
     stopped_error,
     timed_out_error,
 )
+from uid2_desk.proxy.readiness import Readiness
 from uid2_desk.proxy.wire import BodyReader, split_head
 
 #: Replies that never carry a body (RFC 9110 §6.4.1).
@@ -38,7 +38,6 @@ _NO_BODY = frozenset({204, 304})
 RECV_BYTES = 1 << 16
 #: A request this small fits in a socket's send buffer: it is written without a deadline.
 _WRITE_AT_ONCE = 1 << 16
-_READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
 
 
 class UpstreamConnection:
@@ -54,8 +53,7 @@ class UpstreamConnection:
         self.sock = sock
         self._tls = isinstance(sock, ssl.SSLSocket)
         self._fd = sock.fileno()
-        self._poll = select.poll()
-        self._poll.register(self._fd, _READABLE)
+        self._waits = Readiness(self._fd)
         self._buf = bytearray()
         self._head: Head | None = None
         self._body: BodyReader | None = None
@@ -68,18 +66,18 @@ class UpstreamConnection:
         last reply (neither the upstream's close nor stray bytes). One ``poll``, no wait."""
         if self._tls and self.sock.pending():  # type: ignore[attr-defined]
             return False
-        return not self._poll.poll(0)
+        return not self._waits.ready(0)
 
     def exchange(
         self,
         out: bytes,
         method: str,
-        timeout_s: float,
+        deadline: float,
         side: ReadAhead | None,
         late: LateBody | None = None,
     ) -> Reply:
-        """Write one request (``out``, then the ``late`` body if any) and read its reply; the
-        upstream has ``timeout_s`` from the request's last byte.
+        """Write one request (``out``, then the ``late`` body if any) and read its reply by
+        ``deadline`` (``time.monotonic()``), moved on by the time the late body took to come.
 
         Raises :class:`UpstreamError`, :class:`ClientGone`, or :class:`Stale` when this reused
         connection closed before any byte of a reply (the pool decides whether to send it
@@ -87,14 +85,13 @@ class UpstreamConnection:
         """
         self._buf.clear()
         self._head = self._body = None
-        deadline = time.monotonic() + timeout_s
         try:
             self._write(out, deadline)
             if late is not None:
                 rest = late.get()
                 if rest is None:
                     raise ClientGone
-                deadline = time.monotonic() + timeout_s
+                deadline += late.waited_s  # the client's time, not the upstream's
                 try:
                     self._write(rest, deadline)
                 except TimeoutError:
@@ -143,35 +140,31 @@ class UpstreamConnection:
         sock = self.sock
         if self._tls and sock.pending():  # type: ignore[attr-defined]
             return sock.recv(RECV_BYTES)  # decrypted already: poll would not see it
-        poll, fd = self._poll, self._fd
+        waits, fd = self._waits, self._fd
         side_fd = -1
         try:
             while True:
                 if side is not None and side_fd < 0 and side.wants_more:
                     side_fd = side.fileno()
-                    poll.register(side_fd, _READABLE)
+                    waits.add(side_fd)
                 left_ms = math.ceil((deadline - time.monotonic()) * 1000)
                 if left_ms <= 0:
                     raise TimeoutError
-                events = poll.poll(left_ms)
-                if not events:
+                ready = waits.ready(left_ms)
+                if not ready:
                     raise TimeoutError
-                upstream_ready = False
-                for ready_fd, _ in events:
-                    if ready_fd == fd:
-                        upstream_ready = True
-                    elif side is not None:
-                        side.read_more()
-                        if not side.wants_more:
-                            poll.unregister(side_fd)
-                            side_fd = -1
-                if upstream_ready:  # a TLS record may still be arriving: under its timeout
+                if side is not None and side_fd in ready:
+                    side.read_more()
+                    if not side.wants_more:
+                        waits.remove(side_fd)
+                        side_fd = -1
+                if fd in ready:  # a TLS record may still be arriving: under its timeout
                     if self._tls:
                         sock.settimeout(max(deadline - time.monotonic(), 0.001))
                     return sock.recv(RECV_BYTES)
         finally:
             if side_fd >= 0:
-                poll.unregister(side_fd)
+                waits.remove(side_fd)
 
     def _reply(self, method: str) -> Reply | None:
         while self._head is None:
