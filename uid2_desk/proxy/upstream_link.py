@@ -83,6 +83,8 @@ class UpstreamConnection:
         connection closed before any byte of a reply (the pool decides whether to send it
         again).
         """
+        if self.stopping:  # the stop came while it opened: nothing is sent
+            raise stopped_error()
         self._buf.clear()
         self._head = self._body = None
         try:
