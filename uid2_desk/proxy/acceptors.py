@@ -3,35 +3,42 @@
 No thread hands a connection to another: the thread the kernel wakes in ``accept`` serves the
 connection itself, so a new connection costs no wake-up beyond its own (a hand-over to a
 worker would add one, and starting a thread per connection two). Before it serves, a thread
-that was the last one waiting starts another to take its place; one that waited
-:data:`IDLE_S` while enough others wait too ends. A backend opening a connection per call
-(the official Python SDK does) thus reuses the same few threads.
+that was the last one waiting starts another to take its place; one done serving ends if
+:data:`SPARE` others wait already. A backend opening a connection per call (the official
+Python SDK does) thus reuses the same few threads.
+
+On Linux ``accept`` blocks in the kernel (one system call a connection) and a stop wakes it
+by shutting the listener down; elsewhere, where that may not wake it, the listener has a
+timeout of :data:`IDLE_S` and each waiting thread looks at the stop that often.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
 
-#: How long a thread waits for a connection before it may end (when others wait as well).
-IDLE_S = 2.0
-#: How many threads may wait for connections at once; more end when idle.
+#: Off Linux: how often a thread waiting for a connection looks whether the proxy stopped.
+IDLE_S = 1.0
+#: How many threads may wait for connections at once; one done serving ends beyond that.
 SPARE = 4
+#: Whether shutting a listener down wakes the threads in its ``accept``.
+_SHUTDOWN_WAKES = sys.platform == "linux"
 #: How long accepting pauses when the process is out of descriptors (EMFILE).
 _FULL_PAUSE_S = 0.05
 
 
 class Acceptors:
-    """Accept on ``listener`` (its timeout is set to :data:`IDLE_S`) and ``serve`` each
-    connection in the thread that accepted it, until :meth:`stop`."""
+    """Accept on ``listener`` and ``serve`` each connection in the thread that accepted it,
+    until :meth:`stop`."""
 
     def __init__(
         self, listener: socket.socket, serve: Callable[[socket.socket, object], None]
     ) -> None:
-        listener.settimeout(IDLE_S)
+        listener.settimeout(None if _SHUTDOWN_WAKES else IDLE_S)
         self._listener = listener
         self._serve = serve
         self._lock = threading.Lock()
@@ -65,6 +72,9 @@ class Acceptors:
                 if accepted is None:
                     return
                 self._serve(*accepted)
+                with self._lock:
+                    if self._waiting >= SPARE:
+                        return  # enough wait: this one is not needed
         finally:
             with self._lock:
                 self._threads -= 1
@@ -76,11 +86,9 @@ class Acceptors:
                 self._waiting += 1
             try:
                 sock, peer = self._listener.accept()
-            except TimeoutError:
+            except TimeoutError:  # off Linux: time to look at the stop
                 with self._lock:
                     self._waiting -= 1
-                    if self._waiting >= 1 and self._threads > SPARE:
-                        return None  # enough others wait
                 continue
             except OSError:  # stopped (the listener was shut down), or out of descriptors
                 with self._lock:
