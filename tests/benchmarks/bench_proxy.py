@@ -6,7 +6,8 @@ proxy runs here as ``uid2-desk proxy`` runs it: the reply goes out first, then w
 shipped in batches to the capture worker process, which opens every envelope with the
 publisher's secret and journals it.
 A second proxy with the capture off shows the forwarding alone. Rounds alternate direct and
-proxied; the best round of each counts (the machine is shared and noisy: six rounds of 750
+proxied, each after the capture journaled what the one before sent it; the best round of
+each counts (the machine is shared and noisy: six rounds of 750
 calls, rather than three of 1,500, let each side meet a quiet stretch as often, in the same
 time).
 Two clients: one keep-alive connection (a tuned backend), and a new connection per call
@@ -29,12 +30,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.bench_operator import WARMUP, _bodies, _rate
 from tests.process_lines import Lines
 from uid2_desk.cli.capture import PROXY_SESSION_TAG, OperatorCapture
+from uid2_desk.cli.capture_tally import CaptureTally
 from uid2_desk.protocol.clock import SystemClock
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
@@ -76,6 +79,7 @@ def run(smoke: bool) -> list[dict[str, Any]]:
             keep_alive = {"Authorization": f"Bearer {pub['api_key']}"}
             per_call = {**keep_alive, "Connection": "close"}
             rates: dict[str, list[float]] = {}
+            passed = 0  # calls through the capturing proxy so far
             with ProxyServer(app) as proxy, ProxyServer(bare) as forwarder:
                 for _ in range(rounds):
                     for name, headers in (("keep-alive", keep_alive), ("per-call", per_call)):
@@ -87,6 +91,9 @@ def run(smoke: bool) -> list[dict[str, Any]]:
                             rates.setdefault(f"{name} {side}", []).append(
                                 _rate(url, headers, bodies)
                             )
+                            if side == "via":  # its capture done before the next side runs
+                                passed += count + WARMUP
+                                _settled(capture.sink.tally, passed)
             capture.stop()
             sink = capture.sink.tally
             assert sink.written == 2 * rounds * (count + WARMUP), (sink.written, sink.last_error)
@@ -99,6 +106,14 @@ def run(smoke: bool) -> list[dict[str, Any]]:
         _row(rates, "per-call"),
         _row(rates, "keep-alive", side="bare"),
     ]
+
+
+def _settled(tally: CaptureTally, passed: int) -> None:
+    """Wait until the capture worker journaled all ``passed`` calls: what it still had to do
+    would otherwise run during the next side's round, which is not the one that caused it."""
+    deadline = time.monotonic() + 60
+    while tally.written + tally.dropped + tally.failed < passed and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _row(rates: dict[str, list[float]], client: str, side: str = "via") -> dict[str, object]:
