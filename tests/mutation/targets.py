@@ -121,4 +121,6 @@ TARGETS: tuple[Target, ...] = (
         "uid2_desk/publisher/checks/chains.py",
         (*_CHECKS, "tests/publisher/test_check_chains.py"),
     ),
+    # What the proxy forwards of a head: which lines pass as they came, which are cut.
+    Target("uid2_desk/proxy/head.py", ("tests/proxy/test_head.py",)),
 )

@@ -3,9 +3,19 @@ hop-by-hop ones; malformed lines are refused; a head seen again is not parsed ag
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from uid2_desk.proxy.head import Head, WireError, parse_head
+from uid2_desk.proxy import head as head_module
+from uid2_desk.proxy.head import (
+    Head,
+    WireError,
+    encode_head,
+    field_lines,
+    forget_heads,
+    parse_head,
+)
 from uid2_desk.proxy.wire import content_length, framing, is_chunked
 
 REQUEST = (
@@ -13,6 +23,16 @@ REQUEST = (
     b"CONNECTION: Keep-Alive, X-Trace\r\nX-Trace: 1\r\nX-Trace-Id: 2\r\nKeep-Alive: timeout=5\r\n"
     b"content-LENGTH: 12\r\nAuthorization: Bearer key"
 )
+
+
+@pytest.fixture(autouse=True)
+def _parsed_afresh() -> Iterator[None]:
+    """Every test parses its heads itself: none comes from the cache of heads seen lately
+    (filled by an earlier test, or by the process a mutation run forks from)."""
+    forget_heads()
+    head_module._dropper.cache_clear()
+    yield
+    forget_heads()
 
 
 def _lines(fields: bytes) -> list[bytes]:
@@ -85,6 +105,17 @@ def test_a_malformed_field_line_is_refused_and_named(line: bytes) -> None:
 def test_a_start_line_without_a_target_is_refused() -> None:
     with pytest.raises(WireError, match="malformed start line"):
         parse_head(b"GARBAGE\r\nHost: x")
+    with pytest.raises(WireError, match="malformed start line"):
+        parse_head(b"\r\nHost: x")  # no start line at all
+
+
+def test_field_lines_and_a_start_line_make_a_head_ready_to_write() -> None:
+    fields = field_lines((("Content-Type", "text/plain"), ("Content-Length", "2")))
+    assert fields == b"\r\nContent-Type: text/plain\r\nContent-Length: 2"
+    assert encode_head("HTTP/1.1 400 Bad Request", fields) == (
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n"
+    )
+    assert encode_head("HTTP/1.1 204 No Content", b"") == b"HTTP/1.1 204 No Content\r\n\r\n"
 
 
 def test_a_head_seen_again_is_the_same_parsed_head_with_its_cut_fields_kept() -> None:
@@ -95,3 +126,48 @@ def test_a_head_seen_again_is_the_same_parsed_head_with_its_cut_fields_kept() ->
     assert again is first
     assert again.end_to_end("host") is cut
     assert isinstance(again, Head)
+
+
+def test_a_start_line_keeps_its_third_part_as_sent_and_may_have_only_two() -> None:
+    reply = parse_head(b"HTTP/1.1 404  Not  Found Here\r\nX: y")
+    assert (reply.first, reply.second, reply.third) == ("HTTP/1.1", "404", " Not  Found Here")
+    simple = parse_head(b"GET /")  # no version, no fields: HTTP/0.9's shape
+    assert (simple.first, simple.second, simple.third) == ("GET", "/", "")
+    assert simple.fields == b""
+    assert simple.headers == ()
+
+
+def test_a_refusal_quotes_at_most_eighty_characters_of_what_it_refuses() -> None:
+    with pytest.raises(WireError) as start:
+        parse_head(b"x" * 200)
+    assert repr("x" * 80) in str(start.value)
+    assert "x" * 81 not in str(start.value)
+    with pytest.raises(WireError) as field:
+        parse_head(b"GET / HTTP/1.1\r\n" + b"y" * 200)
+    assert repr("y" * 80) in str(field.value)
+    assert "y" * 81 not in str(field.value)
+
+
+def test_values_are_trimmed_of_spaces_and_tabs_only_and_keep_their_colons() -> None:
+    head = parse_head(
+        b"GET / HTTP/1.1\r\nX-Url: http://a:1\r\nX-B: \x0bv\x0b\r\nX-C: Xv X\r\nExpect: \x0b1"
+    )
+    assert head.headers == (
+        ("X-Url", "http://a:1"),
+        ("X-B", "\x0bv\x0b"),
+        ("X-C", "Xv X"),
+        ("Expect", "\x0b1"),
+    )
+    assert head.value("expect") == "\x0b1"  # a notable one too
+
+
+def test_heads_kept_for_reuse_are_bounded_in_size_and_number() -> None:
+    def sized(length: int) -> bytes:
+        start = b"GET / HTTP/1.1\r\nX-Pad: "
+        return start + b"p" * (length - len(start))
+
+    assert parse_head(sized(2048)) is parse_head(sized(2048))  # kept
+    assert parse_head(sized(2049)) is not parse_head(sized(2049))  # parsed every time
+    for number in range(300):
+        parse_head(b"GET /%d HTTP/1.1" % number)
+        assert len(head_module._SEEN) <= 256

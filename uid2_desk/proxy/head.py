@@ -170,15 +170,15 @@ def _parse(raw: bytes) -> Head:
     if len(parts) < 2:
         raise WireError(f"a malformed start line: {parts[0][:80]!r}")
     if _FIELD_LINES.fullmatch(fields) is None:
-        raise WireError(f"a malformed header line: {_first_malformed(fields)[:80]!r}")
+        _refuse_malformed(fields)
     return Head((parts[0], parts[1], parts[2] if len(parts) > 2 else ""), fields)
 
 
-def _first_malformed(fields: bytes) -> str:
+def _refuse_malformed(fields: bytes) -> None:
+    """Raise :class:`WireError` naming the line that fails (the lines failed as a whole)."""
     for line in fields.decode("latin-1").split("\r\n")[1:]:
         if _FIELD_LINES.fullmatch(b"\r\n" + line.encode("latin-1")) is None:
-            return line
-    return ""  # not reached: some line failed the whole match
+            raise WireError(f"a malformed header line: {line[:80]!r}")
 
 
 def pairs(fields: bytes) -> Headers:
