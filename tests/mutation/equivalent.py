@@ -496,24 +496,6 @@ EQUIVALENT: dict[str, str] = {
         "stripping 'X' besides spaces and tabs from a notable value: notable values are"
         " taken from the lower-cased field lines, so they hold no 'X'"
     ),
-    "uid2_desk.proxy.head.xǁHeadǁ__init____mutmut_8": (
-        "working the Connection tokens out with no Connection field: the tokens of no "
-        "value are the empty set the shortcut gives"
-    ),
-    "uid2_desk.proxy.head.xǁHeadǁ__init____mutmut_14": (
-        "working the Connection tokens out when any other notable field is there: the "
-        "tokens of no Connection value are the empty set the shortcut gives"
-    ),
-    "uid2_desk.proxy.head.xǁHeadǁend_to_end__mutmut_6": (
-        "cutting lines out of a head with no notable field: no hop-by-hop line, no "
-        "Connection token and no re-framed name is there to cut, so the lines come back"
-        " unchanged"
-    ),
-    "uid2_desk.proxy.head.xǁHeadǁend_to_end__mutmut_11": (
-        "cutting lines out of a head with no notable field: no hop-by-hop line, no "
-        "Connection token and no re-framed name is there to cut, so the lines come back"
-        " unchanged"
-    ),
     "uid2_desk.proxy.head.x_encode_head__mutmut_5": (
         "'LATIN-1' for 'latin-1': codec names are looked up case-insensitively"
     ),

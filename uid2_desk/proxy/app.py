@@ -223,7 +223,9 @@ class ProxyApp:
         if not keep_alive:
             framed += b"\r\nconnection: close"
         client.reply(
-            b"".join((_status_line(status, reason), framed, b"\r\n\r\n", reply_bytes)),
+            b"".join(
+                (f"HTTP/1.1 {status} {reason}".encode("latin-1"), framed, b"\r\n\r\n", reply_bytes)
+            ),
             keep_alive=keep_alive,
         )
         if self.sink is None and self._ship is None:
@@ -277,16 +279,3 @@ class ProxyApp:
             deadline = time.monotonic() + limit
             while self._connections and time.monotonic() < deadline:
                 time.sleep(0.01)
-
-
-#: Status lines made lately (an upstream answers with a few).
-_STATUS_LINES: dict[tuple[int, str], bytes] = {}
-
-
-def _status_line(status: int, reason: str) -> bytes:
-    line = _STATUS_LINES.get((status, reason))
-    if line is None:
-        if len(_STATUS_LINES) >= 64:
-            _STATUS_LINES.clear()
-        line = _STATUS_LINES[(status, reason)] = f"HTTP/1.1 {status} {reason}".encode("latin-1")
-    return line

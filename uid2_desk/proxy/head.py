@@ -72,11 +72,7 @@ class Head:
         self.fields = fields
         self.notable: list[tuple[bytes, bytes]] = _NOTABLE_FIELD.findall(fields.lower())
         #: The lower-cased tokens of the ``Connection`` field(s).
-        self.tokens = (
-            _tokens([v for n, v in self.notable if n == b"connection"])
-            if any(n == b"connection" for n, _ in self.notable)
-            else frozenset()
-        )
+        self.tokens = _tokens([v for n, v in self.notable if n == b"connection"])
         self._pairs: Headers | None = None
         #: What :meth:`end_to_end` gave, by its ``also``: a head seen again is not re-cut.
         self._kept: dict[tuple[str, ...], bytes] = {}
@@ -111,8 +107,7 @@ class Head:
         """The field lines but hop-by-hop ones, those ``Connection`` names, and ``also``."""
         kept = self._kept.get(also)
         if kept is None:
-            dropper = _dropper(self.tokens.union(also)) if self.notable else None
-            kept = self._kept[also] = dropper.sub(b"", self.fields) if dropper else self.fields
+            kept = self._kept[also] = _dropper(self.tokens.union(also)).sub(b"", self.fields)
         return kept
 
 

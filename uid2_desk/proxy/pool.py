@@ -45,8 +45,6 @@ MAX_IDLE = 16
 #: How long an idle connection is reused: below uvicorn's 5 s keep-alive and far below a
 #: load balancer's 60 s, so the upstream rarely closes one just as a request is written to it.
 IDLE_S = 4.0
-#: How many request lines are kept (then forgotten all at once).
-_STARTS_KEPT = 256
 #: Methods a client may have sent twice without harm (RFC 9110 §9.2.2).
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
@@ -77,8 +75,6 @@ class UpstreamPool:
         self._busy: set[UpstreamConnection] = set()
         self._opening: set[socket.socket] = set()
         self._closing = False
-        #: Request lines (with ``Host``) made lately, by method and target.
-        self._starts: dict[tuple[str, str], bytes] = {}
 
     def exchange(
         self,
@@ -100,13 +96,8 @@ class UpstreamPool:
         framing = (
             b"\r\nContent-Length: %d" % length if length or method not in ("GET", "HEAD") else b""
         )
-        start = self._starts.get((method, target))
-        if start is None:  # a backend asks the same few endpoints: each line is made once
-            line = f"{method} {self._prefix}{target} HTTP/1.1\r\nHost: {self.host_header}"
-            if len(self._starts) >= _STARTS_KEPT:
-                self._starts.clear()
-            start = self._starts[(method, target)] = line.encode("latin-1")
-        out = b"".join((start, fields, framing, b"\r\n\r\n", now))
+        start = f"{method} {self._prefix}{target} HTTP/1.1\r\nHost: {self.host_header}"
+        out = b"".join((start.encode("latin-1"), fields, framing, b"\r\n\r\n", now))
         deadline = time.monotonic() + self._timeout
         connection = self._take_idle()
         retried = False
