@@ -16,9 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from tests.proxy.support import proxy_to, raw_server
 from tests.proxy.test_stale_connections import OK, _read_request
 from uid2_desk.protocol.exchange import Exchange
+from uid2_desk.proxy import connection
 
 BODY = b"A" * 40 + b"B" * 40
 PAUSE_S = 0.2
@@ -107,6 +110,30 @@ def test_a_client_that_ends_before_its_body_did_gets_no_reply_and_the_proxy_serv
             assert client.recv(65536).startswith(b"HTTP/1.1 200 OK")
         _wait_until(lambda: len(captured) == 1, "only the whole request was captured")
     assert captured[0].request_body == BODY
+
+
+def test_a_client_that_stalls_in_its_body_is_let_go_and_the_proxy_serves_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(connection, "LATE_BODY_S", 0.3)  # the upstream waits no longer
+    raw = _request()
+    split = raw.index(b"\r\n\r\n") + 4 + 10
+    with (
+        _recording_upstream() as (upstream, reads, head_read),
+        proxy_to(upstream) as (url, captured),
+    ):
+        with _client(url) as client:
+            client.sendall(raw[:split])  # the head and ten bytes of the body, then nothing
+            assert head_read.wait(5)
+            started = time.monotonic()
+            assert client.recv(65536) == b""  # closed without a reply
+            assert time.monotonic() - started < 2
+        with _client(url) as client:  # the next client is served as ever
+            client.sendall(raw)
+            assert client.recv(65536).startswith(b"HTTP/1.1 200 OK")
+        _wait_until(lambda: len(captured) == 1, "only the whole request was captured")
+    assert captured[0].request_body == BODY
+    assert b"".join(chunk for _, chunk in reads).count(BODY) == 1
 
 
 def test_an_upstream_that_is_down_is_a_502_after_the_body_and_the_connection_goes_on() -> None:

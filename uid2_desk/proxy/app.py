@@ -3,12 +3,13 @@
 Each client connection is a :class:`~uid2_desk.proxy.connection.ClientConnection`, served by
 a thread of its own, that hands complete requests to :meth:`ProxyApp.forward`; the request
 goes through the keep-alive :class:`~uid2_desk.proxy.pool.UpstreamPool` in the same thread,
-its reply is written in one write, and only then is what was seen queued for the capture
-worker (:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges, opens, explains
-and hands it to the sink on its own thread: none of the capture runs before the reply is
-written. Only hop-by-hop headers and ``Host`` are rewritten on the way (the envelope is
-sealed and timestamped: nothing else may change); bodies are re-framed with a
-``Content-Length`` of the very same bytes.
+its reply is written by an :class:`~uid2_desk.proxy.answer.Answer` (the head as soon as it
+came, the body once whole), and only then is what was seen queued for the capture worker
+(:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges, opens, explains and
+hands it to the sink on its own thread: none of the capture runs before the reply is written.
+Only hop-by-hop headers and ``Host`` are rewritten on the way (the envelope is sealed and
+timestamped: nothing else may change); bodies are re-framed with a ``Content-Length`` of the
+very same bytes.
 """
 
 from __future__ import annotations
@@ -22,17 +23,10 @@ from collections.abc import Callable
 
 from uid2_desk.protocol.clock import Clock, SystemClock
 from uid2_desk.proxy import ProxySink
+from uid2_desk.proxy.answer import Answer
 from uid2_desk.proxy.capture_queue import DEFAULT_LIMIT, CaptureQueue
 from uid2_desk.proxy.connection import Arrival, ClientConnection
-from uid2_desk.proxy.failure import (
-    PROXY_FAILURE_STATUS,
-    PROXY_STOPPED_STATUS,
-    Failure,
-    reply_body,
-    stopped,
-    unreachable,
-)
-from uid2_desk.proxy.head import Head, field_lines, forget_heads
+from uid2_desk.proxy.head import Head, forget_heads
 from uid2_desk.proxy.keys import ClientSecrets
 from uid2_desk.proxy.passing import (
     ClientGone,
@@ -149,6 +143,7 @@ class ProxyApp:
         if "://" in target and "://" in target.split("?", 1)[0]:  # absolute-form: taken for a proxy
             target = "/" + target.split("://", 1)[1].partition("/")[2]
         (arrived_ms, started), sent = arrived, time.perf_counter()
+        answer = Answer(client, method, keep_alive=keep_alive)
         pool = self._pool
         result: Reply | UpstreamError
         if pool is None:  # stopped while the request was read
@@ -156,7 +151,12 @@ class ProxyApp:
         else:
             try:
                 result = pool.exchange(
-                    method, target, head.end_to_end(*_REFRAMED), body, side=client
+                    method,
+                    target,
+                    head.end_to_end(*_REFRAMED),
+                    body,
+                    side=client,
+                    early=answer.early,
                 )
             except UpstreamError as exc:
                 result = exc
@@ -171,68 +171,18 @@ class ProxyApp:
                 client.closed = True
                 return
             body = whole
-        self._replied(
-            client,
-            head,
-            body=body,
-            target=target,
-            keep_alive=keep_alive,
-            times=(arrived_ms, started, sent),
-            result=result,
-        )
-
-    def _replied(
-        self,
-        client: ClientConnection,
-        head: Head,
-        *,
-        body: bytes,
-        target: str,
-        keep_alive: bool,
-        times: tuple[int, float, float],
-        result: Reply | UpstreamError,
-    ) -> None:
-        """Write the reply (or the proxy's 502), then queue what was seen for the capture."""
-        arrived_ms, started, sent = times
-        failure: Failure | None
-        framed: bytes  # the reply's field lines
         if isinstance(result, UpstreamError):
             upstream_ms = None
-            if result.stopped:  # the proxy's own end, not the upstream's failure
-                status, reason = PROXY_STOPPED_STATUS, "Service Unavailable"
-                failure, keep_alive = stopped(self.upstream.base_url), False
-            else:
-                status, reason = PROXY_FAILURE_STATUS, "Bad Gateway"
-                failure = unreachable(
-                    self.upstream.base_url, result.cause, timed_out=result.timed_out
-                )
-            reply_bytes = reply_body(self.upstream.base_url, failure)
-            framed = field_lines(
-                (("content-type", "application/json"), ("content-length", str(len(reply_bytes))))
-            )
+            status, framed, reply_bytes, failure = answer.failed(self.upstream.base_url, result)
         else:
             upstream_ms = (time.perf_counter() - sent) * 1000
-            status, reason, reply_bytes = result.status, result.reason, result.body
-            failure = None  # judged by the capture worker, off the reply's path
-            if head.first == "HEAD" or status in (204, 304):
-                framed = result.head.end_to_end()  # its Content-Length describes the resource
-            else:
-                framed = result.head.end_to_end("content-length") + (
-                    b"\r\ncontent-length: %d" % len(reply_bytes)
-                )
-        if not keep_alive:
-            framed += b"\r\nconnection: close"
-        client.reply(
-            b"".join(
-                (f"HTTP/1.1 {status} {reason}".encode("latin-1"), framed, b"\r\n\r\n", reply_bytes)
-            ),
-            keep_alive=keep_alive,
-        )
+            # The failure, if any, is judged by the capture worker, off the reply's path.
+            status, framed, reply_bytes, failure = answer.reply(result)
         if self.sink is None and self._ship is None:
             return
         path, _, query = target.partition("?")
         seen = Forwarded(
-            method=head.first,
+            method=method,
             path=path,
             query=query,
             fields=head.fields,

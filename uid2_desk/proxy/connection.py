@@ -26,6 +26,7 @@ from typing import Protocol
 from uid2_desk.protocol.clock import Clock
 from uid2_desk.proxy.head import Head, WireError, encode_head, field_lines
 from uid2_desk.proxy.passing import LateBody
+from uid2_desk.proxy.readiness import Readiness
 from uid2_desk.proxy.upstream_link import RECV_BYTES
 from uid2_desk.proxy.wire import BodyReader, framing, split_head
 
@@ -37,6 +38,8 @@ _READ_AHEAD = 1 << 20
 LATE_BODY_MOST = 1 << 16
 #: How long an upstream connection that has the head waits for the body's rest.
 LATE_BODY_S = 30.0
+#: ``recv`` without waiting (Windows has no such flag: there the wait comes first).
+_DONT_WAIT: int = getattr(socket, "MSG_DONTWAIT", 0)
 #: When a request's first bytes arrived: the proxy's clock (epoch ms) and ``perf_counter``.
 Arrival = tuple[int, float]
 #: A request taken off a connection: its head, its body (or one to follow), its arrival.
@@ -98,19 +101,25 @@ class ClientConnection:
         """Whether to read on: the client has not ended and is not too far ahead."""
         return not self._eof and len(self._buf) <= _READ_AHEAD
 
-    def read_more(self) -> None:
-        """Read once (blocking until bytes come), stamping when they came."""
+    def read_more(self, flags: int = 0) -> bool:
+        """Read once (blocking until bytes come), stamping when they came.
+
+        With ``MSG_DONTWAIT`` in ``flags``: only what came already (``False``: nothing had).
+        """
         try:
-            data = self.sock.recv(RECV_BYTES)
+            data = self.sock.recv(RECV_BYTES, flags)
+        except BlockingIOError:
+            return False
         except OSError:  # reset: nothing more will come
             data = b""
         if not data:
             self._eof = True
-            return
+            return True
         self._last_read = (self._clock.now_ms(), time.perf_counter())
         if self._arrival is None:  # these bytes begin a request
             self._arrival = self._last_read
         self._buf += data
+        return True
 
     def serve(self) -> None:
         """Take requests and have them answered until the client is done, then close."""
@@ -155,7 +164,7 @@ class ClientConnection:
             expect = (head.value("expect") or "").lower() == "100-continue"
             if expect and head.third == "HTTP/1.1":
                 # The body follows only once we said so (RFC 9110 §10.1.1).
-                self._send(_CONTINUE)
+                self.send(_CONTINUE)
         assert self._body is not None
         arrived = self._arrival or self._last_read
         body: bytes | LateBody | None = self._body.take(self._buf)
@@ -172,14 +181,19 @@ class ClientConnection:
         """The rest of the request whose head was forwarded (``None``: the client ended, or
         stalled :data:`LATE_BODY_S`, while an upstream connection waited for it)."""
         assert self._body is not None
-        self.sock.settimeout(LATE_BODY_S)  # read_more takes the timeout as the client's end
-        try:
-            while (body := self._body.take(self._buf)) is None:
-                if self._eof:
-                    return None
-                self.read_more()
-        finally:
-            self.sock.settimeout(None)
+        waits: Readiness | None = None
+        while (body := self._body.take(self._buf)) is None:
+            if self._eof:
+                return None
+            # The body usually came while the head went upstream: taken without a wait (one
+            # system call, where a timeout on the socket would cost three more).
+            if _DONT_WAIT and self.read_more(_DONT_WAIT):
+                continue
+            waits = waits or Readiness(self._fd)
+            if not waits.ready(int(LATE_BODY_S * 1000)):
+                self._eof = True  # stalled: taken as the client's end
+                return None
+            self.read_more()
         self._request_taken()
         return body
 
@@ -191,11 +205,16 @@ class ClientConnection:
 
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
         """Write the reply to the request being forwarded (the next is taken after it)."""
-        self._send(data)
+        self.send(data)
         if not keep_alive:
             self.closed = True
 
-    def _send(self, data: bytes) -> None:
+    def cut_off(self) -> None:
+        """End the connection on the part of a reply it got (the rest never came)."""
+        self.closed = True
+
+    def send(self, data: bytes) -> None:
+        """Write ``data`` (a reply, or its head ahead of its body) unless the client left."""
         if self.closed:
             return
         self._sending = len(data)

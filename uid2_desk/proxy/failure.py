@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from uid2_desk.protocol.envelope import decode_base64_body
 from uid2_desk.protocol.errors import EnvelopeError
 from uid2_desk.proxy.kinds import is_binary, is_json
+from uid2_desk.proxy.passing import UpstreamError
 
 PROXY_FAILURE_STATUS = 502
 #: What the proxy answers a request it was stopped in the middle of (RFC 9110 §15.6.4).
@@ -59,6 +60,27 @@ def stopped(upstream: str) -> Failure:
         f"{upstream}; it answered {PROXY_STOPPED_STATUS} itself and closed the connection. "
         "The request may have reached the upstream.",
         "Nothing is wrong with the upstream: start the proxy again, then send the request again.",
+    )
+
+
+def cut_short(upstream: str, error: UpstreamError, status: int) -> Failure:
+    """The reply's head went on to the client, then its body never came whole."""
+    if error.stopped:
+        what = "the proxy was stopped"
+    elif error.timed_out:
+        what = "the rest of it did not come in time"
+    else:
+        what = f"the rest of it never came ({error})"
+    return Failure(
+        "upstream_cut_short",
+        f"The upstream operator {upstream} sent the head of a {status} reply, which went on to "
+        f"the client at once, then {what}; the proxy closed the client's connection on the "
+        "part it got, as any proxy must once a reply has begun.",
+        "The client saw a reply cut short: it should retry. If it happens again, check the "
+        "network to the upstream and the environment's status."
+        if not error.stopped
+        else "Nothing is wrong with the upstream: start the proxy again, then send the "
+        "request again.",
     )
 
 

@@ -14,6 +14,10 @@ from typing import Protocol
 
 from uid2_desk.proxy.head import Head
 
+#: Called with a reply's head and its body's length when the head came and the body is still on
+#: its way (see :class:`~uid2_desk.proxy.answer.Answer`).
+EarlyHead = Callable[[Head, int], None]
+
 
 @dataclass(slots=True)
 class Reply:
@@ -67,8 +71,8 @@ class ReadAhead(Protocol):
     def wants_more(self) -> bool:
         """Whether reading on is allowed (not at its end, not too far ahead)."""
 
-    def read_more(self) -> None:
-        """Read once (its socket is readable)."""
+    def read_more(self) -> bool:
+        """Read once (its socket is readable); ``True``: it read (bytes, or the end)."""
 
 
 class LateBody:

@@ -29,6 +29,7 @@ import certifi
 
 from uid2_desk.proxy.passing import (
     ClientGone,
+    EarlyHead,
     LateBody,
     ReadAhead,
     Reply,
@@ -83,13 +84,16 @@ class UpstreamPool:
         fields: bytes,
         body: bytes | LateBody,
         side: ReadAhead | None,
+        *,
+        early: EarlyHead | None = None,
     ) -> Reply:
         """Send one request and return its reply (raises :class:`UpstreamError`, or
         :class:`ClientGone` when a late body never came).
 
         ``fields``: the field lines to send as they are (``Host`` and the framing are added);
         ``body``: the body, or one still arriving (the head goes first);
-        ``side``: the client, read while the upstream answers (its pipelined bytes).
+        ``side``: the client, read while the upstream answers (its pipelined bytes);
+        ``early``: given the reply's head if it comes ahead of its body.
         """
         late, now = (body, b"") if isinstance(body, LateBody) else (None, body)
         length = late.length if late is not None else len(now)
@@ -105,7 +109,7 @@ class UpstreamPool:
             if connection is None:  # (after a late body, its wait is not the upstream's time)
                 connection = self._open(deadline + (late.waited_s if late else 0.0))
             try:
-                reply = connection.exchange(out, method, deadline, side, late)
+                reply = connection.exchange(out, method, deadline, side, late=late, early=early)
             except Stale:
                 self._drop(connection)
                 if method in IDEMPOTENT and not retried and not self._closing:

@@ -21,6 +21,7 @@ import time
 from uid2_desk.proxy.head import Head, WireError
 from uid2_desk.proxy.passing import (
     ClientGone,
+    EarlyHead,
     LateBody,
     ReadAhead,
     Reply,
@@ -30,7 +31,7 @@ from uid2_desk.proxy.passing import (
     timed_out_error,
 )
 from uid2_desk.proxy.readiness import Readiness
-from uid2_desk.proxy.wire import BodyReader, split_head
+from uid2_desk.proxy.wire import BodyReader, framing, split_head
 
 #: Replies that never carry a body (RFC 9110 §6.4.1).
 _NO_BODY = frozenset({204, 304})
@@ -74,10 +75,13 @@ class UpstreamConnection:
         method: str,
         deadline: float,
         side: ReadAhead | None,
+        *,
         late: LateBody | None = None,
+        early: EarlyHead | None = None,
     ) -> Reply:
         """Write one request (``out``, then the ``late`` body if any) and read its reply by
         ``deadline`` (``time.monotonic()``), moved on by the time the late body took to come.
+        ``early`` is given the reply's head when it came ahead of its ``Content-Length`` body.
 
         Raises :class:`UpstreamError`, :class:`ClientGone`, or :class:`Stale` when this reused
         connection closed before any byte of a reply (the pool decides whether to send it
@@ -105,7 +109,7 @@ class UpstreamConnection:
                 if not data:
                     return self._at_close(method)
                 self._buf += data
-                reply = self._reply(method)
+                reply = self._reply(method, early)
                 if reply is not None:
                     return reply
         except TimeoutError:
@@ -168,7 +172,7 @@ class UpstreamConnection:
             if side_fd >= 0:
                 waits.remove(side_fd)
 
-    def _reply(self, method: str) -> Reply | None:
+    def _reply(self, method: str, early: EarlyHead | None) -> Reply | None:
         while self._head is None:
             head = split_head(self._buf)
             if head is None:
@@ -181,6 +185,9 @@ class UpstreamConnection:
                 self._head = head
                 if method != "HEAD" and status not in _NO_BODY:
                     self._body = BodyReader(head, to_eof=True)
+                    length = framing(head)[1]  # None: chunked or to the close
+                    if early is not None and length is not None and len(self._buf) < length:
+                        early(head, length)
         body = self._body.take(self._buf) if self._body is not None else b""
         if body is None:
             return None
