@@ -42,7 +42,7 @@ PAINT_WAIT_MS = 3000
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desk window on ``args.env`` and run until it closes; return the exit code."""
-    from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+    from uid2_desk.ui.common.sigterm import SigtermWatch
 
     # SIGTERM (systemctl stop, kill) before the window exists is noted, then closes it.
     sigterm = SigtermWatch()
@@ -111,12 +111,9 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     if not early.closed:
         import_off_the_gui_thread(SERVICE_MODULES, IMPORT_POLL_MS)
-    early.stop_listening()
     if early.closed:  # closed while starting: nothing runs yet that needs stopping
-        if sigterm.received:
-            sigterm.say("the desk")
-            return TERMINATED
-        return 0
+        early.stop_listening()
+        return sigterm.exit_code("the desk")
     import asyncio
 
     import qasync
@@ -140,8 +137,7 @@ def run_gui(args: argparse.Namespace) -> int:
         open_services=open_services,
         sigterm=sigterm,
     )
-    if early.environments:
-        desk.open_environments()
+    early.hand_over(desk)
     with loop:
         code: int = loop.run_until_complete(desk.run())
     if exit_when:

@@ -24,6 +24,7 @@ import pytest
 from uid2_client import TokenGenerateInput, Uid2PublisherClient
 
 from tests.integration.cli import desk_env
+from tests.ui.child_process import run_child
 from uid2_desk.journal import JOURNAL_FILE, Journal, JournalFilter
 from uid2_desk.operator import LocalOperator
 from uid2_desk.protocol.capture import CapturedClient
@@ -86,7 +87,10 @@ def _terminate(child: subprocess.Popen[str]) -> tuple[int, str]:
         _, err = child.communicate(timeout=60)
     except subprocess.TimeoutExpired:
         child.kill()
-        _, err = child.communicate()
+        try:
+            _, err = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired as exc:  # a process it started holds its pipes
+            err = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
         raise AssertionError(f"SIGTERM did not stop the desk: {err[-2000:]}") from None
     return child.returncode, err
 
@@ -217,3 +221,28 @@ def test_sigterm_at_any_moment_of_the_start_up_exits_143_and_says_so(
     assert code == TERMINATED, err[-2000:]
     assert LINE in err
     assert "Traceback" not in err
+
+
+SIGTERM_WHILE_THE_DESK_IS_MADE = """
+import os, signal, sys
+from uid2_desk.app import run_gui
+from uid2_desk.cli.main import build_parser
+from uid2_desk.ui.window.desk_app import DeskApp
+
+init = DeskApp.__init__
+
+def init_after_a_sigterm(self, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)  # its handler runs before the next line
+    init(self, *args, **kwargs)
+
+DeskApp.__init__ = init_after_a_sigterm
+print("exit", run_gui(build_parser().parse_args(["--data-dir", sys.argv[1]])), flush=True)
+"""
+
+
+def test_a_sigterm_while_the_desk_behind_the_window_is_made_is_not_lost(tmp_path: Path) -> None:
+    """Between the window's early listener and the desk's own, a close must reach one."""
+    result = run_child(SIGTERM_WHILE_THE_DESK_IS_MADE, str(tmp_path / "data"), timeout=60)
+    assert "exit 143" in result.stdout, result.stderr[-2000:]
+    assert LINE in result.stderr
+    assert "Traceback" not in result.stderr

@@ -76,6 +76,14 @@ class SigtermWatch:
             flush=True,
         )
 
+    def exit_code(self, what: str) -> int:
+        """0, or :data:`TERMINATED` once :meth:`say` said that ``what`` stopped (a SIGTERM
+        came)."""
+        if not self.received:
+            return 0
+        self.say(what)
+        return TERMINATED
+
     def _on_python_signal(self, signum: int, frame: FrameType | None) -> None:
         self._on_signal()
 

@@ -32,7 +32,7 @@ from uid2_desk.publisher.scenario.loader import find_scenario, load_all
 from uid2_desk.publisher.scenario.model import Scenario
 from uid2_desk.publisher.scenario.player import Stage
 from uid2_desk.ui.common.bridge import DeskBridge
-from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+from uid2_desk.ui.common.sigterm import SigtermWatch
 from uid2_desk.ui.common.ticker import SecondTicker
 from uid2_desk.ui.kiosk.autoplay import KioskAutoplay, Sleep
 from uid2_desk.ui.kiosk.host import KioskHost
@@ -225,10 +225,7 @@ async def _serve(
         return 2
     finally:
         sigterm.remove()
-    if sigterm.received:
-        sigterm.say("the kiosk")
-        return TERMINATED
-    return 0
+    return sigterm.exit_code("the kiosk")
 
 
 def _cancel(task: asyncio.Task[int] | None) -> None:

@@ -96,7 +96,7 @@ class DeskApp:
 
         self.guide_menu = GuideMenu(window)
         self.guide_menu.chosen.connect(self._on_guide)
-        window.closing.connect(self._on_closing)
+        window.closing.connect(self.window_closed)
         window.handlers.production_confirmed.connect(self._start_driver)
 
     async def run(self) -> int:
@@ -109,11 +109,11 @@ class DeskApp:
         import asyncio
 
         from uid2_desk.protocol.cancel_safe import settled
-        from uid2_desk.ui.common.sigterm import TERMINATED, SigtermWatch
+        from uid2_desk.ui.common.sigterm import SigtermWatch
 
         sigterm = self._sigterm or SigtermWatch(self.window.close)
         if self._close_requested:  # closed before the desk began: nothing to start or stop
-            return TERMINATED if sigterm.received else 0
+            return sigterm.exit_code("the desk")
         loop = asyncio.get_running_loop()
         self._closed = closed = loop.create_future()
         sigterm.install(loop)
@@ -137,10 +137,7 @@ class DeskApp:
             await self.stop_services()
         finally:
             sigterm.remove()
-        if sigterm.received:
-            sigterm.say("the desk")
-            return TERMINATED
-        return 0
+        return sigterm.exit_code("the desk")
 
     async def start_services(self) -> None:
         """Open the services (operator, client, journal, publisher) and show them."""
@@ -278,7 +275,8 @@ class DeskApp:
             return
         self.window.handlers.runner.run("Switch guide", self.restart(guide=guide), None)
 
-    def _on_closing(self) -> None:
+    def window_closed(self) -> None:
+        """The window closed (or did while the desk was being made: then nothing opens)."""
         self._close_requested = True
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)

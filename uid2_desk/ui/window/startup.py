@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from uid2_desk.ui.window.desk_app import DeskApp
     from uid2_desk.ui.window.main_window import DeskWindow
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ class EarlyRequests:
 
     The window answers from its first paint on, while the services' modules load; closing
     it or asking for the environments dialog then would reach no one. Start-up reads these
-    flags once the desk is built (and stops listening).
+    flags, and hands them over once the desk is built (:meth:`hand_over`).
 
     Attributes:
         closed: the window was closed.
@@ -138,9 +139,20 @@ class EarlyRequests:
         window.environments_requested.connect(self._on_environments)
 
     def stop_listening(self) -> None:
-        """The desk now answers these itself."""
+        """Nothing asked from now on is kept."""
         self._window.closing.disconnect(self._on_closing)
         self._window.environments_requested.disconnect(self._on_environments)
+
+    def hand_over(self, desk: DeskApp) -> None:
+        """``desk`` answers from now on: it listens to the window already, so only now does
+        this stop, and what was asked until now is passed on. (A close in a gap between
+        the two, from SIGTERM's handler, which runs between any two lines, would reach no
+        one: the desk would open its services and wait for a close that came already.)"""
+        self.stop_listening()
+        if self.closed:
+            desk.window_closed()
+        if self.environments:
+            desk.open_environments()
 
     def _on_closing(self) -> None:
         self.closed = True
