@@ -1,12 +1,18 @@
 """The desk's Checks panel runs the checks in a worker process over the journal file.
 
 Same findings as checking the entries in-process; readable while the desk keeps its journal
-open for writing (WAL); and what crosses the process boundary is plain values.
+open for writing (WAL); what crosses the process boundary is plain values; and the worker
+does not outlive the desk, however the desk ended.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -18,8 +24,6 @@ from uid2_desk.journal.capture_users import ChainUsers
 from uid2_desk.publisher.checks import Severity, run_checks
 from uid2_desk.publisher.checks.session import check_session_file
 from uid2_desk.walkthrough.captured import captured_step
-
-pytestmark = pytest.mark.asyncio
 
 
 async def _a_reused_refresh_token(traffic: Traffic) -> None:
@@ -44,6 +48,7 @@ def _journal(traffic: Traffic, path: Path, session: str) -> Journal:
     return journal
 
 
+@pytest.mark.asyncio
 async def test_a_worker_process_finds_what_checking_in_process_finds(
     traffic: Traffic,
     tmp_path: Path,
@@ -64,6 +69,7 @@ async def test_a_worker_process_finds_what_checking_in_process_finds(
     assert any(f.check == "refresh_reuse" and f.severity is Severity.FAIL for f in findings)
 
 
+@pytest.mark.asyncio
 async def test_an_empty_session_has_no_exchanges_to_judge(
     traffic: Traffic,
     tmp_path: Path,
@@ -73,3 +79,49 @@ async def test_an_empty_session_has_no_exchanges_to_judge(
     findings, exchanges = check_session_file(str(path), "no-such-session")
     assert exchanges == 0
     assert all(f.severity is Severity.PASS for f in findings)
+
+
+#: A desk-like parent: the checks' worker started as the desk starts it, its pid printed.
+PARENT_OF_A_WORKER = """
+import multiprocessing, os, sys
+from concurrent.futures import ProcessPoolExecutor
+from uid2_desk.publisher.checks.session import start_worker
+
+spawn = multiprocessing.get_context("spawn")
+pool = ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=start_worker)
+print(pool.submit(os.getpid).result(60), flush=True)
+sys.stdin.read()  # until it is killed
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie nobody reaped has ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_the_worker_ends_when_the_desk_is_killed() -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_OF_A_WORKER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        worker = int(parent.stdout.readline())
+        assert _alive(worker)
+    finally:
+        parent.kill()  # no shutdown, no exit handlers: as kill -9 leaves it
+        parent.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(worker)
+    if alive:
+        os.kill(worker, signal.SIGKILL)
+    assert not alive, "the checks worker outlived the desk"

@@ -13,7 +13,9 @@ WAL mode, so that process reads what the desk has committed while the desk goes 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import threading
 from pathlib import Path
 
 from uid2_desk.journal.model import JournalFilter
@@ -34,6 +36,29 @@ def lower_priority() -> None:
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(WORKER_NICENESS)
+
+
+def start_worker() -> None:
+    """The initializer of the checks' worker: below the desk, and gone with it."""
+    lower_priority()
+    end_with_parent()
+
+
+def end_with_parent() -> None:
+    """End this process when the one that started it ends, however it ended (``kill -9``).
+
+    A pool's worker otherwise waits for its next job for ever: it holds the writing end of
+    its own job queue, so the queue never reports the parent's end. A process started by
+    :mod:`multiprocessing` has its parent's sentinel, which is ready once the parent is gone.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(0)  # a job in flight has no one to return to
 
 
 def check_session_file(path: str, session: str) -> tuple[list[Finding], int]:

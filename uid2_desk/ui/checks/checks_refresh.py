@@ -41,10 +41,10 @@ _LOG = logging.getLogger(__name__)
 @functools.cache
 def checks_process() -> ProcessPoolExecutor:
     """The worker process the checks run in (started on first use, shared by every window)."""
-    from uid2_desk.publisher.checks.session import lower_priority
+    from uid2_desk.publisher.checks.session import start_worker
 
     spawn = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=lower_priority)
+    return ProcessPoolExecutor(max_workers=1, mp_context=spawn, initializer=start_worker)
 
 
 class ChecksRefresher(QObject):
