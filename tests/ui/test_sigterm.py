@@ -223,26 +223,44 @@ def test_sigterm_at_any_moment_of_the_start_up_exits_143_and_says_so(
     assert "Traceback" not in err
 
 
-SIGTERM_WHILE_THE_DESK_IS_MADE = """
-import os, signal, sys
+SIGTERM_AT_A_MOMENT = """
+import asyncio, os, signal, sys
 from uid2_desk.app import run_gui
 from uid2_desk.cli.main import build_parser
 from uid2_desk.ui.window.desk_app import DeskApp
 
-init = DeskApp.__init__
+data_dir, moment = sys.argv[1:3]
 
-def init_after_a_sigterm(self, *args, **kwargs):
-    os.kill(os.getpid(), signal.SIGTERM)  # its handler runs before the next line
-    init(self, *args, **kwargs)
+def sigterm():
+    os.kill(os.getpid(), signal.SIGTERM)  # its (early) handler runs before the next line
 
-DeskApp.__init__ = init_after_a_sigterm
-print("exit", run_gui(build_parser().parse_args(["--data-dir", sys.argv[1]])), flush=True)
+if moment == "made":  # as the desk behind the window is made
+    init = DeskApp.__init__
+    def init_after_a_sigterm(self, *args, **kwargs):
+        sigterm()
+        init(self, *args, **kwargs)
+    DeskApp.__init__ = init_after_a_sigterm
+else:  # as the desk begins to run, before the loop's own handler is installed
+    run = DeskApp.run
+    get_running_loop = asyncio.get_running_loop
+    def loop_after_a_sigterm():
+        asyncio.get_running_loop = get_running_loop
+        sigterm()
+        return get_running_loop()
+    async def run_with_a_sigterm(self):
+        asyncio.get_running_loop = loop_after_a_sigterm
+        return await run(self)
+    DeskApp.run = run_with_a_sigterm
+print("exit", run_gui(build_parser().parse_args(["--data-dir", data_dir])), flush=True)
 """
 
 
-def test_a_sigterm_while_the_desk_behind_the_window_is_made_is_not_lost(tmp_path: Path) -> None:
-    """Between the window's early listener and the desk's own, a close must reach one."""
-    result = run_child(SIGTERM_WHILE_THE_DESK_IS_MADE, str(tmp_path / "data"), timeout=60)
+@pytest.mark.parametrize("moment", ["made", "run"])
+def test_a_sigterm_while_the_desk_behind_the_window_starts_is_not_lost(
+    tmp_path: Path, moment: str
+) -> None:
+    """Until the loop's own handler is in, a SIGTERM's close must reach someone who acts."""
+    result = run_child(SIGTERM_AT_A_MOMENT, str(tmp_path / "data"), moment, timeout=60)
     assert "exit 143" in result.stdout, result.stderr[-2000:]
     assert LINE in result.stderr
     assert "Traceback" not in result.stderr

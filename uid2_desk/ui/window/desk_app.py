@@ -112,10 +112,12 @@ class DeskApp:
         from uid2_desk.ui.common.sigterm import SigtermWatch
 
         sigterm = self._sigterm or SigtermWatch(self.window.close)
+        loop = asyncio.get_running_loop()
+        # The future first: a close from here on (SIGTERM's early handler runs between any two
+        # lines until install) resolves it; one before it is in _close_requested.
+        self._closed = closed = loop.create_future()
         if self._close_requested:  # closed before the desk began: nothing to start or stop
             return sigterm.exit_code("the desk")
-        loop = asyncio.get_running_loop()
-        self._closed = closed = loop.create_future()
         sigterm.install(loop)
         try:
             self.window.ticker.start()
