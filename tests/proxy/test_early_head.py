@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -21,9 +22,11 @@ import pytest
 from tests.proxy.support import proxy_to, raw_server
 from tests.proxy.test_stale_connections import _read_request
 from uid2_desk.protocol.capture import FIX, WHY, WHY_CODE, extra_value
+from uid2_desk.protocol.envelope import seal_request, to_base64
 from uid2_desk.protocol.exchange import Exchange
 from uid2_desk.proxy.app import ProxyApp
 from uid2_desk.proxy.keys import ClientSecrets
+from uid2_desk.proxy.record import CLOSED
 from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 
@@ -36,6 +39,8 @@ FORWARDED_HEAD = (
     b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: %d\r\n\r\n" % (len(BODY))
 )
 REQUEST = b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nAQID"
+API_KEY = "UID2-C-L-999-early.head"
+SECRET = bytes(range(32))
 
 
 class HeldBody:
@@ -84,6 +89,13 @@ def _read_until(sock: socket.socket, got: bytearray, marker: bytes) -> None:
         got += chunk
 
 
+def _read_at_least(sock: socket.socket, got: bytearray, size: int) -> None:
+    while len(got) < size:
+        chunk = sock.recv(65536)
+        assert chunk, f"the connection closed after {bytes(got)!r}"
+        got += chunk
+
+
 def _read_to_end(sock: socket.socket, got: bytearray) -> None:
     """Read until the proxy closes the connection (a reset counts as its close)."""
     try:
@@ -95,8 +107,22 @@ def _read_to_end(sock: socket.socket, got: bytearray) -> None:
 
 @contextmanager
 def _through(upstream: HeldBody, timeout_s: float = 5.0) -> Iterator[tuple[str, list[Exchange]]]:
-    with raw_server(upstream.handle) as url, proxy_to(url, timeout_s=timeout_s) as proxied:
+    secrets = {API_KEY: SECRET}
+    with raw_server(upstream.handle) as url, proxy_to(url, secrets, timeout_s=timeout_s) as proxied:
         yield proxied
+
+
+def _sealed_request() -> bytes:
+    """A generate the proxy can open (it holds the key's secret)."""
+    sealed = seal_request(
+        SECRET, b'{"email":"cut@example.com"}', timestamp_ms=int(time.time() * 1000)
+    )
+    body = to_base64(sealed.raw).encode()
+    head = (
+        f"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {API_KEY}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 def test_the_client_has_the_head_while_the_upstream_still_holds_the_body() -> None:
@@ -108,13 +134,11 @@ def test_the_client_has_the_head_while_the_upstream_still_holds_the_body() -> No
         assert not upstream.body_sent.is_set(), "the head came before the upstream sent the body"
         assert bytes(got) == FORWARDED_HEAD  # the head alone, framed as it is with the body
         upstream.release.set()
-        while len(got) < len(FORWARDED_HEAD) + len(BODY):
-            got += client.recv(65536)
+        _read_at_least(client, got, len(FORWARDED_HEAD) + len(BODY))
         # The same connection goes on; a reply sent at once reaches it as the same bytes.
         client.sendall(REQUEST)
         again = bytearray()
-        while len(again) < len(FORWARDED_HEAD) + len(BODY):
-            again += client.recv(65536)
+        _read_at_least(client, again, len(FORWARDED_HEAD) + len(BODY))
     assert bytes(got) == bytes(again) == FORWARDED_HEAD + BODY
     assert [exchange.http_status for exchange in captured] == [200, 200]
     assert captured[0].response_body == captured[1].response_body == BODY
@@ -131,7 +155,7 @@ def test_a_body_that_never_comes_whole_ends_the_client_connection_on_the_head(
 ) -> None:
     upstream = HeldBody(then)
     with _through(upstream, timeout_s=0.5) as (url, captured), _connect(url) as client:
-        client.sendall(REQUEST)
+        client.sendall(_sealed_request())
         got = bytearray()
         _read_to_end(client, got)  # no 502 can follow a head: the connection just ends
         upstream.release.set()
@@ -144,6 +168,8 @@ def test_a_body_that_never_comes_whole_ends_the_client_connection_on_the_head(
     assert said in why
     assert "closed the client's connection" in why
     assert "retry" in (extra_value(exchange, FIX) or "")
+    assert '"cut@example.com"' in (exchange.request_plaintext or "")  # opened as ever
+    assert extra_value(exchange, CLOSED) is None  # no reply to call sealed: it never came
 
 
 def test_a_stop_after_the_head_went_ends_the_client_connection_and_is_said_as_a_stop() -> None:
@@ -152,13 +178,16 @@ def test_a_stop_after_the_head_went_ends_the_client_connection_and_is_said_as_a_
     with raw_server(upstream.handle) as upstream_url:
         app = ProxyApp(Upstream("t", upstream_url, "CUSTOM"), ClientSecrets(), sink=captured.append)
         proxy = ProxyServer(app)
-        with _connect(proxy.start()) as client:
-            client.sendall(REQUEST)
-            got = bytearray()
-            _read_until(client, got, b"\r\n\r\n")
+        try:
+            with _connect(proxy.start()) as client:
+                client.sendall(REQUEST)
+                got = bytearray()
+                _read_until(client, got, b"\r\n\r\n")
+                proxy.stop()
+                _read_to_end(client, got)
+        finally:
             proxy.stop()
-            _read_to_end(client, got)
-        upstream.release.set()
+            upstream.release.set()
     assert bytes(got) == FORWARDED_HEAD  # not followed by a 503: a reply had begun
     (exchange,) = captured
     assert extra_value(exchange, WHY_CODE) == "upstream_cut_short"

@@ -27,6 +27,14 @@ BODY = b"A" * 40 + b"B" * 40
 PAUSE_S = 0.2
 
 
+@pytest.fixture(autouse=True, params=["taken-at-once", "waited-for-first"])
+def late_body_reads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case both ways: a body that came already taken without a wait (where the system
+    can read without waiting), and each read waited for first (Windows)."""
+    if request.param == "waited-for-first":
+        monkeypatch.setattr(connection, "_DONT_WAIT", 0)
+
+
 def _request(method: str = "POST", body: bytes = BODY) -> bytes:
     head = f"{method} /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
     return head.encode() + body

@@ -111,13 +111,16 @@ def test_the_worker_ends_when_the_desk_is_killed() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert parent.stdout is not None
     try:
-        assert parent.stdout is not None
         worker = int(parent.stdout.readline())
         assert _alive(worker)
     finally:
         parent.kill()  # no shutdown, no exit handlers: as kill -9 leaves it
-        parent.communicate(timeout=30)
+        parent.wait(30)
+        parent.stdout.close()  # (a worker that outlived it holds the pipe's other end)
+        assert parent.stdin is not None
+        parent.stdin.close()
     deadline = time.monotonic() + 10
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)

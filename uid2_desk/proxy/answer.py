@@ -76,7 +76,6 @@ class Answer:
         """No (whole) reply came: answer 502 (503 when the proxy stopped), or, when the head
         went ahead already, close the client's connection on it."""
         if self.framed is not None:
-            self._keep_alive = False
             self._client.cut_off()
             failure = cut_short(upstream, error, self.status)
             return self.status, self.framed, b"", failure

@@ -3,10 +3,11 @@
 Each client connection is a :class:`~uid2_desk.proxy.connection.ClientConnection`, served by
 a thread of its own, that hands complete requests to :meth:`ProxyApp.forward`; the request
 goes through the keep-alive :class:`~uid2_desk.proxy.pool.UpstreamPool` in the same thread,
-its reply is written by an :class:`~uid2_desk.proxy.answer.Answer` (the head as soon as it
-came, the body once whole), and only then is what was seen queued for the capture worker
-(:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges, opens, explains and
-hands it to the sink on its own thread: none of the capture runs before the reply is written.
+its reply is written by an :class:`~uid2_desk.proxy.answer.Answer` (a ``Content-Length``
+reply's head as soon as it came, its body once whole), and only then is what was seen queued
+for the capture worker (:class:`~uid2_desk.proxy.capture_queue.CaptureQueue`), which judges,
+opens, explains and hands it to the sink on its own thread: none of the capture runs before
+the reply is written.
 Only hop-by-hop headers and ``Host`` are rewritten on the way (the envelope is sealed and
 timestamped: nothing else may change); bodies are re-framed with a ``Content-Length`` of the
 very same bytes.
@@ -211,7 +212,8 @@ class ProxyApp:
         """Stop serving: answer and close every client connection (from any thread).
 
         The upstream side first: each request still waiting for its reply is woken and
-        answered 503 (the proxy was stopped) by its own thread, which then closes its client;
+        answered 503 (the proxy was stopped) by its own thread, which then closes its client
+        (on the head alone when the reply's head went ahead of its body: too late for a 503);
         an idle client's wait for its next request is woken too. A client that does not read
         its reply has its connection cut after :data:`_CLOSE_S`.
         """

@@ -52,7 +52,9 @@ class Forwarder(Protocol):
     def forward(
         self, client: ClientConnection, head: Head, body: bytes | LateBody, arrived: Arrival
     ) -> None:
-        """Forward one request and write its reply (:meth:`ClientConnection.reply`)."""
+        """Forward one request and write its reply (:meth:`ClientConnection.reply`; its head
+        may go ahead with :meth:`ClientConnection.send`, and :meth:`ClientConnection.cut_off`
+        ends the connection on a reply whose rest never came)."""
 
     def disconnected(self, client: ClientConnection) -> None:
         """``client`` is about to close its socket (a stop must not wake it any more)."""
@@ -204,7 +206,8 @@ class ClientConnection:
         self._arrival = self._last_read if self._buf else None
 
     def reply(self, data: bytes, *, keep_alive: bool) -> None:
-        """Write the reply to the request being forwarded (the next is taken after it)."""
+        """Write the reply to the request being forwarded, or the rest of it after a head sent
+        ahead (the next request is taken after it)."""
         self.send(data)
         if not keep_alive:
             self.closed = True

@@ -3,7 +3,9 @@
 The client sees the upstream's own bytes whenever there are any (a load balancer's HTML page
 included): the proxy does not hide a broken upstream. Only when nothing came back does the
 proxy answer itself, with a 502 and a UID2-shaped JSON body that says it could not reach the
-upstream. Either way the capture says which, with a cause and a fix.
+upstream. A reply whose head went on to the client and whose body then never came whole
+cannot become a 502: the client's connection ends on the head. Each way the capture says
+which, with a cause and a fix.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class Opener:
             return opened
         if is_json(body, body_type) or path.endswith(CSTG_PATH):
             opened.request_plaintext = body.decode("utf-8", "replace") or None
-            if path.endswith(CSTG_PATH) and http_status == 200 and not plain:
+            if path.endswith(CSTG_PATH) and http_status == 200 and not plain and reply:
                 opened.closed.append(
                     Closed(
                         "cstg_device_key",
@@ -113,7 +113,8 @@ class Opener:
         key = bearer(authorization)
         secret = self._secrets.secret_of(key) if key else None
         nonce = self._open_request(opened, key, secret, body) if body else None
-        if http_status == 200 and not plain and secret is not None and nonce:
+        # An empty 200 (a reply cut short after its head: its failure says so) has nothing to open.
+        if http_status == 200 and not plain and reply and secret is not None and nonce:
             self._open_reply(opened, secret, nonce, reply)
         elif http_status == 200 and not plain and reply and not opened.closed:
             opened.closed.append(Closed("reply_sealed", "The reply could not be opened."))
@@ -164,7 +165,7 @@ class Opener:
     def _open_refresh_reply(
         self, opened: Opened, token: str, status: int, reply: bytes, *, plain: bool
     ) -> None:
-        if status != 200 or plain:
+        if status != 200 or plain or not reply:
             self._plain_reply(opened, reply, plain=plain)
             return
         key = self._refresh_keys.key_of(token)

@@ -223,8 +223,8 @@ class UpstreamPool:
 
     def stop(self) -> None:
         """Close the idle connections and wake the busy and opening ones: each request still
-        waiting for a reply is answered "the proxy was stopped" by its own thread (never "the
-        upstream could not be reached")."""
+        waiting for a reply (or the rest of one) is said to have been stopped by the proxy, by
+        its own thread (never "the upstream could not be reached")."""
         with self._lock:
             self._closing = True
             idle, self._idle = self._idle, []

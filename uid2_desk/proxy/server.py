@@ -7,7 +7,8 @@ is a wake-up on the forwarded call's path, and the benchmark counts each.
 ``start()`` binds on the caller's thread (so "port in use" is an immediate ``OSError``) and
 returns once it accepts; ``stop()`` stops accepting, has every client connection answered
 and closed (a request still waiting for the upstream is answered 503, "the proxy was
-stopped", and captured so), then lets the capture worker finish what it holds.
+stopped", and captured so; one whose reply's head went ahead has its connection closed on
+it), then lets the capture worker finish what it holds.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class ProxyServer(BackgroundListener):
         if self._acceptors is not None:
             raise RuntimeError("the proxy is already started")
         sock = self._sock = listening_socket(self._host, self._port, backlog=1024)
-        # Each reply is one write: Nagle would only hold one back behind a delayed ACK.
+        # A reply is one write, or its head then its body: Nagle would hold the second back
+        # behind a delayed ACK.
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._bound_port = int(sock.getsockname()[1])
         self.app.start()

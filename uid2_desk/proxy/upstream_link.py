@@ -109,9 +109,14 @@ class UpstreamConnection:
                 if not data:
                     return self._at_close(method)
                 self._buf += data
-                reply = self._reply(method, early)
+                reply = self._reply(method)
                 if reply is not None:
                     return reply
+                if early is not None and (coming := self._body_to_come()) is not None:
+                    started = time.monotonic()
+                    early(*coming)
+                    early = None
+                    deadline += time.monotonic() - started  # the client's time, not the upstream's
         except TimeoutError:
             raise self._or_stopped(timed_out_error()) from None
         except WireError as exc:
@@ -153,9 +158,8 @@ class UpstreamConnection:
                 if side is not None and side_fd < 0 and side.wants_more:
                     side_fd = side.fileno()
                     waits.add(side_fd)
-                left_ms = math.ceil((deadline - time.monotonic()) * 1000)
-                if left_ms <= 0:
-                    raise TimeoutError
+                # Past the deadline, what came already is still taken (no wait).
+                left_ms = max(math.ceil((deadline - time.monotonic()) * 1000), 0)
                 ready = waits.ready(left_ms)
                 if not ready:
                     raise TimeoutError
@@ -172,7 +176,7 @@ class UpstreamConnection:
             if side_fd >= 0:
                 waits.remove(side_fd)
 
-    def _reply(self, method: str, early: EarlyHead | None) -> Reply | None:
+    def _reply(self, method: str) -> Reply | None:
         while self._head is None:
             head = split_head(self._buf)
             if head is None:
@@ -185,13 +189,17 @@ class UpstreamConnection:
                 self._head = head
                 if method != "HEAD" and status not in _NO_BODY:
                     self._body = BodyReader(head, to_eof=True)
-                    length = framing(head)[1]  # None: chunked or to the close
-                    if early is not None and length is not None and len(self._buf) < length:
-                        early(head, length)
         body = self._body.take(self._buf) if self._body is not None else b""
         if body is None:
             return None
         return Reply(int(self._head.second), self._head.third, self._head, body)
+
+    def _body_to_come(self) -> tuple[Head, int] | None:
+        """The head of a reply whose ``Content-Length`` body is still to come, and that length
+        (``None``: no head yet, no body, or a body framed otherwise)."""
+        head = self._head
+        length = framing(head)[1] if head is not None and self._body is not None else None
+        return None if head is None or length is None else (head, length)
 
     def _at_close(self, method: str) -> Reply:
         """The upstream closed its side: the end of a reply framed by the close, or none."""
