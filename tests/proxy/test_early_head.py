@@ -20,6 +20,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.proxy.support import proxy_to, raw_server
+from tests.proxy.test_late_body import _client
 from tests.proxy.test_stale_connections import _read_request
 from uid2_desk.protocol.capture import FIX, WHY, WHY_CODE, extra_value
 from uid2_desk.protocol.envelope import seal_request, to_base64
@@ -31,13 +32,10 @@ from uid2_desk.proxy.server import ProxyServer
 from uid2_desk.proxy.upstream import Upstream
 
 BODY = b'{"status":"success","body":{}}'
-HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(
-    BODY
-)
+FIELDS = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+HEAD = FIELDS + b"Content-Length: %d\r\n\r\n" % len(BODY)
 #: What the client gets for it: the same fields, the framing re-written by the proxy.
-FORWARDED_HEAD = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: %d\r\n\r\n" % (len(BODY))
-)
+FORWARDED_HEAD = FIELDS + b"content-length: %d\r\n\r\n" % len(BODY)
 REQUEST = b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nAQID"
 API_KEY = "UID2-C-L-999-early.head"
 SECRET = bytes(range(32))
@@ -73,13 +71,6 @@ class HeldBody:
                 return
             self.body_sent.set()
             conn.sendall(BODY[5:])
-
-
-def _connect(url: str) -> socket.socket:
-    host, port = url.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=10)
-    sock.settimeout(10)
-    return sock
 
 
 def _read_until(sock: socket.socket, got: bytearray, marker: bytes) -> None:
@@ -127,7 +118,7 @@ def _sealed_request() -> bytes:
 
 def test_the_client_has_the_head_while_the_upstream_still_holds_the_body() -> None:
     upstream = HeldBody()
-    with _through(upstream) as (url, captured), _connect(url) as client:
+    with _through(upstream) as (url, captured), _client(url) as client:
         client.sendall(REQUEST)
         got = bytearray()
         _read_until(client, got, b"\r\n\r\n")
@@ -154,7 +145,7 @@ def test_a_body_that_never_comes_whole_ends_the_client_connection_on_the_head(
     then: str, said: str
 ) -> None:
     upstream = HeldBody(then)
-    with _through(upstream, timeout_s=0.5) as (url, captured), _connect(url) as client:
+    with _through(upstream, timeout_s=0.5) as (url, captured), _client(url) as client:
         client.sendall(_sealed_request())
         got = bytearray()
         _read_to_end(client, got)  # no 502 can follow a head: the connection just ends
@@ -179,7 +170,7 @@ def test_a_stop_after_the_head_went_ends_the_client_connection_and_is_said_as_a_
         app = ProxyApp(Upstream("t", upstream_url, "CUSTOM"), ClientSecrets(), sink=captured.append)
         proxy = ProxyServer(app)
         try:
-            with _connect(proxy.start()) as client:
+            with _client(proxy.start()) as client:
                 client.sendall(REQUEST)
                 got = bytearray()
                 _read_until(client, got, b"\r\n\r\n")
@@ -204,7 +195,7 @@ def test_a_chunked_reply_is_sent_whole_once_its_last_chunk_came() -> None:
             release.wait(10)
             conn.sendall(b"6\r\n world\r\n0\r\n\r\n")
 
-    with raw_server(chunked) as upstream, proxy_to(upstream) as (url, _), _connect(url) as client:
+    with raw_server(chunked) as upstream, proxy_to(upstream) as (url, _), _client(url) as client:
         client.sendall(REQUEST)
         client.settimeout(0.3)
         with pytest.raises(TimeoutError):  # its length is known only at its end

@@ -67,8 +67,13 @@ def stopped(upstream: str) -> Failure:
 
 def cut_short(upstream: str, error: UpstreamError, status: int) -> Failure:
     """The reply's head went on to the client, then its body never came whole."""
+    fix = (
+        "The client saw a reply cut short: it should retry. If it happens again, check the "
+        "network to the upstream and the environment's status."
+    )
     if error.stopped:
         what = "the proxy was stopped"
+        fix = "Nothing is wrong with the upstream: start the proxy again, then send it again."
     elif error.timed_out:
         what = "the rest of it did not come in time"
     else:
@@ -78,11 +83,7 @@ def cut_short(upstream: str, error: UpstreamError, status: int) -> Failure:
         f"The upstream operator {upstream} sent the head of a {status} reply, which went on to "
         f"the client at once, then {what}; the proxy closed the client's connection on the "
         "part it got, as any proxy must once a reply has begun.",
-        "The client saw a reply cut short: it should retry. If it happens again, check the "
-        "network to the upstream and the environment's status."
-        if not error.stopped
-        else "Nothing is wrong with the upstream: start the proxy again, then send the "
-        "request again.",
+        fix,
     )
 
 

@@ -198,8 +198,10 @@ class UpstreamConnection:
         """The head of a reply whose ``Content-Length`` body is still to come, and that length
         (``None``: no head yet, no body, or a body framed otherwise)."""
         head = self._head
-        length = framing(head)[1] if head is not None and self._body is not None else None
-        return None if head is None or length is None else (head, length)
+        if head is None or self._body is None:
+            return None
+        length = framing(head)[1]  # None: chunked, or until the close
+        return None if length is None else (head, length)
 
     def _at_close(self, method: str) -> Reply:
         """The upstream closed its side: the end of a reply framed by the close, or none."""

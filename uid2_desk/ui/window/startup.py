@@ -151,7 +151,7 @@ class EarlyRequests:
         self.stop_listening()
         if self.closed:
             desk.window_closed()
-        if self.environments:
+        elif self.environments:  # (no dialog for a window that closed)
             desk.open_environments()
 
     def _on_closing(self) -> None:
